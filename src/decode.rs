@@ -1,0 +1,357 @@
+//! Bytes to UTF-8 text: byte-order marks, encoding detection, decoding, and a
+//! count of what could not be decoded.
+//!
+//! The order of decisions, first match wins:
+//!
+//! 1. an encoding the caller forces (`--encoding LABEL`);
+//! 2. a byte-order mark: UTF-8, UTF-16LE, UTF-16BE (the mark is removed);
+//! 3. where there are NUL bytes: UTF-16 without a mark when the NULs fall on
+//!    one parity of offsets the way UTF-16 text puts them there, else the
+//!    input is binary;
+//! 4. valid UTF-8;
+//! 5. otherwise [`chardetng`] guesses (UTF-8 allowed, no top-level-domain hint)
+//!    and [`encoding_rs`] decodes.
+//!
+//! Every malformed sequence becomes U+FFFD and is counted in
+//! [`Decoded::malformed`]. Text in which more than a tenth of the characters are
+//! malformed sequences or control characters is not text in the encoding
+//! chosen: that is [`DecodeError::Undecodable`].
+//!
+//! ```
+//! let decoded = doppel::decode(b"caf\xe9 cr\xe8me", None).unwrap();
+//! assert_eq!(decoded.text, "café crème");
+//! assert_eq!(decoded.encoding.name(), "windows-1252");
+//! ```
+
+use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+/// How the encoding of a document was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detection {
+    /// Named by the caller.
+    Forced,
+    /// Read from a byte-order mark.
+    Bom,
+    /// The bytes are valid UTF-8.
+    ValidUtf8,
+    /// UTF-16 recognised by where its NUL bytes fall.
+    Utf16Pattern,
+    /// Guessed by `chardetng`.
+    Guessed,
+}
+
+impl Detection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Detection::Forced => "forced",
+            Detection::Bom => "bom",
+            Detection::ValidUtf8 => "valid-utf8",
+            Detection::Utf16Pattern => "utf16-pattern",
+            Detection::Guessed => "guessed",
+        }
+    }
+}
+
+/// A decoded input.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The text, UTF-8, without a byte-order mark.
+    pub text: String,
+    /// The encoding used.
+    pub encoding: &'static Encoding,
+    /// How that encoding was chosen.
+    pub detection: Detection,
+    /// Whether the input started with a byte-order mark.
+    pub bom: bool,
+    /// Number of malformed sequences, each replaced by U+FFFD.
+    pub malformed: usize,
+}
+
+/// Why bytes could not be turned into text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// NUL bytes that no UTF-16 pattern explains.
+    #[error("binary file (NUL byte at offset {offset})")]
+    Binary { offset: usize },
+    /// Too much of the text is malformed or control characters.
+    #[error(
+        "cannot be decoded: as {encoding}, {bad} of {chars} characters are malformed or control characters"
+    )]
+    Undecodable {
+        encoding: &'static str,
+        bad: usize,
+        chars: usize,
+    },
+}
+
+/// Looks up an encoding by its WHATWG label (`gbk`, `shift_jis`, `utf-16le`…).
+pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes())
+}
+
+/// Decodes `bytes`, forcing `forced` when given.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
+    let decoded = if let Some(encoding) = forced {
+        let (body, bom) = strip_bom_of(bytes, encoding);
+        decode_with(body, encoding, Detection::Forced, bom)
+    } else if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        decode_with(&bytes[bom_len..], encoding, Detection::Bom, true)
+    } else if let Some(offset) = memchr::memchr(0, bytes) {
+        match utf16_by_pattern(bytes) {
+            Some(encoding) => decode_with(bytes, encoding, Detection::Utf16Pattern, false),
+            None => return Err(DecodeError::Binary { offset }),
+        }
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        Decoded {
+            text: text.to_owned(),
+            encoding: UTF_8,
+            detection: Detection::ValidUtf8,
+            bom: false,
+            malformed: 0,
+        }
+    } else {
+        decode_with(bytes, guess(bytes), Detection::Guessed, false)
+    };
+    check_plausible(decoded)
+}
+
+/// Removes a byte-order mark that agrees with a forced encoding.
+fn strip_bom_of<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> (&'a [u8], bool) {
+    match Encoding::for_bom(bytes) {
+        Some((found, len)) if found == encoding => (&bytes[len..], true),
+        _ => (bytes, false),
+    }
+}
+
+fn guess(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// Recognises UTF-16 without a byte-order mark: text in any script has its
+/// line breaks, spaces and ASCII as a byte and a NUL, so the NULs crowd one
+/// parity of offsets and are absent from the other.
+fn utf16_by_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(64 * 1024) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let units = sample.len() / 2;
+    let leans = |many: usize, few: usize| many * 50 >= units && many >= few * 10;
+    if leans(odd, even) {
+        Some(UTF_16LE)
+    } else if leans(even, odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decodes with `encoding`, counting malformed sequences.
+fn decode_with(
+    bytes: &[u8],
+    encoding: &'static Encoding,
+    detection: Detection,
+    bom: bool,
+) -> Decoded {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len() * 3);
+    let mut text = String::with_capacity(capacity);
+    let mut malformed = 0;
+    let mut input = bytes;
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(input, &mut text, true);
+        input = &input[read..];
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::Malformed(_, _) => {
+                malformed += 1;
+                text.push('\u{FFFD}');
+            }
+            DecoderResult::OutputFull => text.reserve(input.len() * 3 + 16),
+        }
+    }
+    Decoded {
+        text,
+        encoding,
+        detection,
+        bom,
+        malformed,
+    }
+}
+
+/// Refuses text that is mostly malformed sequences or control characters.
+fn check_plausible(decoded: Decoded) -> Result<Decoded, DecodeError> {
+    if decoded.malformed == 0 && decoded.text.is_ascii() && !has_stray_controls(&decoded.text) {
+        return Ok(decoded);
+    }
+    let mut chars = 0usize;
+    let mut bad = 0usize;
+    for c in decoded.text.chars() {
+        chars += 1;
+        bad += usize::from(c == '\u{FFFD}' || is_stray_control(c));
+    }
+    if chars >= 16 && bad * 10 > chars {
+        return Err(DecodeError::Undecodable {
+            encoding: decoded.encoding.name(),
+            bad,
+            chars,
+        });
+    }
+    Ok(decoded)
+}
+
+fn has_stray_controls(text: &str) -> bool {
+    text.bytes().any(|b| is_stray_control(char::from(b)))
+}
+
+/// Control characters that do not occur in text: everything in C0 but tab,
+/// line feed, vertical tab, form feed, carriage return and escape.
+fn is_stray_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1A}' | '\u{1C}'..='\u{1F}' | '\u{7F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(text: &str, encoding: &'static Encoding) -> Vec<u8> {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        assert!(!unmappable);
+        bytes.into_owned()
+    }
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    fn utf16be(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_be_bytes).collect()
+    }
+
+    const ZH: &str = "新华社北京7月9日电，中共中央关于加强和改进党的群团工作的意见发布。\n群团事业是党的事业的重要组成部分。\n";
+
+    #[test]
+    fn valid_utf8_is_taken_as_is() {
+        let decoded = decode(ZH.as_bytes(), None).unwrap();
+        assert_eq!(decoded.text, ZH);
+        assert_eq!(decoded.encoding, UTF_8);
+        assert_eq!(decoded.detection, Detection::ValidUtf8);
+        assert_eq!(decoded.malformed, 0);
+    }
+
+    #[test]
+    fn boms_are_read_and_removed() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(utf16le(ZH));
+        let decoded = decode(&bytes, None).unwrap();
+        assert_eq!(
+            (decoded.text.as_str(), decoded.encoding, decoded.bom),
+            (ZH, UTF_16LE, true)
+        );
+
+        let mut bytes = vec![0xFE, 0xFF];
+        bytes.extend(utf16be(ZH));
+        assert_eq!(decode(&bytes, None).unwrap().encoding, UTF_16BE);
+
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend(ZH.as_bytes());
+        let decoded = decode(&bytes, None).unwrap();
+        assert_eq!((decoded.text.as_str(), decoded.bom), (ZH, true));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised_by_its_nuls() {
+        let text = "Hello, world.\nThis is UTF-16 text without a mark.\n";
+        let decoded = decode(&utf16le(text), None).unwrap();
+        assert_eq!((decoded.text.as_str(), decoded.encoding), (text, UTF_16LE));
+        assert_eq!(decoded.detection, Detection::Utf16Pattern);
+        let decoded = decode(&utf16be(text), None).unwrap();
+        assert_eq!((decoded.text.as_str(), decoded.encoding), (text, UTF_16BE));
+    }
+
+    #[test]
+    fn cjk_utf16_without_bom_is_recognised_by_line_breaks_and_ascii() {
+        let text = ZH.repeat(3);
+        let decoded = decode(&utf16le(&text), None).unwrap();
+        assert_eq!(decoded.text, text);
+    }
+
+    #[test]
+    fn legacy_cjk_encodings_are_guessed() {
+        let zh = ZH.repeat(4);
+        for encoding in [encoding_rs::GBK, encoding_rs::GB18030] {
+            let decoded = decode(&encode(&zh, encoding), None).unwrap();
+            assert_eq!(decoded.text, zh);
+            assert_eq!(decoded.detection, Detection::Guessed);
+        }
+        let ja = "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。\n".repeat(4);
+        let decoded = decode(&encode(&ja, encoding_rs::SHIFT_JIS), None).unwrap();
+        assert_eq!(
+            (decoded.text.as_str(), decoded.encoding),
+            (ja.as_str(), encoding_rs::SHIFT_JIS)
+        );
+        let ko = "대한민국은 민주공화국이다. 모든 권력은 국민으로부터 나온다.\n".repeat(4);
+        let decoded = decode(&encode(&ko, encoding_rs::EUC_KR), None).unwrap();
+        assert_eq!(
+            (decoded.text.as_str(), decoded.encoding),
+            (ko.as_str(), encoding_rs::EUC_KR)
+        );
+    }
+
+    #[test]
+    fn malformed_sequences_are_counted() {
+        let mut bytes = encode(&ZH.repeat(4), encoding_rs::GBK);
+        bytes.insert(10, 0x81);
+        let decoded = decode(&bytes, Some(encoding_rs::GBK)).unwrap();
+        assert_eq!(decoded.malformed, 1);
+        assert_eq!(decoded.text.matches('\u{FFFD}').count(), 1);
+    }
+
+    #[test]
+    fn nul_bytes_without_a_utf16_pattern_are_binary() {
+        let bytes = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00 some \xff\xfe text";
+        assert_eq!(
+            decode(bytes, None).unwrap_err(),
+            DecodeError::Binary { offset: 7 }
+        );
+    }
+
+    #[test]
+    fn control_noise_is_undecodable() {
+        let bytes: Vec<u8> = (0..4000u32).map(|i| (i * 37 % 255 + 1) as u8).collect();
+        assert!(matches!(
+            decode(&bytes, None),
+            Err(DecodeError::Undecodable { .. })
+        ));
+    }
+
+    #[test]
+    fn forcing_the_wrong_encoding_is_undecodable() {
+        let bytes = encode(&ZH.repeat(4), encoding_rs::GBK);
+        let err = decode(&bytes, Some(UTF_8)).unwrap_err();
+        assert!(err.to_string().contains("as UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn empty_input_is_empty_text() {
+        let decoded = decode(b"", None).unwrap();
+        assert_eq!(decoded.text, "");
+    }
+
+    #[test]
+    fn labels_are_whatwg_labels() {
+        assert_eq!(encoding_for_label("gbk"), Some(encoding_rs::GBK));
+        assert_eq!(encoding_for_label("sjis"), Some(encoding_rs::SHIFT_JIS));
+        assert_eq!(encoding_for_label("no-such"), None);
+    }
+}

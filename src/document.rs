@@ -1,0 +1,197 @@
+//! The shared vocabulary of the pipeline: a decoded document, where it came
+//! from, and where a piece of text sits in it.
+//!
+//! A [`Document`] owns its text once, as UTF-8, for its whole life. Every other
+//! stage refers to text through a [`Span`]: a byte range into that text plus the
+//! 1-based, inclusive line range it covers. [`LineIndex`] converts between the
+//! two. Lines end at `\n`, `\r\n` or a lone `\r`.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::decode::Decoded;
+
+/// Where a document came from, as a user would name it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    /// A file, named on the command line or found in a folder walk.
+    Path(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Path(path) => write!(f, "{}", path.display()),
+            Origin::Stdin => f.write_str("<stdin>"),
+        }
+    }
+}
+
+/// A 1-based, inclusive range of lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LineRange {
+    pub first: usize,
+    pub last: usize,
+}
+
+impl LineRange {
+    pub fn new(first: usize, last: usize) -> LineRange {
+        LineRange { first, last }
+    }
+
+    /// Number of lines covered.
+    pub fn len(&self) -> usize {
+        self.last + 1 - self.first
+    }
+
+    /// Always false: a line range covers at least one line.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+impl fmt::Display for LineRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}-{}", self.first, self.last)
+        }
+    }
+}
+
+/// A stretch of a document's text: a byte range into the decoded UTF-8 text
+/// (end exclusive, ending before the last line's terminator) and the lines it
+/// covers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub bytes: Range<usize>,
+    pub lines: LineRange,
+}
+
+/// Byte offsets of line starts, to turn byte offsets into line numbers.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// `starts[i]` is the byte offset where line `i + 1` begins.
+    starts: Vec<usize>,
+    /// `ends[i]` is the byte offset where line `i + 1`'s terminator begins.
+    ends: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut ends = Vec::new();
+        let mut i = 0;
+        while let Some(offset) = memchr_cr_lf(&bytes[i..]) {
+            let at = i + offset;
+            ends.push(at);
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            starts.push(next);
+            i = next;
+        }
+        ends.push(bytes.len());
+        LineIndex { starts, ends }
+    }
+
+    /// Number of lines (a text with no terminator has one line; a final
+    /// terminator opens an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The 1-based line that contains byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).max(1)
+    }
+
+    /// Byte range of line `line` (1-based), without its terminator.
+    pub fn line_bytes(&self, line: usize) -> Range<usize> {
+        self.starts[line - 1]..self.ends[line - 1]
+    }
+
+    /// The span covering `bytes`, trimmed of nothing: lines are those of the
+    /// first byte and of the last byte.
+    pub fn span(&self, bytes: Range<usize>) -> Span {
+        let first = self.line_of(bytes.start);
+        let last = if bytes.end > bytes.start {
+            self.line_of(bytes.end - 1)
+        } else {
+            first
+        };
+        Span {
+            bytes,
+            lines: LineRange::new(first, last),
+        }
+    }
+
+    /// The span covering whole lines `first..=last`.
+    pub fn lines_span(&self, first: usize, last: usize) -> Span {
+        Span {
+            bytes: self.starts[first - 1]..self.ends[last - 1],
+            lines: LineRange::new(first, last),
+        }
+    }
+}
+
+fn memchr_cr_lf(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\n', b'\r', bytes)
+}
+
+/// A decoded document: its origin, its UTF-8 text and how it was decoded.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub origin: Origin,
+    /// Size of the input as read, before decoding.
+    pub input_bytes: usize,
+    pub decoded: Decoded,
+}
+
+impl Document {
+    pub fn text(&self) -> &str {
+        &self.decoded.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_handles_every_terminator() {
+        let text = "a\nb\r\nc\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_of(0), 1);
+        assert_eq!(index.line_of(2), 2);
+        assert_eq!(index.line_of(5), 3);
+        assert_eq!(index.line_of(7), 4);
+        assert_eq!(&text[index.line_bytes(2)], "b");
+        assert_eq!(&text[index.line_bytes(3)], "c");
+        assert_eq!(&text[index.line_bytes(4)], "d");
+    }
+
+    #[test]
+    fn final_terminator_opens_an_empty_line() {
+        let index = LineIndex::new("a\n");
+        assert_eq!(index.line_count(), 2);
+        assert_eq!(index.line_bytes(2), 2..2);
+    }
+
+    #[test]
+    fn span_reports_lines_of_first_and_last_byte() {
+        let text = "one\ntwo\nthree";
+        let index = LineIndex::new(text);
+        let span = index.span(4..13);
+        assert_eq!(span.lines, LineRange::new(2, 3));
+        assert_eq!(index.lines_span(1, 2).bytes, 0..7);
+    }
+}

@@ -1,0 +1,5 @@
+//! doppel finds, removes and shows duplicated text.
+pub mod decode;
+pub mod document;
+
+pub use decode::{decode, DecodeError, Decoded};
