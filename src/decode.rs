@@ -124,10 +124,34 @@ fn strip_bom_of<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> (&'a [u8], 
     }
 }
 
+/// Guesses with `chardetng`; GBK text that uses GB18030's four-byte
+/// sequences is named gb18030 (encoding_rs decodes both alike).
 fn guess(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(bytes, true);
-    detector.guess(None, chardetng::Utf8Detection::Allow)
+    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    if guess == encoding_rs::GBK && has_gb18030_four_byte(bytes) {
+        encoding_rs::GB18030
+    } else {
+        guess
+    }
+}
+
+/// Whether GB18030 bytes contain a four-byte sequence (lead, digit, lead,
+/// digit), which GBK does not have.
+fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if (0x81..=0xFE).contains(&b) && bytes[i + 1].is_ascii_digit() {
+            return true;
+        } else {
+            i += 2;
+        }
+    }
+    false
 }
 
 /// Recognises UTF-16 without a byte-order mark: text in any script has its

@@ -1,5 +1,21 @@
 //! doppel finds, removes and shows duplicated text.
 pub mod decode;
+pub mod detect;
 pub mod document;
+mod fingerprint;
+pub mod input;
+mod normalize;
+mod pipeline;
+pub mod report;
+mod script;
+mod segment;
+mod shingle;
+pub mod sketch;
 
 pub use decode::{decode, DecodeError, Decoded};
+pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
+pub use fingerprint::{Fingerprint, Fingerprinter};
+pub use normalize::Normalizer;
+pub use pipeline::{Engine, EngineBuilder, Problem, ScannedDoc, Sink, Summary};
+pub use segment::{Granularity, Segmenter};
+pub use shingle::{ShingleConfig, Shingler};

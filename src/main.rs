@@ -1,1 +1,7 @@
-fn main() {}
+//! The `doppel` command: parses arguments and hands over to `cli`.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::main());
+}

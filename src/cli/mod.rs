@@ -1,0 +1,44 @@
+//! Command-line parsing: clap definitions, one file per subcommand, each
+//! turning flags into library settings and errors into exit codes.
+
+mod common;
+mod scan;
+
+use clap::{Parser, Subcommand};
+
+/// Find, clean, diff and gate duplicate text, in any language and encoding.
+#[derive(Parser, Debug)]
+#[command(name = "doppel", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Report blocks repeated inside each document.
+    Scan(scan::ScanArgs),
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return code;
+        }
+    };
+    let result = match &cli.command {
+        Command::Scan(args) => scan::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if common::is_broken_pipe(&err) => 0,
+        Err(err) => {
+            eprintln!("doppel: {err:#}");
+            2
+        }
+    }
+}

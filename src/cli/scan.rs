@@ -1,0 +1,70 @@
+//! `doppel scan`: report duplicated text.
+
+use std::io::{self, BufWriter};
+
+use anyhow::Result;
+use clap::Args;
+
+use doppel::input::expand;
+use doppel::report::{HumanPrinter, JsonPrinter};
+use doppel::{Problem, ScannedDoc, Sink, Summary};
+
+use super::common::{use_colour, ReadArgs, ReportFormat};
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Report format: human (default) or json (JSON Lines).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+/// Sends every problem to stderr as `doppel: PATH: reason` and passes all
+/// results on to the printer.
+struct Stderr<S> {
+    inner: S,
+}
+
+impl<S: Sink> Sink for Stderr<S> {
+    fn begin(&mut self) -> io::Result<()> {
+        self.inner.begin()
+    }
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        self.inner.document(doc)
+    }
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        eprintln!("doppel: {problem}");
+        self.inner.problem(problem)
+    }
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.inner.finish(summary)
+    }
+}
+
+pub fn run(args: &ScanArgs) -> Result<i32> {
+    let engine = args.read.engine()?.build();
+    let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
+    let problems = problems.into_iter().map(Problem::from).collect();
+    let summary = args.read.with_threads(|| {
+        let stdout = BufWriter::new(io::stdout().lock());
+        match args.format {
+            ReportFormat::Json => engine.scan(
+                &entries,
+                problems,
+                &mut Stderr {
+                    inner: JsonPrinter::new(stdout),
+                },
+            ),
+            ReportFormat::Human => engine.scan(
+                &entries,
+                problems,
+                &mut Stderr {
+                    inner: HumanPrinter::new(stdout, use_colour()),
+                },
+            ),
+        }
+    })??;
+    Ok(if summary.errors > 0 { 2 } else { 0 })
+}

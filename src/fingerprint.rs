@@ -1,0 +1,137 @@
+//! One segment's comparable form: hashes of its raw and normalized text, its
+//! shingle set and its MinHash signature.
+//!
+//! Made by a reusable [`Fingerprinter`] that owns the normalizer's and the
+//! shingler's buffers. Normalized text and the shingle list are dropped as
+//! soon as they are hashed; only hashes travel on.
+//!
+//! ```
+//! use doppel::Fingerprinter;
+//! let mut fingerprinter = Fingerprinter::new(3);
+//! let a = fingerprinter.fingerprint("Hello,  World!");
+//! let b = fingerprinter.fingerprint("hello world");
+//! assert_eq!(a.exact, b.exact);
+//! assert_ne!(a.raw, b.raw);
+//! ```
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::normalize::Normalizer;
+use crate::shingle::Shingler;
+use crate::sketch::Signature;
+
+/// A segment's hashes and sketch.
+#[derive(Clone, Debug)]
+pub struct Fingerprint {
+    /// Hash of the text exactly as written.
+    pub raw: u64,
+    /// Hash of the normalized text (of the raw text when normalization leaves
+    /// nothing, so punctuation-only segments match only themselves).
+    pub exact: u64,
+    /// Number of shingle units (characters of CJK text, words elsewhere).
+    pub units: usize,
+    /// Distinct shingle hashes, sorted: the set whose Jaccard similarity
+    /// verifies a near-duplicate candidate.
+    pub shingles: Vec<u64>,
+    /// MinHash signature; `None` when the text has no units.
+    pub signature: Option<Signature>,
+}
+
+impl Fingerprint {
+    /// Exact Jaccard similarity of the two shingle sets.
+    pub fn jaccard(&self, other: &Fingerprint) -> f64 {
+        jaccard(&self.shingles, &other.shingles)
+    }
+}
+
+/// Jaccard similarity of two sorted, duplicate-free hash lists.
+pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+/// Makes fingerprints, reusing its buffers.
+#[derive(Debug)]
+pub struct Fingerprinter {
+    normalizer: Normalizer,
+    shingler: Shingler,
+}
+
+const RAW_SEED: u64 = 0x00D0_99E1;
+
+impl Fingerprinter {
+    /// A fingerprinter cutting shingles of `k` units (see
+    /// [`ShingleConfig::k_for`](crate::ShingleConfig::k_for)).
+    pub fn new(k: usize) -> Fingerprinter {
+        Fingerprinter {
+            normalizer: Normalizer::new(),
+            shingler: Shingler::new(k),
+        }
+    }
+
+    pub fn fingerprint(&mut self, text: &str) -> Fingerprint {
+        let raw = xxh3_64_with_seed(text.as_bytes(), RAW_SEED);
+        let normalized = self.normalizer.normalize(text);
+        let exact = if normalized.is_empty() {
+            raw
+        } else {
+            xxh3_64(normalized.as_bytes())
+        };
+        let mut shingles = Vec::new();
+        let units = self.shingler.shingles(normalized, &mut shingles);
+        shingles.sort_unstable();
+        shingles.dedup();
+        let signature = Signature::from_hashes(&shingles);
+        Fingerprint {
+            raw,
+            exact,
+            units,
+            shingles,
+            signature,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glossed_and_plain_text_are_exact_twins() {
+        let mut f = Fingerprinter::new(5);
+        let a = f.fingerprint("掃一掃加入微信公眾號(hào)");
+        let b = f.fingerprint("掃一掃加入微信公眾號");
+        assert_eq!(a.exact, b.exact);
+        assert_eq!(a.jaccard(&b), 1.0);
+    }
+
+    #[test]
+    fn punctuation_only_segments_match_only_themselves() {
+        let mut f = Fingerprinter::new(5);
+        let a = f.fingerprint("***");
+        let b = f.fingerprint("---");
+        assert_ne!(a.exact, b.exact);
+        assert!(a.signature.is_none());
+    }
+
+    #[test]
+    fn jaccard_counts_shared_hashes() {
+        assert_eq!(jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
+        assert_eq!(jaccard(&[], &[]), 1.0);
+        assert_eq!(jaccard(&[1], &[]), 0.0);
+    }
+}

@@ -1,0 +1,206 @@
+//! The canonical form of text used for comparison, never for output.
+//!
+//! [`Normalizer::normalize`] turns a span of text into:
+//!
+//! - Unicode NFKC (full-width forms, compatibility characters and ligatures
+//!   folded), skipped when a quick check shows the text is already NFKC;
+//! - lower case;
+//! - punctuation, symbols and every run of white space folded into one space,
+//!   with no space at either end;
+//! - pronunciation glosses removed: a Han character followed by a parenthesised
+//!   pinyin syllable with a tone mark, as in `號(hào)`, compares as the Han
+//!   character alone.
+//!
+//! Two texts that differ only in these respects normalize to the same string.
+//!
+//! ```
+//! let mut normalizer = doppel::Normalizer::new();
+//! assert_eq!(normalizer.normalize("Ｈｅｌｌｏ,  World!"), "hello world");
+//! assert_eq!(normalizer.normalize("公眾號(hào)"), "公眾號");
+//! ```
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::script::is_cjk;
+
+/// A reusable normalizer: it owns its output buffer.
+#[derive(Debug, Default)]
+pub struct Normalizer {
+    out: String,
+    /// Characters of a possible gloss, held back until its `)` decides.
+    pending: String,
+}
+
+impl Normalizer {
+    pub fn new() -> Normalizer {
+        Normalizer::default()
+    }
+
+    /// Normalizes `text`; the result borrows the normalizer's buffer.
+    pub fn normalize(&mut self, text: &str) -> &str {
+        self.out.clear();
+        self.pending.clear();
+        let mut state = State::default();
+        if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+            for c in text.chars() {
+                self.push(c, &mut state);
+            }
+        } else {
+            for c in text.nfkc() {
+                self.push(c, &mut state);
+            }
+        }
+        self.flush_pending(&mut state);
+        if self.out.ends_with(' ') {
+            self.out.pop();
+        }
+        &self.out
+    }
+
+    fn push(&mut self, c: char, state: &mut State) {
+        if state.in_gloss {
+            self.push_in_gloss(c, state);
+            return;
+        }
+        if c == '(' && state.last_was_han {
+            state.in_gloss = true;
+            state.gloss_toned = false;
+            self.pending.push(c);
+            return;
+        }
+        self.emit(c, state);
+    }
+
+    fn push_in_gloss(&mut self, c: char, state: &mut State) {
+        if c == ')' && self.pending.len() > 1 && state.gloss_toned {
+            self.pending.clear();
+            state.in_gloss = false;
+            return;
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        if is_pinyin_letter(lower) && self.pending.chars().count() <= 7 {
+            state.gloss_toned |= is_toned_vowel(lower);
+            self.pending.push(c);
+            return;
+        }
+        self.flush_pending(state);
+        self.push(c, state);
+    }
+
+    /// Gives back held characters that turned out not to be a gloss.
+    fn flush_pending(&mut self, state: &mut State) {
+        state.in_gloss = false;
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        for c in pending.chars() {
+            self.emit(c, state);
+        }
+        self.pending = pending;
+        self.pending.clear();
+    }
+
+    fn emit(&mut self, c: char, state: &mut State) {
+        if c.is_alphanumeric() {
+            state.last_was_han = is_cjk(c);
+            if c.is_ascii() {
+                self.out.push(c.to_ascii_lowercase());
+            } else {
+                self.out.extend(c.to_lowercase());
+            }
+        } else {
+            state.last_was_han = false;
+            if !self.out.is_empty() && !self.out.ends_with(' ') {
+                self.out.push(' ');
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    last_was_han: bool,
+    in_gloss: bool,
+    gloss_toned: bool,
+}
+
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || c == 'ü' || is_toned_vowel(c)
+}
+
+fn is_toned_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'ā' | 'á'
+            | 'ǎ'
+            | 'à'
+            | 'ē'
+            | 'é'
+            | 'ě'
+            | 'è'
+            | 'ī'
+            | 'í'
+            | 'ǐ'
+            | 'ì'
+            | 'ō'
+            | 'ó'
+            | 'ǒ'
+            | 'ò'
+            | 'ū'
+            | 'ú'
+            | 'ǔ'
+            | 'ù'
+            | 'ǖ'
+            | 'ǘ'
+            | 'ǚ'
+            | 'ǜ'
+            | 'ń'
+            | 'ň'
+            | 'ǹ'
+            | 'ḿ'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(text: &str) -> String {
+        Normalizer::new().normalize(text).to_owned()
+    }
+
+    #[test]
+    fn folds_width_case_space_and_punctuation() {
+        assert_eq!(norm("  Ｈｅｌｌｏ,\t World!! "), "hello world");
+        assert_eq!(norm("ÉCOLE — Straße"), "école straße");
+        assert_eq!(norm("新华社北京，7月9日电。"), "新华社北京 7月9日电");
+    }
+
+    #[test]
+    fn removes_pinyin_glosses() {
+        assert_eq!(norm("掃一掃加入微信公眾號(hào)"), "掃一掃加入微信公眾號");
+        assert_eq!(norm("網(wǎng)站首頁(yè)"), "網站首頁");
+        assert_eq!(norm("時(shí)政"), norm("時政"));
+    }
+
+    #[test]
+    fn keeps_parentheses_that_are_not_glosses() {
+        assert_eq!(norm("黨(黨委)"), "黨 黨委");
+        assert_eq!(norm("中國(china)"), "中國 china");
+        assert_eq!(norm("call(x)"), "call x");
+        assert_eq!(norm("號(hào"), "號 hào");
+    }
+
+    #[test]
+    fn compatibility_forms_fold() {
+        assert_eq!(norm("ﬁle №5"), "file no5");
+        assert_eq!(norm("（括號）"), "括號");
+    }
+
+    #[test]
+    fn nothing_but_punctuation_is_empty() {
+        assert_eq!(norm(" -- | ** "), "");
+        assert_eq!(norm(""), "");
+    }
+}

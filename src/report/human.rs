@@ -1,0 +1,182 @@
+//! The human report: a line per document, then its blocks.
+//!
+//! ```text
+//! corpus/page.txt  UTF-8  77,394 bytes  48.5% duplicate
+//!   block 1  2 copies  64 segments  similarity 0.993
+//!     lines 20-149    中央關於加強和改進黨的群團工作的意見…
+//!     lines 157-286   中央關於加強和改進黨的群團工作的意見…
+//!     differs  21 ↔ 158 (0.77)  27 ↔ 164 (0.95)
+//! ```
+
+use std::io::{self, Write};
+
+use crate::detect::within::{Block, Differing};
+use crate::pipeline::{Problem, ScannedDoc, Sink, Summary};
+
+use super::json::origin_path;
+
+/// Prints the human report, in colour when asked.
+pub struct HumanPrinter<W: Write> {
+    out: W,
+    colour: bool,
+}
+
+const PREVIEW_CHARS: usize = 48;
+
+impl<W: Write> HumanPrinter<W> {
+    pub fn new(out: W, colour: bool) -> HumanPrinter<W> {
+        HumanPrinter { out, colour }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn block(&mut self, doc: &ScannedDoc, number: usize, block: &Block) -> io::Result<()> {
+        let kind = if block.exact {
+            "exact".to_owned()
+        } else {
+            format!("similarity {:.3}", block.similarity)
+        };
+        let title = self.paint("1;33", &format!("block {number}"));
+        writeln!(
+            self.out,
+            "  {title}  {} copies  {} segments  {kind}",
+            block.copies.len(),
+            block.segments
+        )?;
+        for copy in &block.copies {
+            let lines = format!("lines {}", copy.span.lines);
+            let preview = preview(&doc.document.text()[copy.span.bytes.clone()]);
+            writeln!(
+                self.out,
+                "    {:<16} {}",
+                self.paint("36", &lines),
+                self.paint("2", &preview)
+            )?;
+        }
+        if !block.differing.is_empty() {
+            let list: Vec<String> = block.differing.iter().map(describe).collect();
+            writeln!(self.out, "    differs  {}", list.join("  "))?;
+        }
+        Ok(())
+    }
+}
+
+fn describe(d: &Differing) -> String {
+    let side = |span: &Option<crate::document::Span>| {
+        span.as_ref()
+            .map_or("-".to_owned(), |s| s.lines.to_string())
+    };
+    format!(
+        "{} ↔ {} ({:.2})",
+        side(&d.first),
+        side(&d.other),
+        d.similarity
+    )
+}
+
+/// The first characters of a span, on one line.
+fn preview(text: &str) -> String {
+    let mut out = String::new();
+    let mut last_space = false;
+    for c in text.chars() {
+        if out.chars().count() >= PREVIEW_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else if !c.is_control() {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (at, c) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl<W: Write> Sink for HumanPrinter<W> {
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        let decoded = &doc.document.decoded;
+        let path = self.paint("1", &origin_path(&doc.document.origin));
+        let mut line = format!(
+            "{path}  {}  {} bytes  {:.1}% duplicate",
+            decoded.encoding.name(),
+            thousands(doc.document.input_bytes),
+            doc.duplicate_ratio() * 100.0
+        );
+        if decoded.malformed > 0 {
+            line.push_str(&format!("  {} malformed", decoded.malformed));
+        }
+        writeln!(self.out, "{line}")?;
+        for (at, block) in doc.blocks.iter().enumerate() {
+            self.block(doc, at + 1, block)?;
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let ratio = if summary.bytes == 0 {
+            0.0
+        } else {
+            summary.duplicate_bytes as f64 / summary.bytes as f64 * 100.0
+        };
+        let mut line = format!(
+            "{} documents, {} bytes, {} blocks, {} duplicate bytes ({ratio:.1}%)",
+            thousands(summary.documents),
+            thousands(summary.bytes),
+            thousands(summary.blocks),
+            thousands(summary.duplicate_bytes),
+        );
+        if summary.skipped > 0 {
+            line.push_str(&format!(", {} binary files skipped", summary.skipped));
+        }
+        if summary.errors > 0 {
+            line.push_str(&format!(", {} errors", summary.errors));
+        }
+        writeln!(self.out, "{}", self.paint("2", &line))?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_fold_space_and_cut() {
+        assert_eq!(preview("a\n\n  b"), "a b");
+        let long = "字".repeat(60);
+        assert_eq!(preview(&long).chars().count(), PREVIEW_CHARS + 1);
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(77394), "77,394");
+        assert_eq!(thousands(12), "12");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}

@@ -1,0 +1,209 @@
+//! The JSON Lines report: one object per line, `"type"` first.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::round4;
+use crate::detect::within::Block;
+use crate::document::{Origin, Span};
+use crate::pipeline::{Problem, ScannedDoc, Sink, Summary};
+
+/// Prints the JSON Lines report.
+pub struct JsonPrinter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonPrinter<W> {
+    pub fn new(out: W) -> JsonPrinter<W> {
+        JsonPrinter { out }
+    }
+
+    fn line(&mut self, value: &impl Serialize) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, value)?;
+        self.out.write_all(b"\n")
+    }
+}
+
+#[derive(Serialize)]
+struct Begin {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: u32,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct DocumentLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    path: String,
+    encoding: &'static str,
+    detection: &'static str,
+    bom: bool,
+    malformed: usize,
+    input_bytes: usize,
+    bytes: usize,
+    lines: usize,
+    segments: usize,
+    duplicate_bytes: usize,
+    duplicate_ratio: f64,
+    blocks: Vec<BlockJson>,
+}
+
+#[derive(Serialize)]
+struct BlockJson {
+    copies: Vec<SpanJson>,
+    segments: usize,
+    similarity: f64,
+    exact: bool,
+    differing: Vec<DifferingJson>,
+}
+
+#[derive(Serialize)]
+struct SpanJson {
+    lines: [usize; 2],
+    bytes: [usize; 2],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    columns: Option<[usize; 2]>,
+}
+
+#[derive(Serialize)]
+struct DifferingJson {
+    copy: usize,
+    lines: [Option<[usize; 2]>; 2],
+    bytes: [Option<[usize; 2]>; 2],
+    similarity: f64,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    path: String,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct SummaryLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    documents: usize,
+    input_bytes: usize,
+    bytes: usize,
+    duplicate_bytes: usize,
+    blocks: usize,
+    clusters: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+/// The path as reported: `-` for standard input.
+pub(crate) fn origin_path(origin: &Origin) -> String {
+    match origin {
+        Origin::Path(path) => path.display().to_string(),
+        Origin::Stdin => "-".to_owned(),
+    }
+}
+
+fn span_json(doc: &ScannedDoc, span: &Span) -> SpanJson {
+    SpanJson {
+        lines: [span.lines.first, span.lines.last],
+        bytes: [span.bytes.start, span.bytes.end],
+        columns: columns(doc, span),
+    }
+}
+
+/// 1-based character columns of a span that sits inside one line without
+/// covering all of it.
+fn columns(doc: &ScannedDoc, span: &Span) -> Option<[usize; 2]> {
+    if span.lines.first != span.lines.last {
+        return None;
+    }
+    let line = doc.index.line_bytes(span.lines.first);
+    let text = doc.document.text();
+    if text[line.clone()].trim() == &text[span.bytes.clone()] {
+        return None;
+    }
+    let first = text[line.start..span.bytes.start].chars().count() + 1;
+    let last = first + text[span.bytes.clone()].chars().count().max(1) - 1;
+    Some([first, last])
+}
+
+fn block_json(doc: &ScannedDoc, block: &Block) -> BlockJson {
+    let side = |span: &Option<Span>| span.as_ref().map(|s| [s.lines.first, s.lines.last]);
+    let side_bytes = |span: &Option<Span>| span.as_ref().map(|s| [s.bytes.start, s.bytes.end]);
+    BlockJson {
+        copies: block
+            .copies
+            .iter()
+            .map(|c| span_json(doc, &c.span))
+            .collect(),
+        segments: block.segments,
+        similarity: round4(block.similarity),
+        exact: block.exact,
+        differing: block
+            .differing
+            .iter()
+            .map(|d| DifferingJson {
+                copy: d.copy,
+                lines: [side(&d.first), side(&d.other)],
+                bytes: [side_bytes(&d.first), side_bytes(&d.other)],
+                similarity: round4(d.similarity),
+            })
+            .collect(),
+    }
+}
+
+impl<W: Write> Sink for JsonPrinter<W> {
+    fn begin(&mut self) -> io::Result<()> {
+        self.line(&Begin {
+            kind: "begin",
+            schema: 1,
+            version: env!("CARGO_PKG_VERSION"),
+        })
+    }
+
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        let decoded = &doc.document.decoded;
+        let line = DocumentLine {
+            kind: "document",
+            path: origin_path(&doc.document.origin),
+            encoding: decoded.encoding.name(),
+            detection: decoded.detection.as_str(),
+            bom: decoded.bom,
+            malformed: decoded.malformed,
+            input_bytes: doc.document.input_bytes,
+            bytes: decoded.text.len(),
+            lines: doc.index.line_count(),
+            segments: doc.segments.len(),
+            duplicate_bytes: doc.duplicate_bytes(),
+            duplicate_ratio: round4(doc.duplicate_ratio()),
+            blocks: doc.blocks.iter().map(|b| block_json(doc, b)).collect(),
+        };
+        self.line(&line)
+    }
+
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.line(&ErrorLine {
+            kind: "error",
+            path: origin_path(&problem.origin),
+            message: &problem.message,
+        })
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.line(&SummaryLine {
+            kind: "summary",
+            documents: summary.documents,
+            input_bytes: summary.input_bytes,
+            bytes: summary.bytes,
+            duplicate_bytes: summary.duplicate_bytes,
+            blocks: summary.blocks,
+            clusters: 0,
+            errors: summary.errors,
+            skipped: summary.skipped,
+        })?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,197 @@
+//! Script-aware shingles of normalized text.
+//!
+//! Text is cut into **units**: each Han, kana or Hangul character is a unit,
+//! and each word of a spaced script (a run of letters and digits between
+//! spaces) is a unit. A shingle is `k` consecutive units, hashed with xxh3.
+//!
+//! `k` depends on the script that dominates the whole document
+//! ([`ShingleConfig::k_for`]), so every segment of a document is cut alike: 5
+//! characters for Chinese, Japanese and Korean (about two or three words), 3
+//! words for spaced scripts. A text with fewer units than `k` makes one
+//! shingle of all its units, so two short texts match only when they are
+//! equal, and a text with no units at all makes no shingle (it never shares an
+//! empty signature).
+//!
+//! ```
+//! let config = doppel::ShingleConfig::default();
+//! let mut shingler = doppel::Shingler::new(config.k_for("the quick brown fox"));
+//! let mut out = Vec::new();
+//! let units = shingler.shingles("the quick brown fox", &mut out);
+//! assert_eq!((units, out.len()), (4, 2));
+//! ```
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::script::is_cjk;
+
+/// Shingle lengths, in units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShingleConfig {
+    /// Units per shingle in text written mostly in Han, kana or Hangul.
+    pub cjk_k: usize,
+    /// Words per shingle in text written mostly in spaced scripts.
+    pub word_k: usize,
+}
+
+impl Default for ShingleConfig {
+    fn default() -> ShingleConfig {
+        ShingleConfig {
+            cjk_k: 5,
+            word_k: 3,
+        }
+    }
+}
+
+impl ShingleConfig {
+    /// The shingle length for a document: `cjk_k` when CJK characters are at
+    /// least as many as words in its first 64 KiB, else `word_k`.
+    pub fn k_for(&self, text: &str) -> usize {
+        let mut end = text.len().min(64 * 1024);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (mut cjk, mut words, mut in_word) = (0usize, 0usize, false);
+        for c in text[..end].chars() {
+            if is_cjk(c) {
+                cjk += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        if cjk >= words && cjk > 0 {
+            self.cjk_k
+        } else {
+            self.word_k
+        }
+    }
+}
+
+/// A reusable shingler of a fixed `k`: it owns its unit buffer.
+#[derive(Debug)]
+pub struct Shingler {
+    k: usize,
+    units: Vec<u64>,
+}
+
+const CJK_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Shingler {
+    pub fn new(k: usize) -> Shingler {
+        Shingler {
+            k: k.max(1),
+            units: Vec::new(),
+        }
+    }
+
+    /// Appends the shingle hashes of `normalized` to `out` (in text order,
+    /// repeats included) and returns the number of units.
+    pub fn shingles(&mut self, normalized: &str, out: &mut Vec<u64>) -> usize {
+        self.cut_units(normalized);
+        let units = self.units.len();
+        if units == 0 {
+            return 0;
+        }
+        let k = self.k.min(units);
+        out.reserve(units + 1 - k);
+        for window in self.units.windows(k) {
+            out.push(hash_window(window));
+        }
+        units
+    }
+
+    /// Fills `self.units` with unit hashes.
+    fn cut_units(&mut self, normalized: &str) {
+        self.units.clear();
+        let mut word_start = None;
+        for (at, c) in normalized.char_indices() {
+            if c == ' ' || is_cjk(c) {
+                if let Some(start) = word_start.take() {
+                    self.units.push(xxh3_64(&normalized.as_bytes()[start..at]));
+                }
+                if c != ' ' {
+                    self.units
+                        .push(xxh3_64_with_seed(&(c as u32).to_le_bytes(), CJK_SEED));
+                }
+            } else if word_start.is_none() {
+                word_start = Some(at);
+            }
+        }
+        if let Some(start) = word_start {
+            self.units.push(xxh3_64(&normalized.as_bytes()[start..]));
+        }
+    }
+}
+
+fn hash_window(window: &[u64]) -> u64 {
+    let mut bytes = [0u8; 8 * 8];
+    let len = window.len().min(8);
+    for (chunk, unit) in bytes.chunks_exact_mut(8).zip(&window[..len]) {
+        chunk.copy_from_slice(&unit.to_le_bytes());
+    }
+    xxh3_64(&bytes[..len * 8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shingle(text: &str) -> (usize, Vec<u64>) {
+        let mut out = Vec::new();
+        let k = ShingleConfig::default().k_for(text);
+        let units = Shingler::new(k).shingles(text, &mut out);
+        (units, out)
+    }
+
+    #[test]
+    fn k_follows_the_dominant_script() {
+        let config = ShingleConfig::default();
+        assert_eq!(config.k_for("新华社北京7月9日电 2015"), 5);
+        assert_eq!(config.k_for("The iPhone 发布会 was held"), 3);
+        assert_eq!(config.k_for(""), 3);
+    }
+
+    #[test]
+    fn words_are_units_of_spaced_scripts() {
+        let (units, out) = shingle("one two three four five");
+        assert_eq!(units, 5);
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn cjk_characters_are_units_and_never_split_on_spaces() {
+        let (units, out) = shingle("新华社北京电");
+        assert_eq!((units, out.len()), (6, 2));
+        let (_, spaced) = shingle("新华社 北京电");
+        assert_eq!(out, spaced);
+    }
+
+    #[test]
+    fn mixed_text_counts_each_kind_of_unit() {
+        let (units, _) = shingle("iphone 15 发布会");
+        assert_eq!(units, 5);
+    }
+
+    #[test]
+    fn short_text_is_one_shingle_of_all_units() {
+        let (_, a) = shingle("hello world");
+        let (_, b) = shingle("hello there");
+        assert_eq!(a.len(), 1);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn no_units_no_shingles() {
+        assert_eq!(shingle(""), (0, vec![]));
+    }
+
+    #[test]
+    fn shingles_depend_on_order() {
+        let (_, a) = shingle("a b c d");
+        let (_, b) = shingle("d c b a");
+        assert!(a.iter().all(|h| !b.contains(h)));
+    }
+}
