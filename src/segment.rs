@@ -63,7 +63,7 @@ impl FromStr for Granularity {
 pub struct Segmenter {
     granularity: Granularity,
     /// In `Auto`, paragraphs longer than this many characters are cut into
-    /// sentences. Default 2,000.
+    /// sentences. Default 1,000.
     pub long_paragraph_chars: usize,
     /// Sentences shorter than this many characters are joined to the next.
     /// Default 24.
@@ -74,7 +74,7 @@ impl Segmenter {
     pub fn new(granularity: Granularity) -> Segmenter {
         Segmenter {
             granularity,
-            long_paragraph_chars: 2_000,
+            long_paragraph_chars: 1_000,
             min_sentence_chars: 24,
         }
     }

@@ -18,9 +18,9 @@
 //!    text adds a copy; anything else makes a new block. A near (not exact)
 //!    one-segment repeat inside one copy of a larger block is a heading echo,
 //!    not a repeat, and is dropped.
-//! 4. **Alignment.** Each copy's edges grow line by line over lines that all
-//!    copies share, and over a neighbouring segment pair at least half
-//!    similar; then its segments are aligned with the first copy's to list
+//! 4. **Alignment.** Each copy's edges grow by the neighbouring segment pair
+//!    when it is at least half as similar as the threshold asks, then line by
+//!    line over lines that all copies share; then its segments are aligned with the first copy's to list
 //!    where it differs.
 
 use std::collections::{HashMap, HashSet};
@@ -402,43 +402,37 @@ impl Doc<'_> {
         }
     }
 
-    /// Takes in neighbouring segment pairs that are at least half similar
-    /// (a damaged first or last segment).
+    /// Takes in the segment pair just before and just after the copies when
+    /// it is at least half as similar as the threshold asks (a damaged first
+    /// or last segment, such as a changed dateline).
     fn grow_segments(&self, mut copies: Vec<Range<usize>>) -> Vec<Range<usize>> {
         let floor = self.config.threshold / 2.0;
-        loop {
-            let grown = copies.iter().enumerate().all(|(c, copy)| {
-                let lower = if c == 0 { 0 } else { copies[c - 1].end };
-                copy.start > lower
-            }) && copies[1..].iter().all(|copy| {
-                self.prints[copy.start - 1].jaccard(&self.prints[copies[0].start - 1]) >= floor
-            });
-            if !grown {
-                break;
-            }
-            for copy in &mut copies {
-                copy.start -= 1;
-            }
-        }
-        loop {
-            let n = self.segments.len();
-            let grown = copies.iter().enumerate().all(|(c, copy)| {
-                let upper = copies.get(c + 1).map_or(n, |next| next.start);
-                copy.end < upper
-            }) && copies[1..]
+        let similar_enough = |copies: &[Range<usize>], at: &dyn Fn(&Range<usize>) -> usize| {
+            let reference = &self.prints[at(&copies[0])];
+            copies[1..]
                 .iter()
-                .all(|copy| self.prints[copy.end].jaccard(&self.prints[copies[0].end]) >= floor);
-            if !grown {
-                break;
-            }
-            for copy in &mut copies {
-                copy.end += 1;
-            }
+                .all(|copy| self.prints[at(copy)].jaccard(reference) >= floor)
+        };
+        let room_before = copies
+            .iter()
+            .enumerate()
+            .all(|(c, copy)| copy.start > if c == 0 { 0 } else { copies[c - 1].end });
+        if room_before && similar_enough(&copies, &|copy| copy.start - 1) {
+            copies.iter_mut().for_each(|copy| copy.start -= 1);
+        }
+        let n = self.segments.len();
+        let room_after = copies
+            .iter()
+            .enumerate()
+            .all(|(c, copy)| copy.end < copies.get(c + 1).map_or(n, |next| next.start));
+        if room_after && similar_enough(&copies, &|copy| copy.end) {
+            copies.iter_mut().for_each(|copy| copy.end += 1);
         }
         copies
     }
 
-    /// Each copy's span, its edges grown over lines equal in every copy.
+    /// Each copy's span: from its first segment to its last, its edges grown
+    /// over whole lines equal in every copy.
     fn grow_lines(&self, copies: &[Range<usize>]) -> Vec<Span> {
         let mut firsts: Vec<usize> = copies
             .iter()
@@ -465,10 +459,27 @@ impl Doc<'_> {
             }
             lasts.iter_mut().for_each(|l| *l += 1);
         }
-        firsts
-            .into_iter()
-            .zip(lasts)
-            .map(|(first, last)| self.trimmed_lines(first, last))
+        copies
+            .iter()
+            .zip(firsts.into_iter().zip(lasts))
+            .map(|(copy, (first, last))| {
+                let (head, tail) = (&self.segments[copy.start], &self.segments[copy.end - 1]);
+                let grown = self.trimmed_lines(first, last);
+                let (start, first) = if grown.lines.first < head.lines.first {
+                    (grown.bytes.start, grown.lines.first)
+                } else {
+                    (head.bytes.start, head.lines.first)
+                };
+                let (end, last) = if grown.lines.last > tail.lines.last {
+                    (grown.bytes.end, grown.lines.last)
+                } else {
+                    (tail.bytes.end, tail.lines.last)
+                };
+                Span {
+                    bytes: start..end,
+                    lines: LineRange::new(first, last),
+                }
+            })
             .collect()
     }
 
