@@ -1,5 +1,7 @@
 //! doppel finds, removes and shows duplicated text.
 pub mod decode;
 pub mod document;
+pub mod quality;
 
 pub use decode::{decode, DecodeError, Decoded};
+pub use quality::{Damage, Variant};
