@@ -4,4 +4,4 @@ pub mod document;
 pub mod quality;
 
 pub use decode::{decode, DecodeError, Decoded};
-pub use quality::{Damage, Variant};
+pub use quality::{Damage, Preference, Variant};

@@ -1,11 +1,61 @@
-//! How damaged a span of text looks: signals of encoding damage counted and
-//! weighted over a span ([`Damage`]), with rare Han characters judged
-//! against the common tier of the text's [`Variant`].
+//! How damaged a span of text looks, so that of two copies of a text the
+//! cleaner one can be kept.
+//!
+//! Text that went through a wrong decoding, or whose bytes were shifted by
+//! one inside a double-byte encoding such as GBK, carries marks: U+FFFD, `?`
+//! where a character could not be written, stray ASCII letters among Han
+//! characters, kana or Cyrillic in Chinese, rare Han characters where common
+//! ones belong. Each mark is a [`Signal`] with a weight; a [`Damage`] counts
+//! them over a span, also counts *bursts* (several signals within a few
+//! characters, the shape a byte misalignment leaves), and folds both into
+//! one score: damage points per 1,000 characters.
+//!
+//! What counts as a rare Han character depends on the text's [`Variant`]
+//! (Simplified, Traditional, Japanese), decided from the text itself and
+//! checked against the frequent-character level of GB2312, Big5 or JIS X
+//! 0208. Romanisation glosses after a Han character, like `號(hào)`, are
+//! skipped: their letters are not stray.
+//!
+//! # Main types
+//!
+//! - [`Damage`]: the signal counts and score of a span; [`Damage::of`]
+//!   scores a whole text.
+//! - [`compare`] and [`diff_damage`]: two copies of the same text, diffed
+//!   by characters; only the stretches where they differ (with a little
+//!   context) are scored, so damage the copies share, and the many rare but
+//!   correct characters of a long text, do not drown the difference.
+//! - [`Preference`]: `First`, `Second` or `Tie`. A tie is reported as such
+//!   so the caller can break it, for example by keeping the earlier copy.
+//!
+//! # Which to use
+//!
+//! To pick between copies of one text use [`compare`]: scoring each whole
+//! copy with [`Damage::of`] works too, but dilutes a few damaged characters
+//! in the length of the text. Use [`Damage::of`] to rank unrelated texts or
+//! to set a threshold.
+//!
+//! # Example
+//!
+//! ```
+//! use doppel::quality::{compare, Damage, Preference};
+//!
+//! let clean = "候選人。縣以上人大代表";
+//! let shifted = "候選人?h以上人大代表";
+//! assert_eq!(compare(shifted, clean), Preference::Second);
+//! assert_eq!(compare(clean, clean), Preference::Tie);
+//!
+//! let damage = Damage::of(shifted);
+//! assert_eq!(damage.question_in_cjk, 1);
+//! assert_eq!(damage.isolated_latin, 1);
+//! assert!(Damage::of(clean).is_clean());
+//! ```
 
 mod chars;
+mod compare;
 mod damage;
 mod tier;
 
+pub use compare::{compare, diff_damage, CompareOptions, DiffDamage, Preference};
 pub use damage::{Damage, Signal, BURST_GAP, BURST_POINTS, BURST_WEIGHT};
 pub use tier::{Variant, JAPANESE_KANA_SHARE};
 
@@ -13,13 +63,64 @@ pub use tier::{Variant, JAPANESE_KANA_SHARE};
 mod tests {
     use super::*;
 
+    const PAGE: &str = include_str!("../corpus/scraped_page_zh.txt");
+
+    /// Line `n` (1-based) of the real page.
+    fn line(n: usize) -> &'static str {
+        PAGE.split('\n').nth(n - 1).unwrap()
+    }
+
     fn damage(text: &str) -> Damage {
         Damage::of(text)
     }
 
     #[test]
+    fn quality_real_page_prefers_the_undamaged_copy() {
+        for (first, second, want) in [
+            (27, 164, Preference::Second),
+            (105, 242, Preference::Second),
+            (133, 270, Preference::Second),
+            (141, 278, Preference::First),
+        ] {
+            let got = diff_damage(line(first), line(second), &CompareOptions::default());
+            assert_eq!(
+                got.preference(),
+                want,
+                "lines {first} and {second}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn quality_real_page_reads_as_traditional() {
+        assert_eq!(Variant::detect(PAGE), Variant::Traditional);
+    }
+
+    #[test]
+    fn quality_identical_texts_tie() {
+        assert_eq!(compare(line(27), line(27)), Preference::Tie);
+        assert_eq!(compare("", ""), Preference::Tie);
+        assert_eq!(compare("候選人?h以", "候選人?h以"), Preference::Tie);
+    }
+
+    #[test]
+    fn quality_equally_damaged_copies_tie() {
+        assert_eq!(compare("我們?的國家", "我們的?國家"), Preference::Tie);
+    }
+
+    #[test]
+    fn quality_shared_damage_is_not_counted() {
+        let got = diff_damage("周?車,匯聚", "周?車。匯聚", &CompareOptions::default());
+        assert!(got.first.is_clean() && got.second.is_clean(), "{got:?}");
+    }
+
+    #[test]
     fn quality_replacement_character() {
         assert_eq!(damage("我們\u{FFFD}國家").replacement, 1);
+        assert_eq!(
+            compare("我們\u{FFFD}國家", "我們的國家"),
+            Preference::Second
+        );
     }
 
     #[test]
@@ -102,5 +203,11 @@ mod tests {
         assert!(damage("意見(jiàn)。號(hào)").is_clean());
         assert!(damage("我（wo）們（men）的（de）").is_clean());
         assert_eq!(damage("號(hào)碼R聚").isolated_latin, 1);
+    }
+
+    #[test]
+    fn quality_real_page_article_is_mostly_clean() {
+        let clean = damage(line(164));
+        assert!(clean.score() < 20.0, "{clean:?}");
     }
 }
