@@ -17,7 +17,7 @@ pub use decode::{decode, DecodeError, Decoded};
 pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
 pub use fingerprint::{Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
-pub use pipeline::{Engine, EngineBuilder, Problem, ScannedDoc, Sink, Summary};
+pub use pipeline::{CorpusReport, Engine, EngineBuilder, Problem, ScannedDoc, Sink, Summary};
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};
 pub use shingle::{ShingleConfig, Shingler};

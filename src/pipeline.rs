@@ -2,47 +2,55 @@
 //! rayon and pushes each result into a [`Sink`], in input order.
 //!
 //! This is the one place that knows the order of the stages. Documents are
-//! processed in batches: each batch is decoded, segmented, fingerprinted and
-//! scanned in parallel (one document per task, sequential inside a
-//! document), then handed to the sink in input order, so output is the same
-//! whatever the number of threads and memory holds one batch of texts.
+//! read lazily in batches; each batch is decoded, segmented, fingerprinted
+//! and scanned in parallel (one document per task, sequential inside a
+//! document), then handed to the sink in input order and folded into the
+//! corpus-wide state. Output is the same whatever the number of threads, and
+//! memory holds one batch of texts plus a sketch per document.
+//!
+//! After the last document, corpus-wide findings are made: candidate
+//! near-duplicate documents are verified in a second pass that reads again
+//! just the documents involved, and clusters, repeated segments and
+//! boilerplate go to [`Sink::corpus`].
 //!
 //! ```
-//! use doppel::{EngineBuilder, ScannedDoc, Sink, Summary, Problem};
-//! struct Count(usize);
-//! impl Sink for Count {
-//!     fn document(&mut self, doc: &ScannedDoc) -> std::io::Result<()> {
-//!         self.0 += doc.blocks.len();
-//!         Ok(())
-//!     }
-//! }
+//! use doppel::{EngineBuilder, ScannedDoc, Sink};
 //! let engine = EngineBuilder::new().build();
 //! let text = "A paragraph long enough to count as a block of text.\n\nOther.\n\nA paragraph long enough to count as a block of text.\n";
 //! let doc = engine.scan_text(doppel::document::Origin::Stdin, text);
 //! assert_eq!(doc.blocks.len(), 1);
 //! ```
 
+use std::collections::{HashMap, HashSet};
 use std::io;
 
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
 use crate::decode::{decode, DecodeError, Decoded, Detection};
+use crate::detect::across::{
+    compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, RepeatedSegment, SegmentSketch,
+};
+use crate::detect::boilerplate::{line_hashes, Boilerplate, BoilerplateConfig, BoilerplateCounter};
 use crate::detect::within::{find_blocks, Block, WithinConfig};
 use crate::document::{Document, LineIndex, Origin, Span};
-use crate::fingerprint::Fingerprinter;
-use crate::input::{Entry, InputError, RawDoc};
+use crate::fingerprint::{Fingerprint, Fingerprinter};
+use crate::input::{Content, DocReader, Entry, InputError, Loaded, LoadedDoc};
 use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
+use crate::sketch::Lsh;
 
 /// Builds an [`Engine`]; setters take `&mut self` and return `&mut Self`.
 #[derive(Clone, Debug, Default)]
 pub struct EngineBuilder {
     granularity: Granularity,
     within: WithinConfig,
+    across: AcrossConfig,
+    boilerplate: BoilerplateConfig,
     shingles: ShingleConfig,
     encoding: Option<&'static Encoding>,
     batch_bytes: Option<usize>,
+    corpus_off: bool,
 }
 
 impl EngineBuilder {
@@ -56,15 +64,30 @@ impl EngineBuilder {
         self
     }
 
-    /// Jaccard similarity from which segments are near duplicates (default 0.8).
+    /// Jaccard similarity from which segments and documents are near
+    /// duplicates (default 0.8).
     pub fn threshold(&mut self, threshold: f64) -> &mut Self {
         self.within.threshold = threshold;
+        self.across.threshold = threshold;
         self
     }
 
-    /// Smallest block reported, in units of one copy (default 10).
+    /// Smallest block or repeated segment reported, in units (default 10).
     pub fn min_units(&mut self, units: usize) -> &mut Self {
         self.within.min_units = units;
+        self.across.min_segment_units = units;
+        self
+    }
+
+    /// When a line counts as boilerplate.
+    pub fn boilerplate(&mut self, config: BoilerplateConfig) -> &mut Self {
+        self.boilerplate = config;
+        self
+    }
+
+    /// Whether to look across documents at all (default on).
+    pub fn across_documents(&mut self, on: bool) -> &mut Self {
+        self.corpus_off = !on;
         self
     }
 
@@ -80,7 +103,7 @@ impl EngineBuilder {
         self
     }
 
-    /// Bytes of input read per parallel batch (default 64 MiB).
+    /// Bytes of input read per parallel batch (default 32 MiB).
     pub fn batch_bytes(&mut self, bytes: usize) -> &mut Self {
         self.batch_bytes = Some(bytes);
         self
@@ -90,9 +113,13 @@ impl EngineBuilder {
         Engine {
             segmenter: Segmenter::new(self.granularity),
             within: self.within.clone(),
+            across: self.across.clone(),
+            boilerplate: self.boilerplate.clone(),
+            lsh: Lsh::for_threshold(self.across.threshold),
             shingles: self.shingles,
             encoding: self.encoding,
-            batch_bytes: self.batch_bytes.unwrap_or(64 << 20),
+            batch_bytes: self.batch_bytes.unwrap_or(32 << 20),
+            corpus: !self.corpus_off,
         }
     }
 }
@@ -102,18 +129,26 @@ impl EngineBuilder {
 pub struct Engine {
     segmenter: Segmenter,
     within: WithinConfig,
+    across: AcrossConfig,
+    boilerplate: BoilerplateConfig,
+    lsh: Lsh,
     shingles: ShingleConfig,
     encoding: Option<&'static Encoding>,
     batch_bytes: usize,
+    corpus: bool,
 }
 
 /// A scanned document: the decoded document, its segments and its blocks.
 #[derive(Clone, Debug)]
 pub struct ScannedDoc {
     pub document: Document,
+    /// The group its boilerplate is counted in.
+    pub group: String,
     pub index: LineIndex,
     pub segments: Vec<Span>,
     pub blocks: Vec<Block>,
+    /// What it leaves for corpus-wide detection.
+    pub sketch: DocSketch,
 }
 
 impl ScannedDoc {
@@ -171,6 +206,18 @@ impl From<InputError> for Problem {
     }
 }
 
+/// Corpus-wide findings, made after the last document.
+#[derive(Clone, Debug, Default)]
+pub struct CorpusReport {
+    /// Origin of each document, by document number (input order).
+    pub origins: Vec<Origin>,
+    /// Duplicate documents.
+    pub clusters: Vec<Cluster>,
+    /// Segments that occurred in an earlier document.
+    pub repeated: Vec<RepeatedSegment>,
+    pub boilerplate: Vec<Boilerplate>,
+}
+
 /// Totals over a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -179,6 +226,14 @@ pub struct Summary {
     pub bytes: usize,
     pub duplicate_bytes: usize,
     pub blocks: usize,
+    /// Clusters of duplicate documents.
+    pub clusters: usize,
+    /// Documents that are the not-first member of a cluster.
+    pub duplicate_documents: usize,
+    /// Segments repeated from an earlier document.
+    pub repeated_segments: usize,
+    /// Boilerplate lines found.
+    pub boilerplate: usize,
     pub errors: usize,
     /// Binary files skipped quietly in folder walks.
     pub skipped: usize,
@@ -193,15 +248,26 @@ pub trait Sink {
     fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
         Ok(())
     }
+    fn corpus(&mut self, _report: &CorpusReport) -> io::Result<()> {
+        Ok(())
+    }
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         Ok(())
     }
 }
 
 enum Outcome {
-    Scanned(Box<ScannedDoc>),
+    Scanned(Box<ScannedDoc>, u32),
     Skipped,
     Failed(Problem),
+}
+
+/// Corpus-wide state gathered during the first pass.
+struct Corpus {
+    index: CorpusIndex,
+    boilerplate: BoilerplateCounter,
+    origins: Vec<Origin>,
+    entry_of: Vec<u32>,
 }
 
 impl Engine {
@@ -220,34 +286,36 @@ impl Engine {
             summary.errors += 1;
             sink.problem(&problem)?;
         }
-        for batch in self.batches(entries) {
-            let outcomes: Vec<Outcome> =
-                batch.par_iter().map(|entry| self.process(entry)).collect();
-            for outcome in outcomes {
-                self.deliver(outcome, sink, &mut summary)?;
+        let mut corpus = Corpus {
+            index: CorpusIndex::new(self.across.clone()),
+            boilerplate: BoilerplateCounter::new(self.boilerplate.clone()),
+            origins: Vec::new(),
+            entry_of: Vec::new(),
+        };
+        let mut reader = DocReader::new(entries);
+        loop {
+            let batch = reader.batch(self.batch_bytes, 4096);
+            if batch.is_empty() {
+                break;
             }
+            let outcomes: Vec<Outcome> = batch
+                .into_par_iter()
+                .map(|loaded| self.process(loaded))
+                .collect();
+            for outcome in outcomes {
+                self.deliver(outcome, sink, &mut summary, &mut corpus)?;
+            }
+        }
+        if self.corpus {
+            let report = self.corpus_report(entries, corpus);
+            summary.clusters = report.clusters.len();
+            summary.duplicate_documents = report.clusters.iter().map(|c| c.members.len() - 1).sum();
+            summary.repeated_segments = report.repeated.len();
+            summary.boilerplate = report.boilerplate.len();
+            sink.corpus(&report)?;
         }
         sink.finish(&summary)?;
         Ok(summary)
-    }
-
-    /// Cuts `entries` into batches of about `batch_bytes` of input.
-    fn batches<'a>(&self, entries: &'a [Entry]) -> Vec<&'a [Entry]> {
-        let mut batches = Vec::new();
-        let mut start = 0;
-        let mut bytes = 0u64;
-        for (at, entry) in entries.iter().enumerate() {
-            bytes += entry_size(entry);
-            if bytes >= self.batch_bytes as u64 || at + 1 - start >= 4096 {
-                batches.push(&entries[start..=at]);
-                start = at + 1;
-                bytes = 0;
-            }
-        }
-        if start < entries.len() {
-            batches.push(&entries[start..]);
-        }
-        batches
     }
 
     fn deliver(
@@ -255,14 +323,24 @@ impl Engine {
         outcome: Outcome,
         sink: &mut dyn Sink,
         summary: &mut Summary,
+        corpus: &mut Corpus,
     ) -> io::Result<()> {
         match outcome {
-            Outcome::Scanned(doc) => {
+            Outcome::Scanned(doc, entry) => {
                 summary.documents += 1;
                 summary.input_bytes += doc.document.input_bytes;
                 summary.bytes += doc.document.text().len();
                 summary.duplicate_bytes += doc.duplicate_bytes();
                 summary.blocks += doc.blocks.len();
+                if self.corpus {
+                    let number = corpus.index.add(&doc.sketch);
+                    if corpus.index.is_representative(number) {
+                        let lines = line_hashes(doc.document.text().lines(), &self.boilerplate);
+                        corpus.boilerplate.add(number, &doc.group, &lines);
+                    }
+                    corpus.origins.push(doc.document.origin.clone());
+                    corpus.entry_of.push(entry);
+                }
                 sink.document(&doc)
             }
             Outcome::Skipped => {
@@ -276,34 +354,45 @@ impl Engine {
         }
     }
 
-    fn process(&self, entry: &Entry) -> Outcome {
-        let raw = match entry.read() {
-            Ok(raw) => raw,
-            Err(err) => return Outcome::Failed(err.into()),
+    fn process(&self, loaded: Loaded) -> Outcome {
+        let doc = match loaded {
+            Loaded::Doc(doc) => doc,
+            Loaded::Problem(err) => return Outcome::Failed(err.into()),
         };
-        match self.decode_raw(&raw) {
-            Ok(document) => Outcome::Scanned(Box::new(self.scan_document(document))),
-            Err(DecodeError::Binary { .. }) if raw.walked => Outcome::Skipped,
+        let entry = doc.entry;
+        let walked = doc.walked;
+        let origin = doc.origin.clone();
+        match self.decode_loaded(doc) {
+            Ok((document, group)) => {
+                Outcome::Scanned(Box::new(self.scan_document(document, group)), entry)
+            }
+            Err(DecodeError::Binary { .. }) if walked => Outcome::Skipped,
             Err(err) => Outcome::Failed(Problem {
-                origin: raw.origin,
+                origin,
                 message: err.to_string(),
             }),
         }
     }
 
-    /// Decodes raw input bytes into a document.
-    pub fn decode_raw(&self, raw: &RawDoc) -> Result<Document, DecodeError> {
-        let decoded = decode(&raw.bytes, self.encoding)?;
-        Ok(Document {
-            origin: raw.origin.clone(),
-            input_bytes: raw.bytes.len(),
-            decoded,
-        })
+    /// Decodes a loaded document.
+    fn decode_loaded(&self, doc: LoadedDoc) -> Result<(Document, String), DecodeError> {
+        let input_bytes = doc.input_bytes();
+        let decoded = match doc.content {
+            Content::Bytes(bytes) => decode(&bytes, self.encoding)?,
+        };
+        Ok((
+            Document {
+                origin: doc.origin,
+                input_bytes,
+                decoded,
+            },
+            doc.group,
+        ))
     }
 
     /// Scans text that is already decoded.
     pub fn scan_text(&self, origin: Origin, text: &str) -> ScannedDoc {
-        self.scan_document(Document {
+        let document = Document {
             origin,
             input_bytes: text.len(),
             decoded: Decoded {
@@ -313,32 +402,125 @@ impl Engine {
                 bom: false,
                 malformed: 0,
             },
-        })
+        };
+        self.scan_document(document, String::new())
     }
 
-    /// Segments, fingerprints and scans one decoded document.
-    pub fn scan_document(&self, document: Document) -> ScannedDoc {
-        let text = document.text();
-        let index = LineIndex::new(text);
-        let segments = self.segmenter.segment_indexed(text, &index);
+    /// Segments and fingerprints a text.
+    fn fingerprint(&self, text: &str, index: &LineIndex) -> (Vec<Span>, Vec<Fingerprint>) {
+        let segments = self.segmenter.segment_indexed(text, index);
         let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text));
-        let prints: Vec<_> = segments
+        let prints = segments
             .iter()
             .map(|span| fingerprinter.fingerprint(&text[span.bytes.clone()]))
             .collect();
+        (segments, prints)
+    }
+
+    /// Segments, fingerprints and scans one decoded document.
+    pub fn scan_document(&self, document: Document, group: String) -> ScannedDoc {
+        let text = document.text();
+        let index = LineIndex::new(text);
+        let (segments, prints) = self.fingerprint(text, &index);
         let blocks = find_blocks(text, &index, &segments, &prints, &self.within);
+        let sketch = if self.corpus {
+            self.sketch(&segments, &prints)
+        } else {
+            DocSketch::default()
+        };
         ScannedDoc {
             document,
+            group,
             index,
             segments,
             blocks,
+            sketch,
         }
     }
-}
 
-fn entry_size(entry: &Entry) -> u64 {
-    match &entry.origin {
-        Origin::Path(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        Origin::Stdin => 0,
+    fn sketch(&self, segments: &[Span], prints: &[Fingerprint]) -> DocSketch {
+        let keys = segments
+            .iter()
+            .zip(prints)
+            .map(|(span, print)| SegmentSketch {
+                hash: print.exact,
+                units: print.units.min(u32::MAX as usize) as u32,
+                lines: span.lines,
+            })
+            .collect();
+        let shingles: Vec<u64> = prints
+            .iter()
+            .flat_map(|p| p.shingles.iter().copied())
+            .collect();
+        DocSketch::new(keys, &shingles, &self.lsh)
+    }
+
+    /// Makes the corpus-wide findings, verifying near-duplicate candidates
+    /// on shingle sets read again from the inputs.
+    fn corpus_report(&self, entries: &[Entry], mut corpus: Corpus) -> CorpusReport {
+        let pairs = corpus.index.candidates();
+        let needed = CorpusIndex::needs_verification(&pairs);
+        let shingles = self.shingle_sets(entries, &corpus, &needed);
+        CorpusReport {
+            clusters: corpus.index.clusters(&pairs, &shingles),
+            repeated: corpus.index.repeated_segments().to_vec(),
+            boilerplate: corpus.boilerplate.finish(),
+            origins: corpus.origins,
+        }
+    }
+
+    /// The compact shingle sets of documents `needed`, read again.
+    fn shingle_sets(
+        &self,
+        entries: &[Entry],
+        corpus: &Corpus,
+        needed: &[u32],
+    ) -> HashMap<u32, Vec<u32>> {
+        if needed.is_empty() {
+            return HashMap::new();
+        }
+        let mut wanted_docs: HashMap<(u32, Origin), u32> = HashMap::new();
+        for &doc in needed {
+            wanted_docs.insert(
+                (
+                    corpus.entry_of[doc as usize],
+                    corpus.origins[doc as usize].clone(),
+                ),
+                doc,
+            );
+        }
+        let wanted_entries: HashSet<u32> = wanted_docs.keys().map(|(entry, _)| *entry).collect();
+        let wanted = |at: usize| wanted_entries.contains(&(at as u32));
+        let mut reader = DocReader::only(entries, &wanted);
+        let mut sets = HashMap::new();
+        loop {
+            let batch = reader.batch(self.batch_bytes, 4096);
+            if batch.is_empty() {
+                break;
+            }
+            let found: Vec<(u32, Vec<u32>)> = batch
+                .into_par_iter()
+                .filter_map(|loaded| match loaded {
+                    Loaded::Doc(doc) => {
+                        let number = *wanted_docs.get(&(doc.entry, doc.origin.clone()))?;
+                        let (document, _) = self.decode_loaded(doc).ok()?;
+                        Some((number, self.compact_shingles(document.text())))
+                    }
+                    Loaded::Problem(_) => None,
+                })
+                .collect();
+            sets.extend(found);
+        }
+        sets
+    }
+
+    fn compact_shingles(&self, text: &str) -> Vec<u32> {
+        let index = LineIndex::new(text);
+        let (_, prints) = self.fingerprint(text, &index);
+        let all: Vec<u64> = prints
+            .iter()
+            .flat_map(|p| p.shingles.iter().copied())
+            .collect();
+        compact_shingles(&all)
     }
 }

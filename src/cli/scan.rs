@@ -7,7 +7,7 @@ use clap::Args;
 
 use doppel::input::expand;
 use doppel::report::{HumanPrinter, JsonPrinter};
-use doppel::{Problem, ScannedDoc, Sink, Summary};
+use doppel::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
 use super::common::{use_colour, ReadArgs, ReportFormat};
 
@@ -37,6 +37,9 @@ impl<S: Sink> Sink for Stderr<S> {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         eprintln!("doppel: {problem}");
         self.inner.problem(problem)
+    }
+    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+        self.inner.corpus(report)
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.inner.finish(summary)

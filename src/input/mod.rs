@@ -16,6 +16,10 @@
 //! # let _ = problems;
 //! ```
 
+mod reader;
+
+pub use reader::{Content, DocReader, Loaded, LoadedDoc};
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

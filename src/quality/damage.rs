@@ -307,7 +307,7 @@ impl<'a> Scan<'a> {
         let (before, after) = (self.before(i), self.chars.get(i + len).copied());
         let signal = match (before, after) {
             _ if len > 2 => None,
-            (Some(b), a) if is_fullwidth_punct(b) && a.map_or(true, ends_stray) => {
+            (Some(b), a) if is_fullwidth_punct(b) && a.is_none_or(ends_stray) => {
                 Some(Signal::StrayAfterPunct)
             }
             (Some(b), Some(a)) if is_han(a) && (is_han(b) || matches!(b, '?' | '\u{FFFD}')) => {

@@ -11,9 +11,12 @@
 use std::io::{self, Write};
 
 use crate::detect::within::{Block, Differing};
-use crate::pipeline::{Problem, ScannedDoc, Sink, Summary};
+use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
-use super::json::origin_path;
+use super::json::{origin_path, segment_clusters};
+
+/// Most items of each corpus-wide kind listed; the rest are counted.
+const MAX_LISTED: usize = 20;
 
 /// Prints the human report, in colour when asked.
 pub struct HumanPrinter<W: Write> {
@@ -62,6 +65,19 @@ impl<W: Write> HumanPrinter<W> {
         if !block.differing.is_empty() {
             let list: Vec<String> = block.differing.iter().map(describe).collect();
             writeln!(self.out, "    differs  {}", list.join("  "))?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> HumanPrinter<W> {
+    fn more(&mut self, total: usize) -> io::Result<()> {
+        if total > MAX_LISTED {
+            writeln!(
+                self.out,
+                "  … and {} more (see --format json)",
+                total - MAX_LISTED
+            )?;
         }
         Ok(())
     }
@@ -138,6 +154,57 @@ impl<W: Write> Sink for HumanPrinter<W> {
         Ok(())
     }
 
+    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+        let path = |doc: u32| origin_path(&report.origins[doc as usize]);
+        if !report.clusters.is_empty() {
+            let title = self.paint("1;33", "duplicate documents");
+            writeln!(self.out, "{title}  {} clusters", report.clusters.len())?;
+            for cluster in report.clusters.iter().take(MAX_LISTED) {
+                let kind = if cluster.exact {
+                    "exact".to_owned()
+                } else {
+                    format!("near {:.2}", cluster.similarity)
+                };
+                let members: Vec<String> = cluster.members.iter().map(|&d| path(d)).collect();
+                writeln!(self.out, "  {kind:<9} {}", members.join(", "))?;
+            }
+            self.more(report.clusters.len())?;
+        }
+        let segments = segment_clusters(report);
+        if !segments.is_empty() {
+            let title = self.paint("1;33", "segments repeated across documents");
+            writeln!(self.out, "{title}  {}", segments.len())?;
+            for occurrences in segments.iter().take(MAX_LISTED) {
+                let places: Vec<String> = occurrences
+                    .iter()
+                    .map(|(d, lines)| format!("{}:{lines}", path(*d)))
+                    .collect();
+                writeln!(self.out, "  {}", places.join(", "))?;
+            }
+            self.more(segments.len())?;
+        }
+        if !report.boilerplate.is_empty() {
+            let title = self.paint("1;33", "boilerplate lines");
+            writeln!(self.out, "{title}  {}", report.boilerplate.len())?;
+            for found in report.boilerplate.iter().take(MAX_LISTED) {
+                let group = if found.group.is_empty() {
+                    "."
+                } else {
+                    found.group.as_str()
+                };
+                writeln!(
+                    self.out,
+                    "  {group} ({} of {} documents)  {}",
+                    found.documents,
+                    found.group_documents,
+                    self.paint("2", &preview(&found.text))
+                )?;
+            }
+            self.more(report.boilerplate.len())?;
+        }
+        Ok(())
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let ratio = if summary.bytes == 0 {
             0.0
@@ -151,6 +218,12 @@ impl<W: Write> Sink for HumanPrinter<W> {
             thousands(summary.blocks),
             thousands(summary.duplicate_bytes),
         );
+        if summary.clusters > 0 {
+            line.push_str(&format!(
+                ", {} duplicate documents in {} clusters",
+                summary.duplicate_documents, summary.clusters
+            ));
+        }
         if summary.skipped > 0 {
             line.push_str(&format!(", {} binary files skipped", summary.skipped));
         }

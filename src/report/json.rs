@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::round4;
 use crate::detect::within::Block;
 use crate::document::{Origin, Span};
-use crate::pipeline::{Problem, ScannedDoc, Sink, Summary};
+use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
 /// Prints the JSON Lines report.
 pub struct JsonPrinter<W: Write> {
@@ -94,8 +94,58 @@ struct SummaryLine {
     duplicate_bytes: usize,
     blocks: usize,
     clusters: usize,
+    duplicate_documents: usize,
+    repeated_segments: usize,
+    boilerplate: usize,
     errors: usize,
     skipped: usize,
+}
+
+#[derive(Serialize)]
+struct DocClusterLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "kind")]
+    cluster_kind: &'static str,
+    similarity: f64,
+    members: Vec<Member>,
+}
+
+#[derive(Serialize)]
+struct SegmentClusterLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "kind")]
+    cluster_kind: &'static str,
+    members: Vec<Member>,
+}
+
+#[derive(Serialize)]
+struct BoilerplateLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "kind")]
+    cluster_kind: &'static str,
+    group: &'a str,
+    documents: usize,
+    group_documents: usize,
+    text: &'a str,
+}
+
+/// A document named in a cluster, with the lines concerned when a cluster
+/// is of segments.
+#[derive(Serialize)]
+struct Member {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<[usize; 2]>,
+}
+
+fn member(report: &CorpusReport, doc: u32, lines: Option<crate::document::LineRange>) -> Member {
+    Member {
+        path: origin_path(&report.origins[doc as usize]),
+        lines: lines.map(|l| [l.first, l.last]),
+    }
 }
 
 /// The path as reported: `-` for standard input.
@@ -192,6 +242,42 @@ impl<W: Write> Sink for JsonPrinter<W> {
         })
     }
 
+    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+        for cluster in &report.clusters {
+            self.line(&DocClusterLine {
+                kind: "cluster",
+                cluster_kind: if cluster.exact { "exact" } else { "near" },
+                similarity: round4(cluster.similarity),
+                members: cluster
+                    .members
+                    .iter()
+                    .map(|&doc| member(report, doc, None))
+                    .collect(),
+            })?;
+        }
+        for occurrences in segment_clusters(report) {
+            self.line(&SegmentClusterLine {
+                kind: "cluster",
+                cluster_kind: "segment",
+                members: occurrences
+                    .into_iter()
+                    .map(|(doc, lines)| member(report, doc, Some(lines)))
+                    .collect(),
+            })?;
+        }
+        for found in &report.boilerplate {
+            self.line(&BoilerplateLine {
+                kind: "cluster",
+                cluster_kind: "boilerplate",
+                group: &found.group,
+                documents: found.documents,
+                group_documents: found.group_documents,
+                text: &found.text,
+            })?;
+        }
+        Ok(())
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.line(&SummaryLine {
             kind: "summary",
@@ -200,10 +286,29 @@ impl<W: Write> Sink for JsonPrinter<W> {
             bytes: summary.bytes,
             duplicate_bytes: summary.duplicate_bytes,
             blocks: summary.blocks,
-            clusters: 0,
+            clusters: summary.clusters,
+            duplicate_documents: summary.duplicate_documents,
+            repeated_segments: summary.repeated_segments,
+            boilerplate: summary.boilerplate,
             errors: summary.errors,
             skipped: summary.skipped,
         })?;
         self.out.flush()
     }
+}
+
+/// Repeated segments grouped by their first occurrence: each group lists the
+/// first occurrence, then every repeat, in document order.
+pub(crate) fn segment_clusters(
+    report: &CorpusReport,
+) -> Vec<Vec<(u32, crate::document::LineRange)>> {
+    let mut groups: std::collections::BTreeMap<(u32, u32), Vec<(u32, crate::document::LineRange)>> =
+        std::collections::BTreeMap::new();
+    for repeat in &report.repeated {
+        groups
+            .entry((repeat.first_doc, repeat.first_segment))
+            .or_insert_with(|| vec![(repeat.first_doc, repeat.first_lines)])
+            .push((repeat.doc, repeat.lines));
+    }
+    groups.into_values().collect()
 }

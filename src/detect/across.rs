@@ -1,0 +1,441 @@
+//! Duplicates across documents: exact and near-duplicate documents, and
+//! segments that already occurred in another document.
+//!
+//! Memory grows with the number of documents and distinct segments, never
+//! with the size of the text: each document leaves a [`DocSketch`] (its exact
+//! hash, its LSH band keys, the exact hashes of its segments) and is dropped.
+//!
+//! - **Exact documents**: equal hashes of their normalized segment sequence.
+//! - **Near documents**: documents sharing an LSH band of their MinHash
+//!   signatures (one representative per exact group) are candidates. Every
+//!   candidate is verified on the documents' shingle sets, which the pipeline
+//!   computes again in a second pass over the inputs for just the documents
+//!   involved ([`CorpusIndex::needs_verification`]). Clusters are cliques: a
+//!   document joins a cluster only when it is verified similar to every
+//!   member, so two documents in one cluster are always near duplicates of
+//!   each other, never only through a chain.
+//! - **Repeated segments**: a segment of at least
+//!   [`AcrossConfig::min_segment_units`] units whose normalized hash occurred
+//!   in an earlier document.
+//!
+//! Output is deterministic: documents are numbered in input order and every
+//! tie is broken by that number.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::document::LineRange;
+use crate::sketch::{Lsh, Signature};
+
+/// Settings of cross-document detection.
+#[derive(Clone, Debug)]
+pub struct AcrossConfig {
+    /// Jaccard similarity from which two documents are near duplicates
+    /// (default 0.8).
+    pub threshold: f64,
+    /// Smallest segment reported as repeated across documents, in units
+    /// (default 10).
+    pub min_segment_units: usize,
+    /// Later members of a band bucket each document is paired with (default 16).
+    pub neighbours: usize,
+}
+
+impl Default for AcrossConfig {
+    fn default() -> AcrossConfig {
+        AcrossConfig {
+            threshold: 0.8,
+            min_segment_units: 10,
+            neighbours: 16,
+        }
+    }
+}
+
+/// What a document leaves behind for corpus-wide detection.
+#[derive(Clone, Debug, Default)]
+pub struct DocSketch {
+    /// Hash of the sequence of its segments' normalized hashes.
+    pub exact: u64,
+    /// Units of the whole document.
+    pub units: usize,
+    /// LSH band keys of its signature; empty when it has no units.
+    pub bands: Vec<u64>,
+    /// Each segment's normalized hash, units and lines, in order.
+    pub segments: Vec<SegmentSketch>,
+}
+
+/// What cross-document detection keeps of a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentSketch {
+    pub hash: u64,
+    pub units: u32,
+    pub lines: LineRange,
+}
+
+impl DocSketch {
+    /// Builds the sketch from a document's segment hashes and the union of
+    /// its shingles.
+    pub fn new(segments: Vec<SegmentSketch>, shingles: &[u64], lsh: &Lsh) -> DocSketch {
+        let mut seed = Vec::with_capacity(segments.len() * 8);
+        for segment in &segments {
+            seed.extend_from_slice(&segment.hash.to_le_bytes());
+        }
+        let bands = Signature::from_hashes(shingles)
+            .map(|signature| lsh.band_keys(&signature).collect())
+            .unwrap_or_default();
+        DocSketch {
+            exact: xxhash_rust::xxh3::xxh3_64(&seed),
+            units: segments.iter().map(|s| s.units as usize).sum(),
+            bands,
+            segments,
+        }
+    }
+}
+
+/// A group of duplicate documents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    /// Document numbers in input order.
+    pub members: Vec<u32>,
+    /// Every member has the same normalized text.
+    pub exact: bool,
+    /// Lowest verified similarity between two members (1.0 when exact).
+    pub similarity: f64,
+}
+
+/// A segment whose normalized text already occurred in an earlier document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RepeatedSegment {
+    pub doc: u32,
+    pub segment: u32,
+    pub lines: LineRange,
+    /// Where it first occurred.
+    pub first_doc: u32,
+    pub first_segment: u32,
+    pub first_lines: LineRange,
+}
+
+/// Corpus-wide state, filled one document at a time in input order.
+#[derive(Debug)]
+pub struct CorpusIndex {
+    config: AcrossConfig,
+    exact: Vec<u64>,
+    /// Document → its exact-group representative (the first with its hash).
+    representative: Vec<u32>,
+    first_with_hash: HashMap<u64, u32>,
+    /// `(band key, document)` of representatives, sorted before use.
+    bands: Vec<(u64, u32)>,
+    first_segment: HashMap<u64, (u32, u32, LineRange)>,
+    repeated: Vec<RepeatedSegment>,
+}
+
+impl CorpusIndex {
+    pub fn new(config: AcrossConfig) -> CorpusIndex {
+        CorpusIndex {
+            config,
+            exact: Vec::new(),
+            representative: Vec::new(),
+            first_with_hash: HashMap::new(),
+            bands: Vec::new(),
+            first_segment: HashMap::new(),
+            repeated: Vec::new(),
+        }
+    }
+
+    /// Adds the next document (numbered in order from 0) and returns its number.
+    pub fn add(&mut self, sketch: &DocSketch) -> u32 {
+        let doc = self.exact.len() as u32;
+        self.exact.push(sketch.exact);
+        let representative = *self.first_with_hash.entry(sketch.exact).or_insert(doc);
+        self.representative.push(representative);
+        if representative == doc {
+            self.bands
+                .extend(sketch.bands.iter().map(|&key| (key, doc)));
+            self.add_segments(doc, sketch);
+        }
+        doc
+    }
+
+    fn add_segments(&mut self, doc: u32, sketch: &DocSketch) {
+        let min_units = self.config.min_segment_units as u32;
+        for (at, segment) in sketch.segments.iter().enumerate() {
+            if segment.units < min_units {
+                continue;
+            }
+            let first =
+                *self
+                    .first_segment
+                    .entry(segment.hash)
+                    .or_insert((doc, at as u32, segment.lines));
+            if first.0 != doc {
+                self.repeated.push(RepeatedSegment {
+                    doc,
+                    segment: at as u32,
+                    lines: segment.lines,
+                    first_doc: first.0,
+                    first_segment: first.1,
+                    first_lines: first.2,
+                });
+            }
+        }
+    }
+
+    /// Whether `doc` is the first of its exact group (exact twins are
+    /// counted once by boilerplate detection).
+    pub fn is_representative(&self, doc: u32) -> bool {
+        self.representative[doc as usize] == doc
+    }
+
+    pub fn documents(&self) -> usize {
+        self.exact.len()
+    }
+
+    /// Segments repeated from earlier documents (exact duplicate documents
+    /// excluded: they are reported as clusters).
+    pub fn repeated_segments(&self) -> &[RepeatedSegment] {
+        &self.repeated
+    }
+
+    /// Candidate pairs of representatives `(a, b)`, `a < b`, sorted.
+    pub fn candidates(&mut self) -> Vec<(u32, u32)> {
+        self.bands.sort_unstable();
+        let mut pairs = Vec::new();
+        for bucket in self.bands.chunk_by(|x, y| x.0 == y.0) {
+            for (at, &(_, a)) in bucket.iter().enumerate() {
+                for &(_, b) in bucket[at + 1..].iter().take(self.config.neighbours) {
+                    if a != b {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// Documents whose shingle sets the verification of `pairs` needs, sorted.
+    pub fn needs_verification(pairs: &[(u32, u32)]) -> Vec<u32> {
+        let mut docs: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        docs
+    }
+
+    /// Clusters: exact groups, joined into near cliques by the verified
+    /// `shingles` of the documents `needs_verification` named.
+    pub fn clusters(
+        &self,
+        pairs: &[(u32, u32)],
+        shingles: &HashMap<u32, Vec<u32>>,
+    ) -> Vec<Cluster> {
+        let threshold = self.config.threshold;
+        let similarity = |a: u32, b: u32| -> f64 {
+            match (shingles.get(&a), shingles.get(&b)) {
+                (Some(x), Some(y)) => jaccard32(x, y),
+                _ => 0.0,
+            }
+        };
+        let mut partners: BTreeMap<u32, Vec<(u32, f64)>> = BTreeMap::new();
+        for &(a, b) in pairs {
+            let sim = similarity(a, b);
+            if sim >= threshold {
+                partners.entry(b).or_default().push((a, sim));
+            }
+        }
+        let mut cluster_of: HashMap<u32, usize> = HashMap::new();
+        let mut cliques: Vec<(Vec<u32>, f64)> = Vec::new();
+        for (&b, found) in &mut partners {
+            found.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            let joined = found.iter().find_map(|&(a, _)| {
+                let &clique = cluster_of.get(&a)?;
+                let sims: Vec<f64> = cliques[clique]
+                    .0
+                    .iter()
+                    .map(|&m| similarity(m, b))
+                    .collect();
+                sims.iter()
+                    .all(|&s| s >= threshold)
+                    .then(|| (clique, sims.iter().cloned().fold(1.0, f64::min)))
+            });
+            match joined {
+                Some((clique, low)) => {
+                    cliques[clique].0.push(b);
+                    cliques[clique].1 = cliques[clique].1.min(low);
+                    cluster_of.insert(b, clique);
+                }
+                None => {
+                    let Some(&(a, sim)) = found.iter().find(|(a, _)| !cluster_of.contains_key(a))
+                    else {
+                        continue;
+                    };
+                    cluster_of.insert(a, cliques.len());
+                    cluster_of.insert(b, cliques.len());
+                    cliques.push((vec![a, b], sim));
+                }
+            }
+        }
+        self.expand_exact(cliques)
+    }
+
+    /// Adds each representative's exact twins to its near clique, and makes a
+    /// cluster of every exact group that joined no clique.
+    fn expand_exact(&self, cliques: Vec<(Vec<u32>, f64)>) -> Vec<Cluster> {
+        let mut twins: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (doc, &rep) in self.representative.iter().enumerate() {
+            twins.entry(rep).or_default().push(doc as u32);
+        }
+        let mut clusters = Vec::new();
+        let mut in_clique = std::collections::HashSet::new();
+        for (reps, similarity) in cliques {
+            let mut members: Vec<u32> = reps.iter().flat_map(|rep| twins[rep].clone()).collect();
+            members.sort_unstable();
+            in_clique.extend(reps);
+            clusters.push(Cluster {
+                members,
+                exact: false,
+                similarity,
+            });
+        }
+        for (rep, members) in twins {
+            if members.len() > 1 && !in_clique.contains(&rep) {
+                clusters.push(Cluster {
+                    members,
+                    exact: true,
+                    similarity: 1.0,
+                });
+            }
+        }
+        clusters.sort_by_key(|cluster| cluster.members[0]);
+        clusters
+    }
+}
+
+/// Truncates shingle hashes to 32 bits, sorted and deduplicated: the compact
+/// set held for verification.
+pub fn compact_shingles(shingles: &[u64]) -> Vec<u32> {
+    let mut out: Vec<u32> = shingles.iter().map(|&h| (h >> 32) as u32).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn jaccard32(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(range: std::ops::Range<u64>) -> Vec<u64> {
+        range
+            .map(|i| xxhash_rust::xxh3::xxh3_64(&i.to_le_bytes()))
+            .collect()
+    }
+
+    fn sketch(shingles: &[u64], segments: Vec<(u64, u32)>) -> DocSketch {
+        let segments = segments
+            .into_iter()
+            .enumerate()
+            .map(|(at, (hash, units))| SegmentSketch {
+                hash,
+                units,
+                lines: LineRange::new(at + 1, at + 1),
+            })
+            .collect();
+        DocSketch::new(segments, shingles, &Lsh::for_threshold(0.8))
+    }
+
+    fn run(docs: &[Vec<u64>]) -> Vec<Cluster> {
+        let mut index = CorpusIndex::new(AcrossConfig::default());
+        for (n, shingles) in docs.iter().enumerate() {
+            let mut sorted = shingles.clone();
+            sorted.sort_unstable();
+            let segments = vec![(
+                xxhash_rust::xxh3::xxh3_64(&format!("{sorted:?}").into_bytes()),
+                20,
+            )];
+            assert_eq!(index.add(&sketch(shingles, segments)), n as u32);
+        }
+        let pairs = index.candidates();
+        let needed = CorpusIndex::needs_verification(&pairs);
+        let shingles: HashMap<u32, Vec<u32>> = needed
+            .iter()
+            .map(|&d| (d, compact_shingles(&docs[d as usize])))
+            .collect();
+        index.clusters(&pairs, &shingles)
+    }
+
+    #[test]
+    fn exact_and_near_documents_cluster_and_others_do_not() {
+        let docs = vec![
+            set(0..300),
+            set(1000..1300),
+            set(0..300),
+            set(5..300),
+            set(5000..5300),
+        ];
+        let clusters = run(&docs);
+        assert_eq!(clusters.len(), 1, "{clusters:?}");
+        assert_eq!(clusters[0].members, [0, 2, 3]);
+        assert!(!clusters[0].exact);
+        assert!(clusters[0].similarity >= 0.8);
+    }
+
+    #[test]
+    fn exact_groups_alone_are_exact_clusters() {
+        let clusters = run(&[set(0..50), set(0..50), set(100..150)]);
+        assert_eq!(
+            clusters,
+            [Cluster {
+                members: vec![0, 1],
+                exact: true,
+                similarity: 1.0
+            }]
+        );
+    }
+
+    #[test]
+    fn clusters_are_cliques_not_chains() {
+        // b is near a and c, but a and c are not near each other.
+        let a = set(0..1000);
+        let b = set(100..1100);
+        let c = set(200..1200);
+        let clusters = run(&[a, b, c]);
+        for cluster in &clusters {
+            assert!(cluster.members.len() <= 2, "{clusters:?}");
+        }
+    }
+
+    #[test]
+    fn repeated_segments_point_to_their_first_occurrence() {
+        let mut index = CorpusIndex::new(AcrossConfig::default());
+        index.add(&sketch(&set(0..10), vec![(1, 20), (2, 20), (9, 3)]));
+        index.add(&sketch(&set(20..30), vec![(3, 20), (2, 20), (9, 3)]));
+        assert_eq!(
+            index.repeated_segments(),
+            [RepeatedSegment {
+                doc: 1,
+                segment: 1,
+                lines: LineRange::new(2, 2),
+                first_doc: 0,
+                first_segment: 1,
+                first_lines: LineRange::new(2, 2),
+            }]
+        );
+    }
+}

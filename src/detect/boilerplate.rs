@@ -1,0 +1,223 @@
+//! Boilerplate: lines that many documents of one group share (navigation,
+//! footers, cookie notices).
+//!
+//! Exact duplicate documents count once. Documents are grouped by where they come from: the folder a file sits in,
+//! or, for JSON Lines, the value of the site field (else the file). A line is
+//! boilerplate in a group when it occurs in at least
+//! [`BoilerplateConfig::min_docs`] documents of the group and in at least
+//! [`BoilerplateConfig::min_share`] of them. Lines are compared trimmed,
+//! exactly; lines longer than [`BoilerplateConfig::max_line_bytes`] are not
+//! considered (boilerplate is short).
+//!
+//! Each document counts a line once. Memory grows with the distinct short
+//! lines of each group; a line's text is kept only from its second
+//! occurrence on.
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// When a line is boilerplate.
+#[derive(Clone, Debug)]
+pub struct BoilerplateConfig {
+    /// Documents of the group it must occur in (default 3).
+    pub min_docs: usize,
+    /// Share of the group's documents it must occur in (default 0.3).
+    pub min_share: f64,
+    /// Longest line considered, in bytes (default 300).
+    pub max_line_bytes: usize,
+    /// Shortest line considered, in characters (default 4).
+    pub min_line_chars: usize,
+}
+
+impl Default for BoilerplateConfig {
+    fn default() -> BoilerplateConfig {
+        BoilerplateConfig {
+            min_docs: 3,
+            min_share: 0.3,
+            max_line_bytes: 300,
+            min_line_chars: 4,
+        }
+    }
+}
+
+/// A boilerplate line of one group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Boilerplate {
+    pub group: String,
+    /// The line, trimmed.
+    pub text: String,
+    /// Hash of the trimmed line.
+    pub hash: u64,
+    /// Documents of the group it occurs in, and the group's size.
+    pub documents: usize,
+    pub group_documents: usize,
+}
+
+#[derive(Debug, Default)]
+struct LineCount {
+    documents: u32,
+    last_doc: u32,
+    text: Option<Box<str>>,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    documents: usize,
+    lines: HashMap<u64, LineCount>,
+}
+
+/// Counts lines per group, one document at a time.
+#[derive(Debug, Default)]
+pub struct BoilerplateCounter {
+    config: BoilerplateConfig,
+    groups: HashMap<String, Group>,
+}
+
+/// The hashes of a document's distinct candidate lines, computed in parallel
+/// before counting.
+pub fn line_hashes<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    config: &BoilerplateConfig,
+) -> Vec<(u64, &'a str)> {
+    let mut out: Vec<(u64, &str)> = lines
+        .map(str::trim)
+        .filter(|line| {
+            line.len() <= config.max_line_bytes
+                && line.chars().nth(config.min_line_chars - 1).is_some()
+        })
+        .map(|line| (xxh3_64(line.as_bytes()), line))
+        .collect();
+    out.sort_unstable_by_key(|&(hash, _)| hash);
+    out.dedup_by_key(|&mut (hash, _)| hash);
+    out
+}
+
+impl BoilerplateCounter {
+    pub fn new(config: BoilerplateConfig) -> BoilerplateCounter {
+        BoilerplateCounter {
+            config,
+            groups: HashMap::new(),
+        }
+    }
+
+    /// Counts document `doc` of `group` with its distinct candidate lines.
+    pub fn add(&mut self, doc: u32, group: &str, lines: &[(u64, &str)]) {
+        let group = match self.groups.get_mut(group) {
+            Some(found) => found,
+            None => self.groups.entry(group.to_owned()).or_default(),
+        };
+        group.documents += 1;
+        for &(hash, text) in lines {
+            let count = group.lines.entry(hash).or_default();
+            if count.documents > 0 && count.last_doc == doc {
+                continue;
+            }
+            count.documents += 1;
+            count.last_doc = doc;
+            if count.documents == 2 {
+                count.text = Some(text.into());
+            }
+        }
+    }
+
+    /// Boilerplate lines, sorted by group, then by documents (most first),
+    /// then by text.
+    pub fn finish(&self) -> Vec<Boilerplate> {
+        let mut out = Vec::new();
+        for (name, group) in &self.groups {
+            let needed =
+                (self.config.min_docs as f64).max(self.config.min_share * group.documents as f64);
+            for (&hash, count) in &group.lines {
+                if (count.documents as f64) >= needed {
+                    out.push(Boilerplate {
+                        group: name.clone(),
+                        text: count.text.as_deref().unwrap_or_default().to_owned(),
+                        hash,
+                        documents: count.documents as usize,
+                        group_documents: group.documents,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (
+                a.group.as_str(),
+                std::cmp::Reverse(a.documents),
+                a.text.as_str(),
+            )
+                .cmp(&(
+                    b.group.as_str(),
+                    std::cmp::Reverse(b.documents),
+                    b.text.as_str(),
+                ))
+        });
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(pages: &[(&str, &str)]) -> Vec<Boilerplate> {
+        let config = BoilerplateConfig::default();
+        let mut counter = BoilerplateCounter::new(config.clone());
+        for (doc, (group, text)) in pages.iter().enumerate() {
+            counter.add(doc as u32, group, &line_hashes(text.lines(), &config));
+        }
+        counter.finish()
+    }
+
+    #[test]
+    fn lines_on_many_pages_of_a_site_are_boilerplate() {
+        let page = |body: &str| format!("Home | News | Sport\n{body}\n© 2024 Example News\n");
+        let pages: Vec<String> = (0..5)
+            .map(|i| page(&format!("Story number {i} is here.")))
+            .collect();
+        let found = count(
+            &pages
+                .iter()
+                .map(|p| ("site", p.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        let texts: Vec<&str> = found.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Home | News | Sport", "© 2024 Example News"]);
+        assert_eq!((found[0].documents, found[0].group_documents), (5, 5));
+    }
+
+    #[test]
+    fn groups_are_counted_apart() {
+        let found = count(&[
+            ("a", "Shared footer line"),
+            ("a", "Shared footer line"),
+            ("b", "Shared footer line"),
+        ]);
+        assert!(
+            found.is_empty(),
+            "two of one group and one of another is not enough: {found:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_repeated_inside_one_document_counts_once() {
+        let text = "Same line here\nSame line here\nSame line here\n";
+        assert!(count(&[("g", text)]).is_empty());
+    }
+
+    #[test]
+    fn rare_lines_in_a_large_group_are_not_boilerplate() {
+        let mut pages: Vec<(&str, String)> =
+            (0..20).map(|i| ("g", format!("unique text {i}"))).collect();
+        for page in pages.iter_mut().take(3) {
+            page.1.push_str("\nquoted sentence here");
+        }
+        let found = count(
+            &pages
+                .iter()
+                .map(|(g, t)| (*g, t.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        assert!(found.is_empty(), "3 of 20 is under the 30% share");
+    }
+}
