@@ -30,6 +30,16 @@ impl fmt::Display for Origin {
     }
 }
 
+impl Origin {
+    /// The path as reports name it: `-` for standard input.
+    pub fn report_path(&self) -> String {
+        match self {
+            Origin::Path(path) => path.display().to_string(),
+            Origin::Stdin => "-".to_owned(),
+        }
+    }
+}
+
 /// A 1-based, inclusive range of lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LineRange {

@@ -374,6 +374,17 @@ impl Engine {
         }
     }
 
+    /// Decodes and scans one loaded document.
+    pub fn scan_loaded(&self, doc: LoadedDoc) -> Result<ScannedDoc, DecodeError> {
+        let (document, group) = self.decode_loaded(doc)?;
+        Ok(self.scan_document(document, group))
+    }
+
+    /// Bytes of input read per parallel batch.
+    pub fn batch_bytes_limit(&self) -> usize {
+        self.batch_bytes
+    }
+
     /// Decodes a loaded document.
     fn decode_loaded(&self, doc: LoadedDoc) -> Result<(Document, String), DecodeError> {
         let input_bytes = doc.input_bytes();

@@ -150,10 +150,7 @@ fn member(report: &CorpusReport, doc: u32, lines: Option<crate::document::LineRa
 
 /// The path as reported: `-` for standard input.
 pub(crate) fn origin_path(origin: &Origin) -> String {
-    match origin {
-        Origin::Path(path) => path.display().to_string(),
-        Origin::Stdin => "-".to_owned(),
-    }
+    origin.report_path()
 }
 
 fn span_json(doc: &ScannedDoc, span: &Span) -> SpanJson {

@@ -1,0 +1,19 @@
+//! Cleaning: turning findings into keep/drop decisions, writing the cleaned
+//! corpus, the manifest of every removal, and restoring the originals.
+//!
+//! - [`plan`]: per document, the sorted, disjoint removals and the cleaned
+//!   text they give.
+//! - [`seams`]: widening a removal so no doubled blank line or dangling space
+//!   is left.
+//! - [`edits`]: compact edit scripts against a kept twin, so the manifest
+//!   stays small.
+
+pub mod edits;
+pub mod encode;
+pub mod manifest;
+pub mod output;
+pub mod plan;
+pub mod run;
+pub mod seams;
+
+pub use plan::{Keep, Plan, Reason, Removal, Twin};

@@ -1,0 +1,624 @@
+//! `clean`: scan the inputs, decide what goes, write the cleaned corpus and
+//! its manifest.
+//!
+//! Three passes over the inputs, each streaming in batches:
+//!
+//! 1. **scan** (the engine's ordinary run): blocks inside documents, and the
+//!    corpus-wide clusters, repeated segments and boilerplate;
+//! 2. **write**: every document is read, decoded and scanned again, its
+//!    removals planned, its cleaned text written (UTF-8) and its manifest
+//!    lines recorded;
+//! 3. **twins**: each duplicate document is read again with the document
+//!    kept in its place, for the edit script that rebuilds it.
+//!
+//! Documents are numbered in input order in every pass; a document whose
+//! content changed between passes is an error.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use super::edits::{diff, Edit};
+use super::encode::encode;
+use super::manifest::{DocumentLine, Line, RemovalLine, SummaryLine, TwinRef, SCHEMA};
+use super::output::{write_atomic, Layout, OutputError};
+use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Removal, Twin};
+use crate::detect::across::RepeatedSegment;
+use crate::document::Origin;
+use crate::input::{Content, DocReader, Entry, Loaded, LoadedDoc};
+use crate::pipeline::{CorpusReport, Engine, Problem, ScannedDoc, Sink, Summary};
+use crate::quality::Damage;
+
+/// What `clean` removes and where it writes.
+#[derive(Clone, Debug)]
+pub struct CleanOptions {
+    /// The output folder (new or empty).
+    pub out: PathBuf,
+    pub keep: Keep,
+    /// Remove duplicate documents, keeping one per cluster.
+    pub documents: bool,
+    /// Remove the later copies of blocks repeated inside a document.
+    pub blocks: bool,
+    /// Remove segments that occurred in an earlier kept document.
+    pub segments: bool,
+    /// Remove boilerplate lines.
+    pub boilerplate: bool,
+    /// Plan only: write nothing.
+    pub dry_run: bool,
+}
+
+/// Why a clean run stopped before finishing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CleanError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("{0}: changed while it was being cleaned; run again")]
+    Changed(String),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// Progress of a long run, shown by the caller.
+pub trait Progress: Sync {
+    /// A pass starts over `total` bytes of input.
+    fn start(&self, pass: &str, total: u64);
+    /// `bytes` more bytes were processed.
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// No progress shown.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// What a clean run did, for the caller to report.
+#[derive(Debug, Default)]
+pub struct CleanReport {
+    pub scan: Summary,
+    pub manifest: SummaryLine,
+    /// Every document and removal, as written to the manifest.
+    pub lines: Vec<Line>,
+    pub problems: Vec<Problem>,
+}
+
+/// Collects what the write pass needs from the scan pass.
+#[derive(Default)]
+struct Collect {
+    lengths: Vec<usize>,
+    damage: Vec<f64>,
+    hashes: Vec<u64>,
+    report: CorpusReport,
+    problems: Vec<Problem>,
+    score_damage: bool,
+}
+
+impl Sink for Collect {
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        let text = doc.document.text();
+        self.lengths.push(text.len());
+        self.hashes.push(doc.sketch.exact);
+        if self.score_damage {
+            self.damage.push(Damage::of(text).score());
+        }
+        Ok(())
+    }
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.problems.push(problem.clone());
+        Ok(())
+    }
+    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+        self.report = report.clone();
+        Ok(())
+    }
+}
+
+/// The decisions of the scan pass, shared by the write pass.
+struct Decisions {
+    /// Removed document → the document kept in its place.
+    removed: HashMap<u32, u32>,
+    /// Repeated segments by the document they are removed from.
+    repeated: HashMap<u32, Vec<RepeatedSegment>>,
+    /// First occurrences referenced by a removal: (document, segment).
+    referenced: HashSet<(u32, u32)>,
+    /// Boilerplate line hashes by group.
+    boilerplate: HashMap<String, HashSet<u64>>,
+    lengths: Vec<usize>,
+    hashes: Vec<u64>,
+}
+
+/// Runs clean over `entries` (expanded from `inputs`).
+pub fn clean(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    entries: &[Entry],
+    problems: Vec<Problem>,
+    options: &CleanOptions,
+    progress: &dyn Progress,
+) -> Result<CleanReport, CleanError> {
+    let layout = Layout::new(inputs);
+    let origins: Vec<Origin> = entries.iter().map(|e| e.origin.clone()).collect();
+    if !options.dry_run {
+        layout.check(&options.out, &origins)?;
+    }
+    let total = entries.iter().map(entry_size).sum();
+    progress.start("scanning", total);
+    let mut collect = Collect {
+        score_damage: options.keep == Keep::Cleanest,
+        ..Collect::default()
+    };
+    let scan = engine.scan(entries, problems, &mut Progressing { inner: &mut collect, progress })?;
+    progress.finish();
+    let decisions = decide(collect_decisions(&mut collect, options), options);
+    let mut writer = Writer::new(options, &layout)?;
+    progress.start("writing", total);
+    write_pass(engine, entries, &decisions, &mut writer, progress)?;
+    progress.finish();
+    twin_pass(engine, entries, &decisions, &mut writer)?;
+    let (manifest, lines) = writer.finish()?;
+    Ok(CleanReport {
+        scan,
+        manifest,
+        lines,
+        problems: collect.problems,
+    })
+}
+
+fn entry_size(entry: &Entry) -> u64 {
+    match &entry.origin {
+        Origin::Path(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        Origin::Stdin => 0,
+    }
+}
+
+/// Passes results on and advances the progress bar.
+struct Progressing<'a> {
+    inner: &'a mut Collect,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for Progressing<'_> {
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        self.progress.advance(doc.document.input_bytes as u64);
+        self.inner.document(doc)
+    }
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.inner.problem(problem)
+    }
+    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+        self.inner.corpus(report)
+    }
+}
+
+fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions {
+    let report = std::mem::take(&mut collect.report);
+    let mut boilerplate: HashMap<String, HashSet<u64>> = HashMap::new();
+    if options.boilerplate {
+        for found in &report.boilerplate {
+            boilerplate.entry(found.group.clone()).or_default().insert(found.hash);
+        }
+    }
+    let mut decisions = Decisions {
+        removed: HashMap::new(),
+        repeated: HashMap::new(),
+        referenced: HashSet::new(),
+        boilerplate,
+        lengths: std::mem::take(&mut collect.lengths),
+        hashes: std::mem::take(&mut collect.hashes),
+    };
+    if options.documents {
+        for cluster in &report.clusters {
+            let kept = keep_member(&cluster.members, &decisions.lengths, &collect.damage, options.keep);
+            for &member in &cluster.members {
+                if member != kept {
+                    decisions.removed.insert(member, kept);
+                }
+            }
+        }
+    }
+    if options.segments {
+        for repeat in report.repeated {
+            decisions.repeated.entry(repeat.doc).or_default().push(repeat);
+        }
+    }
+    decisions
+}
+
+/// Drops repeated segments whose first occurrence is in a removed document
+/// or which sit in a removed document, and notes the references kept.
+fn decide(mut decisions: Decisions, _options: &CleanOptions) -> Decisions {
+    let removed = decisions.removed.clone();
+    decisions.repeated.retain(|doc, _| !removed.contains_key(doc));
+    for repeats in decisions.repeated.values_mut() {
+        repeats.retain(|r| !removed.contains_key(&r.first_doc));
+    }
+    decisions.referenced = decisions
+        .repeated
+        .values()
+        .flatten()
+        .map(|r| (r.first_doc, r.first_segment))
+        .collect();
+    decisions
+}
+
+fn keep_member(members: &[u32], lengths: &[usize], damage: &[f64], keep: Keep) -> u32 {
+    let first = members[0];
+    match keep {
+        Keep::First => first,
+        Keep::Longest => *members
+            .iter()
+            .max_by_key(|&&m| (lengths[m as usize], std::cmp::Reverse(m)))
+            .unwrap_or(&first),
+        Keep::Cleanest => *members
+            .iter()
+            .min_by(|&&a, &&b| damage[a as usize].total_cmp(&damage[b as usize]).then(a.cmp(&b)))
+            .unwrap_or(&first),
+    }
+}
+
+/// A document planned in the write pass.
+struct Planned {
+    document: DocumentLine,
+    cleaned: String,
+    plan: Plan,
+    /// Text of each removal (before edits are made against its twin).
+    removed_texts: Vec<String>,
+    /// Raw hash of each removal's content, for twin identity.
+    content_hashes: Vec<u64>,
+    /// Twin texts inside this document, by removal.
+    own_twins: Vec<Option<String>>,
+    /// (segment, raw hash, bytes) of first occurrences others refer to.
+    firsts: Vec<(u32, u64, [usize; 2])>,
+}
+
+fn write_pass(
+    engine: &Engine,
+    entries: &[Entry],
+    decisions: &Decisions,
+    writer: &mut Writer,
+    progress: &dyn Progress,
+) -> Result<(), CleanError> {
+    let mut reader = DocReader::new(entries);
+    let mut next_doc = 0u32;
+    loop {
+        let batch = reader.batch(engine.batch_bytes_limit(), 4096);
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let scanned: Vec<Option<(ScannedDoc, u64, usize)>> =
+            batch.into_par_iter().map(|loaded| rescan(engine, loaded)).collect();
+        let numbered: Vec<(u32, ScannedDoc, u64, usize)> = scanned
+            .into_iter()
+            .flatten()
+            .map(|(doc, hash, len)| {
+                next_doc += 1;
+                (next_doc - 1, doc, hash, len)
+            })
+            .collect();
+        let planned: Vec<Result<Planned, CleanError>> = numbered
+            .into_par_iter()
+            .map(|(number, doc, hash, len)| plan_document(number, &doc, hash, len, decisions, writer.layout))
+            .collect();
+        for planned in planned {
+            let planned = planned?;
+            progress.advance(planned.document.input_bytes as u64);
+            writer.write(planned)?;
+        }
+    }
+}
+
+/// Reads a document again: its scan, the xxh3 of its input bytes, and whether
+/// re-encoding its text gives those bytes back (as a length-tagged hash).
+fn rescan(engine: &Engine, loaded: Loaded) -> Option<(ScannedDoc, u64, usize)> {
+    let Loaded::Doc(doc) = loaded else { return None };
+    let Content::Bytes(bytes) = &doc.content;
+    let hash = xxh3_64(bytes);
+    let len = bytes.len();
+    let scanned = engine.scan_loaded(doc).ok()?;
+    Some((scanned, hash, len))
+}
+
+fn plan_document(
+    number: u32,
+    doc: &ScannedDoc,
+    input_hash: u64,
+    input_bytes: usize,
+    decisions: &Decisions,
+    layout: &Layout,
+) -> Result<Planned, CleanError> {
+    if decisions.hashes.get(number as usize) != Some(&doc.sketch.exact) {
+        return Err(CleanError::Changed(doc.document.origin.to_string()));
+    }
+    let text = doc.document.text();
+    let mut plan = Plan::default();
+    if let Some(&kept) = decisions.removed.get(&number) {
+        plan_whole(&mut plan, text, &doc.index, kept, decisions.lengths[kept as usize]);
+    } else {
+        plan_blocks(&mut plan, text, &doc.index, &doc.blocks, Keep::Cleanest);
+        plan_repeated(&mut plan, doc, decisions.repeated.get(&number));
+        plan_boilerplate(&mut plan, doc, decisions.boilerplate.get(&doc.group));
+    }
+    let decoded = &doc.document.decoded;
+    let lossless = decoded.malformed == 0
+        && encode(text, decoded.encoding, decoded.bom).is_some_and(|bytes| xxh3_64(&bytes) == input_hash);
+    let cleaned = plan.apply(text);
+    let firsts = doc
+        .segments
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| decisions.referenced.contains(&(number, *at as u32)))
+        .map(|(at, span)| (at as u32, raw_hash(&text[span.bytes.clone()]), [span.bytes.start, span.bytes.end]))
+        .collect();
+    Ok(Planned {
+        document: DocumentLine {
+            doc: number,
+            path: doc.document.origin.report_path(),
+            output: layout.relative(&doc.document.origin).to_string_lossy().into_owned(),
+            written: !decisions.removed.contains_key(&number),
+            encoding: decoded.encoding.name().to_owned(),
+            bom: decoded.bom,
+            lossless,
+            input_bytes,
+            input_xxh3: format!("{input_hash:016x}"),
+            bytes: text.len(),
+            output_bytes: cleaned.len(),
+        },
+        removed_texts: plan.removals.iter().map(|r| text[r.bytes.clone()].to_owned()).collect(),
+        content_hashes: plan.removals.iter().map(|r| raw_hash(&text[r.content.bytes.clone()])).collect(),
+        own_twins: plan
+            .removals
+            .iter()
+            .map(|r| match &r.twin {
+                Some(Twin { doc: None, bytes }) => Some(text[bytes.clone()].to_owned()),
+                _ => None,
+            })
+            .collect(),
+        cleaned,
+        plan,
+        firsts,
+    })
+}
+
+fn raw_hash(text: &str) -> u64 {
+    xxh3_64_with_seed(text.as_bytes(), 7)
+}
+
+fn plan_repeated(plan: &mut Plan, doc: &ScannedDoc, repeats: Option<&Vec<RepeatedSegment>>) {
+    for repeat in repeats.into_iter().flatten() {
+        let Some(span) = doc.segments.get(repeat.segment as usize) else { continue };
+        let twin = Twin {
+            doc: Some(repeat.first_doc),
+            bytes: repeat.first_segment as usize..repeat.first_segment as usize,
+        };
+        plan_span(plan, doc.document.text(), &doc.index, span.clone(), Reason::RepeatedSegment, Some(twin));
+    }
+}
+
+fn plan_boilerplate(plan: &mut Plan, doc: &ScannedDoc, hashes: Option<&HashSet<u64>>) {
+    let Some(hashes) = hashes else { return };
+    let text = doc.document.text();
+    for line in 1..=doc.index.line_count() {
+        let bytes = doc.index.line_bytes(line);
+        let trimmed = text[bytes.clone()].trim();
+        if trimmed.is_empty() || !hashes.contains(&xxh3_64(trimmed.as_bytes())) {
+            continue;
+        }
+        let start = bytes.start + (text[bytes.clone()].len() - text[bytes.clone()].trim_start().len());
+        let span = doc.index.span(start..start + trimmed.len());
+        plan_span(plan, text, &doc.index, span, Reason::Boilerplate, None);
+    }
+}
+
+/// Writes cleaned documents and manifest lines in order.
+struct Writer<'a> {
+    out: PathBuf,
+    dry_run: bool,
+    layout: &'a Layout,
+    manifest: Option<io::BufWriter<std::fs::File>>,
+    manifest_temp: PathBuf,
+    lines: Vec<Line>,
+    summary: SummaryLine,
+    /// (document, segment) → (raw hash, bytes) of referenced first occurrences.
+    firsts: HashMap<(u32, u32), (u64, [usize; 2])>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(options: &CleanOptions, layout: &'a Layout) -> Result<Writer<'a>, CleanError> {
+        let manifest_temp = options.out.join(format!(".manifest.jsonl.doppel-{}.tmp", std::process::id()));
+        let manifest = if options.dry_run {
+            None
+        } else {
+            std::fs::create_dir_all(&options.out).map_err(|e| out_error(&options.out, e))?;
+            let file = std::fs::File::create(&manifest_temp).map_err(|e| out_error(&manifest_temp, e))?;
+            Some(io::BufWriter::new(file))
+        };
+        let mut writer = Writer {
+            out: options.out.clone(),
+            dry_run: options.dry_run,
+            layout,
+            manifest,
+            manifest_temp,
+            lines: Vec::new(),
+            summary: SummaryLine::default(),
+            firsts: HashMap::new(),
+        };
+        writer.line(Line::Begin {
+            schema: SCHEMA,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        })?;
+        Ok(writer)
+    }
+
+    fn line(&mut self, line: Line) -> Result<(), CleanError> {
+        if let Some(manifest) = &mut self.manifest {
+            serde_json::to_writer(&mut *manifest, &line).map_err(io::Error::from)?;
+            manifest.write_all(b"\n")?;
+        }
+        self.lines.push(line);
+        Ok(())
+    }
+
+    fn write(&mut self, planned: Planned) -> Result<(), CleanError> {
+        let doc = planned.document.doc;
+        for (segment, hash, bytes) in &planned.firsts {
+            self.firsts.insert((doc, *segment), (*hash, *bytes));
+        }
+        if planned.document.written && !self.dry_run {
+            write_atomic(&self.out.join(&planned.document.output), planned.cleaned.as_bytes())?;
+        }
+        self.summary.documents += 1;
+        self.summary.removed_documents += usize::from(!planned.document.written);
+        self.line(Line::Document(planned.document.clone()))?;
+        for (at, removal) in planned.plan.removals.iter().enumerate() {
+            if removal.reason == Reason::DuplicateDocument {
+                continue;
+            }
+            let line = self.removal_line(doc, removal, &planned, at);
+            self.summary.removals += 1;
+            self.summary.removed_bytes += removal.bytes.len().saturating_sub(removal.replacement.len());
+            self.line(Line::Removal(line))?;
+        }
+        Ok(())
+    }
+
+    fn removal_line(&self, doc: u32, removal: &Removal, planned: &Planned, at: usize) -> RemovalLine {
+        let removed = &planned.removed_texts[at];
+        let mut line = RemovalLine {
+            doc,
+            reason: removal.reason,
+            bytes: [removal.bytes.start, removal.bytes.end],
+            lines: [removal.content.lines.first, removal.content.lines.last],
+            replacement_bytes: removal.replacement.len(),
+            twin: None,
+            edits: None,
+            text: None,
+        };
+        match (&removal.twin, &planned.own_twins[at]) {
+            (Some(Twin { doc: None, bytes }), Some(twin_text)) => {
+                line.twin = Some(TwinRef { doc: None, bytes: [bytes.start, bytes.end] });
+                line.edits = Some(diff(twin_text, removed));
+            }
+            (Some(Twin { doc: Some(first_doc), bytes }), _) => {
+                let first = self.firsts.get(&(*first_doc, bytes.start as u32));
+                match first {
+                    Some(&(hash, range)) if hash == planned.content_hashes[at] => {
+                        let content = &removal.content.bytes;
+                        let before = &removed[..content.start - removal.bytes.start];
+                        let after = &removed[content.end - removal.bytes.start..];
+                        line.twin = Some(TwinRef { doc: Some(*first_doc), bytes: range });
+                        let kept = &removed[before.len()..removed.len() - after.len()];
+                        line.edits = Some(seam_edits(kept.chars().count(), before, after));
+                    }
+                    _ => line.text = Some(removed.clone()),
+                }
+            }
+            _ if removal.reason == Reason::Damaged => line.edits = Some(diff(&removal.replacement, removed)),
+            _ => line.text = Some(removed.clone()),
+        }
+        line
+    }
+
+    fn finish(mut self) -> Result<(SummaryLine, Vec<Line>), CleanError> {
+        self.line(Line::Summary(self.summary.clone()))?;
+        if let Some(manifest) = self.manifest.take() {
+            let file = manifest.into_inner().map_err(|e| e.into_error())?;
+            file.sync_data()?;
+            let target = self.out.join("manifest.jsonl");
+            std::fs::rename(&self.manifest_temp, &target).map_err(|e| out_error(&target, e))?;
+        }
+        Ok((self.summary, self.lines))
+    }
+}
+
+/// An edit script that keeps a whole twin of `chars` characters and adds
+/// the white space a seam took around it.
+fn seam_edits(chars: usize, before: &str, after: &str) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    if !before.is_empty() {
+        edits.push(Edit::Insert(before.to_owned()));
+    }
+    edits.push(Edit::Keep(chars));
+    if !after.is_empty() {
+        edits.push(Edit::Insert(after.to_owned()));
+    }
+    edits
+}
+
+fn out_error(path: &Path, err: io::Error) -> CleanError {
+    CleanError::Output(OutputError::Io {
+        path: path.to_path_buf(),
+        message: crate::input::io_message(&err),
+    })
+}
+
+/// Pass 3: edit scripts of duplicate documents against their kept twins.
+fn twin_pass(engine: &Engine, entries: &[Entry], decisions: &Decisions, writer: &mut Writer) -> Result<(), CleanError> {
+    if decisions.removed.is_empty() {
+        return Ok(());
+    }
+    let needed: HashSet<u32> = decisions.removed.iter().flat_map(|(&r, &k)| [r, k]).collect();
+    let texts = read_documents(engine, entries, &needed);
+    let mut removed: Vec<(u32, u32)> = decisions.removed.iter().map(|(&r, &k)| (r, k)).collect();
+    removed.sort_unstable();
+    let lines: Vec<Option<RemovalLine>> = removed
+        .par_iter()
+        .map(|&(doc, kept)| {
+            let (text, twin) = (texts.get(&doc)?, texts.get(&kept)?);
+            Some(RemovalLine {
+                doc,
+                reason: Reason::DuplicateDocument,
+                bytes: [0, text.len()],
+                lines: [1, crate::document::LineIndex::new(text).line_count()],
+                replacement_bytes: 0,
+                twin: Some(TwinRef { doc: Some(kept), bytes: [0, twin.len()] }),
+                edits: Some(diff(twin, text)),
+                text: None,
+            })
+        })
+        .collect();
+    for (line, (doc, _)) in lines.into_iter().zip(&removed) {
+        let line = line.ok_or_else(|| CleanError::Changed(format!("document {doc}")))?;
+        writer.summary.removals += 1;
+        writer.summary.removed_bytes += line.bytes[1];
+        writer.line(Line::Removal(line))?;
+    }
+    Ok(())
+}
+
+/// Reads the decoded texts of documents `needed` (numbered as in the scan).
+fn read_documents(engine: &Engine, entries: &[Entry], needed: &HashSet<u32>) -> HashMap<u32, String> {
+    let mut texts = HashMap::new();
+    let mut number = 0u32;
+    let mut reader = DocReader::new(entries);
+    loop {
+        let batch = reader.batch(engine.batch_bytes_limit(), 4096);
+        if batch.is_empty() {
+            return texts;
+        }
+        let decoded: Vec<Option<String>> = batch
+            .into_par_iter()
+            .map(|loaded| match loaded {
+                Loaded::Doc(doc) => decode_text(engine, doc),
+                Loaded::Problem(_) => None,
+            })
+            .collect();
+        for text in decoded.into_iter().flatten() {
+            if needed.contains(&number) {
+                texts.insert(number, text);
+            }
+            number += 1;
+        }
+    }
+}
+
+fn decode_text(engine: &Engine, doc: LoadedDoc) -> Option<String> {
+    engine.scan_loaded(doc).ok().map(|scanned| scanned.document.decoded.text)
+}
