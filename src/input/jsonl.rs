@@ -14,14 +14,39 @@
 //!   line yields a [`JsonlLineError`] (`PATH:LINE: reason`) and reading goes
 //!   on with the next line; a read error (a truncated `.gz`, say) is the last
 //!   item. The whole file is never held in memory: only the current line.
+//! - [`replace_text`] rewrites one line with a new text and leaves every
+//!   other byte of the line as it was: the other fields, their order, the
+//!   spacing, and the escape style of the text itself (see below).
 //!
-//! A UTF-8 byte order mark at the start of the file is dropped and `\r\n`
-//! line ends are accepted; [`JsonRecord::raw`] holds neither.
+//! # What round-trips byte for byte
+//!
+//! [`replace_text`] encodes the new text with the [`EscapeStyle`] of the
+//! value it replaces. Writing a line's own decoded text back gives the line
+//! unchanged, byte for byte, when its text value was written by:
+//!
+//! - `serde_json`, JavaScript's `JSON.stringify`, or Python's `json.dumps`
+//!   with `ensure_ascii=False` ([`EscapeStyle::Utf8`]: non-ASCII written as
+//!   UTF-8; `"`, `\`, `\b`, `\f`, `\n`, `\r`, `\t` escaped by letter; other
+//!   control characters as lowercase `\u00XX`; `/` and DEL left alone);
+//! - Python's `json.dumps` with its default `ensure_ascii=True`
+//!   ([`EscapeStyle::Ascii`]: the same, plus DEL and every non-ASCII
+//!   character as lowercase `\uXXXX`, astral characters as surrogate pairs).
+//!
+//! Other encodings keep the decoded text but not the bytes of the text
+//! value: uppercase hex (`\u00E9`), an escaped slash (`\/`), escaped
+//! printable ASCII (`\u0041`, or Go's HTML-safe `\u003c`), control
+//! characters written as `\u000a` rather than `\n`, and values that mix raw
+//! UTF-8 with `\u` escapes of non-ASCII characters. The rest of the line is
+//! untouched in every case.
+//!
+//! On reading, a UTF-8 byte order mark at the start of the file is dropped
+//! On reading, a UTF-8 byte order mark at the start of the file is dropped
+//! and `\r\n` line ends are accepted; [`JsonRecord::raw`] holds neither.
 //!
 //! # Example
 //!
 //! ```
-//! use doppel::input::jsonl::{JsonlOptions, JsonlReader};
+//! use doppel::input::jsonl::{replace_text, JsonlOptions, JsonlReader};
 //! # fn main() -> std::io::Result<()> {
 //! let dir = tempfile::tempdir()?;
 //! let path = dir.path().join("corpus.jsonl");
@@ -36,6 +61,10 @@
 //! let third = reader.next().unwrap().unwrap();
 //! assert_eq!(third.id, "3");
 //! assert!(reader.next().is_none());
+//!
+//! // Python-style escapes are kept when the text is rewritten.
+//! let edited = replace_text(&first.raw, "text", "Café").unwrap();
+//! assert_eq!(edited, r#"{"id": "a", "text": "Caf\u00e9"}"#);
 //! # Ok(())
 //! # }
 //! ```
@@ -139,7 +168,7 @@ pub struct JsonRecord {
     /// The decoded text field.
     pub text: String,
     /// The line as read, without its terminator (and without a byte order
-    /// mark on line 1).
+    /// mark on line 1): what [`replace_text`] edits.
     pub raw: String,
 }
 
@@ -459,9 +488,125 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     }
 }
 
+/// Returns `raw_line` with the value of `text_field` replaced by `new_text`,
+/// encoded in the [`EscapeStyle`] of the value it replaces; every other byte
+/// of the line is kept. The field must appear once and hold a string.
+///
+/// ```
+/// use doppel::input::jsonl::replace_text;
+/// let line = r#"{ "id" : 1 ,"text":"old" , "lang":"fr"}"#;
+/// let edited = replace_text(line, "text", "new \"text\"").unwrap();
+/// assert_eq!(edited, r#"{ "id" : 1 ,"text":"new \"text\"" , "lang":"fr"}"#);
+/// ```
+pub fn replace_text(
+    raw_line: &str,
+    text_field: &str,
+    new_text: &str,
+) -> Result<String, MalformedLine> {
+    let fields = object_fields(raw_line)?;
+    let value = raw_string_field(&fields, text_field)?.get();
+    let start = offset_in(raw_line, value);
+    let end = start + value.len();
+    let style = style_of(value)
+        .or_else(|| style_of(raw_line))
+        .unwrap_or_default();
+    let encoded = encode_json_string(new_text, style);
+    let mut line = String::with_capacity(raw_line.len() - value.len() + encoded.len());
+    line.push_str(&raw_line[..start]);
+    line.push_str(&encoded);
+    line.push_str(&raw_line[end..]);
+    Ok(line)
+}
+
+/// How a JSON string writes characters outside printable ASCII.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum EscapeStyle {
+    /// Non-ASCII characters and DEL written as they are, in UTF-8
+    /// (serde_json, `JSON.stringify`, Python with `ensure_ascii=False`).
+    #[default]
+    Utf8,
+    /// Non-ASCII characters and DEL written as lowercase `\uXXXX`, astral
+    /// characters as surrogate pairs (Python's `json.dumps` default).
+    Ascii,
+}
+
+/// The escape style of a raw JSON string value (quotes included) or of any
+/// JSON text: [`EscapeStyle::Ascii`] when its first character beyond
+/// printable ASCII is a `\u` escape, [`EscapeStyle::Utf8`] when it is written
+/// raw or when there is none (then both styles agree on the text itself).
+pub fn escape_style(raw_value: &str) -> EscapeStyle {
+    style_of(raw_value).unwrap_or_default()
+}
+
+/// The style shown by the first DEL or non-ASCII character, if any.
+fn style_of(json: &str) -> Option<EscapeStyle> {
+    let bytes = json.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'u') => {
+                if hex4(&bytes[i + 2..]).is_some_and(|unit| unit >= 0x7f) {
+                    return Some(EscapeStyle::Ascii);
+                }
+                i += 6;
+            }
+            b'\\' => i += 2,
+            byte if byte >= 0x7f => return Some(EscapeStyle::Utf8),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The value of four hex digits at the start of `bytes`.
+fn hex4(bytes: &[u8]) -> Option<u16> {
+    let digits = std::str::from_utf8(bytes.get(..4)?).ok()?;
+    u16::from_str_radix(digits, 16).ok()
+}
+
+/// `text` as a JSON string, quotes included, in `style`. Both styles escape
+/// `"`, `\`, `\b`, `\f`, `\n`, `\r`, `\t` by letter and other control
+/// characters as lowercase `\u00XX`, and leave `/` alone.
+pub fn encode_json_string(text: &str, style: EscapeStyle) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        push_char(&mut out, ch, style);
+    }
+    out.push('"');
+    out
+}
+
+fn push_char(out: &mut String, ch: char, style: EscapeStyle) {
+    match ch {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        c if c < ' ' => push_unit(out, c as u16),
+        c if c >= '\u{7f}' && style == EscapeStyle::Ascii => {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                push_unit(out, *unit);
+            }
+        }
+        c => out.push(c),
+    }
+}
+
+fn push_unit(out: &mut String, unit: u16) {
+    use fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(out, "\\u{unit:04x}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::io::{Cursor, Write};
 
     fn compress(bytes: &[u8], compression: Compression) -> Vec<u8> {
@@ -700,5 +845,163 @@ mod tests {
             Compression::from_path(Path::new("x.jsonl")),
             Compression::None
         );
+    }
+
+    #[test]
+    fn replace_text_keeps_every_other_byte() {
+        let line = r#"{ "id" : 1 ,"text":"x" ,  "meta":{"a":[1, 2 ],"text":"inner"} }"#;
+        assert_eq!(
+            replace_text(line, "text", "new\nline").unwrap(),
+            r#"{ "id" : 1 ,"text":"new\nline" ,  "meta":{"a":[1, 2 ],"text":"inner"} }"#
+        );
+        let escaped_key = r#"{"te\u0078t":"x","b":"\/"}"#;
+        assert_eq!(
+            replace_text(escaped_key, "text", "y").unwrap(),
+            r#"{"te\u0078t":"y","b":"\/"}"#
+        );
+    }
+
+    #[test]
+    fn replace_text_keeps_the_escape_style() {
+        let ascii = r#"{"text": "caf\u00e9", "id": 1}"#;
+        assert_eq!(
+            replace_text(ascii, "text", "thé \u{1F600}").unwrap(),
+            r#"{"text": "th\u00e9 \ud83d\ude00", "id": 1}"#
+        );
+        let utf8 = r#"{"text":"café"}"#;
+        assert_eq!(
+            replace_text(utf8, "text", "thé").unwrap(),
+            r#"{"text":"thé"}"#
+        );
+        // An ASCII-only value takes the style of the rest of the line.
+        let line = r#"{"title": "\u00e9t\u00e9", "text": "plain"}"#;
+        assert_eq!(
+            replace_text(line, "text", "é").unwrap(),
+            r#"{"title": "\u00e9t\u00e9", "text": "\u00e9"}"#
+        );
+    }
+
+    #[test]
+    fn replace_text_refuses_lines_it_cannot_edit() {
+        let fails = |line: &str| replace_text(line, "text", "x").unwrap_err().to_string();
+        assert_eq!(fails(r#"{"id": 1}"#), "no field \"text\"");
+        assert_eq!(
+            fails(r#"{"text": null}"#),
+            "field \"text\" is null, expected a string"
+        );
+        assert_eq!(fails("[1]"), "expected a JSON object, found an array");
+        assert!(fails("{").starts_with("invalid JSON"));
+    }
+
+    #[test]
+    fn other_escapes_round_trip_by_decoded_text_only() {
+        for line in [
+            r#"{"text": "caf\u00E9"}"#,
+            r#"{"text": "a\/b"}"#,
+            r#"{"text": "\u0041\u000a"}"#,
+            r#"{"text": "\u003cb\u003e"}"#,
+        ] {
+            let text = parse_line(line.as_bytes(), 1, &JsonlOptions::default())
+                .unwrap()
+                .text;
+            let edited = replace_text(line, "text", &text).unwrap();
+            assert_ne!(edited, line);
+            let again = parse_line(edited.as_bytes(), 1, &JsonlOptions::default()).unwrap();
+            assert_eq!(again.text, text);
+        }
+    }
+
+    #[test]
+    fn escape_style_reads_the_first_telling_character() {
+        assert_eq!(escape_style(r#""plain""#), EscapeStyle::Utf8);
+        assert_eq!(escape_style(r#""caf\u00e9""#), EscapeStyle::Ascii);
+        assert_eq!(escape_style(r#""a\u007f""#), EscapeStyle::Ascii);
+        assert_eq!(escape_style("\"a\u{7f}\""), EscapeStyle::Utf8);
+        assert_eq!(escape_style(r#""caf\\u00e9 é""#), EscapeStyle::Utf8);
+        assert_eq!(escape_style(r#""\u000a é""#), EscapeStyle::Utf8);
+        assert_eq!(escape_style(r#""trailing \u00"#), EscapeStyle::Utf8);
+    }
+
+    /// Python's `json.dumps` of a string: `"`, `\`, `\b`, `\f`, `\n`, `\r`,
+    /// `\t` by letter, other characters below a space as `\u00XX`, and with
+    /// `ensure_ascii` everything outside `' '..='~'` as lowercase `\uXXXX`
+    /// (UTF-16 surrogate pairs above the BMP).
+    fn python_dumps(text: &str, ensure_ascii: bool) -> String {
+        let mut out = String::from("\"");
+        for c in text.chars() {
+            let short = match c {
+                '"' => Some("\\\""),
+                '\\' => Some("\\\\"),
+                '\u{8}' => Some("\\b"),
+                '\u{c}' => Some("\\f"),
+                '\n' => Some("\\n"),
+                '\r' => Some("\\r"),
+                '\t' => Some("\\t"),
+                _ => None,
+            };
+            if let Some(short) = short {
+                out.push_str(short);
+            } else if c < ' ' || (ensure_ascii && c > '~') {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{:04x}", unit));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let tricky = prop_oneof![
+            any::<char>(),
+            Just('"'),
+            Just('\\'),
+            Just('/'),
+            Just('\u{7f}'),
+            Just('é'),
+            Just('\u{1F600}'),
+            Just('\u{2028}'),
+            proptest::char::range('\u{0}', '\u{1f}'),
+            proptest::char::range(' ', '~'),
+        ];
+        proptest::collection::vec(tricky, 0..40).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    fn assert_round_trip(line: &str) {
+        let record = parse_line(line.as_bytes(), 1, &JsonlOptions::default()).unwrap();
+        assert_eq!(replace_text(line, "text", &record.text).unwrap(), line);
+    }
+
+    proptest! {
+        #[test]
+        fn replace_text_with_the_same_text_gives_the_line_back(
+            text in tricky_text(),
+            url in tricky_text(),
+        ) {
+            for ensure_ascii in [true, false] {
+                let line = format!(
+                    "{{\"id\": 7, \"text\": {}, \"url\": {}}}",
+                    python_dumps(&text, ensure_ascii),
+                    python_dumps(&url, ensure_ascii),
+                );
+                assert_round_trip(&line);
+            }
+            let value = serde_json::json!({"id": 7, "text": text, "url": url});
+            assert_round_trip(&serde_json::to_string(&value).unwrap());
+        }
+
+        #[test]
+        fn utf8_style_is_serde_json_and_python_without_ensure_ascii(text in tricky_text()) {
+            let ours = encode_json_string(&text, EscapeStyle::Utf8);
+            prop_assert_eq!(&ours, &serde_json::to_string(&text).unwrap());
+            prop_assert_eq!(&ours, &python_dumps(&text, false));
+            prop_assert_eq!(
+                encode_json_string(&text, EscapeStyle::Ascii),
+                python_dumps(&text, true)
+            );
+        }
     }
 }
