@@ -17,6 +17,9 @@
 //! - [`replace_text`] rewrites one line with a new text and leaves every
 //!   other byte of the line as it was: the other fields, their order, the
 //!   spacing, and the escape style of the text itself (see below).
+//! - [`JsonlWriter`] writes lines back, compressed like the input
+//!   ([`Compression`]), into any [`Write`]. Placing the output atomically
+//!   (temporary name, then rename) is the caller's job.
 //!
 //! # What round-trips byte for byte
 //!
@@ -40,18 +43,21 @@
 //! untouched in every case.
 //!
 //! On reading, a UTF-8 byte order mark at the start of the file is dropped
-//! On reading, a UTF-8 byte order mark at the start of the file is dropped
-//! and `\r\n` line ends are accepted; [`JsonRecord::raw`] holds neither.
+//! and `\r\n` line ends are accepted; [`JsonRecord::raw`] holds neither, and
+//! [`JsonlWriter`] ends every line with `\n`.
 //!
 //! # Example
 //!
 //! ```
-//! use doppel::input::jsonl::{replace_text, JsonlOptions, JsonlReader};
+//! use doppel::input::jsonl::{replace_text, Compression, JsonlOptions, JsonlReader, JsonlWriter};
 //! # fn main() -> std::io::Result<()> {
 //! let dir = tempfile::tempdir()?;
-//! let path = dir.path().join("corpus.jsonl");
-//! let lines = [r#"{"id": "a", "text": "Caf\u00e9 menu"}"#, "not json", r#"{"text": "no id here"}"#];
-//! std::fs::write(&path, lines.join("\n"))?;
+//! let path = dir.path().join("corpus.jsonl.gz");
+//! let mut writer = JsonlWriter::create(&path, Compression::from_path(&path))?;
+//! writer.write_line(r#"{"id": "a", "text": "Caf\u00e9 menu"}"#)?;
+//! writer.write_line("not json")?;
+//! writer.write_line(r#"{"text": "no id here"}"#)?;
+//! writer.finish()?;
 //!
 //! let mut reader = JsonlReader::open(&path, &JsonlOptions::default())?;
 //! let first = reader.next().unwrap().unwrap();
@@ -71,7 +77,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -603,11 +609,106 @@ fn push_unit(out: &mut String, unit: u16) {
     let _ = write!(out, "\\u{unit:04x}");
 }
 
+/// Writes JSON lines, each ended by `\n`, compressed as asked.
+///
+/// Call [`JsonlWriter::finish`] at the end: it completes the compressed
+/// stream and reports the last write errors; a writer dropped without it may
+/// leave a truncated stream.
+pub struct JsonlWriter<W: Write = File> {
+    out: BufWriter<Encoder<W>>,
+}
+
+impl<W: Write> fmt::Debug for JsonlWriter<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonlWriter").finish_non_exhaustive()
+    }
+}
+
+impl JsonlWriter<File> {
+    /// Creates (or truncates) `path` and writes to it.
+    pub fn create(path: &Path, compression: Compression) -> io::Result<JsonlWriter<File>> {
+        JsonlWriter::new(File::create(path)?, compression)
+    }
+}
+
+impl<W: Write> JsonlWriter<W> {
+    /// Writes to `inner`; gzip at the default level, zstd at level 3.
+    pub fn new(inner: W, compression: Compression) -> io::Result<JsonlWriter<W>> {
+        let encoder = match compression {
+            Compression::None => Encoder::Plain(inner),
+            Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(
+                inner,
+                flate2::Compression::default(),
+            )),
+            Compression::Zstd => Encoder::Zstd(zstd::stream::write::Encoder::new(inner, 3)?),
+        };
+        Ok(JsonlWriter {
+            out: BufWriter::with_capacity(BUFFER_BYTES, encoder),
+        })
+    }
+
+    /// Writes `line` and a `\n`. A line holding `\n` or `\r` would break the
+    /// file into other lines, so it is refused.
+    pub fn write_line(&mut self, line: &str) -> io::Result<()> {
+        if memchr::memchr2(b'\n', b'\r', line.as_bytes()).is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a JSON line cannot hold a line break",
+            ));
+        }
+        self.out.write_all(line.as_bytes())?;
+        self.out.write_all(b"\n")
+    }
+
+    /// Flushes, completes the compressed stream, and returns the inner writer.
+    pub fn finish(self) -> io::Result<W> {
+        let encoder = self.out.into_inner().map_err(|err| err.into_error())?;
+        let mut inner = encoder.finish()?;
+        inner.flush()?;
+        Ok(inner)
+    }
+}
+
+/// The compressor under a [`JsonlWriter`].
+enum Encoder<W: Write> {
+    Plain(W),
+    Gzip(flate2::write::GzEncoder<W>),
+    Zstd(zstd::stream::write::Encoder<'static, W>),
+}
+
+impl<W: Write> Encoder<W> {
+    fn finish(self) -> io::Result<W> {
+        match self {
+            Encoder::Plain(inner) => Ok(inner),
+            Encoder::Gzip(encoder) => encoder.finish(),
+            Encoder::Zstd(encoder) => encoder.finish(),
+        }
+    }
+}
+
+impl<W: Write> Write for Encoder<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Encoder::Plain(inner) => inner.write(buf),
+            Encoder::Gzip(encoder) => encoder.write(buf),
+            Encoder::Zstd(encoder) => encoder.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Encoder::Plain(inner) => inner.flush(),
+            Encoder::Gzip(encoder) => encoder.flush(),
+            Encoder::Zstd(encoder) => encoder.flush(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::io::{Cursor, Write};
+    use std::io::Cursor;
 
     fn compress(bytes: &[u8], compression: Compression) -> Vec<u8> {
         match compression {
@@ -920,6 +1021,57 @@ mod tests {
         assert_eq!(escape_style(r#""caf\\u00e9 é""#), EscapeStyle::Utf8);
         assert_eq!(escape_style(r#""\u000a é""#), EscapeStyle::Utf8);
         assert_eq!(escape_style(r#""trailing \u00"#), EscapeStyle::Utf8);
+    }
+
+    #[test]
+    fn writer_output_reads_back_for_each_compression() {
+        let lines = [
+            r#"{"id": 1, "text": "a"}"#,
+            r#"{"text": "caf\u00e9 é"}"#,
+            "{}",
+        ];
+        for compression in [Compression::None, Compression::Gzip, Compression::Zstd] {
+            let mut writer = JsonlWriter::new(Vec::new(), compression).unwrap();
+            for line in lines {
+                writer.write_line(line).unwrap();
+            }
+            let bytes = writer.finish().unwrap();
+            let options = JsonlOptions::default();
+            let read: Vec<_> = JsonlReader::new(Cursor::new(bytes), compression, "w", &options)
+                .unwrap()
+                .collect();
+            assert_eq!(read[0].as_ref().unwrap().raw, lines[0]);
+            assert_eq!(read[1].as_ref().unwrap().raw, lines[1]);
+            assert_eq!(read[2].as_ref().unwrap_err().line, 3);
+        }
+    }
+
+    #[test]
+    fn writer_files_match_their_plain_text() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["o.jsonl", "o.jsonl.gz", "o.jsonl.zst"] {
+            let path = dir.path().join(name);
+            let mut writer = JsonlWriter::create(&path, Compression::from_path(&path)).unwrap();
+            for line in SAMPLE.lines() {
+                writer.write_line(line).unwrap();
+            }
+            writer.finish().unwrap();
+            let file = File::open(&path).unwrap();
+            let mut plain = String::new();
+            decompressed(file, Compression::from_path(&path))
+                .unwrap()
+                .read_to_string(&mut plain)
+                .unwrap();
+            assert_eq!(plain, SAMPLE, "{name}");
+        }
+    }
+
+    #[test]
+    fn writer_refuses_line_breaks() {
+        let mut writer = JsonlWriter::new(Vec::new(), Compression::None).unwrap();
+        assert!(writer.write_line("{}\n{}").is_err());
+        assert!(writer.write_line("{}\r").is_err());
+        assert_eq!(writer.finish().unwrap(), b"");
     }
 
     /// Python's `json.dumps` of a string: `"`, `\`, `\b`, `\f`, `\n`, `\r`,
