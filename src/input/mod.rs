@@ -25,6 +25,8 @@ use std::path::{Path, PathBuf};
 
 use crate::document::Origin;
 
+pub mod jsonl;
+
 /// How folders are walked.
 #[derive(Clone, Debug, Default)]
 pub struct InputOptions {
