@@ -38,6 +38,8 @@ pub enum Detection {
     Utf16Pattern,
     /// Guessed by `chardetng`.
     Guessed,
+    /// A JSON string, decoded by the JSON parser.
+    Json,
 }
 
 impl Detection {
@@ -48,6 +50,7 @@ impl Detection {
             Detection::ValidUtf8 => "valid-utf8",
             Detection::Utf16Pattern => "utf16-pattern",
             Detection::Guessed => "guessed",
+            Detection::Json => "json",
         }
     }
 }

@@ -19,6 +19,14 @@ pub enum Origin {
     Path(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// One line of a JSON Lines file.
+    Record {
+        path: PathBuf,
+        /// 1-based line number in the (decompressed) file.
+        line: usize,
+        /// The record's id (its line number when it has none).
+        id: String,
+    },
 }
 
 impl fmt::Display for Origin {
@@ -26,6 +34,7 @@ impl fmt::Display for Origin {
         match self {
             Origin::Path(path) => write!(f, "{}", path.display()),
             Origin::Stdin => f.write_str("<stdin>"),
+            Origin::Record { path, line, .. } => write!(f, "{}:{line}", path.display()),
         }
     }
 }
@@ -34,8 +43,16 @@ impl Origin {
     /// The path as reports name it: `-` for standard input.
     pub fn report_path(&self) -> String {
         match self {
-            Origin::Path(path) => path.display().to_string(),
+            Origin::Path(path) | Origin::Record { path, .. } => path.display().to_string(),
             Origin::Stdin => "-".to_owned(),
+        }
+    }
+
+    /// The file this document was read from, if any.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Origin::Path(path) | Origin::Record { path, .. } => Some(path),
+            Origin::Stdin => None,
         }
     }
 }

@@ -390,6 +390,13 @@ impl Engine {
         let input_bytes = doc.input_bytes();
         let decoded = match doc.content {
             Content::Bytes(bytes) => decode(&bytes, self.encoding)?,
+            Content::Record { text, .. } => Decoded {
+                text,
+                encoding: encoding_rs::UTF_8,
+                detection: Detection::Json,
+                bom: false,
+                malformed: 0,
+            },
         };
         Ok((
             Document {

@@ -55,18 +55,36 @@ pub fn diff(twin: &str, removed: &str) -> Vec<Edit> {
     let old: Vec<char> = twin.chars().collect();
     let new: Vec<char> = removed.chars().collect();
     let deadline = Instant::now() + Duration::from_millis(200);
-    let ops = capture_diff_deadline(Algorithm::Myers, &old, 0..old.len(), &new, 0..new.len(), Some(deadline));
+    let ops = capture_diff_deadline(
+        Algorithm::Myers,
+        &old,
+        0..old.len(),
+        &new,
+        0..new.len(),
+        Some(deadline),
+    );
     let mut script = Vec::new();
     for op in ops {
         match op {
             DiffOp::Equal { len, .. } => push(&mut script, Edit::Keep(len)),
             DiffOp::Delete { old_len, .. } => push(&mut script, Edit::Skip(Skip(old_len))),
-            DiffOp::Insert { new_index, new_len, .. } => {
-                push(&mut script, Edit::Insert(new[new_index..new_index + new_len].iter().collect()))
-            }
-            DiffOp::Replace { old_len, new_index, new_len, .. } => {
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => push(
+                &mut script,
+                Edit::Insert(new[new_index..new_index + new_len].iter().collect()),
+            ),
+            DiffOp::Replace {
+                old_len,
+                new_index,
+                new_len,
+                ..
+            } => {
                 push(&mut script, Edit::Skip(Skip(old_len)));
-                push(&mut script, Edit::Insert(new[new_index..new_index + new_len].iter().collect()));
+                push(
+                    &mut script,
+                    Edit::Insert(new[new_index..new_index + new_len].iter().collect()),
+                );
             }
         }
     }
@@ -111,7 +129,11 @@ pub fn apply(twin: &str, script: &[Edit]) -> Result<String, ScriptError> {
     Ok(out)
 }
 
-fn take(chars: &mut std::str::Chars<'_>, n: usize, mut out: Option<&mut String>) -> Result<(), ScriptError> {
+fn take(
+    chars: &mut std::str::Chars<'_>,
+    n: usize,
+    mut out: Option<&mut String>,
+) -> Result<(), ScriptError> {
     for taken in 0..n {
         let c = chars.next().ok_or(ScriptError {
             wanted: n,

@@ -12,10 +12,18 @@ pub fn encode(text: &str, encoding: &'static Encoding, bom: bool) -> Option<Vec<
     let mut out = Vec::with_capacity(text.len() + 3);
     if encoding == UTF_16LE || encoding == UTF_16BE {
         if bom {
-            out.extend(if encoding == UTF_16LE { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+            out.extend(if encoding == UTF_16LE {
+                [0xFF, 0xFE]
+            } else {
+                [0xFE, 0xFF]
+            });
         }
         for unit in text.encode_utf16() {
-            out.extend(if encoding == UTF_16LE { unit.to_le_bytes() } else { unit.to_be_bytes() });
+            out.extend(if encoding == UTF_16LE {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            });
         }
         return Some(out);
     }

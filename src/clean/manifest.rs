@@ -55,6 +55,30 @@ pub struct DocumentLine {
     /// Decoded size.
     pub bytes: usize,
     pub output_bytes: usize,
+    /// Set for a JSON Lines record.
+    #[serde(flatten, skip_serializing_if = "Option::is_none", default)]
+    pub record: Option<RecordLine>,
+}
+
+impl DocumentLine {
+    /// The document as messages name it: `path`, or `path:line` for a record.
+    pub fn to_string_path(&self) -> String {
+        match &self.record {
+            Some(record) => format!("{}:{}", self.path, record.line),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// Where a JSON Lines record sits, and what restore needs to rebuild its line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordLine {
+    /// 1-based line in the input file.
+    pub line: usize,
+    pub text_field: String,
+    /// For a removed record: its line with the text field emptied.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub skeleton: Option<String>,
 }
 
 /// One removal.
@@ -101,7 +125,10 @@ mod tests {
             bytes: [10, 20],
             lines: [2, 3],
             replacement_bytes: 0,
-            twin: Some(TwinRef { doc: None, bytes: [0, 10] }),
+            twin: Some(TwinRef {
+                doc: None,
+                bytes: [0, 10],
+            }),
             edits: Some(vec![Edit::Keep(4)]),
             text: None,
         });

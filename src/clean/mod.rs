@@ -13,6 +13,7 @@ pub mod encode;
 pub mod manifest;
 pub mod output;
 pub mod plan;
+pub mod restore;
 pub mod run;
 pub mod seams;
 

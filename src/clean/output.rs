@@ -22,7 +22,11 @@ pub enum OutputError {
     #[error("{out}: the output folder is inside the input folder {input}; choose a folder outside the inputs")]
     InsideInput { out: PathBuf, input: PathBuf },
     #[error("{first} and {second} would both be written to {output}")]
-    Collision { first: String, second: String, output: PathBuf },
+    Collision {
+        first: String,
+        second: String,
+        output: PathBuf,
+    },
     #[error("{path}: {message}")]
     Io { path: PathBuf, message: String },
 }
@@ -50,7 +54,7 @@ impl Layout {
     /// The relative output path of a document.
     pub fn relative(&self, origin: &Origin) -> PathBuf {
         let path = match origin {
-            Origin::Path(path) => path,
+            Origin::Path(path) | Origin::Record { path, .. } => path,
             Origin::Stdin => return PathBuf::from("stdin.txt"),
         };
         for (root, is_dir) in &self.roots {
@@ -101,7 +105,9 @@ impl Layout {
 /// The last component of a folder as given (`.` and `..` resolved).
 fn folder_name(root: &Path) -> PathBuf {
     let abs = absolute(root);
-    abs.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("root"))
+    abs.file_name()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("root"))
 }
 
 /// An absolute, lexically normalized path; the longest existing prefix is
@@ -142,7 +148,10 @@ pub fn absolute(path: &Path) -> PathBuf {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = parent.join(format!(".{name}.doppel-{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
@@ -166,8 +175,14 @@ mod tests {
         let docs = dir.path().join("docs");
         std::fs::create_dir_all(docs.join("sub")).unwrap();
         let layout = Layout::new(&[docs.clone(), dir.path().join("x/a.txt")]);
-        assert_eq!(layout.relative(&Origin::Path(docs.join("sub/b.txt"))), PathBuf::from("docs/sub/b.txt"));
-        assert_eq!(layout.relative(&Origin::Path(dir.path().join("x/a.txt"))), PathBuf::from("a.txt"));
+        assert_eq!(
+            layout.relative(&Origin::Path(docs.join("sub/b.txt"))),
+            PathBuf::from("docs/sub/b.txt")
+        );
+        assert_eq!(
+            layout.relative(&Origin::Path(dir.path().join("x/a.txt"))),
+            PathBuf::from("a.txt")
+        );
         assert_eq!(layout.relative(&Origin::Stdin), PathBuf::from("stdin.txt"));
     }
 
@@ -184,7 +199,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("x"), "x").unwrap();
         let layout = Layout::new(&[]);
-        assert!(matches!(layout.check(dir.path(), &[]), Err(OutputError::NotEmpty(_))));
+        assert!(matches!(
+            layout.check(dir.path(), &[]),
+            Err(OutputError::NotEmpty(_))
+        ));
     }
 
     #[test]
@@ -192,8 +210,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a/n.txt"), dir.path().join("b/n.txt"));
         let layout = Layout::new(&[a.clone(), b.clone()]);
-        let err = layout.check(&dir.path().join("out"), &[Origin::Path(a), Origin::Path(b)]).unwrap_err();
-        assert!(err.to_string().contains("would both be written to"), "{err}");
+        let err = layout
+            .check(&dir.path().join("out"), &[Origin::Path(a), Origin::Path(b)])
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("would both be written to"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -202,6 +225,9 @@ mod tests {
         let target = dir.path().join("deep/file.txt");
         write_atomic(&target, b"text").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"text");
-        assert_eq!(std::fs::read_dir(target.parent().unwrap()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(target.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 }

@@ -75,9 +75,14 @@ pub enum Keep {
 impl Plan {
     /// Adds `removal` unless it overlaps one already planned.
     pub fn add(&mut self, removal: Removal) -> bool {
-        let at = self.removals.partition_point(|r| r.bytes.start < removal.bytes.start);
+        let at = self
+            .removals
+            .partition_point(|r| r.bytes.start < removal.bytes.start);
         let clashes_before = at > 0 && self.removals[at - 1].bytes.end > removal.bytes.start;
-        let clashes_after = self.removals.get(at).is_some_and(|r| r.bytes.start < removal.bytes.end);
+        let clashes_after = self
+            .removals
+            .get(at)
+            .is_some_and(|r| r.bytes.start < removal.bytes.end);
         if clashes_before || clashes_after || removal.bytes.is_empty() {
             return false;
         }
@@ -179,7 +184,14 @@ pub fn plan_whole(plan: &mut Plan, text: &str, index: &LineIndex, kept_doc: u32,
 }
 
 /// Plans the removal of one segment or line found elsewhere.
-pub fn plan_span(plan: &mut Plan, text: &str, index: &LineIndex, span: Span, reason: Reason, twin: Option<Twin>) {
+pub fn plan_span(
+    plan: &mut Plan,
+    text: &str,
+    index: &LineIndex,
+    span: Span,
+    reason: Reason,
+    twin: Option<Twin>,
+) {
     plan.add(Removal {
         bytes: widen(text, index, span.bytes.clone()),
         content: span,
@@ -217,7 +229,9 @@ mod tests {
     fn later_block_copies_go_and_the_gap_closes() {
         let para = "A paragraph long enough to be a block of its own, with words.";
         let text = format!("Intro line here.\n\n{para}\n\nMiddle part.\n\n{para}\n\nOutro part.\n");
-        let doc = EngineBuilder::new().build().scan_text(crate::document::Origin::Stdin, &text);
+        let doc = EngineBuilder::new()
+            .build()
+            .scan_text(crate::document::Origin::Stdin, &text);
         let mut plan = Plan::default();
         plan_blocks(&mut plan, &text, &doc.index, &doc.blocks, Keep::Cleanest);
         assert_eq!(
@@ -232,11 +246,16 @@ mod tests {
         let damaged = "群團事業是黨的事業的重要組成部分，群團工作是黨的一項?j常性、基礎性工作。";
         let other = "黨的十八大提出兩個一百年奮鬥目標，實現中華民族偉大復興的中國夢。";
         let text = format!("{damaged}\n\n{other}\n\n分隔段落。\n\n{clean}\n\n{other}\n");
-        let doc = EngineBuilder::new().build().scan_text(crate::document::Origin::Stdin, &text);
+        let doc = EngineBuilder::new()
+            .build()
+            .scan_text(crate::document::Origin::Stdin, &text);
         assert_eq!(doc.blocks.len(), 1);
         let mut plan = Plan::default();
         plan_blocks(&mut plan, &text, &doc.index, &doc.blocks, Keep::Cleanest);
-        assert_eq!(plan.apply(&text), format!("{clean}\n\n{other}\n\n分隔段落。\n"));
+        assert_eq!(
+            plan.apply(&text),
+            format!("{clean}\n\n{other}\n\n分隔段落。\n")
+        );
         let mut first_only = Plan::default();
         plan_blocks(&mut first_only, &text, &doc.index, &doc.blocks, Keep::First);
         assert!(first_only.apply(&text).starts_with(damaged));

@@ -23,11 +23,12 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::edits::{diff, Edit};
 use super::encode::encode;
-use super::manifest::{DocumentLine, Line, RemovalLine, SummaryLine, TwinRef, SCHEMA};
+use super::manifest::{DocumentLine, Line, RecordLine, RemovalLine, SummaryLine, TwinRef, SCHEMA};
 use super::output::{write_atomic, Layout, OutputError};
 use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Removal, Twin};
 use crate::detect::across::RepeatedSegment;
 use crate::document::Origin;
+use crate::input::jsonl::{replace_text, Compression, JsonlWriter};
 use crate::input::{Content, DocReader, Entry, Loaded, LoadedDoc};
 use crate::pipeline::{CorpusReport, Engine, Problem, ScannedDoc, Sink, Summary};
 use crate::quality::Damage;
@@ -155,7 +156,14 @@ pub fn clean(
         score_damage: options.keep == Keep::Cleanest,
         ..Collect::default()
     };
-    let scan = engine.scan(entries, problems, &mut Progressing { inner: &mut collect, progress })?;
+    let scan = engine.scan(
+        entries,
+        problems,
+        &mut Progressing {
+            inner: &mut collect,
+            progress,
+        },
+    )?;
     progress.finish();
     let decisions = decide(collect_decisions(&mut collect, options), options);
     let mut writer = Writer::new(options, &layout)?;
@@ -173,9 +181,9 @@ pub fn clean(
 }
 
 fn entry_size(entry: &Entry) -> u64 {
-    match &entry.origin {
-        Origin::Path(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        Origin::Stdin => 0,
+    match entry.origin.file() {
+        Some(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        None => 0,
     }
 }
 
@@ -203,7 +211,10 @@ fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions
     let mut boilerplate: HashMap<String, HashSet<u64>> = HashMap::new();
     if options.boilerplate {
         for found in &report.boilerplate {
-            boilerplate.entry(found.group.clone()).or_default().insert(found.hash);
+            boilerplate
+                .entry(found.group.clone())
+                .or_default()
+                .insert(found.hash);
         }
     }
     let mut decisions = Decisions {
@@ -216,7 +227,12 @@ fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions
     };
     if options.documents {
         for cluster in &report.clusters {
-            let kept = keep_member(&cluster.members, &decisions.lengths, &collect.damage, options.keep);
+            let kept = keep_member(
+                &cluster.members,
+                &decisions.lengths,
+                &collect.damage,
+                options.keep,
+            );
             for &member in &cluster.members {
                 if member != kept {
                     decisions.removed.insert(member, kept);
@@ -226,7 +242,11 @@ fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions
     }
     if options.segments {
         for repeat in report.repeated {
-            decisions.repeated.entry(repeat.doc).or_default().push(repeat);
+            decisions
+                .repeated
+                .entry(repeat.doc)
+                .or_default()
+                .push(repeat);
         }
     }
     decisions
@@ -236,7 +256,9 @@ fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions
 /// or which sit in a removed document, and notes the references kept.
 fn decide(mut decisions: Decisions, _options: &CleanOptions) -> Decisions {
     let removed = decisions.removed.clone();
-    decisions.repeated.retain(|doc, _| !removed.contains_key(doc));
+    decisions
+        .repeated
+        .retain(|doc, _| !removed.contains_key(doc));
     for repeats in decisions.repeated.values_mut() {
         repeats.retain(|r| !removed.contains_key(&r.first_doc));
     }
@@ -259,13 +281,20 @@ fn keep_member(members: &[u32], lengths: &[usize], damage: &[f64], keep: Keep) -
             .unwrap_or(&first),
         Keep::Cleanest => *members
             .iter()
-            .min_by(|&&a, &&b| damage[a as usize].total_cmp(&damage[b as usize]).then(a.cmp(&b)))
+            .min_by(|&&a, &&b| {
+                damage[a as usize]
+                    .total_cmp(&damage[b as usize])
+                    .then(a.cmp(&b))
+            })
             .unwrap_or(&first),
     }
 }
 
 /// A document planned in the write pass.
 struct Planned {
+    entry: u32,
+    /// For a JSON Lines record: its line as read.
+    raw: Option<String>,
     document: DocumentLine,
     cleaned: String,
     plan: Plan,
@@ -293,19 +322,23 @@ fn write_pass(
         if batch.is_empty() {
             return Ok(());
         }
-        let scanned: Vec<Option<(ScannedDoc, u64, usize)>> =
-            batch.into_par_iter().map(|loaded| rescan(engine, loaded)).collect();
-        let numbered: Vec<(u32, ScannedDoc, u64, usize)> = scanned
+        let scanned: Vec<Option<Reread>> = batch
+            .into_par_iter()
+            .map(|loaded| rescan(engine, loaded))
+            .collect();
+        let numbered: Vec<(u32, Reread)> = scanned
             .into_iter()
             .flatten()
-            .map(|(doc, hash, len)| {
+            .map(|reread| {
                 next_doc += 1;
-                (next_doc - 1, doc, hash, len)
+                (next_doc - 1, reread)
             })
             .collect();
         let planned: Vec<Result<Planned, CleanError>> = numbered
             .into_par_iter()
-            .map(|(number, doc, hash, len)| plan_document(number, &doc, hash, len, decisions, writer.layout))
+            .map(|(number, reread)| {
+                plan_document(number, reread, entries, decisions, writer.layout)
+            })
             .collect();
         for planned in planned {
             let planned = planned?;
@@ -315,54 +348,116 @@ fn write_pass(
     }
 }
 
-/// Reads a document again: its scan, the xxh3 of its input bytes, and whether
-/// re-encoding its text gives those bytes back (as a length-tagged hash).
-fn rescan(engine: &Engine, loaded: Loaded) -> Option<(ScannedDoc, u64, usize)> {
-    let Loaded::Doc(doc) = loaded else { return None };
-    let Content::Bytes(bytes) = &doc.content;
-    let hash = xxh3_64(bytes);
-    let len = bytes.len();
+/// A document read again: its scan, the entry it came from, the xxh3 and
+/// size of its input bytes, and for a record its line as read.
+struct Reread {
+    doc: ScannedDoc,
+    entry: u32,
+    hash: u64,
+    len: usize,
+    raw: Option<String>,
+}
+
+fn rescan(engine: &Engine, loaded: Loaded) -> Option<Reread> {
+    let Loaded::Doc(doc) = loaded else {
+        return None;
+    };
+    let (bytes, raw) = match &doc.content {
+        Content::Bytes(bytes) => (bytes.as_slice(), None),
+        Content::Record { raw, .. } => (raw.as_bytes(), Some(raw.clone())),
+    };
+    let (hash, len, entry) = (xxh3_64(bytes), bytes.len(), doc.entry);
     let scanned = engine.scan_loaded(doc).ok()?;
-    Some((scanned, hash, len))
+    Some(Reread {
+        doc: scanned,
+        entry,
+        hash,
+        len,
+        raw,
+    })
 }
 
 fn plan_document(
     number: u32,
-    doc: &ScannedDoc,
-    input_hash: u64,
-    input_bytes: usize,
+    reread: Reread,
+    entries: &[Entry],
     decisions: &Decisions,
     layout: &Layout,
 ) -> Result<Planned, CleanError> {
+    let Reread {
+        doc,
+        entry,
+        hash: input_hash,
+        len: input_bytes,
+        raw,
+    } = reread;
+    let doc = &doc;
     if decisions.hashes.get(number as usize) != Some(&doc.sketch.exact) {
         return Err(CleanError::Changed(doc.document.origin.to_string()));
     }
     let text = doc.document.text();
     let mut plan = Plan::default();
     if let Some(&kept) = decisions.removed.get(&number) {
-        plan_whole(&mut plan, text, &doc.index, kept, decisions.lengths[kept as usize]);
+        plan_whole(
+            &mut plan,
+            text,
+            &doc.index,
+            kept,
+            decisions.lengths[kept as usize],
+        );
     } else {
         plan_blocks(&mut plan, text, &doc.index, &doc.blocks, Keep::Cleanest);
         plan_repeated(&mut plan, doc, decisions.repeated.get(&number));
         plan_boilerplate(&mut plan, doc, decisions.boilerplate.get(&doc.group));
     }
     let decoded = &doc.document.decoded;
-    let lossless = decoded.malformed == 0
-        && encode(text, decoded.encoding, decoded.bom).is_some_and(|bytes| xxh3_64(&bytes) == input_hash);
+    let removed_whole = decisions.removed.contains_key(&number);
+    let text_field = entries[entry as usize]
+        .jsonl
+        .as_ref()
+        .map(|o| o.text_field.clone());
+    let (lossless, record) = match (&raw, &doc.document.origin, text_field) {
+        (Some(raw), Origin::Record { line, .. }, Some(text_field)) => (
+            replace_text(raw, &text_field, text).is_ok_and(|line| &line == raw),
+            Some(RecordLine {
+                line: *line,
+                skeleton: removed_whole
+                    .then(|| replace_text(raw, &text_field, "").unwrap_or_default()),
+                text_field,
+            }),
+        ),
+        _ => (
+            decoded.malformed == 0
+                && encode(text, decoded.encoding, decoded.bom)
+                    .is_some_and(|bytes| xxh3_64(&bytes) == input_hash),
+            None,
+        ),
+    };
     let cleaned = plan.apply(text);
     let firsts = doc
         .segments
         .iter()
         .enumerate()
         .filter(|(at, _)| decisions.referenced.contains(&(number, *at as u32)))
-        .map(|(at, span)| (at as u32, raw_hash(&text[span.bytes.clone()]), [span.bytes.start, span.bytes.end]))
+        .map(|(at, span)| {
+            (
+                at as u32,
+                raw_hash(&text[span.bytes.clone()]),
+                [span.bytes.start, span.bytes.end],
+            )
+        })
         .collect();
     Ok(Planned {
+        entry,
+        raw,
         document: DocumentLine {
             doc: number,
             path: doc.document.origin.report_path(),
-            output: layout.relative(&doc.document.origin).to_string_lossy().into_owned(),
-            written: !decisions.removed.contains_key(&number),
+            output: layout
+                .relative(&doc.document.origin)
+                .to_string_lossy()
+                .into_owned(),
+            written: !removed_whole,
             encoding: decoded.encoding.name().to_owned(),
             bom: decoded.bom,
             lossless,
@@ -370,9 +465,18 @@ fn plan_document(
             input_xxh3: format!("{input_hash:016x}"),
             bytes: text.len(),
             output_bytes: cleaned.len(),
+            record,
         },
-        removed_texts: plan.removals.iter().map(|r| text[r.bytes.clone()].to_owned()).collect(),
-        content_hashes: plan.removals.iter().map(|r| raw_hash(&text[r.content.bytes.clone()])).collect(),
+        removed_texts: plan
+            .removals
+            .iter()
+            .map(|r| text[r.bytes.clone()].to_owned())
+            .collect(),
+        content_hashes: plan
+            .removals
+            .iter()
+            .map(|r| raw_hash(&text[r.content.bytes.clone()]))
+            .collect(),
         own_twins: plan
             .removals
             .iter()
@@ -393,12 +497,21 @@ fn raw_hash(text: &str) -> u64 {
 
 fn plan_repeated(plan: &mut Plan, doc: &ScannedDoc, repeats: Option<&Vec<RepeatedSegment>>) {
     for repeat in repeats.into_iter().flatten() {
-        let Some(span) = doc.segments.get(repeat.segment as usize) else { continue };
+        let Some(span) = doc.segments.get(repeat.segment as usize) else {
+            continue;
+        };
         let twin = Twin {
             doc: Some(repeat.first_doc),
             bytes: repeat.first_segment as usize..repeat.first_segment as usize,
         };
-        plan_span(plan, doc.document.text(), &doc.index, span.clone(), Reason::RepeatedSegment, Some(twin));
+        plan_span(
+            plan,
+            doc.document.text(),
+            &doc.index,
+            span.clone(),
+            Reason::RepeatedSegment,
+            Some(twin),
+        );
     }
 }
 
@@ -411,7 +524,8 @@ fn plan_boilerplate(plan: &mut Plan, doc: &ScannedDoc, hashes: Option<&HashSet<u
         if trimmed.is_empty() || !hashes.contains(&xxh3_64(trimmed.as_bytes())) {
             continue;
         }
-        let start = bytes.start + (text[bytes.clone()].len() - text[bytes.clone()].trim_start().len());
+        let start =
+            bytes.start + (text[bytes.clone()].len() - text[bytes.clone()].trim_start().len());
         let span = doc.index.span(start..start + trimmed.len());
         plan_span(plan, text, &doc.index, span, Reason::Boilerplate, None);
     }
@@ -428,16 +542,55 @@ struct Writer<'a> {
     summary: SummaryLine,
     /// (document, segment) → (raw hash, bytes) of referenced first occurrences.
     firsts: HashMap<(u32, u32), (u64, [usize; 2])>,
+    /// The JSON Lines output being written.
+    jsonl: Option<OpenJsonl>,
+}
+
+/// A JSON Lines output file being written under a temporary name.
+struct OpenJsonl {
+    entry: u32,
+    target: PathBuf,
+    temp: PathBuf,
+    writer: JsonlWriter<std::fs::File>,
+}
+
+impl OpenJsonl {
+    fn open(entry: u32, target: PathBuf) -> Result<OpenJsonl, CleanError> {
+        let parent = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| out_error(&parent, e))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = parent.join(format!(".{name}.doppel-{}.tmp", std::process::id()));
+        let writer = JsonlWriter::create(&temp, Compression::from_path(&target))
+            .map_err(|e| out_error(&temp, e))?;
+        Ok(OpenJsonl {
+            entry,
+            target,
+            temp,
+            writer,
+        })
+    }
+
+    fn close(self) -> Result<(), CleanError> {
+        let file = self.writer.finish().map_err(|e| out_error(&self.temp, e))?;
+        file.sync_data()?;
+        std::fs::rename(&self.temp, &self.target).map_err(|e| out_error(&self.target, e))
+    }
 }
 
 impl<'a> Writer<'a> {
     fn new(options: &CleanOptions, layout: &'a Layout) -> Result<Writer<'a>, CleanError> {
-        let manifest_temp = options.out.join(format!(".manifest.jsonl.doppel-{}.tmp", std::process::id()));
+        let manifest_temp = options
+            .out
+            .join(format!(".manifest.jsonl.doppel-{}.tmp", std::process::id()));
         let manifest = if options.dry_run {
             None
         } else {
             std::fs::create_dir_all(&options.out).map_err(|e| out_error(&options.out, e))?;
-            let file = std::fs::File::create(&manifest_temp).map_err(|e| out_error(&manifest_temp, e))?;
+            let file =
+                std::fs::File::create(&manifest_temp).map_err(|e| out_error(&manifest_temp, e))?;
             Some(io::BufWriter::new(file))
         };
         let mut writer = Writer {
@@ -449,6 +602,7 @@ impl<'a> Writer<'a> {
             lines: Vec::new(),
             summary: SummaryLine::default(),
             firsts: HashMap::new(),
+            jsonl: None,
         };
         writer.line(Line::Begin {
             schema: SCHEMA,
@@ -471,8 +625,8 @@ impl<'a> Writer<'a> {
         for (segment, hash, bytes) in &planned.firsts {
             self.firsts.insert((doc, *segment), (*hash, *bytes));
         }
-        if planned.document.written && !self.dry_run {
-            write_atomic(&self.out.join(&planned.document.output), planned.cleaned.as_bytes())?;
+        if !self.dry_run {
+            self.write_output(&planned)?;
         }
         self.summary.documents += 1;
         self.summary.removed_documents += usize::from(!planned.document.written);
@@ -483,13 +637,60 @@ impl<'a> Writer<'a> {
             }
             let line = self.removal_line(doc, removal, &planned, at);
             self.summary.removals += 1;
-            self.summary.removed_bytes += removal.bytes.len().saturating_sub(removal.replacement.len());
+            self.summary.removed_bytes += removal
+                .bytes
+                .len()
+                .saturating_sub(removal.replacement.len());
             self.line(Line::Removal(line))?;
         }
         Ok(())
     }
 
-    fn removal_line(&self, doc: u32, removal: &Removal, planned: &Planned, at: usize) -> RemovalLine {
+    /// Writes a cleaned document, or its record into its JSON Lines output.
+    fn write_output(&mut self, planned: &Planned) -> Result<(), CleanError> {
+        let target = self.out.join(&planned.document.output);
+        let Some(raw) = &planned.raw else {
+            self.close_jsonl()?;
+            if planned.document.written {
+                write_atomic(&target, planned.cleaned.as_bytes())?;
+            }
+            return Ok(());
+        };
+        if self
+            .jsonl
+            .as_ref()
+            .is_none_or(|open| open.entry != planned.entry)
+        {
+            self.close_jsonl()?;
+            self.jsonl = Some(OpenJsonl::open(planned.entry, target)?);
+        }
+        let (Some(open), Some(record)) = (self.jsonl.as_mut(), &planned.document.record) else {
+            return Ok(());
+        };
+        if planned.document.written {
+            let line = replace_text(raw, &record.text_field, &planned.cleaned)
+                .map_err(|e| CleanError::Changed(format!("{}: {e}", planned.document.path)))?;
+            open.writer
+                .write_line(&line)
+                .map_err(|e| out_error(&open.temp, e))?;
+        }
+        Ok(())
+    }
+
+    fn close_jsonl(&mut self) -> Result<(), CleanError> {
+        match self.jsonl.take() {
+            Some(open) => open.close(),
+            None => Ok(()),
+        }
+    }
+
+    fn removal_line(
+        &self,
+        doc: u32,
+        removal: &Removal,
+        planned: &Planned,
+        at: usize,
+    ) -> RemovalLine {
         let removed = &planned.removed_texts[at];
         let mut line = RemovalLine {
             doc,
@@ -503,30 +704,45 @@ impl<'a> Writer<'a> {
         };
         match (&removal.twin, &planned.own_twins[at]) {
             (Some(Twin { doc: None, bytes }), Some(twin_text)) => {
-                line.twin = Some(TwinRef { doc: None, bytes: [bytes.start, bytes.end] });
+                line.twin = Some(TwinRef {
+                    doc: None,
+                    bytes: [bytes.start, bytes.end],
+                });
                 line.edits = Some(diff(twin_text, removed));
             }
-            (Some(Twin { doc: Some(first_doc), bytes }), _) => {
+            (
+                Some(Twin {
+                    doc: Some(first_doc),
+                    bytes,
+                }),
+                _,
+            ) => {
                 let first = self.firsts.get(&(*first_doc, bytes.start as u32));
                 match first {
                     Some(&(hash, range)) if hash == planned.content_hashes[at] => {
                         let content = &removal.content.bytes;
                         let before = &removed[..content.start - removal.bytes.start];
                         let after = &removed[content.end - removal.bytes.start..];
-                        line.twin = Some(TwinRef { doc: Some(*first_doc), bytes: range });
+                        line.twin = Some(TwinRef {
+                            doc: Some(*first_doc),
+                            bytes: range,
+                        });
                         let kept = &removed[before.len()..removed.len() - after.len()];
                         line.edits = Some(seam_edits(kept.chars().count(), before, after));
                     }
                     _ => line.text = Some(removed.clone()),
                 }
             }
-            _ if removal.reason == Reason::Damaged => line.edits = Some(diff(&removal.replacement, removed)),
+            _ if removal.reason == Reason::Damaged => {
+                line.edits = Some(diff(&removal.replacement, removed))
+            }
             _ => line.text = Some(removed.clone()),
         }
         line
     }
 
     fn finish(mut self) -> Result<(SummaryLine, Vec<Line>), CleanError> {
+        self.close_jsonl()?;
         self.line(Line::Summary(self.summary.clone()))?;
         if let Some(manifest) = self.manifest.take() {
             let file = manifest.into_inner().map_err(|e| e.into_error())?;
@@ -560,11 +776,20 @@ fn out_error(path: &Path, err: io::Error) -> CleanError {
 }
 
 /// Pass 3: edit scripts of duplicate documents against their kept twins.
-fn twin_pass(engine: &Engine, entries: &[Entry], decisions: &Decisions, writer: &mut Writer) -> Result<(), CleanError> {
+fn twin_pass(
+    engine: &Engine,
+    entries: &[Entry],
+    decisions: &Decisions,
+    writer: &mut Writer,
+) -> Result<(), CleanError> {
     if decisions.removed.is_empty() {
         return Ok(());
     }
-    let needed: HashSet<u32> = decisions.removed.iter().flat_map(|(&r, &k)| [r, k]).collect();
+    let needed: HashSet<u32> = decisions
+        .removed
+        .iter()
+        .flat_map(|(&r, &k)| [r, k])
+        .collect();
     let texts = read_documents(engine, entries, &needed);
     let mut removed: Vec<(u32, u32)> = decisions.removed.iter().map(|(&r, &k)| (r, k)).collect();
     removed.sort_unstable();
@@ -578,7 +803,10 @@ fn twin_pass(engine: &Engine, entries: &[Entry], decisions: &Decisions, writer: 
                 bytes: [0, text.len()],
                 lines: [1, crate::document::LineIndex::new(text).line_count()],
                 replacement_bytes: 0,
-                twin: Some(TwinRef { doc: Some(kept), bytes: [0, twin.len()] }),
+                twin: Some(TwinRef {
+                    doc: Some(kept),
+                    bytes: [0, twin.len()],
+                }),
                 edits: Some(diff(twin, text)),
                 text: None,
             })
@@ -594,7 +822,11 @@ fn twin_pass(engine: &Engine, entries: &[Entry], decisions: &Decisions, writer: 
 }
 
 /// Reads the decoded texts of documents `needed` (numbered as in the scan).
-fn read_documents(engine: &Engine, entries: &[Entry], needed: &HashSet<u32>) -> HashMap<u32, String> {
+fn read_documents(
+    engine: &Engine,
+    entries: &[Entry],
+    needed: &HashSet<u32>,
+) -> HashMap<u32, String> {
     let mut texts = HashMap::new();
     let mut number = 0u32;
     let mut reader = DocReader::new(entries);
@@ -620,5 +852,8 @@ fn read_documents(engine: &Engine, entries: &[Entry], needed: &HashSet<u32>) -> 
 }
 
 fn decode_text(engine: &Engine, doc: LoadedDoc) -> Option<String> {
-    engine.scan_loaded(doc).ok().map(|scanned| scanned.document.decoded.text)
+    engine
+        .scan_loaded(doc)
+        .ok()
+        .map(|scanned| scanned.document.decoded.text)
 }

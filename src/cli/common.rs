@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 use clap::{Args, ValueEnum};
 
+use doppel::input::jsonl::JsonlOptions;
 use doppel::input::InputOptions;
 use doppel::{EngineBuilder, Granularity};
 
@@ -49,6 +50,20 @@ pub struct ReadArgs {
     /// Walk hidden files and folders too.
     #[arg(long)]
     pub hidden: bool,
+
+    /// JSON Lines inputs: the field holding each document's text.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub text_field: String,
+
+    /// JSON Lines inputs: the field holding each document's id (else the
+    /// line number).
+    #[arg(long, default_value = "id", value_name = "FIELD")]
+    pub id_field: String,
+
+    /// JSON Lines inputs: a field naming each document's site (a host name,
+    /// say); boilerplate is counted per site (else per file).
+    #[arg(long, value_name = "FIELD")]
+    pub site_field: Option<String>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -82,6 +97,11 @@ impl ReadArgs {
         InputOptions {
             no_ignore: self.no_ignore,
             hidden: self.hidden,
+            jsonl: JsonlOptions {
+                text_field: self.text_field.clone(),
+                id_field: self.id_field.clone(),
+                site_field: self.site_field.clone(),
+            },
         }
     }
 

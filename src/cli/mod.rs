@@ -1,7 +1,9 @@
 //! Command-line parsing: clap definitions, one file per subcommand, each
 //! turning flags into library settings and errors into exit codes.
 
+mod clean;
 mod common;
+mod progress;
 mod scan;
 
 use clap::{Parser, Subcommand};
@@ -16,8 +18,13 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Report blocks repeated inside each document.
+    /// Report duplicates: blocks repeated inside documents, duplicate
+    /// documents, segments repeated across documents, boilerplate.
     Scan(scan::ScanArgs),
+    /// Write deduplicated copies of the inputs and a manifest of every removal.
+    Clean(clean::CleanArgs),
+    /// Rebuild the original inputs from a cleaned output and its manifest.
+    Restore(clean::RestoreArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -32,6 +39,8 @@ pub fn main() -> i32 {
     };
     let result = match &cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Clean(args) => clean::run_clean(args),
+        Command::Restore(args) => clean::run_restore(args),
     };
     match result {
         Ok(code) => code,

@@ -22,18 +22,23 @@ pub use reader::{Content, DocReader, Loaded, LoadedDoc};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jsonl::{is_jsonl_path, JsonlOptions};
 
 use crate::document::Origin;
 
 pub mod jsonl;
 
-/// How folders are walked.
+/// How folders are walked and JSON Lines files read.
 #[derive(Clone, Debug, Default)]
 pub struct InputOptions {
     /// Walk every file, ignoring `.gitignore` and the other ignore files.
     pub no_ignore: bool,
     /// Walk hidden files and folders too.
     pub hidden: bool,
+    /// Fields of JSON Lines files (`.jsonl`, `.ndjson`, also `.gz`/`.zst`).
+    pub jsonl: JsonlOptions,
 }
 
 /// One input to read.
@@ -43,6 +48,8 @@ pub struct Entry {
     /// Found in a folder walk rather than named: binary files are then
     /// skipped quietly instead of being errors.
     pub walked: bool,
+    /// Read as JSON Lines, one document per line, with these fields.
+    pub jsonl: Option<Arc<JsonlOptions>>,
 }
 
 /// The bytes of one input, as read.
@@ -75,19 +82,18 @@ impl InputError {
 pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<InputError>) {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
+    let jsonl = Arc::new(options.jsonl.clone());
     for path in paths {
         if path.as_os_str() == "-" {
             entries.push(Entry {
                 origin: Origin::Stdin,
                 walked: false,
+                jsonl: None,
             });
         } else if path.is_dir() {
             walk(path, options, &mut entries, &mut problems);
         } else if path.exists() {
-            entries.push(Entry {
-                origin: Origin::Path(path.clone()),
-                walked: false,
-            });
+            entries.push(Entry::file(path.clone(), false, &jsonl));
         } else {
             problems.push(InputError::new(
                 Origin::Path(path.clone()),
@@ -98,12 +104,23 @@ pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<Inp
     (entries, problems)
 }
 
+impl Entry {
+    fn file(path: PathBuf, walked: bool, jsonl: &Arc<JsonlOptions>) -> Entry {
+        Entry {
+            jsonl: is_jsonl_path(&path).then(|| Arc::clone(jsonl)),
+            origin: Origin::Path(path),
+            walked,
+        }
+    }
+}
+
 fn walk(
     root: &Path,
     options: &InputOptions,
     entries: &mut Vec<Entry>,
     problems: &mut Vec<InputError>,
 ) {
+    let jsonl = Arc::new(options.jsonl.clone());
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .standard_filters(!options.no_ignore)
@@ -113,10 +130,9 @@ fn walk(
         .sort_by_file_path(|a, b| a.cmp(b));
     for result in builder.build() {
         match result {
-            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => entries.push(Entry {
-                origin: Origin::Path(entry.into_path()),
-                walked: true,
-            }),
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                entries.push(Entry::file(entry.into_path(), true, &jsonl))
+            }
             Ok(_) => {}
             Err(err) => {
                 let path = walk_error_path(&err).unwrap_or_else(|| root.to_path_buf());
@@ -163,7 +179,7 @@ impl Entry {
     /// Reads the entry's bytes.
     pub fn read(&self) -> Result<RawDoc, InputError> {
         let bytes = match &self.origin {
-            Origin::Path(path) => std::fs::read(path),
+            Origin::Path(path) | Origin::Record { path, .. } => std::fs::read(path),
             Origin::Stdin => {
                 let mut bytes = Vec::new();
                 std::io::stdin()
@@ -205,9 +221,14 @@ mod tests {
             assert!(problems.is_empty());
             entries
                 .iter()
-                .map(|e| match &e.origin {
-                    Origin::Path(p) => p.strip_prefix(root).unwrap().display().to_string(),
-                    Origin::Stdin => unreachable!(),
+                .map(|e| {
+                    e.origin
+                        .file()
+                        .unwrap()
+                        .strip_prefix(root)
+                        .unwrap()
+                        .display()
+                        .to_string()
                 })
                 .collect()
         };
@@ -217,7 +238,7 @@ mod tests {
         );
         let all = names(&InputOptions {
             no_ignore: true,
-            hidden: false,
+            ..InputOptions::default()
         });
         assert!(all.contains(&"skip.txt".to_owned()));
     }

@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use super::jsonl::{JsonlLineError, JsonlReader};
 use super::{Entry, InputError};
 use crate::document::Origin;
 
@@ -15,6 +16,8 @@ use crate::document::Origin;
 pub enum Content {
     /// Bytes still to be decoded.
     Bytes(Vec<u8>),
+    /// A JSON Lines record: its text field, decoded, and the line as read.
+    Record { text: String, raw: String },
 }
 
 /// One document, read.
@@ -25,7 +28,8 @@ pub struct LoadedDoc {
     pub origin: Origin,
     /// Found in a folder walk (binary files are then skipped quietly).
     pub walked: bool,
-    /// The group its boilerplate is counted in: its folder.
+    /// The group its boilerplate is counted in: its folder, or for a JSON
+    /// Lines record its site field (else its file).
     pub group: String,
     pub content: Content,
 }
@@ -35,6 +39,7 @@ impl LoadedDoc {
     pub fn input_bytes(&self) -> usize {
         match &self.content {
             Content::Bytes(bytes) => bytes.len(),
+            Content::Record { raw, .. } => raw.len() + 1,
         }
     }
 }
@@ -51,6 +56,8 @@ pub struct DocReader<'a> {
     entries: &'a [Entry],
     next: usize,
     wanted: Option<&'a dyn Fn(usize) -> bool>,
+    /// The JSON Lines file being read, with its entry index.
+    records: Option<(usize, JsonlReader)>,
 }
 
 impl<'a> DocReader<'a> {
@@ -59,6 +66,7 @@ impl<'a> DocReader<'a> {
             entries,
             next: 0,
             wanted: None,
+            records: None,
         }
     }
 
@@ -68,6 +76,7 @@ impl<'a> DocReader<'a> {
             entries,
             next: 0,
             wanted: Some(wanted),
+            records: None,
         }
     }
 
@@ -92,6 +101,9 @@ impl Iterator for DocReader<'_> {
     type Item = Loaded;
 
     fn next(&mut self) -> Option<Loaded> {
+        if let Some(record) = self.next_record() {
+            return Some(record);
+        }
         while self.next < self.entries.len() {
             let at = self.next;
             self.next += 1;
@@ -99,6 +111,23 @@ impl Iterator for DocReader<'_> {
                 continue;
             }
             let entry = &self.entries[at];
+            if let (Some(options), Some(path)) = (&entry.jsonl, entry.origin.file()) {
+                match JsonlReader::open(path, options) {
+                    Ok(reader) => {
+                        self.records = Some((at, reader));
+                        match self.next_record() {
+                            Some(record) => return Some(record),
+                            None => continue,
+                        }
+                    }
+                    Err(err) => {
+                        return Some(Loaded::Problem(InputError {
+                            origin: entry.origin.clone(),
+                            message: super::io_message(&err),
+                        }))
+                    }
+                }
+            }
             return Some(match entry.read() {
                 Ok(raw) => Loaded::Doc(LoadedDoc {
                     entry: at as u32,
@@ -114,9 +143,57 @@ impl Iterator for DocReader<'_> {
     }
 }
 
+impl DocReader<'_> {
+    /// The next record of the JSON Lines file being read.
+    fn next_record(&mut self) -> Option<Loaded> {
+        let (at, reader) = self.records.as_mut()?;
+        let entry = &self.entries[*at];
+        match reader.next() {
+            Some(Ok(record)) => {
+                let path = reader.path().to_path_buf();
+                let group = record
+                    .site
+                    .clone()
+                    .unwrap_or_else(|| path.display().to_string());
+                Some(Loaded::Doc(LoadedDoc {
+                    entry: *at as u32,
+                    origin: Origin::Record {
+                        path,
+                        line: record.line,
+                        id: record.id,
+                    },
+                    walked: entry.walked,
+                    group,
+                    content: Content::Record {
+                        text: record.text,
+                        raw: record.raw,
+                    },
+                }))
+            }
+            Some(Err(JsonlLineError {
+                path,
+                line,
+                message,
+            })) => Some(Loaded::Problem(InputError {
+                origin: Origin::Record {
+                    path,
+                    line,
+                    id: String::new(),
+                },
+                message,
+            })),
+            None => {
+                self.records = None;
+                None
+            }
+        }
+    }
+}
+
 /// The folder of a file; standard input is its own group.
 fn group_of(origin: &Origin) -> String {
     match origin {
+        Origin::Record { path, .. } => path.display().to_string(),
         Origin::Path(path) => path
             .parent()
             .map(Path::display)

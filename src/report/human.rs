@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use crate::detect::within::{Block, Differing};
 use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
-use super::json::{origin_path, segment_clusters};
+use super::json::segment_clusters;
 
 /// Most items of each corpus-wide kind listed; the rest are counted.
 const MAX_LISTED: usize = 20;
@@ -133,7 +133,7 @@ fn thousands(n: usize) -> String {
 impl<W: Write> Sink for HumanPrinter<W> {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
         let decoded = &doc.document.decoded;
-        let path = self.paint("1", &origin_path(&doc.document.origin));
+        let path = self.paint("1", &doc.document.origin.to_string());
         let mut line = format!(
             "{path}  {}  {} bytes  {:.1}% duplicate",
             decoded.encoding.name(),
@@ -155,7 +155,7 @@ impl<W: Write> Sink for HumanPrinter<W> {
     }
 
     fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
-        let path = |doc: u32| origin_path(&report.origins[doc as usize]);
+        let path = |doc: u32| report.origins[doc as usize].to_string();
         if !report.clusters.is_empty() {
             let title = self.paint("1;33", "duplicate documents");
             writeln!(self.out, "{title}  {} clusters", report.clusters.len())?;

@@ -38,6 +38,8 @@ struct DocumentLine {
     #[serde(rename = "type")]
     kind: &'static str,
     path: String,
+    #[serde(flatten)]
+    record: Option<RecordJson>,
     encoding: &'static str,
     detection: &'static str,
     bom: bool,
@@ -49,6 +51,23 @@ struct DocumentLine {
     duplicate_bytes: usize,
     duplicate_ratio: f64,
     blocks: Vec<BlockJson>,
+}
+
+/// Where a JSON Lines document sits in its file.
+#[derive(Serialize)]
+struct RecordJson {
+    id: String,
+    line: usize,
+}
+
+fn record_json(origin: &Origin) -> Option<RecordJson> {
+    match origin {
+        Origin::Record { id, line, .. } => Some(RecordJson {
+            id: id.clone(),
+            line: *line,
+        }),
+        _ => None,
+    }
 }
 
 #[derive(Serialize)]
@@ -81,6 +100,8 @@ struct ErrorLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
     message: &'a str,
 }
 
@@ -137,6 +158,8 @@ struct BoilerplateLine<'a> {
 #[derive(Serialize)]
 struct Member {
     path: String,
+    #[serde(flatten)]
+    record: Option<RecordJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     lines: Option<[usize; 2]>,
 }
@@ -144,6 +167,7 @@ struct Member {
 fn member(report: &CorpusReport, doc: u32, lines: Option<crate::document::LineRange>) -> Member {
     Member {
         path: origin_path(&report.origins[doc as usize]),
+        record: record_json(&report.origins[doc as usize]),
         lines: lines.map(|l| [l.first, l.last]),
     }
 }
@@ -216,6 +240,7 @@ impl<W: Write> Sink for JsonPrinter<W> {
         let line = DocumentLine {
             kind: "document",
             path: origin_path(&doc.document.origin),
+            record: record_json(&doc.document.origin),
             encoding: decoded.encoding.name(),
             detection: decoded.detection.as_str(),
             bom: decoded.bom,
@@ -235,6 +260,10 @@ impl<W: Write> Sink for JsonPrinter<W> {
         self.line(&ErrorLine {
             kind: "error",
             path: origin_path(&problem.origin),
+            line: match &problem.origin {
+                Origin::Record { line, .. } => Some(*line),
+                _ => None,
+            },
             message: &problem.message,
         })
     }

@@ -1,0 +1,171 @@
+//! `doppel clean` and `doppel restore`.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+
+use doppel::clean::manifest::Line;
+use doppel::clean::restore::restore;
+use doppel::clean::run::{clean, CleanOptions, CleanReport};
+use doppel::clean::Keep;
+use doppel::input::expand;
+use doppel::Problem;
+
+use super::common::ReadArgs;
+use super::progress::Bar;
+
+#[derive(Args, Debug)]
+pub struct CleanArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Output folder (new or empty, not inside an input folder).
+    #[arg(short, long, value_name = "OUT", required_unless_present = "dry_run")]
+    pub out: Option<PathBuf>,
+
+    /// Which copy to keep: the first, the longest, or the least damaged.
+    #[arg(long, value_enum, default_value_t = KeepArg::Cleanest)]
+    pub keep: KeepArg,
+
+    /// Keep duplicate documents (do not remove whole documents).
+    #[arg(long)]
+    pub no_documents: bool,
+
+    /// Keep blocks repeated inside a document.
+    #[arg(long)]
+    pub no_blocks: bool,
+
+    /// Keep segments that occurred in an earlier document.
+    #[arg(long)]
+    pub no_segments: bool,
+
+    /// Also remove boilerplate lines.
+    #[arg(long)]
+    pub boilerplate: bool,
+
+    /// Report what would be removed; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub enum KeepArg {
+    First,
+    Longest,
+    Cleanest,
+}
+
+impl From<KeepArg> for Keep {
+    fn from(arg: KeepArg) -> Keep {
+        match arg {
+            KeepArg::First => Keep::First,
+            KeepArg::Longest => Keep::Longest,
+            KeepArg::Cleanest => Keep::Cleanest,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// A folder written by `doppel clean` (with its manifest.jsonl).
+    pub cleaned: PathBuf,
+
+    /// Where to rebuild the inputs (new or empty).
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+pub fn run_clean(args: &CleanArgs) -> Result<i32> {
+    let engine = args.read.engine()?.build();
+    let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
+    let problems: Vec<Problem> = problems.into_iter().map(Problem::from).collect();
+    let options = CleanOptions {
+        out: args.out.clone().unwrap_or_default(),
+        keep: args.keep.into(),
+        documents: !args.no_documents,
+        blocks: !args.no_blocks,
+        segments: !args.no_segments,
+        boilerplate: args.boilerplate,
+        dry_run: args.dry_run,
+    };
+    let bar = Bar::new();
+    let report = args.read.with_threads(|| {
+        clean(
+            &engine,
+            &args.read.paths,
+            &entries,
+            problems,
+            &options,
+            &bar,
+        )
+    })??;
+    for problem in &report.problems {
+        eprintln!("doppel: {problem}");
+    }
+    print_report(&report, &options)?;
+    Ok(if report.problems.is_empty() { 0 } else { 2 })
+}
+
+fn print_report(report: &CleanReport, options: &CleanOptions) -> io::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if options.dry_run {
+        let mut paths = std::collections::HashMap::new();
+        for line in &report.lines {
+            match line {
+                Line::Document(doc) => {
+                    paths.insert(doc.doc, doc.path.clone());
+                }
+                Line::Removal(removal) => {
+                    let path = paths.get(&removal.doc).map(String::as_str).unwrap_or("?");
+                    let reason = serde_json::to_value(removal.reason).ok();
+                    let reason = reason.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
+                    writeln!(
+                        out,
+                        "{path}:{}-{}  {reason}",
+                        removal.lines[0], removal.lines[1]
+                    )?;
+                }
+                _ => {}
+            }
+        }
+    }
+    let verb = if options.dry_run {
+        "would remove"
+    } else {
+        "removed"
+    };
+    let summary = &report.manifest;
+    writeln!(
+        out,
+        "{} documents, {verb} {} bytes in {} removals ({} whole documents){}",
+        summary.documents,
+        summary.removed_bytes,
+        summary.removals,
+        summary.removed_documents,
+        if options.dry_run {
+            String::new()
+        } else {
+            format!(
+                "; manifest: {}",
+                options.out.join("manifest.jsonl").display()
+            )
+        }
+    )?;
+    out.flush()
+}
+
+pub fn run_restore(args: &RestoreArgs) -> Result<i32> {
+    let report = restore(&args.cleaned, &args.out)?;
+    for path in &report.as_text {
+        eprintln!("doppel: {path}: restored as decoded UTF-8 text (the input did not decode without loss)");
+    }
+    println!(
+        "restored {} documents into {} ({} byte for byte)",
+        report.documents,
+        args.out.display(),
+        report.exact
+    );
+    Ok(0)
+}
