@@ -122,8 +122,13 @@ pub fn plan_blocks(plan: &mut Plan, text: &str, index: &LineIndex, blocks: &[Blo
         }
         let kept = &block.copies[0].span;
         for copy in &block.copies[1..] {
+            let bytes = widen(text, index, copy.span.bytes.clone());
+            if bytes.start < kept.bytes.end {
+                // A twin must lie whole before its copy for restore to rebuild it.
+                continue;
+            }
             plan.add(Removal {
-                bytes: widen(text, index, copy.span.bytes.clone()),
+                bytes,
                 content: copy.span.clone(),
                 reason: Reason::BlockCopy,
                 replacement: String::new(),

@@ -134,6 +134,8 @@ struct Decisions {
     boilerplate: HashMap<String, HashSet<u64>>,
     lengths: Vec<usize>,
     hashes: Vec<u64>,
+    /// Remove later copies of blocks inside documents, keeping which way.
+    blocks: Option<Keep>,
 }
 
 /// Runs clean over `entries` (expanded from `inputs`).
@@ -165,7 +167,7 @@ pub fn clean(
         },
     )?;
     progress.finish();
-    let decisions = decide(collect_decisions(&mut collect, options), options);
+    let decisions = decide(collect_decisions(&mut collect, options));
     let mut writer = Writer::new(options, &layout)?;
     progress.start("writing", total);
     write_pass(engine, entries, &decisions, &mut writer, progress)?;
@@ -224,6 +226,7 @@ fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions
         boilerplate,
         lengths: std::mem::take(&mut collect.lengths),
         hashes: std::mem::take(&mut collect.hashes),
+        blocks: options.blocks.then_some(options.keep),
     };
     if options.documents {
         for cluster in &report.clusters {
@@ -254,7 +257,7 @@ fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions
 
 /// Drops repeated segments whose first occurrence is in a removed document
 /// or which sit in a removed document, and notes the references kept.
-fn decide(mut decisions: Decisions, _options: &CleanOptions) -> Decisions {
+fn decide(mut decisions: Decisions) -> Decisions {
     let removed = decisions.removed.clone();
     decisions
         .repeated
@@ -406,7 +409,9 @@ fn plan_document(
             decisions.lengths[kept as usize],
         );
     } else {
-        plan_blocks(&mut plan, text, &doc.index, &doc.blocks, Keep::Cleanest);
+        if let Some(keep) = decisions.blocks {
+            plan_blocks(&mut plan, text, &doc.index, &doc.blocks, keep);
+        }
         plan_repeated(&mut plan, doc, decisions.repeated.get(&number));
         plan_boilerplate(&mut plan, doc, decisions.boilerplate.get(&doc.group));
     }

@@ -280,7 +280,10 @@ fn group_runs(
                 } else {
                     left.clone()
                 };
-                if run.pairs.len() * 2 >= blocks[block][copy].len() {
+                let overlaps = blocks[block]
+                    .iter()
+                    .any(|c| c.start < free.end && free.start < c.end);
+                if run.pairs.len() * 2 >= blocks[block][copy].len() && !overlaps {
                     claim(&mut claims, &free, (block, blocks[block].len()));
                     blocks[block].push(free);
                 } else {
@@ -299,7 +302,14 @@ fn group_runs(
     }
     for copies in &mut blocks {
         copies.sort_by_key(|copy| copy.start);
+        let mut end = 0;
+        copies.retain(|copy| {
+            let disjoint = copy.start >= end;
+            end = end.max(copy.end);
+            disjoint
+        });
     }
+    blocks.retain(|copies| copies.len() >= 2);
     blocks
 }
 
