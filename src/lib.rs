@@ -9,7 +9,7 @@ mod normalize;
 mod pipeline;
 pub mod quality;
 pub mod report;
-mod script;
+pub mod script;
 mod segment;
 mod shingle;
 pub mod sketch;

@@ -2,21 +2,35 @@
 //! scripts written without spaces (Han, kana, Hangul), whose characters are
 //! compared one by one, and everything else, compared word by word.
 
+/// A Han (CJK ideograph) character: the unified blocks, extension A, the
+/// compatibility block, and the supplementary planes' extensions.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Hiragana or katakana (full- and half-width), without the middle dot and
+/// the prolonged sound mark, which Chinese text borrows.
+pub fn is_kana(c: char) -> bool {
+    matches!(c,
+        '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{31F0}'..='\u{31FF}'
+        | '\u{FF66}'..='\u{FF9D}')
+}
+
+/// Hangul syllables, jamo and compatibility jamo.
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
 /// True for characters of scripts written without spaces between words: Han
-/// ideographs, Hiragana, Katakana, Hangul, and their extensions.
+/// ideographs, kana and Hangul.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF      // Hiragana, Katakana
-        | 0x31F0..=0x31FF    // Katakana phonetic extensions
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xF900..=0xFAFF    // CJK compatibility ideographs
-        | 0xFF66..=0xFF9D    // half-width Katakana
-        | 0x1100..=0x11FF    // Hangul Jamo
-        | 0x3130..=0x318F    // Hangul compatibility Jamo
-        | 0xAC00..=0xD7AF    // Hangul syllables
-        | 0x20000..=0x3134F  // CJK extensions B–G
-    )
+    is_han(c) || is_kana(c) || is_hangul(c)
 }
 
 #[cfg(test)]

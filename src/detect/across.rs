@@ -24,6 +24,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::document::LineRange;
+use crate::fingerprint::jaccard;
 use crate::sketch::{Lsh, Signature};
 
 /// Settings of cross-document detection.
@@ -230,7 +231,7 @@ impl CorpusIndex {
         let threshold = self.config.threshold;
         let similarity = |a: u32, b: u32| -> f64 {
             match (shingles.get(&a), shingles.get(&b)) {
-                (Some(x), Some(y)) => jaccard32(x, y),
+                (Some(x), Some(y)) => jaccard(x, y),
                 _ => 0.0,
             }
         };
@@ -316,25 +317,6 @@ pub fn compact_shingles(shingles: &[u64]) -> Vec<u32> {
     out.sort_unstable();
     out.dedup();
     out
-}
-
-fn jaccard32(a: &[u32], b: &[u32]) -> f64 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    common as f64 / (a.len() + b.len() - common) as f64
 }
 
 #[cfg(test)]

@@ -1,34 +1,6 @@
 //! Character classes the damage signals are built from.
 
-/// A Han (CJK ideograph) character: the unified blocks, extension A, the
-/// compatibility block, and the supplementary planes' extensions.
-pub(super) fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3FFFF}')
-}
-
-/// Hiragana or katakana (full- and half-width), without the middle dot and
-/// the prolonged sound mark, which Chinese text borrows.
-pub(super) fn is_kana(c: char) -> bool {
-    matches!(c,
-        '\u{3041}'..='\u{3096}'
-        | '\u{30A1}'..='\u{30FA}'
-        | '\u{31F0}'..='\u{31FF}'
-        | '\u{FF66}'..='\u{FF9D}')
-}
-
-/// Hangul syllables, jamo and compatibility jamo.
-pub(super) fn is_hangul(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
-}
-
-/// A letter of a CJK run: Han, kana or Hangul.
-pub(super) fn is_cjk(c: char) -> bool {
-    is_han(c) || is_kana(c) || is_hangul(c)
-}
+pub(super) use crate::script::{is_cjk, is_han, is_hangul, is_kana};
 
 /// Full-width punctuation: CJK punctuation and the punctuation of the
 /// full-width forms block (not the curly quotes, which Latin text uses too).
