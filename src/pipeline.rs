@@ -380,6 +380,11 @@ impl Engine {
         Ok(self.scan_document(document, group))
     }
 
+    /// Decodes one loaded document, without scanning it.
+    pub fn decode_document(&self, doc: LoadedDoc) -> Result<Document, DecodeError> {
+        self.decode_loaded(doc).map(|(document, _)| document)
+    }
+
     /// Bytes of input read per parallel batch.
     pub fn batch_bytes_limit(&self) -> usize {
         self.batch_bytes
@@ -521,7 +526,7 @@ impl Engine {
                 .filter_map(|loaded| match loaded {
                     Loaded::Doc(doc) => {
                         let number = *wanted_docs.get(&(doc.entry, doc.origin.clone()))?;
-                        let (document, _) = self.decode_loaded(doc).ok()?;
+                        let document = self.decode_document(doc).ok()?;
                         Some((number, self.compact_shingles(document.text())))
                     }
                     Loaded::Problem(_) => None,

@@ -4,7 +4,9 @@
 //! Three passes over the inputs, each streaming in batches:
 //!
 //! 1. **scan** (the engine's ordinary run): blocks inside documents, and the
-//!    corpus-wide clusters, repeated segments and boilerplate;
+//!    corpus-wide clusters, repeated segments and boilerplate; with
+//!    `--keep cleanest`, the members of duplicate clusters are then read
+//!    again for their damage scores;
 //! 2. **write**: every document is read, decoded and scanned again, its
 //!    removals planned, its cleaned text written (UTF-8) and its manifest
 //!    lines recorded;
@@ -95,21 +97,15 @@ pub struct CleanReport {
 #[derive(Default)]
 struct Collect {
     lengths: Vec<usize>,
-    damage: Vec<f64>,
     hashes: Vec<u64>,
     report: CorpusReport,
     problems: Vec<Problem>,
-    score_damage: bool,
 }
 
 impl Sink for Collect {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
-        let text = doc.document.text();
-        self.lengths.push(text.len());
+        self.lengths.push(doc.document.text().len());
         self.hashes.push(doc.sketch.exact);
-        if self.score_damage {
-            self.damage.push(Damage::of(text).score());
-        }
         Ok(())
     }
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
@@ -154,10 +150,7 @@ pub fn clean(
     }
     let total = entries.iter().map(entry_size).sum();
     progress.start("scanning", total);
-    let mut collect = Collect {
-        score_damage: options.keep == Keep::Cleanest,
-        ..Collect::default()
-    };
+    let mut collect = Collect::default();
     let scan = engine.scan(
         entries,
         problems,
@@ -167,7 +160,12 @@ pub fn clean(
         },
     )?;
     progress.finish();
-    let decisions = decide(collect_decisions(&mut collect, options));
+    let damage = if options.keep == Keep::Cleanest {
+        damage_scores(engine, entries, &collect.report)
+    } else {
+        HashMap::new()
+    };
+    let decisions = decide(collect_decisions(&mut collect, &damage, options));
     let mut writer = Writer::new(options, &layout)?;
     progress.start("writing", total);
     write_pass(engine, entries, &decisions, &mut writer, progress)?;
@@ -208,7 +206,25 @@ impl Sink for Progressing<'_> {
     }
 }
 
-fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions {
+/// Damage scores of the members of duplicate clusters, read again.
+fn damage_scores(engine: &Engine, entries: &[Entry], report: &CorpusReport) -> HashMap<u32, f64> {
+    let members: HashSet<u32> = report
+        .clusters
+        .iter()
+        .flat_map(|c| c.members.iter().copied())
+        .collect();
+    let texts = read_documents(engine, entries, &members);
+    texts
+        .into_par_iter()
+        .map(|(doc, text)| (doc, Damage::of(&text).score()))
+        .collect()
+}
+
+fn collect_decisions(
+    collect: &mut Collect,
+    damage: &HashMap<u32, f64>,
+    options: &CleanOptions,
+) -> Decisions {
     let report = std::mem::take(&mut collect.report);
     let mut boilerplate: HashMap<String, HashSet<u64>> = HashMap::new();
     if options.boilerplate {
@@ -230,12 +246,7 @@ fn collect_decisions(collect: &mut Collect, options: &CleanOptions) -> Decisions
     };
     if options.documents {
         for cluster in &report.clusters {
-            let kept = keep_member(
-                &cluster.members,
-                &decisions.lengths,
-                &collect.damage,
-                options.keep,
-            );
+            let kept = keep_member(&cluster.members, &decisions.lengths, damage, options.keep);
             for &member in &cluster.members {
                 if member != kept {
                     decisions.removed.insert(member, kept);
@@ -274,7 +285,8 @@ fn decide(mut decisions: Decisions) -> Decisions {
     decisions
 }
 
-fn keep_member(members: &[u32], lengths: &[usize], damage: &[f64], keep: Keep) -> u32 {
+fn keep_member(members: &[u32], lengths: &[usize], damage: &HashMap<u32, f64>, keep: Keep) -> u32 {
+    let score = |doc: u32| damage.get(&doc).copied().unwrap_or(0.0);
     let first = members[0];
     match keep {
         Keep::First => first,
@@ -284,11 +296,7 @@ fn keep_member(members: &[u32], lengths: &[usize], damage: &[f64], keep: Keep) -
             .unwrap_or(&first),
         Keep::Cleanest => *members
             .iter()
-            .min_by(|&&a, &&b| {
-                damage[a as usize]
-                    .total_cmp(&damage[b as usize])
-                    .then(a.cmp(&b))
-            })
+            .min_by(|&&a, &&b| score(a).total_cmp(&score(b)).then(a.cmp(&b)))
             .unwrap_or(&first),
     }
 }
