@@ -1,5 +1,7 @@
 //! doppel finds, removes and shows duplicated text.
 pub mod decode;
+pub mod diff;
 pub mod document;
 
 pub use decode::{decode, DecodeError, Decoded};
+pub use diff::{Comparison, DiffOptions};

@@ -1,0 +1,203 @@
+//! Moved blocks: a block deleted in one place and inserted in another.
+//!
+//! The candidates are the deleted and the inserted sides of the line
+//! operations, when they hold at least `min_move_letters` Unicode letters or
+//! digits (so a short CJK sentence counts as much as a Latin one of the same
+//! number of letters). They are paired in two passes:
+//!
+//! 1. by the key of the whole block (exact, or equal under the comparison
+//!    options);
+//! 2. by similarity: each block is a bag of tokens (words, or characters of
+//!    CJK), candidates are found through a bottom-k sketch of the bags and
+//!    checked by the Dice coefficient; a pair must reach `move_similarity`,
+//!    and a block that was replaced in place must be more like the far block
+//!    than like its own replacement. The best pairs are taken first.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use super::compare::Tag;
+use super::key::Keyer;
+use super::lines::{bytes_of, trim_terminator};
+use super::options::{DiffOptions, Granularity};
+use super::similarity::sorted_dice;
+use super::tokens::{letters, tokens};
+
+/// Sketch size: how many of a bag's smallest keys are indexed.
+const SKETCH: usize = 8;
+/// Most candidates checked for one deleted block.
+const MAX_CANDIDATES: usize = 256;
+
+/// A deleted side paired with an inserted side.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Pair {
+    pub source_op: usize,
+    pub dest_op: usize,
+    pub similarity: f64,
+}
+
+/// One side of an operation that could be part of a move.
+struct Block {
+    op: usize,
+    exact_key: u64,
+    bag: Vec<u64>,
+}
+
+/// The texts and line tables a move search reads.
+pub(crate) struct Sides<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub old_lines: &'a [Range<usize>],
+    pub new_lines: &'a [Range<usize>],
+}
+
+/// Finds moves among `ops` (tag, old lines, new lines).
+pub(crate) fn find_moves(
+    sides: &Sides<'_>,
+    ops: &[(Tag, Range<usize>, Range<usize>)],
+    options: &DiffOptions,
+    keyer: &mut Keyer,
+) -> Vec<Pair> {
+    let granularity = match options.granularity {
+        Granularity::Line => Granularity::Auto,
+        g => g,
+    };
+    let mut block = |op: usize, text: &str, lines: &[Range<usize>], range: Range<usize>| {
+        let bytes = bytes_of(lines, range, text.len());
+        let body = &text[bytes.clone()];
+        if letters(body) < options.min_move_letters {
+            return None;
+        }
+        let mut bag: Vec<u64> = tokens(body, 0, granularity)
+            .into_iter()
+            .map(|r| &body[r])
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| keyer.key(t))
+            .collect();
+        bag.sort_unstable();
+        let exact_key = keyer.key(trim_terminator(body));
+        Some(Block { op, exact_key, bag })
+    };
+    let mut sources = Vec::new();
+    let mut dests = Vec::new();
+    for (i, (tag, o, n)) in ops.iter().enumerate() {
+        if matches!(tag, Tag::Delete | Tag::Replace) {
+            sources.extend(block(i, sides.old, sides.old_lines, o.clone()));
+        }
+        if matches!(tag, Tag::Insert | Tag::Replace) {
+            dests.extend(block(i, sides.new, sides.new_lines, n.clone()));
+        }
+    }
+    if sources.is_empty() || dests.is_empty() {
+        return Vec::new();
+    }
+    let mut pairs = exact_pairs(&sources, &dests);
+    pairs.extend(similar_pairs(
+        &sources,
+        &dests,
+        &pairs,
+        options.move_similarity,
+    ));
+    pairs.sort_by_key(|p| p.source_op);
+    pairs
+}
+
+fn exact_pairs(sources: &[Block], dests: &[Block]) -> Vec<Pair> {
+    let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (d, block) in dests.iter().enumerate().rev() {
+        by_key.entry(block.exact_key).or_default().push(d);
+    }
+    let mut pairs = Vec::new();
+    for source in sources {
+        let Some(found) = by_key.get_mut(&source.exact_key) else {
+            continue;
+        };
+        if let Some(pos) = found.iter().rposition(|&d| dests[d].op != source.op) {
+            let d = found.remove(pos);
+            pairs.push(Pair {
+                source_op: source.op,
+                dest_op: dests[d].op,
+                similarity: 1.0,
+            });
+        }
+    }
+    pairs
+}
+
+fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64) -> Vec<Pair> {
+    let taken_sources: HashSet<usize> = taken.iter().map(|p| p.source_op).collect();
+    let taken_dests: HashSet<usize> = taken.iter().map(|p| p.dest_op).collect();
+    let used_source = |op| taken_sources.contains(&op);
+    let used_dest = |op| taken_dests.contains(&op);
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (d, block) in dests.iter().enumerate() {
+        if !used_dest(block.op) {
+            for key in sketch(&block.bag) {
+                index.entry(key).or_default().push(d);
+            }
+        }
+    }
+    let own: HashMap<usize, &Block> = dests.iter().map(|b| (b.op, b)).collect();
+    let mut found = Vec::new();
+    for source in sources.iter().filter(|s| !used_source(s.op)) {
+        let mut candidates: Vec<usize> = sketch(&source.bag)
+            .flat_map(|k| index.get(&k).into_iter().flatten().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.truncate(MAX_CANDIDATES);
+        let in_place = own
+            .get(&source.op)
+            .map_or(0.0, |b| sorted_dice(&source.bag, &b.bag));
+        for d in candidates {
+            let dest = &dests[d];
+            let (a, b) = (source.bag.len(), dest.bag.len());
+            if dest.op == source.op || 2.0 * a.min(b) as f64 / ((a + b) as f64) < least {
+                continue;
+            }
+            let similarity = sorted_dice(&source.bag, &dest.bag);
+            let dest_in_place = dest_own_similarity(sources, dest);
+            if similarity >= least && similarity > in_place && similarity > dest_in_place {
+                found.push((similarity, source.op, dest.op));
+            }
+        }
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let mut pairs: Vec<Pair> = Vec::new();
+    let (mut paired_sources, mut paired_dests) = (HashSet::new(), HashSet::new());
+    for (similarity, source_op, dest_op) in found {
+        if !paired_sources.insert(source_op) {
+            continue;
+        }
+        if !paired_dests.insert(dest_op) {
+            paired_sources.remove(&source_op);
+            continue;
+        }
+        pairs.push(Pair {
+            source_op,
+            dest_op,
+            similarity,
+        });
+    }
+    pairs
+}
+
+/// How alike an inserted block is to what it replaced in place.
+fn dest_own_similarity(sources: &[Block], dest: &Block) -> f64 {
+    sources
+        .binary_search_by_key(&dest.op, |s| s.op)
+        .map_or(0.0, |i| sorted_dice(&sources[i].bag, &dest.bag))
+}
+
+/// The smallest distinct keys of a sorted bag.
+fn sketch(bag: &[u64]) -> impl Iterator<Item = u64> + '_ {
+    let mut last = None;
+    bag.iter()
+        .copied()
+        .filter(move |&k| {
+            let fresh = last != Some(k);
+            last = Some(k);
+            fresh
+        })
+        .take(SKETCH)
+}
