@@ -47,16 +47,19 @@ impl Keyer {
         self.scratch.clear();
         if self.normalize {
             let mut pending_space = false;
+            let mut last: Option<char> = None;
             for c in text.nfkc().flat_map(char::to_lowercase) {
                 if c.is_whitespace() {
                     pending_space = !self.ignore_whitespace;
                     continue;
                 }
-                if pending_space && !self.scratch.is_empty() {
+                let c = fold_punctuation(c);
+                if pending_space && last.is_some_and(separates) && separates(c) {
                     self.scratch.push(' ');
                 }
                 pending_space = false;
-                self.scratch.push(fold_punctuation(c));
+                last = Some(c);
+                self.scratch.push(c);
             }
         } else {
             for c in text.chars() {
@@ -71,6 +74,13 @@ impl Keyer {
             }
         }
     }
+}
+
+/// Whether a space next to `c` can separate words: only between letters or
+/// digits of spaced scripts (a space beside punctuation or CJK is folded
+/// away).
+fn separates(c: char) -> bool {
+    c.is_alphanumeric() && !super::tokens::is_cjk(c)
 }
 
 /// Maps CJK and typographic punctuation to its ASCII counterpart (NFKC has
@@ -126,6 +136,7 @@ mod tests {
         });
         assert_eq!(k.key("ＡＢＣ，  def。\n"), k.key("abc, def."));
         assert_eq!(k.key("「引用」"), k.key("\"引用\""));
+        assert_eq!(k.key("「引用」，好。"), k.key("\"引用\", 好."));
         assert_ne!(k.key("ab"), k.key("a b"));
     }
 }

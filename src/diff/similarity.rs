@@ -1,20 +1,22 @@
 //! How alike two texts are, whatever algorithm aligned them.
 //!
 //! A text is reduced to a bag of units — its lines, with lines longer than
-//! a few hundred bytes cut into sentences — each weighted by its length in
-//! bytes. Similarity is the Dice coefficient of two bags: twice the weight
+//! 64 bytes cut into content-defined chunks of a few words or characters,
+//! so that one edit costs one chunk, not a paragraph — each weighted by its
+//! length in bytes. Similarity is the Dice coefficient of two bags: twice the weight
 //! they share over their total weight. It depends only on the two texts and
 //! the comparison options, never on the alignment, so `--algorithm` does
 //! not change it; it is cheap enough to pair renamed files in two folders.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::key::Keyer;
 use super::lines::lines;
-use super::tokens::sentences;
-
-/// Lines longer than this (bytes) count as their sentences.
-const LONG_LINE: usize = 400;
+/// Lines longer than this (bytes) count as their chunks.
+const LONG_LINE: usize = 64;
+/// Least length of a chunk in bytes.
+const MIN_CHUNK: usize = 8;
 
 /// The weighted bag of units of one text.
 #[derive(Clone, Debug, Default)]
@@ -30,7 +32,7 @@ impl UnitBag {
             if line.len() <= LONG_LINE {
                 bag.add(keyer.key(&text[line.clone()]), line.len());
             } else {
-                for unit in sentences(&text[line.clone()], line.start) {
+                for unit in chunks(&text[line.clone()], line.start) {
                     bag.add(keyer.key(&text[unit.clone()]), unit.len());
                 }
             }
@@ -73,6 +75,27 @@ impl UnitBag {
         }
         2.0 * self.total.min(other.total) as f64 / (self.total + other.total) as f64
     }
+}
+
+/// Content-defined chunks of `text` (offset by `base`): a chunk ends after
+/// a space or punctuation, or after a character picked by its own value (one
+/// in eight), once it holds `MIN_CHUNK` bytes. A cut depends only on the
+/// character before it, so chunks realign right after an edit.
+fn chunks(text: &str, base: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / 12 + 1);
+    let mut start = 0;
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        let picked = (c as u32).wrapping_mul(0x9E37_79B1) >> 29 == 0;
+        if end - start >= MIN_CHUNK && (picked || c.is_whitespace() || c.is_ascii_punctuation()) {
+            out.push(base + start..base + end);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push(base + start..base + text.len());
+    }
+    out
 }
 
 /// Dice similarity of two sorted multisets of token keys.

@@ -112,13 +112,9 @@ fn side(
     } else {
         marks_of(c, op, old)
     };
+    let prefix = prefix.to_string();
     for line in lines {
-        if let Some(color) = paint.color {
-            write!(out, "{color}{prefix}")?;
-        } else {
-            write!(out, "{prefix}")?;
-        }
-        write_marked(out, text, line.clone(), &marks, paint)?;
+        write_marked(out, text, line.clone(), &marks, paint, &prefix)?;
         writeln!(out)?;
         if !text[line.clone()].ends_with('\n') {
             painted(

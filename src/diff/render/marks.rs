@@ -73,19 +73,21 @@ pub(crate) fn marks_of(comparison: &Comparison<'_>, op: &Op, old: bool) -> Vec<R
 }
 
 /// Writes the line at `line` (without its terminator), highlighting the
-/// parts of it that fall in `marks` (sorted).
+/// parts of it that fall in `marks` (sorted), after `prefix`.
 pub(crate) fn write_marked(
     out: &mut dyn Write,
     text: &str,
     line: Range<usize>,
     marks: &[Range<usize>],
     paint: Paint<'_>,
+    prefix: &str,
 ) -> io::Result<()> {
     let end = line.start + trim_terminator(&text[line.clone()]).len();
     let first = marks.partition_point(|m| m.end <= line.start);
     if let Some(color) = paint.color {
         out.write_all(color.as_bytes())?;
     }
+    out.write_all(prefix.as_bytes())?;
     let mut at = line.start;
     for m in &marks[first..] {
         if m.start >= end {
