@@ -3,5 +3,5 @@ pub mod decode;
 pub mod diff;
 pub mod document;
 
-pub use decode::{decode, DecodeError, Decoded};
+pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use diff::{Comparison, DiffOptions};

@@ -14,7 +14,7 @@ use doppel::diff::{
     compare_folders, Algorithm, Comparison, DiffOptions, DocHeader, DocSide, DocStatus, FolderDoc,
     Format, Granularity, Printer,
 };
-use doppel::{decode, Decoded};
+use doppel::{decode_vec, Decoded};
 
 /// Compare two versions of a document, or two folders (two releases).
 ///
@@ -211,8 +211,9 @@ fn read(
         std::fs::read(path)
     }
     .map_err(|e| e.to_string())?;
-    let decoded = decode(&bytes, encoding).map_err(|e| e.to_string())?;
-    Ok((decoded, bytes.len()))
+    let size = bytes.len();
+    let decoded = decode_vec(bytes, encoding).map_err(|e| e.to_string())?;
+    Ok((decoded, size))
 }
 
 fn files(
@@ -222,8 +223,11 @@ fn files(
     printer: &mut Printer,
     out: &mut dyn Write,
 ) -> anyhow::Result<i32> {
-    let old = read(&args.old, encoding);
-    let new = read(&args.new, encoding);
+    let (old, new) = if args.old == Path::new("-") || args.new == Path::new("-") {
+        (read(&args.old, encoding), read(&args.new, encoding))
+    } else {
+        rayon::join(|| read(&args.old, encoding), || read(&args.new, encoding))
+    };
     let (old_name, new_name) = (
         args.old.display().to_string(),
         args.new.display().to_string(),

@@ -6,12 +6,13 @@
 //! matched, and without them two unrelated inputs reduce to nothing. The
 //! matches found on what is left are mapped back to the full sequences.
 
-use std::collections::HashMap;
+use std::hash::Hash;
 use std::ops::Range;
 use std::time::Instant;
 
 use similar::algorithms::{diff_slices_deadline, DiffHook};
 
+use super::key::KeyMap;
 use super::options::Algorithm;
 
 /// What an operation does.
@@ -59,16 +60,90 @@ pub(crate) fn diff_keys(
     new: &[u64],
     deadline: Option<Instant>,
 ) -> (Vec<SeqOp>, bool) {
-    let runs = matching_runs(algorithm, old, new, deadline);
+    diff_items(algorithm, old, new, &shared_items, deadline)
+}
+
+/// Two key sequences with each distinct key replaced by a dense id, and how
+/// often each id occurs on each side.
+pub(crate) struct Interned {
+    pub old: Vec<u32>,
+    pub new: Vec<u32>,
+    pub counts: Vec<(u32, u32)>,
+}
+
+impl Interned {
+    pub(crate) fn new(old: &[u64], new: &[u64]) -> Interned {
+        let mut ids: KeyMap<u32> = KeyMap::default();
+        ids.reserve(old.len());
+        let mut counts: Vec<(u32, u32)> = Vec::with_capacity(old.len());
+        let mut id_of = |key: u64, counts: &mut Vec<(u32, u32)>| {
+            let next = counts.len() as u32;
+            let id = *ids.entry(key).or_insert(next);
+            if id == next {
+                counts.push((0, 0));
+            }
+            id
+        };
+        let old: Vec<u32> = old
+            .iter()
+            .map(|&k| {
+                let id = id_of(k, &mut counts);
+                counts[id as usize].0 += 1;
+                id
+            })
+            .collect();
+        let new: Vec<u32> = new
+            .iter()
+            .map(|&k| {
+                let id = id_of(k, &mut counts);
+                counts[id as usize].1 += 1;
+                id
+            })
+            .collect();
+        Interned { old, new, counts }
+    }
+
+    /// Diffs the two id sequences (see [`diff_keys`]).
+    pub(crate) fn diff(
+        &self,
+        algorithm: Algorithm,
+        deadline: Option<Instant>,
+    ) -> (Vec<SeqOp>, bool) {
+        let in_both = |id: &u32| {
+            let (a, b) = self.counts[*id as usize];
+            a > 0 && b > 0
+        };
+        let select = |old: &[u32], new: &[u32]| {
+            let old_kept = (0..old.len()).filter(|&i| in_both(&old[i])).collect();
+            let new_kept = (0..new.len()).filter(|&j| in_both(&new[j])).collect();
+            (old_kept, new_kept)
+        };
+        diff_items(algorithm, &self.old, &self.new, &select, deadline)
+    }
+}
+
+/// Picks the indices of the items that may match (those whose key occurs on
+/// both sides).
+type Select<'s, T> = &'s dyn Fn(&[T], &[T]) -> (Vec<usize>, Vec<usize>);
+
+fn diff_items<T: Copy + Eq + Hash>(
+    algorithm: Algorithm,
+    old: &[T],
+    new: &[T],
+    select: Select<'_, T>,
+    deadline: Option<Instant>,
+) -> (Vec<SeqOp>, bool) {
+    let runs = matching_runs(algorithm, old, new, select, deadline);
     let approximate = deadline.is_some_and(|d| Instant::now() > d);
     (ops_from_runs(&runs, old.len(), new.len()), approximate)
 }
 
 /// Runs of equal items `(old start, new start, length)`, in order.
-fn matching_runs(
+fn matching_runs<T: Copy + Eq + Hash>(
     algorithm: Algorithm,
-    old: &[u64],
-    new: &[u64],
+    old: &[T],
+    new: &[T],
+    select: Select<'_, T>,
     deadline: Option<Instant>,
 ) -> Vec<(usize, usize, usize)> {
     let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
@@ -81,36 +156,39 @@ fn matching_runs(
     let old_mid = prefix..old.len() - suffix;
     let new_mid = prefix..new.len() - suffix;
     let mut runs = vec![(0, 0, prefix)];
+    let middle = middle_runs(
+        algorithm,
+        &old[old_mid.clone()],
+        &new[new_mid.clone()],
+        select,
+        deadline,
+    );
     runs.extend(
-        middle_runs(
-            algorithm,
-            &old[old_mid.clone()],
-            &new[new_mid.clone()],
-            deadline,
-        )
-        .into_iter()
-        .map(|(o, n, len)| (o + prefix, n + prefix, len)),
+        middle
+            .into_iter()
+            .map(|(o, n, len)| (o + prefix, n + prefix, len)),
     );
     runs.push((old_mid.end, new_mid.end, suffix));
     runs
 }
 
 /// Matches inside the differing middle, items on one side only set aside.
-fn middle_runs(
+fn middle_runs<T: Copy + Eq + Hash>(
     algorithm: Algorithm,
-    old: &[u64],
-    new: &[u64],
+    old: &[T],
+    new: &[T],
+    select: Select<'_, T>,
     deadline: Option<Instant>,
 ) -> Vec<(usize, usize, usize)> {
     if old.is_empty() || new.is_empty() {
         return Vec::new();
     }
-    let (old_kept, new_kept) = shared_items(old, new);
+    let (old_kept, new_kept) = select(old, new);
     if old_kept.is_empty() || new_kept.is_empty() {
         return Vec::new();
     }
-    let old_keys: Vec<u64> = old_kept.iter().map(|&i| old[i]).collect();
-    let new_keys: Vec<u64> = new_kept.iter().map(|&i| new[i]).collect();
+    let old_keys: Vec<T> = old_kept.iter().map(|&i| old[i]).collect();
+    let new_keys: Vec<T> = new_kept.iter().map(|&i| new[i]).collect();
     let mut hook = Matches::default();
     let Ok(()) = diff_slices_deadline(
         algorithm.to_similar(),
@@ -134,7 +212,8 @@ fn middle_runs(
 
 /// Indices of the items whose key also occurs on the other side.
 fn shared_items(old: &[u64], new: &[u64]) -> (Vec<usize>, Vec<usize>) {
-    let mut seen: HashMap<u64, (bool, bool)> = HashMap::with_capacity(old.len() + new.len());
+    let mut seen: KeyMap<(bool, bool)> = KeyMap::default();
+    seen.reserve(old.len() + new.len());
     for &k in old {
         seen.entry(k).or_default().0 = true;
     }

@@ -5,13 +5,13 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::time::Instant;
 
-use super::compare::{diff_keys, Tag};
+use super::compare::{Interned, Tag};
 use super::key::Keyer;
 use super::lines::{bytes_of, lines};
 use super::moves::{find_moves, Pair, Sides};
 use super::options::{DiffOptions, Granularity};
 use super::refine::{InlineChange, Refiner};
-use super::similarity::UnitBag;
+use super::similarity::{pair_similarity, Side};
 
 /// One line operation. Line ranges are 0-based indices into the lines of
 /// each text (end exclusive); an empty range marks a position.
@@ -64,17 +64,13 @@ impl<'a> Comparison<'a> {
     pub fn new(old: &'a str, new: &'a str, options: &DiffOptions) -> Comparison<'a> {
         let deadline = options.deadline.map(|d| Instant::now() + d);
         let mut keyer = Keyer::new(options);
-        let old_lines = lines(old);
-        let new_lines = lines(new);
-        let old_keys: Vec<u64> = old_lines
-            .iter()
-            .map(|r| keyer.key(&old[r.clone()]))
-            .collect();
-        let new_keys: Vec<u64> = new_lines
-            .iter()
-            .map(|r| keyer.key(&new[r.clone()]))
-            .collect();
-        let (seq, mut approximate) = diff_keys(options.algorithm, &old_keys, &new_keys, deadline);
+        let ((old_lines, old_keys), (new_lines, new_keys)) = if old.len() + new.len() > PARALLEL {
+            rayon::join(|| line_keys(old, options), || line_keys(new, options))
+        } else {
+            (line_keys(old, options), line_keys(new, options))
+        };
+        let interned = Interned::new(&old_keys, &new_keys);
+        let (seq, mut approximate) = interned.diff(options.algorithm, deadline);
         let raw: Vec<(Tag, Range<usize>, Range<usize>)> =
             seq.into_iter().map(|op| (op.tag, op.old, op.new)).collect();
         let pairs = if options.detect_moves {
@@ -89,13 +85,25 @@ impl<'a> Comparison<'a> {
             Vec::new()
         };
         let (mut ops, mut moves) = split_moved(raw, &pairs);
-        let similarity = UnitBag::of(old, &mut keyer).similarity(&UnitBag::of(new, &mut keyer));
+        let shared = pair_similarity(
+            &Side {
+                text: old,
+                lines: &old_lines,
+            },
+            &Side {
+                text: new,
+                lines: &new_lines,
+            },
+            &interned,
+            &mut keyer,
+        );
         let mut refiner = Refiner {
             keyer: &mut keyer,
             granularity: options.granularity,
             algorithm: options.algorithm,
             deadline,
             approximate: false,
+            loose_bytes: shared.loose_bytes,
         };
         for op in ops.iter_mut().filter(|op| op.tag == Tag::Replace) {
             let o = bytes_of(&old_lines, op.old.clone(), old.len());
@@ -122,7 +130,7 @@ impl<'a> Comparison<'a> {
             new_lines,
             ops,
             moves,
-            similarity,
+            similarity: shared.score,
             approximate,
         }
     }
@@ -156,7 +164,7 @@ impl<'a> Comparison<'a> {
     }
 
     /// Similarity of the two texts in `0.0..=1.0`, independent of the
-    /// algorithm (see [`UnitBag`]).
+    /// algorithm (see [`UnitBag`](super::UnitBag)).
     pub fn similarity(&self) -> f64 {
         self.similarity
     }
@@ -220,6 +228,17 @@ impl<'a> Comparison<'a> {
         }
         out.push_str(&self.old[at..block.end]);
     }
+}
+
+/// Inputs larger than this (bytes, both together) are read on two threads.
+const PARALLEL: usize = 1 << 20;
+
+/// The lines of `text` and their comparison keys.
+fn line_keys(text: &str, options: &DiffOptions) -> (Vec<Range<usize>>, Vec<u64>) {
+    let mut keyer = Keyer::new(options);
+    let lines = lines(text);
+    let keys = lines.iter().map(|r| keyer.key(&text[r.clone()])).collect();
+    (lines, keys)
 }
 
 /// Splits every replace with a moved side into a delete and an insert, and

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::decode::{decode, DecodeError, Decoded};
+use crate::decode::{decode_vec, DecodeError, Decoded};
 
 use super::key::Keyer;
 use super::lines::lines;
@@ -150,10 +150,11 @@ fn load(
                 continue;
             }
         };
-        match decode(&bytes, encoding) {
+        let input_bytes = bytes.len();
+        match decode_vec(bytes, encoding) {
             Ok(decoded) => docs.push(FolderDoc {
                 relative,
-                input_bytes: bytes.len(),
+                input_bytes,
                 decoded,
             }),
             Err(DecodeError::Binary { .. }) => report.skipped_binary += 1,
@@ -296,7 +297,7 @@ mod tests {
         FolderDoc {
             relative: PathBuf::from(path),
             input_bytes: text.len(),
-            decoded: decode(text.as_bytes(), None).unwrap(),
+            decoded: crate::decode::decode(text.as_bytes(), None).unwrap(),
         }
     }
 

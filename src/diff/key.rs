@@ -2,12 +2,40 @@
 //! compare (exact bytes, or with whitespace, case or more folded away).
 //! The original text is never changed; only its key is.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::options::DiffOptions;
 
+/// A map keyed by comparison keys, which are already well-mixed hashes: the
+/// key itself is its hash.
+pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// Passes a `u64` key through as its own hash.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
 /// Hashes pieces of text into comparison keys, reusing one scratch buffer.
+#[derive(Clone)]
 pub(crate) struct Keyer {
     ignore_whitespace: bool,
     ignore_case: bool,

@@ -7,8 +7,8 @@
 //!
 //! 1. by the key of the whole block (exact, or equal under the comparison
 //!    options);
-//! 2. by similarity: each block is a bag of tokens (words, or characters of
-//!    CJK), candidates are found through a bottom-k sketch of the bags and
+//! 2. by similarity: each block is a bag of token bigrams (pairs of
+//!    neighbouring words, or of CJK characters), candidates are found through a bottom-k sketch of the bags and
 //!    checked by the Dice coefficient; a pair must reach `move_similarity`,
 //!    and a block that was replaced in place must be more like the far block
 //!    than like its own replacement. The best pairs are taken first.
@@ -25,8 +25,13 @@ use super::tokens::{letters, tokens};
 
 /// Sketch size: how many of a bag's smallest keys are indexed.
 const SKETCH: usize = 8;
+/// Sketch keys shared by more inserted blocks than this are too common to
+/// find candidates with (like stop words).
+const MAX_POSTING: usize = 64;
 /// Most candidates checked for one deleted block.
 const MAX_CANDIDATES: usize = 256;
+/// Blocks larger than this (bytes) can only move unedited.
+const MAX_SIMILAR_BLOCK: usize = 256 * 1024;
 
 /// A deleted side paired with an inserted side.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,30 +67,40 @@ pub(crate) fn find_moves(
         Granularity::Line => Granularity::Auto,
         g => g,
     };
-    let mut block = |op: usize, text: &str, lines: &[Range<usize>], range: Range<usize>| {
-        let bytes = bytes_of(lines, range, text.len());
-        let body = &text[bytes.clone()];
-        if letters(body) < options.min_move_letters {
-            return None;
-        }
-        let mut bag: Vec<u64> = tokens(body, 0, granularity)
-            .into_iter()
-            .map(|r| &body[r])
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| keyer.key(t))
-            .collect();
-        bag.sort_unstable();
-        let exact_key = keyer.key(trim_terminator(body));
-        Some(Block { op, exact_key, bag })
-    };
-    let mut sources = Vec::new();
-    let mut dests = Vec::new();
+    let mut sides_of = Vec::new();
     for (i, (tag, o, n)) in ops.iter().enumerate() {
         if matches!(tag, Tag::Delete | Tag::Replace) {
-            sources.extend(block(i, sides.old, sides.old_lines, o.clone()));
+            sides_of.push((i, true, o.clone()));
         }
         if matches!(tag, Tag::Insert | Tag::Replace) {
-            dests.extend(block(i, sides.new, sides.new_lines, n.clone()));
+            sides_of.push((i, false, n.clone()));
+        }
+    }
+    let first_op = sides_of.first().map(|s| s.0);
+    if sides_of.iter().all(|s| Some(s.0) == first_op) {
+        return Vec::new();
+    }
+    let mut sources = Vec::new();
+    let mut dests = Vec::new();
+    for (op, is_source, range) in sides_of {
+        let (text, lines) = if is_source {
+            (sides.old, sides.old_lines)
+        } else {
+            (sides.new, sides.new_lines)
+        };
+        let body = &text[bytes_of(lines, range, text.len())];
+        if letters(body) < options.min_move_letters {
+            continue;
+        }
+        let block = Block {
+            op,
+            exact_key: keyer.key(trim_terminator(body)),
+            bag: bag(body, granularity, keyer),
+        };
+        if is_source {
+            sources.push(block);
+        } else {
+            dests.push(block);
         }
     }
     if sources.is_empty() || dests.is_empty() {
@@ -100,6 +115,29 @@ pub(crate) fn find_moves(
     ));
     pairs.sort_by_key(|p| p.source_op);
     pairs
+}
+
+/// The sorted token bigrams of a block (its tokens when it has one), or
+/// nothing for a block too large to be compared by similarity.
+fn bag(body: &str, granularity: Granularity, keyer: &mut Keyer) -> Vec<u64> {
+    if body.len() > MAX_SIMILAR_BLOCK {
+        return Vec::new();
+    }
+    let keys: Vec<u64> = tokens(body, 0, granularity)
+        .into_iter()
+        .map(|r| &body[r])
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| keyer.key(t))
+        .collect();
+    let mut bag: Vec<u64> = if keys.len() < 2 {
+        keys
+    } else {
+        keys.windows(2)
+            .map(|w| w[0].rotate_left(21) ^ w[1].wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect()
+    };
+    bag.sort_unstable();
+    bag
 }
 
 fn exact_pairs(sources: &[Block], dests: &[Block]) -> Vec<Pair> {
@@ -138,17 +176,25 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
         }
     }
     let own: HashMap<usize, &Block> = dests.iter().map(|b| (b.op, b)).collect();
+    let in_place_of_dest: HashMap<usize, f64> = sources
+        .iter()
+        .filter_map(|s| own.get(&s.op).map(|d| (s.op, sorted_dice(&s.bag, &d.bag))))
+        .collect();
     let mut found = Vec::new();
     for source in sources.iter().filter(|s| !used_source(s.op)) {
         let mut candidates: Vec<usize> = sketch(&source.bag)
-            .flat_map(|k| index.get(&k).into_iter().flatten().copied())
+            .filter_map(|k| index.get(&k))
+            .filter(|posting| posting.len() <= MAX_POSTING)
+            .flatten()
+            .copied()
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
         candidates.truncate(MAX_CANDIDATES);
-        let in_place = own
-            .get(&source.op)
-            .map_or(0.0, |b| sorted_dice(&source.bag, &b.bag));
+        if source.bag.is_empty() {
+            continue;
+        }
+        let in_place = in_place_of_dest.get(&source.op).copied().unwrap_or(0.0);
         for d in candidates {
             let dest = &dests[d];
             let (a, b) = (source.bag.len(), dest.bag.len());
@@ -156,7 +202,7 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
                 continue;
             }
             let similarity = sorted_dice(&source.bag, &dest.bag);
-            let dest_in_place = dest_own_similarity(sources, dest);
+            let dest_in_place = in_place_of_dest.get(&dest.op).copied().unwrap_or(0.0);
             if similarity >= least && similarity > in_place && similarity > dest_in_place {
                 found.push((similarity, source.op, dest.op));
             }
@@ -180,13 +226,6 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
         });
     }
     pairs
-}
-
-/// How alike an inserted block is to what it replaced in place.
-fn dest_own_similarity(sources: &[Block], dest: &Block) -> f64 {
-    sources
-        .binary_search_by_key(&dest.op, |s| s.op)
-        .map_or(0.0, |i| sorted_dice(&sources[i].bag, &dest.bag))
 }
 
 /// The smallest distinct keys of a sorted bag.

@@ -25,6 +25,9 @@ pub struct InlineChange {
 
 /// Blocks larger than this (both sides together, bytes) go by sentence first.
 const SENTENCE_FIRST: usize = 2048;
+/// Blocks larger than this (bytes, both sides) are cut into sentences on
+/// two threads.
+const PARALLEL: usize = 1 << 20;
 /// Runs larger than this (either side, bytes) are not diffed token by token.
 const MAX_TOKEN_RUN: usize = 16 * 1024;
 /// Least share of a run's bytes that must be equal to show inline changes.
@@ -38,6 +41,10 @@ pub(crate) struct Refiner<'k> {
     pub deadline: Option<Instant>,
     /// Set when the deadline cut refinement short.
     pub approximate: bool,
+    /// Bytes of changed lines that match chunk by chunk anywhere (see
+    /// `similarity`): a block larger than this over `MIN_SHARED` cannot
+    /// share enough to be refined, and is not tried.
+    pub loose_bytes: usize,
 }
 
 impl Refiner<'_> {
@@ -57,6 +64,11 @@ impl Refiner<'_> {
             self.approximate = true;
             return None;
         }
+        if (self.loose_bytes as f64) < MIN_SHARED * o.len().max(n.len()) as f64
+            && o.len() + n.len() > SENTENCE_FIRST
+        {
+            return None;
+        }
         let changes = if o.len() + n.len() > SENTENCE_FIRST {
             self.by_sentence(old, o.clone(), new, n.clone())
         } else {
@@ -73,9 +85,30 @@ impl Refiner<'_> {
         new: &str,
         n: Range<usize>,
     ) -> Vec<InlineChange> {
-        let old_units = sentences(&old[o.clone()], o.start);
-        let new_units = sentences(&new[n.clone()], n.start);
+        let (old_units, new_units) = if o.len() + n.len() > PARALLEL {
+            rayon::join(
+                || sentences(&old[o.clone()], o.start),
+                || sentences(&new[n.clone()], n.start),
+            )
+        } else {
+            (
+                sentences(&old[o.clone()], o.start),
+                sentences(&new[n.clone()], n.start),
+            )
+        };
         let ops = self.diff_units(old, &old_units, new, &new_units);
+        let shared: usize = ops
+            .iter()
+            .filter(|(tag, _, _)| *tag == Tag::Equal)
+            .map(|(_, a, _)| span(&old_units, a.clone(), o.start).len())
+            .sum();
+        if (shared as f64) < MIN_SHARED * o.len().max(n.len()) as f64 {
+            return vec![InlineChange {
+                tag: Tag::Replace,
+                old: o,
+                new: n,
+            }];
+        }
         let mut changes = Vec::new();
         for (tag, a, b) in ops {
             if tag == Tag::Equal {
@@ -194,6 +227,7 @@ mod tests {
             algorithm: Algorithm::Myers,
             deadline: None,
             approximate: false,
+            loose_bytes: usize::MAX,
         };
         refiner.refine(old, 0..old.len(), new, 0..new.len())
     }

@@ -8,27 +8,34 @@
 //! the comparison options, never on the alignment, so `--algorithm` does
 //! not change it; it is cheap enough to pair renamed files in two folders.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use super::key::Keyer;
+use super::compare::Interned;
+use super::key::{KeyMap, Keyer};
 use super::lines::lines;
 /// Lines longer than this (bytes) count as their chunks.
 const LONG_LINE: usize = 64;
+/// Texts larger than this (bytes, both together) are bagged on two threads.
+const PARALLEL: usize = 1 << 20;
 /// Least length of a chunk in bytes.
-const MIN_CHUNK: usize = 8;
+const MIN_CHUNK: usize = 16;
 
 /// The weighted bag of units of one text.
 #[derive(Clone, Debug, Default)]
 pub struct UnitBag {
-    weights: HashMap<u64, usize>,
+    weights: KeyMap<usize>,
     total: usize,
 }
 
 impl UnitBag {
     pub(crate) fn of(text: &str, keyer: &mut Keyer) -> UnitBag {
+        UnitBag::of_lines(text, &lines(text), keyer)
+    }
+
+    /// The bag of some lines of `text`.
+    fn of_lines(text: &str, lines: &[Range<usize>], keyer: &mut Keyer) -> UnitBag {
         let mut bag = UnitBag::default();
-        for line in lines(text) {
+        for line in lines {
             if line.len() <= LONG_LINE {
                 bag.add(keyer.key(&text[line.clone()]), line.len());
             } else {
@@ -68,6 +75,20 @@ impl UnitBag {
         2.0 * shared as f64 / (self.total + other.total) as f64
     }
 
+    /// The weight the two bags have in common.
+    fn shared(&self, other: &UnitBag) -> usize {
+        let (small, large) = if self.weights.len() <= other.weights.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        small
+            .weights
+            .iter()
+            .map(|(k, &w)| large.weights.get(k).map_or(0, |&v| v.min(w)))
+            .sum()
+    }
+
     /// The best similarity these two bags could have, from their sizes only.
     pub fn similarity_bound(&self, other: &UnitBag) -> f64 {
         if self.total + other.total == 0 {
@@ -77,23 +98,103 @@ impl UnitBag {
     }
 }
 
-/// Content-defined chunks of `text` (offset by `base`): a chunk ends after
-/// a space or punctuation, or after a character picked by its own value (one
-/// in eight), once it holds `MIN_CHUNK` bytes. A cut depends only on the
-/// character before it, so chunks realign right after an edit.
-fn chunks(text: &str, base: usize) -> Vec<Range<usize>> {
-    let mut out = Vec::with_capacity(text.len() / 12 + 1);
-    let mut start = 0;
-    for (at, c) in text.char_indices() {
-        let end = at + c.len_utf8();
-        let picked = (c as u32).wrapping_mul(0x9E37_79B1) >> 29 == 0;
-        if end - start >= MIN_CHUNK && (picked || c.is_whitespace() || c.is_ascii_punctuation()) {
-            out.push(base + start..base + end);
-            start = end;
+/// One text's lines.
+pub(crate) struct Side<'t> {
+    pub text: &'t str,
+    pub lines: &'t [Range<usize>],
+}
+
+/// The similarity of two texts whose lines are interned, equal to the Dice
+/// coefficient of their bags but cheaper: lines are matched whole first (as
+/// multisets), and only the lines left unmatched are cut into chunks and
+/// matched chunk by chunk.
+pub(crate) fn pair_similarity(
+    old: &Side<'_>,
+    new: &Side<'_>,
+    interned: &Interned,
+    keyer: &mut Keyer,
+) -> Similarity {
+    let total = old.text.len() + new.text.len();
+    if total == 0 {
+        return Similarity {
+            score: 1.0,
+            loose_bytes: 0,
+        };
+    }
+    let counts = &interned.counts;
+    let (shared_old, rest_old) = match_lines(old.lines, &interned.old, counts);
+    let (shared_new, rest_new) = match_lines(new.lines, &interned.new, counts);
+    let (old_bag, new_bag) = if total > PARALLEL {
+        let mut other = keyer.clone();
+        rayon::join(
+            || UnitBag::of_lines(old.text, &rest_old, keyer),
+            || UnitBag::of_lines(new.text, &rest_new, &mut other),
+        )
+    } else {
+        (
+            UnitBag::of_lines(old.text, &rest_old, keyer),
+            UnitBag::of_lines(new.text, &rest_new, keyer),
+        )
+    };
+    let loose = old_bag.shared(&new_bag);
+    let shared = shared_old + shared_new + 2 * loose;
+    Similarity {
+        score: shared as f64 / total as f64,
+        loose_bytes: loose,
+    }
+}
+
+/// A similarity score, and how many bytes of the lines that were not
+/// matched whole still match chunk by chunk (an upper bound on what
+/// refinement can find inside changed blocks).
+pub(crate) struct Similarity {
+    pub score: f64,
+    pub loose_bytes: usize,
+}
+
+/// Bytes of the lines matched whole, and the lines left over.
+fn match_lines(
+    lines: &[Range<usize>],
+    ids: &[u32],
+    counts: &[(u32, u32)],
+) -> (usize, Vec<Range<usize>>) {
+    let mut used = vec![0u32; counts.len()];
+    let mut shared = 0;
+    let mut rest = Vec::new();
+    for (line, &id) in lines.iter().zip(ids) {
+        let (a, b) = counts[id as usize];
+        let slot = &mut used[id as usize];
+        if *slot < a.min(b) {
+            *slot += 1;
+            shared += line.len();
+        } else {
+            rest.push(line.clone());
         }
     }
-    if start < text.len() {
-        out.push(base + start..base + text.len());
+    (shared, rest)
+}
+
+/// Content-defined chunks of `text` (offset by `base`): once a chunk holds
+/// `MIN_CHUNK` bytes, it ends after an ASCII space or punctuation mark, or
+/// after a character whose last byte is picked by its value (one in eight).
+/// A cut depends only on the byte before it, so chunks realign right after
+/// an edit; cuts fall on character boundaries.
+fn chunks(text: &str, base: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 12 + 1);
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let boundary = bytes.get(i + 1).map_or(true, |&n| (n as i8) >= -0x40);
+        let cut = b.is_ascii_whitespace()
+            || b.is_ascii_punctuation()
+            || u32::from(b).wrapping_mul(0x9E37_79B1) >> 29 == 0;
+        if i + 1 - start >= MIN_CHUNK && boundary && cut {
+            out.push(base + start..base + i + 1);
+            start = i + 1;
+        }
+    }
+    if start < bytes.len() {
+        out.push(base + start..base + bytes.len());
     }
     out
 }

@@ -72,28 +72,43 @@ const HARD_SENTENCE: usize = 1200;
 /// kin; `.` only before a space) with any closing quotes and spaces that
 /// follow. Over-long sentences are cut at a space, then anywhere.
 pub(crate) fn sentences(text: &str, base: usize) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 64 + 1);
     let mut start = 0;
     let mut ended = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        if ended && !is_closing(c) && !(c.is_whitespace() && c != '\n') {
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if (b.is_ascii_alphanumeric() || b == b' ') && !ended && at - start < SOFT_SENTENCE {
+            at += 1;
+            continue;
+        }
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            text[at..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER)
+        };
+        if ended && !is_closing(c) && !c.is_whitespace() {
             out.push(base + start..base + at);
             start = at;
             ended = false;
         }
-        let len = at + c.len_utf8() - start;
-        ended |= c == '\n'
-            || matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '｡')
-            || (c == '.' && next.map_or(true, char::is_whitespace))
+        let end = at + c.len_utf8();
+        let len = end - start;
+        let next_is_space = bytes.get(end).map_or(true, u8::is_ascii_whitespace);
+        ended |= matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '｡')
+            || (c == '.' && next_is_space)
             || (len >= SOFT_SENTENCE && c.is_whitespace())
             || len >= HARD_SENTENCE;
         if c == '\n' {
-            out.push(base + start..base + at + 1);
-            start = at + 1;
+            out.push(base + start..base + end);
+            start = end;
             ended = false;
         }
+        at = end;
     }
     if start < text.len() {
         out.push(base + start..base + text.len());
