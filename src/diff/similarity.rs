@@ -18,7 +18,7 @@ const LONG_LINE: usize = 64;
 /// Texts larger than this (bytes, both together) are bagged on two threads.
 const PARALLEL: usize = 1 << 20;
 /// Least length of a chunk in bytes.
-const MIN_CHUNK: usize = 16;
+const MIN_CHUNK: usize = 32;
 
 /// The weighted bag of units of one text.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +35,8 @@ impl UnitBag {
     /// The bag of some lines of `text`.
     fn of_lines(text: &str, lines: &[Range<usize>], keyer: &mut Keyer) -> UnitBag {
         let mut bag = UnitBag::default();
+        let bytes: usize = lines.iter().map(|r| r.len()).sum();
+        bag.weights.reserve(bytes / MIN_CHUNK + lines.len());
         for line in lines {
             if line.len() <= LONG_LINE {
                 bag.add(keyer.key(&text[line.clone()]), line.len());
@@ -181,16 +183,21 @@ fn match_lines(
 /// an edit; cuts fall on character boundaries.
 fn chunks(text: &str, base: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 12 + 1);
+    let mut out = Vec::with_capacity(bytes.len() / (MIN_CHUNK + 8) + 1);
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = MIN_CHUNK - 1;
+    while i < bytes.len() {
+        let b = bytes[i];
         let boundary = bytes.get(i + 1).map_or(true, |&n| (n as i8) >= -0x40);
         let cut = b.is_ascii_whitespace()
             || b.is_ascii_punctuation()
             || u32::from(b).wrapping_mul(0x9E37_79B1) >> 29 == 0;
-        if i + 1 - start >= MIN_CHUNK && boundary && cut {
+        if boundary && cut {
             out.push(base + start..base + i + 1);
             start = i + 1;
+            i += MIN_CHUNK;
+        } else {
+            i += 1;
         }
     }
     if start < bytes.len() {

@@ -47,6 +47,7 @@ pub(crate) fn tokens(text: &str, base: usize, granularity: Granularity) -> Vec<R
                 out.push(base + at..base + at + w.len());
             }
         }
+        Granularity::Auto if text.is_ascii() => ascii_words(text, base, &mut out),
         Granularity::Auto => {
             for (at, w) in text.split_word_bound_indices() {
                 if w.len() > 1 && w.chars().any(is_cjk) {
@@ -60,6 +61,40 @@ pub(crate) fn tokens(text: &str, base: usize, granularity: Granularity) -> Vec<R
         }
     }
     out
+}
+
+/// ASCII text cut the way UAX #29 cuts most of it, much faster: runs of
+/// letters, digits and `_` (with `'` or `.` between letters or digits kept
+/// inside, as in "don't" and "3.14"), runs of spaces, and single marks.
+fn ascii_words(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let mut end = at + 1;
+        if word(b) {
+            while end < bytes.len() {
+                let inner = matches!(bytes[end], b'\'' | b'.')
+                    && bytes.get(end + 1).is_some_and(|&n| word(n));
+                if word(bytes[end]) {
+                    end += 1;
+                } else if inner {
+                    end += 2;
+                } else {
+                    break;
+                }
+            }
+        } else if b == b' ' || b == b'\t' {
+            while end < bytes.len() && bytes[end] == b {
+                end += 1;
+            }
+        } else if b == b'\r' && bytes.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        out.push(base + at..base + end);
+        at = end;
+    }
 }
 
 /// Longest sentence before it is cut at the next space, in bytes.
@@ -139,6 +174,18 @@ mod tests {
             texts(text, &got),
             ["改", "进", " ", "the", " ", "工", "作", " ", "plan", "."]
         );
+    }
+
+    #[test]
+    fn ascii_words_agree_with_unicode_words() {
+        for text in [
+            "The quick (brown) fox, isn't 3.14 x_y!\r\n  end",
+            "a.b. c' 'd e--f\ttab",
+        ] {
+            let fast = tokens(text, 0, Granularity::Auto);
+            let slow = tokens(text, 0, Granularity::Word);
+            assert_eq!(texts(text, &fast), texts(text, &slow));
+        }
     }
 
     #[test]
