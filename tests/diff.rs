@@ -670,12 +670,22 @@ fn two_folders_report_added_removed_renamed_and_changed() {
     );
     assert!(brief.contains("changed.txt differ"), "{brief}");
 
+    dir.write("v1/moved/same-text.txt", "a file that only moves\n");
+    dir.write("v2/elsewhere/same-text.txt", "a file that only moves\n");
     let unified = stdout(&doppel(&[], &[&v1, &v2]));
+    assert!(unified.contains("# renamed "), "{unified}");
+    assert!(
+        unified.contains("same-text.txt (100% similar)\n"),
+        "{unified}"
+    );
     assert!(unified.contains("--- /dev/null\n"), "{unified}");
     assert!(unified.contains("+++ /dev/null\n"), "{unified}");
     let stat = stdout(&doppel(&["--format", "stat"], &[&v1, &v2]));
     assert!(stat.contains("old-name.txt => "), "{stat}");
-    assert!(stat.contains(" 4 files changed"), "{stat}");
+    assert!(stat.contains(" 5 files changed"), "{stat}");
+    assert!(stat.contains("same-text.txt | 0"), "{stat}");
+    let out = doppel(&["--format", "stat"], &[&v1, &v1]);
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0));
 
     assert_eq!(doppel(&[], &[&v1, &v1]).status.code(), Some(0));
 }

@@ -11,7 +11,7 @@ use super::lines::{bytes_of, lines};
 use super::moves::{find_moves, Pair, Sides};
 use super::options::{DiffOptions, Granularity};
 use super::refine::{InlineChange, Refiner};
-use super::similarity::{pair_similarity, Side};
+use super::similarity::{pair_similarity, Side, Similarity};
 
 /// One line operation. Line ranges are 0-based indices into the lines of
 /// each text (end exclusive); an empty range marks a position.
@@ -70,69 +70,85 @@ impl<'a> Comparison<'a> {
             (line_keys(old, options), line_keys(new, options))
         };
         let interned = Interned::new(&old_keys, &new_keys);
-        let (seq, mut approximate) = interned.diff(options.algorithm, deadline);
+        let (seq, approximate) = interned.diff(options.algorithm, deadline);
+        let mut comparison = Comparison {
+            old,
+            new,
+            old_lines,
+            new_lines,
+            ops: Vec::new(),
+            moves: Vec::new(),
+            similarity: 1.0,
+            approximate,
+        };
         let raw: Vec<(Tag, Range<usize>, Range<usize>)> =
             seq.into_iter().map(|op| (op.tag, op.old, op.new)).collect();
         let pairs = if options.detect_moves {
-            let sides = Sides {
-                old,
-                new,
-                old_lines: &old_lines,
-                new_lines: &new_lines,
-            };
-            find_moves(&sides, &raw, options, &mut keyer)
+            comparison.pair_moves(&raw, options, &mut keyer)
         } else {
             Vec::new()
         };
-        let (mut ops, mut moves) = split_moved(raw, &pairs);
-        let shared = pair_similarity(
-            &Side {
-                text: old,
-                lines: &old_lines,
-            },
-            &Side {
-                text: new,
-                lines: &new_lines,
-            },
-            &interned,
-            &mut keyer,
-        );
-        let mut refiner = Refiner {
+        (comparison.ops, comparison.moves) = split_moved(raw, &pairs);
+        let similarity = comparison.measure(&interned, &mut keyer);
+        comparison.similarity = similarity.score;
+        comparison.refine(Refiner {
             keyer: &mut keyer,
             granularity: options.granularity,
             algorithm: options.algorithm,
             deadline,
             approximate: false,
-            loose_bytes: shared.loose_bytes,
+            loose_bytes: similarity.loose_bytes,
+        });
+        comparison
+    }
+
+    fn pair_moves(
+        &self,
+        raw: &[(Tag, Range<usize>, Range<usize>)],
+        options: &DiffOptions,
+        keyer: &mut Keyer,
+    ) -> Vec<Pair> {
+        let sides = Sides {
+            old: self.old,
+            new: self.new,
+            old_lines: &self.old_lines,
+            new_lines: &self.new_lines,
         };
-        for op in ops.iter_mut().filter(|op| op.tag == Tag::Replace) {
-            let o = bytes_of(&old_lines, op.old.clone(), old.len());
-            let n = bytes_of(&new_lines, op.new.clone(), new.len());
+        find_moves(&sides, raw, options, keyer)
+    }
+
+    fn measure(&self, interned: &Interned, keyer: &mut Keyer) -> Similarity {
+        let old = Side {
+            text: self.old,
+            lines: &self.old_lines,
+        };
+        let new = Side {
+            text: self.new,
+            lines: &self.new_lines,
+        };
+        pair_similarity(&old, &new, interned, keyer)
+    }
+
+    /// Finds what changed inside replaced blocks and moved blocks (the
+    /// latter by words or characters even when `--by line`).
+    fn refine(&mut self, mut refiner: Refiner<'_>) {
+        let (old, new) = (self.old, self.new);
+        for op in self.ops.iter_mut().filter(|op| op.tag == Tag::Replace) {
+            let o = bytes_of(&self.old_lines, op.old.clone(), old.len());
+            let n = bytes_of(&self.new_lines, op.new.clone(), new.len());
             op.inline = refiner.refine(old, o, new, n);
         }
-        for m in &mut moves {
-            let o = bytes_of(&old_lines, m.old.clone(), old.len());
-            let n = bytes_of(&new_lines, m.new.clone(), new.len());
+        if refiner.granularity == Granularity::Line {
+            refiner.granularity = Granularity::Auto;
+        }
+        for m in &mut self.moves {
+            let o = bytes_of(&self.old_lines, m.old.clone(), old.len());
+            let n = bytes_of(&self.new_lines, m.new.clone(), new.len());
             if old[o.clone()] != new[n.clone()] {
-                let granularity = refiner.granularity;
-                if granularity == Granularity::Line {
-                    refiner.granularity = Granularity::Auto;
-                }
                 m.inline = refiner.refine(old, o, new, n);
-                refiner.granularity = granularity;
             }
         }
-        approximate |= refiner.approximate;
-        Comparison {
-            old,
-            new,
-            old_lines,
-            new_lines,
-            ops,
-            moves,
-            similarity: shared.score,
-            approximate,
-        }
+        self.approximate |= refiner.approximate;
     }
 
     pub fn old_text(&self) -> &'a str {

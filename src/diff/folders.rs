@@ -14,13 +14,6 @@ use super::lines::lines;
 use super::options::DiffOptions;
 use super::similarity::UnitBag;
 
-/// Which of the two inputs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    Old,
-    New,
-}
-
 /// A document that could not be read as text.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -79,9 +79,7 @@ mod tokens;
 
 pub use compare::Tag;
 pub use comparison::{Comparison, Move, Op};
-pub use folders::{
-    compare_folders, DocStatus, FolderDoc, FolderEntry, FolderError, FolderReport, Side,
-};
+pub use folders::{compare_folders, DocStatus, FolderDoc, FolderEntry, FolderError, FolderReport};
 pub use options::{
     Algorithm, DiffOptions, Granularity, DEFAULT_DEADLINE, DEFAULT_MIN_MOVE_LETTERS,
     DEFAULT_MOVE_SIMILARITY, DEFAULT_RENAME_SIMILARITY,

@@ -304,7 +304,10 @@ impl<'t> Locator<'t> {
     }
 
     fn at(&mut self, offset: usize) -> (usize, usize) {
-        let line = self.lines.partition_point(|r| r.end <= offset);
+        let mut line = self.lines.partition_point(|r| r.end <= offset);
+        if line == self.lines.len() && line > 0 && !self.text.ends_with('\n') {
+            line -= 1;
+        }
         let start = self.lines.get(line).map_or(self.text.len(), |r| r.start);
         if self.at < start || self.at > offset {
             (self.at, self.column) = (start, 1);

@@ -231,6 +231,25 @@ impl Printer {
     }
 }
 
+/// `# renamed OLD => NEW (87% similar)` for a document paired under another
+/// path, printed before its diff (alone when the text did not change).
+pub(crate) fn rename_note(
+    out: &mut dyn Write,
+    header: &DocHeader<'_>,
+    comparison: &Comparison<'_>,
+) -> io::Result<()> {
+    if header.status != DocStatus::Renamed {
+        return Ok(());
+    }
+    let percent = (comparison.similarity() * 100.0).round();
+    writeln!(
+        out,
+        "# renamed {} => {} ({percent}% similar)",
+        header.old_name(),
+        header.new_name()
+    )
+}
+
 /// The note printed when a diff is approximate.
 pub(crate) const APPROXIMATE: &str =
     "approximate diff: the deadline passed, so it is correct but may be larger than needed";

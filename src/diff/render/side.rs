@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::hunks::hunks;
 use super::marks::{marks_of, painted, Paint, CYAN, RESET};
-use super::{DocHeader, Printer, APPROXIMATE};
+use super::{rename_note, DocHeader, Printer, APPROXIMATE};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Op};
 use crate::diff::lines::trim_terminator;
@@ -26,6 +26,7 @@ pub(crate) fn document(
     header: &DocHeader<'_>,
     comparison: &Comparison<'_>,
 ) -> io::Result<()> {
+    rename_note(out, header, comparison)?;
     if comparison.is_equal() {
         return Ok(());
     }

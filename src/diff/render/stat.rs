@@ -25,6 +25,7 @@ pub(crate) struct Row {
     chars_added: usize,
     moves: usize,
     approximate: bool,
+    renamed: bool,
 }
 
 pub(crate) fn row(header: &DocHeader<'_>, c: &Comparison<'_>) -> Row {
@@ -43,6 +44,7 @@ pub(crate) fn row(header: &DocHeader<'_>, c: &Comparison<'_>) -> Row {
         chars_added: 0,
         moves: c.moves().len(),
         approximate: c.is_approximate(),
+        renamed: header.status == DocStatus::Renamed,
     };
     for op in c.ops().iter().filter(|op| op.tag != Tag::Equal) {
         row.insertions += op.new.len();
@@ -67,8 +69,11 @@ fn count_chars(row: &mut Row, c: &Comparison<'_>, changes: Option<&[InlineChange
 pub(crate) fn table(out: &mut dyn Write, rows: &[Row], totals: &Totals) -> io::Result<()> {
     let rows: Vec<&Row> = rows
         .iter()
-        .filter(|r| r.insertions + r.deletions > 0)
+        .filter(|r| r.insertions + r.deletions > 0 || r.renamed)
         .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
     let name_width = rows.iter().map(|r| r.name.width()).max().unwrap_or(0);
     let most = rows
         .iter()
