@@ -869,3 +869,80 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- snapshots
+
+fn render(format: Format, old: &str, new: &str) -> String {
+    let comparison = Comparison::new(old, new, &DiffOptions::new());
+    let mut out = Vec::new();
+    let mut printer = Printer::new(format);
+    printer.context(1).width(60);
+    printer
+        .document(&mut out, &DocHeader::files("a", "b"), &comparison)
+        .expect("render");
+    printer.finish(&mut out).expect("finish");
+    String::from_utf8(out).expect("utf-8")
+}
+
+const SNAP_OLD: &str = "intro\nThis paragraph is going to move somewhere else.\nkeep\nthe quick brown fox\nmiddle\nend";
+const SNAP_NEW: &str = "intro\nkeep\nthe quick red fox\nmiddle\nThis paragraph is going to move somewhere else.\nend\n";
+
+#[test]
+fn unified_snapshot() {
+    let expected = "\
+--- a
++++ b
+@@ -1,6 +1,6 @@
+ intro
+-This paragraph is going to move somewhere else.
+ keep
+-the quick brown fox
++the quick red fox
+ middle
++This paragraph is going to move somewhere else.
+-end
+\\ No newline at end of file
++end
+";
+    assert_eq!(render(Format::Unified, SNAP_OLD, SNAP_NEW), expected);
+}
+
+#[test]
+fn word_snapshot() {
+    let expected = "\
+--- a
++++ b
+@@ -1,6 +1,6 @@
+intro
+[<m1:This paragraph is going to move somewhere else.>]
+keep
+the quick [-brown-]{+red+} fox
+middle
+{>m1:This paragraph is going to move somewhere else.<}
+end{+
++}
+";
+    assert_eq!(render(Format::Word, SNAP_OLD, SNAP_NEW), expected);
+}
+
+#[test]
+fn color_snapshot_without_colour() {
+    let expected = "\
+--- a
++++ b
+@@ -1,6 +1,6 @@
+ intro
+<< m1 moved to line 5
+<This paragraph is going to move somewhere else.
+ keep
+-the quick [-brown-] fox
++the quick {+red+} fox
+ middle
+>> m1 moved from line 2
+>This paragraph is going to move somewhere else.
+-end
+\\ No newline at end of file
++end
+";
+    assert_eq!(render(Format::Color, SNAP_OLD, SNAP_NEW), expected);
+}

@@ -1,7 +1,7 @@
 //! [`Comparison`]: the result of comparing two texts, as operations over
 //! line ranges that borrow the two texts for rendering.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Instant;
 
@@ -257,51 +257,184 @@ fn line_keys(text: &str, options: &DiffOptions) -> (Vec<Range<usize>>, Vec<u64>)
     (lines, keys)
 }
 
-/// Splits every replace with a moved side into a delete and an insert, and
-/// numbers the moves.
+/// Carves the moved blocks out of their operations and numbers the moves.
+///
+/// An operation with a moved part becomes, in order: what comes before the
+/// moved parts (a replace, delete or insert), the moved-away lines (a
+/// delete), the moved-here lines (an insert), and what comes after. A side
+/// without a moved part goes with whichever of before and after has lines
+/// on the other side.
 fn split_moved(
     raw: Vec<(Tag, Range<usize>, Range<usize>)>,
     pairs: &[Pair],
 ) -> (Vec<Op>, Vec<Move>) {
-    let mut ops = Vec::with_capacity(raw.len() + pairs.len());
-    let mut source_at = vec![None; raw.len()];
-    let mut dest_at = vec![None; raw.len()];
-    let sources: HashSet<usize> = pairs.iter().map(|p| p.source_op).collect();
-    let dests: HashSet<usize> = pairs.iter().map(|p| p.dest_op).collect();
-    let plain = |tag, old, new| Op {
+    let mut moved_old: HashMap<usize, (Range<usize>, usize)> = HashMap::new();
+    let mut moved_new: HashMap<usize, (Range<usize>, usize)> = HashMap::new();
+    for (k, pair) in pairs.iter().enumerate() {
+        moved_old.insert(pair.source_op, (pair.old.clone(), k));
+        moved_new.insert(pair.dest_op, (pair.new.clone(), k));
+    }
+    let mut ops = Vec::with_capacity(raw.len() + 3 * pairs.len());
+    for (i, (tag, old, new)) in raw.into_iter().enumerate() {
+        let (m_old, m_new) = (moved_old.get(&i), moved_new.get(&i));
+        if m_old.is_none() && m_new.is_none() {
+            ops.push(plain(tag, old, new));
+            continue;
+        }
+        carve(&mut ops, old, new, m_old.cloned(), m_new.cloned());
+    }
+    let moves = pairs
+        .iter()
+        .enumerate()
+        .map(|(k, pair)| Move {
+            id: k + 1,
+            old: pair.old.clone(),
+            new: pair.new.clone(),
+            similarity: pair.similarity,
+            inline: None,
+        })
+        .collect();
+    (ops, moves)
+}
+
+fn plain(tag: Tag, old: Range<usize>, new: Range<usize>) -> Op {
+    Op {
         tag,
         old,
         new,
         inline: None,
         moved: None,
+    }
+}
+
+/// Splits one operation around its moved parts (see [`split_moved`]).
+fn carve(
+    ops: &mut Vec<Op>,
+    old: Range<usize>,
+    new: Range<usize>,
+    m_old: Option<(Range<usize>, usize)>,
+    m_new: Option<(Range<usize>, usize)>,
+) {
+    let split = |side: &Range<usize>, moved: &Option<(Range<usize>, usize)>| match moved {
+        Some((m, _)) => (side.start..m.start, m.clone(), m.end..side.end),
+        None => (side.clone(), side.end..side.end, side.end..side.end),
     };
-    for (i, (tag, old, new)) in raw.into_iter().enumerate() {
-        if tag != Tag::Replace || !(sources.contains(&i) || dests.contains(&i)) {
-            source_at[i] = Some(ops.len());
-            dest_at[i] = Some(ops.len());
-            ops.push(plain(tag, old, new));
-            continue;
-        }
-        source_at[i] = Some(ops.len());
-        ops.push(plain(Tag::Delete, old.clone(), new.start..new.start));
-        dest_at[i] = Some(ops.len());
-        ops.push(plain(Tag::Insert, old.end..old.end, new));
+    let (mut old_pre, old_mid, mut old_post) = split(&old, &m_old);
+    let (mut new_pre, new_mid, mut new_post) = split(&new, &m_new);
+    // A side without a moved part goes after the moved lines when only the
+    // other side's after part has lines.
+    if m_old.is_none() && new_pre.is_empty() && !new_post.is_empty() {
+        (old_pre, old_post) = (old.start..old.start, old.clone());
     }
-    let mut moves = Vec::with_capacity(pairs.len());
-    for pair in pairs {
-        let (Some(s), Some(d)) = (source_at[pair.source_op], dest_at[pair.dest_op]) else {
-            continue;
+    if m_new.is_none() && old_pre.is_empty() && !old_post.is_empty() {
+        (new_pre, new_post) = (new.start..new.start, new.clone());
+    }
+    push_change(ops, old_pre, new_pre.clone());
+    if let Some((_, k)) = m_old {
+        let at = new_pre.end;
+        let mut op = plain(Tag::Delete, old_mid.clone(), at..at);
+        op.moved = Some(k);
+        ops.push(op);
+    }
+    if let Some((_, k)) = m_new {
+        let at = if m_old.is_some() {
+            old_mid.end
+        } else {
+            old_post.start
         };
-        let k = moves.len();
-        ops[s].moved = Some(k);
-        ops[d].moved = Some(k);
-        moves.push(Move {
-            id: k + 1,
-            old: ops[s].old.clone(),
-            new: ops[d].new.clone(),
-            similarity: pair.similarity,
-            inline: None,
-        });
+        let mut op = plain(Tag::Insert, at..at, new_mid);
+        op.moved = Some(k);
+        ops.push(op);
     }
-    (ops, moves)
+    push_change(ops, old_post, new_post);
+}
+
+/// Pushes a change between two ranges, if either has lines.
+fn push_change(ops: &mut Vec<Op>, old: Range<usize>, new: Range<usize>) {
+    let tag = match (old.is_empty(), new.is_empty()) {
+        (true, true) => return,
+        (false, false) => Tag::Replace,
+        (false, true) => Tag::Delete,
+        (true, false) => Tag::Insert,
+    };
+    ops.push(plain(tag, old, new));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compare<'a>(old: &'a str, new: &'a str) -> Comparison<'a> {
+        Comparison::new(old, new, &DiffOptions::new())
+    }
+
+    const BLOCK: &str = "A block of text that is long enough to move.\n";
+
+    #[test]
+    fn an_exact_move_is_one_move_of_similarity_one() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\n");
+        let new = format!("one\ntwo\nthree\n{BLOCK}four\n");
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        let m = &c.moves()[0];
+        assert_eq!(
+            (m.old.clone(), m.new.clone(), m.similarity),
+            (1..2, 3..4, 1.0)
+        );
+        assert_eq!(m.inline, None);
+        let tagged: Vec<(Tag, Option<usize>)> = c
+            .ops()
+            .iter()
+            .filter(|op| op.tag != Tag::Equal)
+            .map(|op| (op.tag, op.moved))
+            .collect();
+        assert_eq!(tagged, vec![(Tag::Delete, Some(0)), (Tag::Insert, Some(0))]);
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
+    fn an_edited_move_carries_its_inner_edits() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\n");
+        let edited = BLOCK.replace("long", "large");
+        let new = format!("one\ntwo\nthree\n{edited}four\n");
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        let inline = c.moves()[0].inline.as_ref().expect("inner edits");
+        assert_eq!(inline.len(), 1);
+        assert_eq!(&new[inline[0].new.clone()], "large");
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
+    fn an_edit_in_place_is_not_a_move() {
+        let old = format!("one\n{BLOCK}two\n");
+        let new = format!("one\n{}two\n", BLOCK.replace("long", "large"));
+        let c = compare(&old, &new);
+        assert!(c.moves().is_empty());
+        assert_eq!(c.ops()[1].tag, Tag::Replace);
+        assert!(c.ops()[1].inline.is_some());
+    }
+
+    #[test]
+    fn a_cjk_sentence_of_twenty_characters_can_move() {
+        let zh = "群团事业是党的事业的重要组成部分做好群团工作\n";
+        let old = format!("{zh}a\nb\nc\n");
+        let new = format!("a\nb\nc\n{zh}");
+        assert_eq!(compare(&old, &new).moves().len(), 1);
+        let short = "群团事业是党的事业\n";
+        let old = format!("{short}a\nb\nc\n");
+        let new = format!("a\nb\nc\n{short}");
+        assert!(compare(&old, &new).moves().is_empty());
+    }
+
+    #[test]
+    fn similarity_ignores_order_and_algorithm() {
+        let old = "alpha line\nbeta line\ngamma line\n";
+        let new = "gamma line\nalpha line\nbeta line\n";
+        assert_eq!(compare(old, new).similarity(), 1.0);
+        let mut options = DiffOptions::new();
+        options.algorithm(super::super::Algorithm::Patience);
+        let patience = Comparison::new(old, "alpha\nbeta line\n", &options).similarity();
+        assert_eq!(compare(old, "alpha\nbeta line\n").similarity(), patience);
+    }
 }

@@ -11,7 +11,9 @@
 //!    neighbouring words, or of CJK characters), candidates are found through a bottom-k sketch of the bags and
 //!    checked by the Dice coefficient; a pair must reach `move_similarity`,
 //!    and a block that was replaced in place must be more like the far block
-//!    than like its own replacement. The best pairs are taken first.
+//!    than like its own replacement. The best pairs are taken first, and
+//!    lines at the edges of a pair that share no token with the other block
+//!    are trimmed off (they are a change next to the move, not part of it).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -39,6 +41,10 @@ pub(crate) struct Pair {
     pub source_op: usize,
     pub dest_op: usize,
     pub similarity: f64,
+    /// Lines of the moved block in the old text (within the source op's).
+    pub old: Range<usize>,
+    /// Lines of the moved block in the new text (within the dest op's).
+    pub new: Range<usize>,
 }
 
 /// One side of an operation that could be part of a move.
@@ -114,7 +120,79 @@ pub(crate) fn find_moves(
         options.move_similarity,
     ));
     pairs.sort_by_key(|p| p.source_op);
+    for pair in &mut pairs {
+        pair.old = ops[pair.source_op].1.clone();
+        pair.new = ops[pair.dest_op].2.clone();
+        if pair.similarity < 1.0 {
+            trim(sides, pair, granularity, keyer);
+        }
+    }
     pairs
+}
+
+/// Drops from the edges of an edited move the lines that share no word or
+/// character with the other block (a changed line next to where the block
+/// left or arrived), then measures the similarity of what remains.
+fn trim(sides: &Sides<'_>, pair: &mut Pair, granularity: Granularity, keyer: &mut Keyer) {
+    let old = Text {
+        text: sides.old,
+        lines: sides.old_lines,
+    };
+    let new = Text {
+        text: sides.new,
+        lines: sides.new_lines,
+    };
+    let mut words = |body: &str| vocabulary(body, granularity, keyer);
+    let old_words = words(old.block(pair.old.clone()));
+    let new_words = words(new.block(pair.new.clone()));
+    let stranger =
+        |line: &str, other: &HashSet<u64>, words: &mut dyn FnMut(&str) -> HashSet<u64>| {
+            let own = words(line);
+            !own.is_empty() && own.is_disjoint(other)
+        };
+    while pair.new.len() > 1 && stranger(new.line(pair.new.start), &old_words, &mut words) {
+        pair.new.start += 1;
+    }
+    while pair.new.len() > 1 && stranger(new.line(pair.new.end - 1), &old_words, &mut words) {
+        pair.new.end -= 1;
+    }
+    while pair.old.len() > 1 && stranger(old.line(pair.old.start), &new_words, &mut words) {
+        pair.old.start += 1;
+    }
+    while pair.old.len() > 1 && stranger(old.line(pair.old.end - 1), &new_words, &mut words) {
+        pair.old.end -= 1;
+    }
+    let old_bag = bag(old.block(pair.old.clone()), granularity, keyer);
+    let new_bag = bag(new.block(pair.new.clone()), granularity, keyer);
+    if !old_bag.is_empty() || !new_bag.is_empty() {
+        pair.similarity = sorted_dice(&old_bag, &new_bag);
+    }
+}
+
+/// One side's text and lines.
+struct Text<'a> {
+    text: &'a str,
+    lines: &'a [Range<usize>],
+}
+
+impl<'a> Text<'a> {
+    fn block(&self, range: Range<usize>) -> &'a str {
+        &self.text[bytes_of(self.lines, range, self.text.len())]
+    }
+
+    fn line(&self, i: usize) -> &'a str {
+        &self.text[self.lines[i].clone()]
+    }
+}
+
+/// The distinct non-blank tokens of a text, as keys.
+fn vocabulary(body: &str, granularity: Granularity, keyer: &mut Keyer) -> HashSet<u64> {
+    tokens(body, 0, granularity)
+        .into_iter()
+        .map(|r| &body[r])
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| keyer.key(t))
+        .collect()
 }
 
 /// The sorted token bigrams of a block (its tokens when it has one), or
@@ -156,6 +234,8 @@ fn exact_pairs(sources: &[Block], dests: &[Block]) -> Vec<Pair> {
                 source_op: source.op,
                 dest_op: dests[d].op,
                 similarity: 1.0,
+                old: 0..0,
+                new: 0..0,
             });
         }
     }
@@ -223,6 +303,8 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
             source_op,
             dest_op,
             similarity,
+            old: 0..0,
+            new: 0..0,
         });
     }
     pairs
