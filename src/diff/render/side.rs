@@ -151,6 +151,16 @@ struct Frag<'t> {
     text: &'t str,
     width: usize,
     marked: bool,
+    /// An opening marker stays with what follows, a closing one with what
+    /// precedes, when lines are wrapped.
+    glue: Glue,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Glue {
+    None,
+    Next,
+    Prev,
 }
 
 /// One line's text as fragments.
@@ -167,6 +177,7 @@ impl<'t> Cell<'t> {
                 text: g,
                 width: g.width(),
                 marked: false,
+                glue: Glue::None,
             })
             .collect();
         Cell { frags, paint: None }
@@ -195,6 +206,7 @@ impl<'t> Cell<'t> {
                     text: marker,
                     width: marker.len(),
                     marked: false,
+                    glue: if marked { Glue::Next } else { Glue::Prev },
                 });
             }
             inside = marked;
@@ -207,6 +219,7 @@ impl<'t> Cell<'t> {
                 text,
                 width,
                 marked,
+                glue: Glue::None,
             });
         }
         if let Some(p) = plain_markers.filter(|_| inside) {
@@ -214,6 +227,7 @@ impl<'t> Cell<'t> {
                 text: p.close,
                 width: p.close.len(),
                 marked: false,
+                glue: Glue::Prev,
             });
         }
         Cell { frags, paint }
@@ -223,10 +237,21 @@ impl<'t> Cell<'t> {
     fn wrap(&self, width: usize) -> Vec<Range<usize>> {
         let mut rows = Vec::new();
         let (mut start, mut used) = (0, 0);
-        for (i, frag) in self.frags.iter().enumerate() {
+        let frags = &self.frags;
+        for (i, frag) in frags.iter().enumerate() {
             if used + frag.width > width && i > start {
-                rows.push(start..i);
-                (start, used) = (i, 0);
+                let mut cut = i;
+                while cut > start + 1
+                    && (frags[cut].glue == Glue::Prev || frags[cut - 1].glue == Glue::Next)
+                {
+                    cut -= 1;
+                }
+                used = frags[cut..i].iter().map(|f| f.width).sum();
+                if used + frag.width > width {
+                    (cut, used) = (i, 0);
+                }
+                rows.push(start..cut);
+                start = cut;
             }
             used += frag.width;
         }
