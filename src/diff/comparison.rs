@@ -406,6 +406,17 @@ mod tests {
     }
 
     #[test]
+    fn a_block_moved_with_only_case_and_width_changes_pairs_by_its_normalized_hash() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\n");
+        let new = format!("one\ntwo\nthree\n{}four\n", BLOCK.to_uppercase());
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        assert_eq!(c.moves()[0].similarity, 1.0);
+        assert!(c.moves()[0].inline.is_some());
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
     fn an_edit_in_place_is_not_a_move() {
         let old = format!("one\n{BLOCK}two\n");
         let new = format!("one\n{}two\n", BLOCK.replace("long", "large"));

@@ -5,8 +5,9 @@
 //! digits (so a short CJK sentence counts as much as a Latin one of the same
 //! number of letters). They are paired in two passes:
 //!
-//! 1. by the key of the whole block (exact, or equal under the comparison
-//!    options);
+//! 1. by the hash of the whole block in normalized form (NFKC, case fold,
+//!    whitespace and punctuation folded), so a block moved with only such
+//!    changes is a move of similarity 1 (its changes are still shown);
 //! 2. by similarity: each block is a bag of token bigrams (pairs of
 //!    neighbouring words, or of CJK characters), candidates are found through a bottom-k sketch of the bags and
 //!    checked by the Dice coefficient; a pair must reach `move_similarity`,
@@ -86,6 +87,7 @@ pub(crate) fn find_moves(
     if sides_of.iter().all(|s| Some(s.0) == first_op) {
         return Vec::new();
     }
+    let mut normal = Keyer::new(DiffOptions::new().normalize(true));
     let mut sources = Vec::new();
     let mut dests = Vec::new();
     for (op, is_source, range) in sides_of {
@@ -100,7 +102,7 @@ pub(crate) fn find_moves(
         }
         let block = Block {
             op,
-            exact_key: keyer.key(trim_terminator(body)),
+            exact_key: normal.key(trim_terminator(body)),
             bag: bag(body, granularity, keyer),
         };
         if is_source {
