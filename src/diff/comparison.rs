@@ -408,7 +408,8 @@ mod tests {
     #[test]
     fn a_block_moved_with_only_case_and_width_changes_pairs_by_its_normalized_hash() {
         let old = format!("one\n{BLOCK}two\nthree\nfour\n");
-        let new = format!("one\ntwo\nthree\n{}four\n", BLOCK.to_uppercase());
+        let changed = BLOCK.replace("text", "TEXT").replace("move", "ｍｏｖｅ");
+        let new = format!("one\ntwo\nthree\n{changed}four\n");
         let c = compare(&old, &new);
         assert_eq!(c.moves().len(), 1);
         assert_eq!(c.moves()[0].similarity, 1.0);
