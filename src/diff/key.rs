@@ -76,7 +76,13 @@ impl Keyer {
         if self.normalize {
             let mut pending_space = false;
             let mut last: Option<char> = None;
-            for c in text.nfkc().flat_map(char::to_lowercase) {
+            // NFKC leaves ASCII as it is.
+            let chars: Box<dyn Iterator<Item = char>> = if text.is_ascii() {
+                Box::new(text.chars().map(|c| c.to_ascii_lowercase()))
+            } else {
+                Box::new(text.nfkc().flat_map(char::to_lowercase))
+            };
+            for c in chars {
                 if c.is_whitespace() {
                     pending_space = !self.ignore_whitespace;
                     continue;

@@ -30,9 +30,9 @@ use super::tokens::{letters, tokens};
 const SKETCH: usize = 8;
 /// Sketch keys shared by more inserted blocks than this are too common to
 /// find candidates with (like stop words).
-const MAX_POSTING: usize = 64;
+const MAX_POSTING: usize = 32;
 /// Most candidates checked for one deleted block.
-const MAX_CANDIDATES: usize = 256;
+const MAX_CANDIDATES: usize = 32;
 /// Blocks larger than this (bytes) can only move unedited.
 const MAX_SIMILAR_BLOCK: usize = 256 * 1024;
 
@@ -264,18 +264,16 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
         .collect();
     let mut found = Vec::new();
     for source in sources.iter().filter(|s| !used_source(s.op)) {
-        let mut candidates: Vec<usize> = sketch(&source.bag)
+        let candidates: Vec<usize> = sketch(&source.bag)
             .filter_map(|k| index.get(&k))
             .filter(|posting| posting.len() <= MAX_POSTING)
             .flatten()
             .copied()
             .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates.truncate(MAX_CANDIDATES);
         if source.bag.is_empty() {
             continue;
         }
+        let candidates = best_candidates(candidates);
         let in_place = in_place_of_dest.get(&source.op).copied().unwrap_or(0.0);
         for d in candidates {
             let dest = &dests[d];
@@ -310,6 +308,22 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
         });
     }
     pairs
+}
+
+/// The distinct candidates, those sharing the most sketch keys first, at
+/// most `MAX_CANDIDATES`.
+fn best_candidates(mut found: Vec<usize>) -> Vec<usize> {
+    found.sort_unstable();
+    let mut counted: Vec<(usize, usize)> = Vec::new();
+    for d in found {
+        match counted.last_mut() {
+            Some((last, n)) if *last == d => *n += 1,
+            _ => counted.push((d, 1)),
+        }
+    }
+    counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counted.truncate(MAX_CANDIDATES);
+    counted.into_iter().map(|(d, _)| d).collect()
 }
 
 /// The smallest distinct keys of a sorted bag.
