@@ -946,3 +946,60 @@ fn color_snapshot_without_colour() {
 ";
     assert_eq!(render(Format::Color, SNAP_OLD, SNAP_NEW), expected);
 }
+
+// ---------------------------------------------------------------- pipes
+
+#[test]
+fn standard_input_can_be_one_side() {
+    use std::io::Write;
+    let dir = Dir::new();
+    let a = dir.write("a.txt", "one\ntwo\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doppel"))
+        .args(["diff", "-"])
+        .arg(&a)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"one\n2\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("-2\n+two\n"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    let dir = Dir::new();
+    let old: String = (0..40_000).map(|i| format!("line {i}\n")).collect();
+    let new: String = (0..40_000).map(|i| format!("line {}\n", i * 7)).collect();
+    let a = dir.write("a.txt", old);
+    let b = dir.write("b.txt", new);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doppel"))
+        .args(["diff", "--format", "word"])
+        .arg(&a)
+        .arg(&b)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
