@@ -1003,3 +1003,41 @@ fn a_closed_pipe_ends_the_run_quietly() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn output_does_not_depend_on_the_thread_count() {
+    let dir = Dir::new();
+    for i in 0..150 {
+        let body: String = (0..20)
+            .map(|k| format!("document {i} line {k} text\n"))
+            .collect();
+        dir.write(&format!("v1/d{i}.txt"), &body);
+        let new_name = if i % 7 == 0 {
+            format!("v2/moved/d{i}.txt")
+        } else {
+            format!("v2/d{i}.txt")
+        };
+        let edited = if i % 3 == 0 {
+            body.replace("line 5 ", "line five ")
+        } else {
+            body
+        };
+        if i % 11 != 0 {
+            dir.write(&new_name, edited);
+        }
+    }
+    let (v1, v2) = (dir.path("v1"), dir.path("v2"));
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_doppel"))
+            .args(["diff", "--format", "json"])
+            .arg(&v1)
+            .arg(&v2)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run")
+            .stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("4"));
+}

@@ -109,6 +109,9 @@ pub enum ColorArg {
     Never,
 }
 
+/// Documents of two folders compared at a time.
+const BATCH: usize = 64;
+
 /// Runs `doppel diff`; returns the exit status.
 pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
     let options = options(args)?;
@@ -307,32 +310,34 @@ fn folders(
     }
     printer.skipped(report.skipped_binary);
     let join = |root: &str, relative: &Path| Path::new(root).join(relative).display().to_string();
-    for entry in &report.entries {
+    let paths = |entry: &doppel::diff::FolderEntry| {
         let old = entry.old.map(|i| &report.old[i]);
         let new = entry.new.map(|j| &report.new[j]);
         let old_path = old.map(|d| join(&old_root, &d.relative));
         let new_path = new.map(|d| join(&new_root, &d.relative));
-        if args.brief {
-            brief_line(
-                out,
-                entry.status,
-                old_path.as_deref(),
-                new_path.as_deref(),
-                entry.similarity,
-            )?;
-            continue;
+        (old, new, old_path, new_path)
+    };
+    if args.brief {
+        for entry in &report.entries {
+            let (_, _, old_path, new_path) = paths(entry);
+            let (old_path, new_path) = (old_path.as_deref(), new_path.as_deref());
+            brief_line(out, entry.status, old_path, new_path, entry.similarity)?;
         }
-        let comparison = Comparison::new(
-            old.map_or("", |d| &d.decoded.text),
-            new.map_or("", |d| &d.decoded.text),
-            options,
-        );
-        let header = DocHeader {
-            old: doc_side(old, old_path.as_deref()),
-            new: doc_side(new, new_path.as_deref()),
-            status: entry.status,
-        };
-        printer.document(out, &header, &comparison)?;
+    } else {
+        // Compared a batch at a time in parallel, printed in order.
+        for start in (0..report.entries.len()).step_by(BATCH) {
+            let end = (start + BATCH).min(report.entries.len());
+            let comparisons = report.compare(start..end, options);
+            for (entry, comparison) in report.entries[start..end].iter().zip(&comparisons) {
+                let (old, new, old_path, new_path) = paths(entry);
+                let header = DocHeader {
+                    old: doc_side(old, old_path.as_deref()),
+                    new: doc_side(new, new_path.as_deref()),
+                    status: entry.status,
+                };
+                printer.document(out, &header, comparison)?;
+            }
+        }
     }
     if !args.brief {
         printer.finish(out)?;

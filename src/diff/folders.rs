@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::decode::{decode_vec, DecodeError, Decoded};
 
+use rayon::prelude::*;
+
+use super::comparison::Comparison;
 use super::key::Keyer;
 use super::lines::lines;
 use super::options::DiffOptions;
@@ -90,6 +93,29 @@ pub struct FolderReport {
 }
 
 impl FolderReport {
+    /// The texts of an entry (empty for a missing side).
+    pub fn texts(&self, entry: &FolderEntry) -> (&str, &str) {
+        let old = entry.old.map_or("", |i| self.old[i].decoded.text.as_str());
+        let new = entry.new.map_or("", |j| self.new[j].decoded.text.as_str());
+        (old, new)
+    }
+
+    /// Compares the documents of `entries` (indices into
+    /// [`FolderReport::entries`]), in parallel, returned in order.
+    pub fn compare(
+        &self,
+        entries: std::ops::Range<usize>,
+        options: &DiffOptions,
+    ) -> Vec<Comparison<'_>> {
+        self.entries[entries]
+            .par_iter()
+            .map(|entry| {
+                let (old, new) = self.texts(entry);
+                Comparison::new(old, new, options)
+            })
+            .collect()
+    }
+
     /// Whether every document is unchanged and nothing went wrong.
     pub fn is_equal(&self) -> bool {
         self.entries
@@ -230,27 +256,31 @@ fn renames(
     options: &DiffOptions,
     keyer: &mut Keyer,
 ) -> Vec<FolderEntry> {
-    let old_bags: Vec<UnitBag> = removed
-        .iter()
-        .map(|&i| UnitBag::of(&old[i].decoded.text, keyer))
-        .collect();
-    let new_bags: Vec<UnitBag> = added
-        .iter()
-        .map(|&j| UnitBag::of(&new[j].decoded.text, keyer))
-        .collect();
+    let bags = |docs: &[FolderDoc], which: &[usize]| -> Vec<UnitBag> {
+        which
+            .par_iter()
+            .map_init(
+                || keyer.clone(),
+                |k, &i| UnitBag::of(&docs[i].decoded.text, k),
+            )
+            .collect()
+    };
+    let old_bags = bags(old, removed);
+    let new_bags = bags(new, added);
     let least = options.rename_similarity;
-    let mut found = Vec::new();
-    for (r, a_bag) in old_bags.iter().enumerate() {
-        for (a, b_bag) in new_bags.iter().enumerate() {
-            if a_bag.similarity_bound(b_bag) < least || a_bag.total() + b_bag.total() == 0 {
-                continue;
-            }
-            let similarity = a_bag.similarity(b_bag);
-            if similarity >= least {
-                found.push((similarity, r, a));
-            }
-        }
-    }
+    let mut found: Vec<(f64, usize, usize)> = old_bags
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(r, a_bag)| {
+            new_bags.iter().enumerate().filter_map(move |(a, b_bag)| {
+                if a_bag.similarity_bound(b_bag) < least || a_bag.total() + b_bag.total() == 0 {
+                    return None;
+                }
+                let similarity = a_bag.similarity(b_bag);
+                (similarity >= least).then_some((similarity, r, a))
+            })
+        })
+        .collect();
     found.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
     let mut old_done = vec![false; removed.len()];
     let mut new_done = vec![false; added.len()];
