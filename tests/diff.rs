@@ -122,6 +122,17 @@ fn exit_status_is_0_for_equal_1_for_different_2_for_trouble() {
         err.starts_with(&format!("doppel: {}: ", missing.display())),
         "{err}"
     );
+
+    let out = doppel(&["--format", "json"], &[&a, &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    let objects = json_lines(&out);
+    let types: Vec<&str> = objects
+        .iter()
+        .map(|o| o["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(types, ["begin", "error", "summary"]);
+    assert_eq!(objects[1]["path"], missing.display().to_string());
+    assert_eq!(objects[2]["errors"], 1);
 }
 
 #[test]

@@ -235,13 +235,27 @@ fn files(
         args.old.display().to_string(),
         args.new.display().to_string(),
     );
+    let begin = Begin {
+        old: &old_name,
+        new: &new_name,
+        options,
+    };
     let ((old, old_size), (new, new_size)) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
+            if !args.brief {
+                printer.begin(out, &begin)?;
+            }
             for (name, result) in [(&old_name, old.err()), (&new_name, new.err())] {
                 if let Some(reason) = result {
                     eprintln!("doppel: {name}: {reason}");
+                    if !args.brief {
+                        printer.error(out, name, &reason)?;
+                    }
                 }
+            }
+            if !args.brief {
+                printer.finish(out)?;
             }
             return Ok(2);
         }
@@ -269,11 +283,6 @@ fn files(
         } else {
             DocStatus::Changed
         },
-    };
-    let begin = Begin {
-        old: &old_name,
-        new: &new_name,
-        options,
     };
     printer.begin(out, &begin)?;
     printer.document(out, &header, &comparison)?;

@@ -52,8 +52,8 @@
 //!   or data where inline highlights are noise; `Char` for identifiers,
 //!   numbers and typo hunting; `Word` for Unicode word boundaries
 //!   everywhere.
-//! - **Algorithm** ([`Algorithm`]): `Myers` (default) gives the smallest
-//!   diff; `Patience` reads better when blocks were reordered or code was
+//! - **Algorithm** ([`Algorithm`]): `Myers` (default) gives small diffs
+//!   fast on any input; `Patience` reads better when blocks were reordered or code was
 //!   refactored; `Histogram` when the text has many repeated lines (logs,
 //!   generated files). The similarity score does not depend on it.
 //! - **Ignoring**: `ignore_whitespace` for reflowed or re-indented text,
@@ -63,7 +63,8 @@
 //!   output is no longer guaranteed to patch OLD into NEW.
 //! - **Deadline**: the default of 5 s per document keeps huge or unrelated
 //!   inputs bounded; past it the diff is coarser but still correct and says
-//!   it is approximate. `None` for exact minimal results at any cost.
+//!   it is approximate. `None` waits as long as the algorithm needs (use it
+//!   for reproducible output in tests and batch jobs that can wait).
 
 mod compare;
 mod comparison;
