@@ -515,6 +515,8 @@ fn moved_pair() -> (String, String) {
         "Another paragraph that will move up the file\nand get one word changed on the way.\n";
     let edited_new =
         "Another paragraph that will move up the file\nand get one word altered on the way.\n";
+    let zh_edit = "中共中央关于加强和改进党的群团工作的意见发布，这是一份重要的文件。\n";
+    let zh_edit_new = "中共中央关于加强和改善党的群团工作的意见发布，这是一份重要的文件。\n";
     let old = [
         &filler[0],
         zh,
@@ -530,6 +532,8 @@ fn moved_pair() -> (String, String) {
         edited,
         &filler[9],
         &filler[10],
+        zh_edit,
+        &filler[11],
     ]
     .concat();
     let new = [
@@ -538,6 +542,7 @@ fn moved_pair() -> (String, String) {
         &filler[2],
         edited_new,
         &filler[3],
+        zh_edit_new,
         &filler[4],
         &filler[5],
         &filler[6],
@@ -547,6 +552,7 @@ fn moved_pair() -> (String, String) {
         &filler[9],
         zh,
         &filler[10],
+        &filler[11],
     ]
     .concat();
     (old, new)
@@ -561,38 +567,48 @@ fn moved_blocks_are_moves_in_color_word_and_json() {
 
     let objects = json_lines(&doppel(&["--format", "json"], &[&a, &b]));
     let moves: Vec<&Value> = objects.iter().filter(|o| o["type"] == "move").collect();
-    assert_eq!(moves.len(), 3, "{objects:#?}");
-    let edited: Vec<&&Value> = moves.iter().filter(|m| m["edited"] == true).collect();
-    assert_eq!(edited.len(), 1);
-    let inline = edited[0]["inline"].as_array().expect("inner edits");
-    assert_eq!(inline.len(), 1);
-    assert_eq!(inline[0]["old"]["text"], "changed");
-    assert_eq!(inline[0]["new"]["text"], "altered");
+    assert_eq!(moves.len(), 4, "{objects:#?}");
+    let edits: Vec<(Value, Value)> = moves
+        .iter()
+        .filter(|m| m["edited"] == true)
+        .flat_map(|m| m["inline"].as_array().cloned().unwrap_or_default())
+        .map(|change| (change["old"]["text"].clone(), change["new"]["text"].clone()))
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            ("changed".into(), "altered".into()),
+            ("进".into(), "善".into())
+        ],
+        "{objects:#?}"
+    );
     assert!(moves
         .iter()
-        .any(|m| m["old"]["lines"] == serde_json::json!([2, 2])));
+        .any(|m| m["old"]["lines"] == serde_json::json!([2, 2]) && m["similarity"] == 1.0));
     let op_moves = objects
         .iter()
         .filter(|o| o["type"] == "op" && o.get("move").is_some())
         .count();
-    assert_eq!(op_moves, 6);
+    assert_eq!(op_moves, 8);
 
     let word = stdout(&doppel(&["--format", "word"], &[&a, &b]));
-    assert_eq!(word.matches("[<m").count(), 3, "{word}");
-    assert_eq!(word.matches("{>m").count(), 3, "{word}");
+    assert_eq!(word.matches("[<m").count(), 4, "{word}");
+    assert_eq!(word.matches("{>m").count(), 4, "{word}");
     assert!(
         word.contains("one word [-changed-]{+altered+} on the way.<}"),
         "{word}"
     );
+    assert!(word.contains("加强和改[-进-]{+善+}党的"), "{word}");
     assert!(word.contains("[<m1:群团事业"), "{word}");
 
     let color = stdout(&doppel(
         &["--format", "color", "--color", "always"],
         &[&a, &b],
     ));
-    assert_eq!(color.matches("<< m").count(), 3, "{color}");
-    assert_eq!(color.matches(">> m").count(), 3, "{color}");
+    assert_eq!(color.matches("<< m").count(), 4, "{color}");
+    assert_eq!(color.matches(">> m").count(), 4, "{color}");
     assert!(color.contains("\x1b[7mchanged\x1b[27m") && color.contains("\x1b[7maltered\x1b[27m"));
+    assert!(color.contains("\x1b[7m进\x1b[27m") && color.contains("\x1b[7m善\x1b[27m"));
     assert!(color.contains("\x1b[35m<群团事业"), "{color:?}");
 }
 
