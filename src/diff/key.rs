@@ -73,29 +73,7 @@ impl Keyer {
 
     fn fold(&mut self, text: &str) {
         self.scratch.clear();
-        if self.normalize {
-            let mut pending_space = false;
-            let mut last: Option<char> = None;
-            // NFKC leaves ASCII as it is.
-            let chars: Box<dyn Iterator<Item = char>> = if text.is_ascii() {
-                Box::new(text.chars().map(|c| c.to_ascii_lowercase()))
-            } else {
-                Box::new(text.nfkc().flat_map(char::to_lowercase))
-            };
-            for c in chars {
-                if c.is_whitespace() {
-                    pending_space = !self.ignore_whitespace;
-                    continue;
-                }
-                let c = fold_punctuation(c);
-                if pending_space && last.is_some_and(separates) && separates(c) {
-                    self.scratch.push(' ');
-                }
-                pending_space = false;
-                last = Some(c);
-                self.scratch.push(c);
-            }
-        } else {
+        if !self.normalize {
             for c in text.chars() {
                 if self.ignore_whitespace && c.is_whitespace() {
                     continue;
@@ -106,6 +84,30 @@ impl Keyer {
                     self.scratch.push(c);
                 }
             }
+        } else if text.is_ascii() {
+            // NFKC leaves ASCII as it is.
+            self.normalized(text.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            self.normalized(text.nfkc().flat_map(char::to_lowercase));
+        }
+    }
+
+    /// Folds whitespace and punctuation of NFKC, case-folded characters.
+    fn normalized(&mut self, chars: impl Iterator<Item = char>) {
+        let mut pending_space = false;
+        let mut last: Option<char> = None;
+        for c in chars {
+            if c.is_whitespace() {
+                pending_space = !self.ignore_whitespace;
+                continue;
+            }
+            let c = fold_punctuation(c);
+            if pending_space && last.is_some_and(separates) && separates(c) {
+                self.scratch.push(' ');
+            }
+            pending_space = false;
+            last = Some(c);
+            self.scratch.push(c);
         }
     }
 }
