@@ -418,6 +418,22 @@ mod tests {
     }
 
     #[test]
+    fn a_paragraph_moved_across_blank_lines_is_an_unedited_move() {
+        let p = [
+            "First paragraph, several words long.\n",
+            "Second paragraph moves to the end.\n",
+            "Third paragraph stays more or less.\n",
+        ];
+        let old = [p[0], "\n", p[1], "\n", p[2]].concat();
+        let new = [p[0], "\n", p[2], "\n", p[1]].concat();
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        assert_eq!(c.moves()[0].inline, None);
+        assert_eq!(c.moves()[0].old.len(), 1);
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
     fn an_edit_in_place_is_not_a_move() {
         let old = format!("one\n{BLOCK}two\n");
         let new = format!("one\n{}two\n", BLOCK.replace("long", "large"));

@@ -125,11 +125,49 @@ pub(crate) fn find_moves(
     for pair in &mut pairs {
         pair.old = ops[pair.source_op].1.clone();
         pair.new = ops[pair.dest_op].2.clone();
+        trim_blank_edges(sides, pair);
         if pair.similarity < 1.0 {
             trim(sides, pair, granularity, keyer);
         }
     }
     pairs
+}
+
+/// Drops blank lines at an edge of one block when the other block has
+/// none there: a paragraph moved with the blank line before it, to a place
+/// where the blank line comes after it, is the same paragraph.
+fn trim_blank_edges(sides: &Sides<'_>, pair: &mut Pair) {
+    let old = Text {
+        text: sides.old,
+        lines: sides.old_lines,
+    };
+    let new = Text {
+        text: sides.new,
+        lines: sides.new_lines,
+    };
+    let blank = |side: &Text<'_>, i: usize| side.line(i).trim().is_empty();
+    let (old_first, new_first) = (blank(&old, pair.old.start), blank(&new, pair.new.start));
+    if old_first != new_first {
+        let (side, range) = if old_first {
+            (&old, &mut pair.old)
+        } else {
+            (&new, &mut pair.new)
+        };
+        while range.len() > 1 && blank(side, range.start) {
+            range.start += 1;
+        }
+    }
+    let (old_last, new_last) = (blank(&old, pair.old.end - 1), blank(&new, pair.new.end - 1));
+    if old_last != new_last {
+        let (side, range) = if old_last {
+            (&old, &mut pair.old)
+        } else {
+            (&new, &mut pair.new)
+        };
+        while range.len() > 1 && blank(side, range.end - 1) {
+            range.end -= 1;
+        }
+    }
 }
 
 /// Drops from the edges of an edited move the lines that share no word or
