@@ -246,6 +246,41 @@ fn same(a: &str, b: &str, keyer: &mut Keyer) -> bool {
             .all(|(x, y)| keyer.key(&a[x]) == keyer.key(&b[y]))
 }
 
+/// Up to this many removed × added pairs are all compared; past it, only
+/// pairs whose sketches share a key.
+const ALL_PAIRS: usize = 20_000;
+
+/// For each removed document, the added documents worth comparing with it:
+/// all of them for small folders; otherwise those sharing one of the
+/// smallest unit keys of each bag (a bottom-k sketch), which pairs with a
+/// similarity of 0.5 or more share with near certainty.
+fn candidates(old_bags: &[UnitBag], new_bags: &[UnitBag]) -> Vec<Vec<usize>> {
+    if old_bags.len() * new_bags.len() <= ALL_PAIRS {
+        return vec![(0..new_bags.len()).collect(); old_bags.len()];
+    }
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (a, bag) in new_bags.iter().enumerate() {
+        for key in bag.sketch() {
+            index.entry(key).or_default().push(a);
+        }
+    }
+    old_bags
+        .par_iter()
+        .map(|bag| {
+            let mut found: Vec<usize> = bag
+                .sketch()
+                .into_iter()
+                .filter_map(|key| index.get(&key))
+                .flatten()
+                .copied()
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+        .collect()
+}
+
 /// Pairs removed and added documents by similarity; the rest stay removed
 /// and added.
 fn renames(
@@ -268,11 +303,15 @@ fn renames(
     let old_bags = bags(old, removed);
     let new_bags = bags(new, added);
     let least = options.rename_similarity;
+    let candidates = candidates(&old_bags, &new_bags);
     let mut found: Vec<(f64, usize, usize)> = old_bags
         .par_iter()
+        .zip(candidates)
         .enumerate()
-        .flat_map_iter(|(r, a_bag)| {
-            new_bags.iter().enumerate().filter_map(move |(a, b_bag)| {
+        .flat_map_iter(|(r, (a_bag, those))| {
+            let new_bags = &new_bags;
+            those.into_iter().filter_map(move |a| {
+                let b_bag = &new_bags[a];
                 if a_bag.similarity_bound(b_bag) < least || a_bag.total() + b_bag.total() == 0 {
                     return None;
                 }
@@ -356,5 +395,31 @@ mod tests {
             ]
         );
         assert!(entries[4].similarity > 0.9 && entries[4].similarity < 1.0);
+    }
+
+    #[test]
+    fn many_renames_are_found_through_sketches() {
+        let n = 160;
+        assert!(n * n > ALL_PAIRS);
+        let body = |i: usize| -> String {
+            (0..30)
+                .map(|k| format!("document {i} has line {k} with its own words\n"))
+                .collect()
+        };
+        let old: Vec<FolderDoc> = (0..n)
+            .map(|i| doc(&format!("old/{i}.txt"), &body(i)))
+            .collect();
+        let new: Vec<FolderDoc> = (0..n)
+            .map(|i| {
+                let text = body(i).replace("line 3 ", "line three ");
+                doc(&format!("new/{i}.txt"), &text)
+            })
+            .collect();
+        let entries = pair(&old, &new, &DiffOptions::new());
+        assert_eq!(entries.len(), n);
+        for e in &entries {
+            assert_eq!(e.status, DocStatus::Renamed);
+            assert_eq!(e.old, e.new);
+        }
     }
 }

@@ -54,6 +54,18 @@ impl UnitBag {
         self.total += weight;
     }
 
+    /// The smallest unit keys of the bag (a bottom-k sketch): two similar
+    /// texts share some of them.
+    pub fn sketch(&self) -> Vec<u64> {
+        const K: usize = 16;
+        let mut keys: Vec<u64> = self.weights.keys().copied().collect();
+        if keys.len() > K {
+            keys.select_nth_unstable(K);
+            keys.truncate(K);
+        }
+        keys
+    }
+
     /// Total weight (bytes) of the text.
     pub fn total(&self) -> usize {
         self.total
