@@ -119,6 +119,30 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     check_plausible(decoded)
 }
 
+/// Decodes owned bytes exactly as [`decode`] does, but valid UTF-8 without a
+/// byte-order mark or NUL bytes keeps its buffer instead of being copied.
+pub fn decode_vec(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded, DecodeError> {
+    let plain = forced.is_none()
+        && Encoding::for_bom(&bytes).is_none()
+        && memchr::memchr(0, &bytes).is_none();
+    if !plain {
+        return decode(&bytes, forced);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => check_plausible(Decoded {
+            text,
+            encoding: UTF_8,
+            detection: Detection::ValidUtf8,
+            bom: false,
+            malformed: 0,
+        }),
+        Err(err) => decode(err.as_bytes(), None),
+    }
+}
+
 /// Removes a byte-order mark that agrees with a forced encoding.
 fn strip_bom_of<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> (&'a [u8], bool) {
     match Encoding::for_bom(bytes) {
@@ -238,7 +262,12 @@ fn check_plausible(decoded: Decoded) -> Result<Decoded, DecodeError> {
 }
 
 fn has_stray_controls(text: &str) -> bool {
-    text.bytes().any(|b| is_stray_control(char::from(b)))
+    // Without early exit inside a chunk, so the loop compiles to SIMD.
+    text.as_bytes().chunks(4096).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | is_stray_control(char::from(b)))
+    })
 }
 
 /// Control characters that do not occur in text: everything in C0 but tab,
@@ -367,6 +396,26 @@ mod tests {
         let bytes = encode(&ZH.repeat(4), encoding_rs::GBK);
         let err = decode(&bytes, Some(UTF_8)).unwrap_err();
         assert!(err.to_string().contains("as UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn decode_vec_agrees_with_decode() {
+        let zh = ZH.repeat(4);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend(ZH.as_bytes());
+        let inputs: Vec<Vec<u8>> = vec![
+            ZH.as_bytes().to_vec(),
+            encode(&zh, encoding_rs::GBK),
+            utf16le(ZH),
+            bom,
+            b"".to_vec(),
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00".to_vec(),
+        ];
+        for bytes in inputs {
+            let a = decode(&bytes, None).map(|d| (d.text, d.encoding, d.detection, d.bom));
+            let b = decode_vec(bytes, None).map(|d| (d.text, d.encoding, d.detection, d.bom));
+            assert_eq!(a, b);
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 pub mod clean;
 pub mod decode;
 pub mod detect;
+pub mod diff;
 pub mod document;
 mod fingerprint;
 pub mod input;
@@ -14,8 +15,9 @@ mod segment;
 mod shingle;
 pub mod sketch;
 
-pub use decode::{decode, DecodeError, Decoded};
+pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
+pub use diff::{Comparison, DiffOptions};
 pub use fingerprint::{Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use pipeline::{CorpusReport, Engine, EngineBuilder, Problem, ScannedDoc, Sink, Summary};

@@ -3,6 +3,7 @@
 
 mod clean;
 mod common;
+mod diff;
 mod progress;
 mod scan;
 
@@ -25,6 +26,8 @@ enum Command {
     Clean(clean::CleanArgs),
     /// Rebuild the original inputs from a cleaned output and its manifest.
     Restore(clean::RestoreArgs),
+    /// Compare two versions of a document, or two folders (two releases).
+    Diff(diff::DiffArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -41,6 +44,7 @@ pub fn main() -> i32 {
         Command::Scan(args) => scan::run(args),
         Command::Clean(args) => clean::run_clean(args),
         Command::Restore(args) => clean::run_restore(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,226 @@
+//! Benchmarks of `doppel diff` on three generated pairs (made once,
+//! deterministically, outside the timed loop):
+//!
+//! - `lines_12mb`: 12 MB of English-like lines, 1% of the lines edited and
+//!   20 blocks of 8 lines moved;
+//! - `cjk_600kb`: one 600 KB Chinese paragraph with 1,000 scattered
+//!   character edits (refined sentence by sentence, then by character);
+//! - `unrelated_50k`: two unrelated files of 50,000 lines.
+//!
+//! Each timing covers `Comparison::new` (alignment, refinement, moves,
+//! similarity) plus rendering the unified format into a buffer.
+//!
+//! With `DOPPEL_BENCH_WRITE_DATA=1` the bench writes the pairs under
+//! `benches/data/` (git-ignored) and exits; `benches/diff_vs_peers.sh` uses
+//! them to time the binary against GNU diff and git.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, Criterion};
+use doppel::diff::{Comparison, DiffOptions, DocHeader, Format, Printer};
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "was",
+    "with",
+    "be",
+    "by",
+    "on",
+    "not",
+    "he",
+    "this",
+    "are",
+    "or",
+    "his",
+    "from",
+    "at",
+    "which",
+    "but",
+    "have",
+    "an",
+    "had",
+    "they",
+    "you",
+    "were",
+    "their",
+    "one",
+    "all",
+    "we",
+    "can",
+    "her",
+    "has",
+    "there",
+    "been",
+    "if",
+    "more",
+    "when",
+    "will",
+    "would",
+    "who",
+    "so",
+    "no",
+    "system",
+    "document",
+    "release",
+    "version",
+    "corpus",
+    "duplicate",
+    "paragraph",
+    "sentence",
+    "river",
+    "mountain",
+    "engine",
+    "library",
+    "compare",
+    "measure",
+    "window",
+    "garden",
+    "history",
+];
+
+fn english_line(rng: &mut Rng) -> String {
+    let n = 6 + rng.below(12);
+    let mut line: Vec<&str> = (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+    let number = rng.below(100_000).to_string();
+    let at = rng.below(line.len());
+    line.insert(at, &number);
+    let mut line = line.join(" ");
+    line.push_str(".\n");
+    line
+}
+
+/// 12 MB of lines; 1% edited, 20 blocks of 8 lines moved.
+pub fn lines_pair() -> (String, String) {
+    let mut rng = Rng(0x1234_5678_9ABC_DEF1);
+    let mut lines = Vec::new();
+    let mut size = 0;
+    while size < 12_000_000 {
+        let line = english_line(&mut rng);
+        size += line.len();
+        lines.push(line);
+    }
+    let mut new = lines.clone();
+    for _ in 0..new.len() / 100 {
+        let i = rng.below(new.len());
+        new[i] = new[i].replacen(' ', " edited ", 1);
+    }
+    for _ in 0..20 {
+        let from = rng.below(new.len() - 8);
+        let block: Vec<String> = new.drain(from..from + 8).collect();
+        let to = rng.below(new.len());
+        new.splice(to..to, block);
+    }
+    (lines.concat(), new.concat())
+}
+
+/// One 600 KB Chinese paragraph; 1,000 characters replaced.
+pub fn cjk_pair() -> (String, String) {
+    let mut rng = Rng(0xDEAD_BEEF_CAFE_F00D);
+    let mut chars: Vec<char> = Vec::new();
+    while chars.len() * 3 < 600_000 {
+        let run = 8 + rng.below(30);
+        for _ in 0..run {
+            chars.push(char::from_u32(0x4E00 + rng.below(3000) as u32).unwrap_or('中'));
+        }
+        chars.push(if rng.below(3) == 0 { '。' } else { '，' });
+    }
+    let old: String = chars.iter().collect::<String>() + "\n";
+    for _ in 0..1000 {
+        let i = rng.below(chars.len());
+        chars[i] = char::from_u32(0x4E00 + 3000 + rng.below(1000) as u32).unwrap_or('国');
+    }
+    let new: String = chars.iter().collect::<String>() + "\n";
+    (old, new)
+}
+
+/// Two unrelated files of 50,000 lines.
+pub fn unrelated_pair() -> (String, String) {
+    let mut a = Rng(0x0123_4567_89AB_CDEF);
+    let mut b = Rng(0xFEDC_BA98_7654_3210);
+    let old: String = (0..50_000).map(|_| english_line(&mut a)).collect();
+    let new: String = (0..50_000).map(|_| english_line(&mut b)).collect();
+    (old, new)
+}
+
+fn diff_and_render(old: &str, new: &str, options: &DiffOptions) -> usize {
+    let comparison = Comparison::new(old, new, options);
+    let mut out = Vec::with_capacity(1 << 20);
+    let mut printer = Printer::new(Format::Unified);
+    let header = DocHeader::files("old", "new");
+    printer
+        .document(&mut out, &header, &comparison)
+        .map_or(0, |()| out.len())
+}
+
+fn bench(c: &mut Criterion) {
+    let options = DiffOptions::new();
+    let mut group = c.benchmark_group("diff");
+    group.sample_size(10);
+    let pairs = [
+        ("lines_12mb", lines_pair()),
+        ("cjk_600kb", cjk_pair()),
+        ("unrelated_50k", unrelated_pair()),
+    ];
+    for (name, (old, new)) in &pairs {
+        group.bench_function(*name, |b| {
+            b.iter(|| diff_and_render(black_box(old), black_box(new), &options))
+        });
+    }
+    group.finish();
+}
+
+fn write_data() -> std::io::Result<()> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data");
+    std::fs::create_dir_all(&dir)?;
+    let pairs = [
+        ("lines_12mb", lines_pair()),
+        ("cjk_600kb", cjk_pair()),
+        ("unrelated_50k", unrelated_pair()),
+    ];
+    for (name, (old, new)) in pairs {
+        std::fs::write(dir.join(format!("{name}.old.txt")), old)?;
+        std::fs::write(dir.join(format!("{name}.new.txt")), new)?;
+    }
+    Ok(())
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    if std::env::var_os("DOPPEL_BENCH_WRITE_DATA").is_some() {
+        if let Err(err) = write_data() {
+            eprintln!("cannot write benches/data: {err}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

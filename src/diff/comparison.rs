@@ -1,0 +1,468 @@
+//! [`Comparison`]: the result of comparing two texts, as operations over
+//! line ranges that borrow the two texts for rendering.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::Instant;
+
+use super::compare::{Interned, Tag};
+use super::key::Keyer;
+use super::lines::{bytes_of, lines};
+use super::moves::{find_moves, Pair, Sides};
+use super::options::{DiffOptions, Granularity};
+use super::refine::{InlineChange, Refiner};
+use super::similarity::{pair_similarity, Side, Similarity};
+
+/// One line operation. Line ranges are 0-based indices into the lines of
+/// each text (end exclusive); an empty range marks a position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Op {
+    pub tag: Tag,
+    pub old: Range<usize>,
+    pub new: Range<usize>,
+    /// For a replace: what changed inside the block, when the two sides are
+    /// alike enough for a highlight to help.
+    pub inline: Option<Vec<InlineChange>>,
+    /// For a delete, the move it is the source of; for an insert, the move
+    /// it is the destination of (index into [`Comparison::moves`]).
+    pub moved: Option<usize>,
+}
+
+/// A block deleted in one place and inserted in another, maybe edited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Move {
+    /// 1-based id, in order of the source block.
+    pub id: usize,
+    /// Lines of the source block in the old text.
+    pub old: Range<usize>,
+    /// Lines of the destination block in the new text.
+    pub new: Range<usize>,
+    /// Similarity of the two blocks (1.0 when they are equal under the
+    /// comparison options).
+    pub similarity: f64,
+    /// The edits made to the block after it moved, when it was edited.
+    pub inline: Option<Vec<InlineChange>>,
+}
+
+/// Two texts compared: line operations with refinement and moves.
+///
+/// Holds ranges only; the texts stay with the caller.
+#[derive(Clone, Debug)]
+pub struct Comparison<'a> {
+    old: &'a str,
+    new: &'a str,
+    old_lines: Vec<Range<usize>>,
+    new_lines: Vec<Range<usize>>,
+    ops: Vec<Op>,
+    moves: Vec<Move>,
+    similarity: f64,
+    approximate: bool,
+}
+
+impl<'a> Comparison<'a> {
+    /// Compares `old` with `new`.
+    pub fn new(old: &'a str, new: &'a str, options: &DiffOptions) -> Comparison<'a> {
+        let deadline = options.deadline.map(|d| Instant::now() + d);
+        let mut keyer = Keyer::new(options);
+        let ((old_lines, old_keys), (new_lines, new_keys)) = if old.len() + new.len() > PARALLEL {
+            rayon::join(|| line_keys(old, options), || line_keys(new, options))
+        } else {
+            (line_keys(old, options), line_keys(new, options))
+        };
+        let interned = Interned::new(&old_keys, &new_keys);
+        let (seq, approximate) = interned.diff(options.algorithm, deadline);
+        let mut comparison = Comparison {
+            old,
+            new,
+            old_lines,
+            new_lines,
+            ops: Vec::new(),
+            moves: Vec::new(),
+            similarity: 1.0,
+            approximate,
+        };
+        let raw: Vec<(Tag, Range<usize>, Range<usize>)> =
+            seq.into_iter().map(|op| (op.tag, op.old, op.new)).collect();
+        let pairs = if options.detect_moves {
+            comparison.pair_moves(&raw, options, &mut keyer)
+        } else {
+            Vec::new()
+        };
+        (comparison.ops, comparison.moves) = split_moved(raw, &pairs);
+        let similarity = comparison.measure(&interned, &mut keyer);
+        comparison.similarity = similarity.score;
+        comparison.refine(Refiner {
+            keyer: &mut keyer,
+            granularity: options.granularity,
+            algorithm: options.algorithm,
+            deadline,
+            approximate: false,
+            loose_bytes: similarity.loose_bytes,
+        });
+        comparison
+    }
+
+    fn pair_moves(
+        &self,
+        raw: &[(Tag, Range<usize>, Range<usize>)],
+        options: &DiffOptions,
+        keyer: &mut Keyer,
+    ) -> Vec<Pair> {
+        let sides = Sides {
+            old: self.old,
+            new: self.new,
+            old_lines: &self.old_lines,
+            new_lines: &self.new_lines,
+        };
+        find_moves(&sides, raw, options, keyer)
+    }
+
+    fn measure(&self, interned: &Interned, keyer: &mut Keyer) -> Similarity {
+        let old = Side {
+            text: self.old,
+            lines: &self.old_lines,
+        };
+        let new = Side {
+            text: self.new,
+            lines: &self.new_lines,
+        };
+        pair_similarity(&old, &new, interned, keyer)
+    }
+
+    /// Finds what changed inside replaced blocks and moved blocks (the
+    /// latter by words or characters even when `--by line`).
+    fn refine(&mut self, mut refiner: Refiner<'_>) {
+        let (old, new) = (self.old, self.new);
+        for op in self.ops.iter_mut().filter(|op| op.tag == Tag::Replace) {
+            let o = bytes_of(&self.old_lines, op.old.clone(), old.len());
+            let n = bytes_of(&self.new_lines, op.new.clone(), new.len());
+            op.inline = refiner.refine(old, o, new, n);
+        }
+        if refiner.granularity == Granularity::Line {
+            refiner.granularity = Granularity::Auto;
+        }
+        for m in &mut self.moves {
+            let o = bytes_of(&self.old_lines, m.old.clone(), old.len());
+            let n = bytes_of(&self.new_lines, m.new.clone(), new.len());
+            if old[o.clone()] != new[n.clone()] {
+                m.inline = refiner.refine(old, o, new, n);
+            }
+        }
+        self.approximate |= refiner.approximate;
+    }
+
+    pub fn old_text(&self) -> &'a str {
+        self.old
+    }
+
+    pub fn new_text(&self) -> &'a str {
+        self.new
+    }
+
+    /// Byte ranges of the old text's lines, terminators included.
+    pub fn old_lines(&self) -> &[Range<usize>] {
+        &self.old_lines
+    }
+
+    /// Byte ranges of the new text's lines, terminators included.
+    pub fn new_lines(&self) -> &[Range<usize>] {
+        &self.new_lines
+    }
+
+    /// The operations, covering both texts in order.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// The moved blocks, in order of their source.
+    pub fn moves(&self) -> &[Move] {
+        &self.moves
+    }
+
+    /// Similarity of the two texts in `0.0..=1.0`, independent of the
+    /// algorithm (see [`UnitBag`](super::UnitBag)).
+    pub fn similarity(&self) -> f64 {
+        self.similarity
+    }
+
+    /// Whether the deadline passed: the diff is correct but may be coarser
+    /// than it could be.
+    pub fn is_approximate(&self) -> bool {
+        self.approximate
+    }
+
+    /// Whether the texts are equal (under the comparison options).
+    pub fn is_equal(&self) -> bool {
+        self.ops.iter().all(|op| op.tag == Tag::Equal)
+    }
+
+    /// Byte range in the old text of the lines `lines`.
+    pub fn old_bytes(&self, lines: Range<usize>) -> Range<usize> {
+        bytes_of(&self.old_lines, lines, self.old.len())
+    }
+
+    /// Byte range in the new text of the lines `lines`.
+    pub fn new_bytes(&self, lines: Range<usize>) -> Range<usize> {
+        bytes_of(&self.new_lines, lines, self.new.len())
+    }
+
+    /// Rebuilds the new text from the old one and the operations alone:
+    /// equal lines and the unedited parts of replaced and moved blocks come
+    /// from the old text, only inserted text from the new one. With exact
+    /// comparison (no ignore or normalize option) this gives the new text
+    /// byte for byte.
+    pub fn apply(&self) -> String {
+        let mut out = String::with_capacity(self.new.len());
+        for op in &self.ops {
+            let o = self.old_bytes(op.old.clone());
+            let n = self.new_bytes(op.new.clone());
+            match (op.tag, op.moved, &op.inline) {
+                (Tag::Equal, _, _) => out.push_str(&self.old[o]),
+                (Tag::Delete, _, _) => {}
+                (Tag::Insert, Some(m), _) => self.apply_move(&self.moves[m], &mut out),
+                (Tag::Replace, _, Some(changes)) => self.apply_inline(o, changes, &mut out),
+                _ => out.push_str(&self.new[n]),
+            }
+        }
+        out
+    }
+
+    fn apply_move(&self, m: &Move, out: &mut String) {
+        let source = self.old_bytes(m.old.clone());
+        match &m.inline {
+            Some(changes) => self.apply_inline(source, changes, out),
+            None => out.push_str(&self.new[self.new_bytes(m.new.clone())]),
+        }
+    }
+
+    fn apply_inline(&self, block: Range<usize>, changes: &[InlineChange], out: &mut String) {
+        let mut at = block.start;
+        for c in changes {
+            out.push_str(&self.old[at..c.old.start]);
+            out.push_str(&self.new[c.new.clone()]);
+            at = c.old.end;
+        }
+        out.push_str(&self.old[at..block.end]);
+    }
+}
+
+/// Inputs larger than this (bytes, both together) are read on two threads.
+const PARALLEL: usize = 1 << 20;
+
+/// The lines of `text` and their comparison keys.
+fn line_keys(text: &str, options: &DiffOptions) -> (Vec<Range<usize>>, Vec<u64>) {
+    let mut keyer = Keyer::new(options);
+    let lines = lines(text);
+    let keys = lines.iter().map(|r| keyer.key(&text[r.clone()])).collect();
+    (lines, keys)
+}
+
+/// Carves the moved blocks out of their operations and numbers the moves.
+///
+/// An operation with a moved part becomes, in order: what comes before the
+/// moved parts (a replace, delete or insert), the moved-away lines (a
+/// delete), the moved-here lines (an insert), and what comes after. A side
+/// without a moved part goes with whichever of before and after has lines
+/// on the other side.
+fn split_moved(
+    raw: Vec<(Tag, Range<usize>, Range<usize>)>,
+    pairs: &[Pair],
+) -> (Vec<Op>, Vec<Move>) {
+    let mut moved_old: HashMap<usize, (Range<usize>, usize)> = HashMap::new();
+    let mut moved_new: HashMap<usize, (Range<usize>, usize)> = HashMap::new();
+    for (k, pair) in pairs.iter().enumerate() {
+        moved_old.insert(pair.source_op, (pair.old.clone(), k));
+        moved_new.insert(pair.dest_op, (pair.new.clone(), k));
+    }
+    let mut ops = Vec::with_capacity(raw.len() + 3 * pairs.len());
+    for (i, (tag, old, new)) in raw.into_iter().enumerate() {
+        let (m_old, m_new) = (moved_old.get(&i), moved_new.get(&i));
+        if m_old.is_none() && m_new.is_none() {
+            ops.push(plain(tag, old, new));
+            continue;
+        }
+        carve(&mut ops, old, new, m_old.cloned(), m_new.cloned());
+    }
+    let moves = pairs
+        .iter()
+        .enumerate()
+        .map(|(k, pair)| Move {
+            id: k + 1,
+            old: pair.old.clone(),
+            new: pair.new.clone(),
+            similarity: pair.similarity,
+            inline: None,
+        })
+        .collect();
+    (ops, moves)
+}
+
+fn plain(tag: Tag, old: Range<usize>, new: Range<usize>) -> Op {
+    Op {
+        tag,
+        old,
+        new,
+        inline: None,
+        moved: None,
+    }
+}
+
+/// Splits one operation around its moved parts (see [`split_moved`]).
+fn carve(
+    ops: &mut Vec<Op>,
+    old: Range<usize>,
+    new: Range<usize>,
+    m_old: Option<(Range<usize>, usize)>,
+    m_new: Option<(Range<usize>, usize)>,
+) {
+    let split = |side: &Range<usize>, moved: &Option<(Range<usize>, usize)>| match moved {
+        Some((m, _)) => (side.start..m.start, m.clone(), m.end..side.end),
+        None => (side.clone(), side.end..side.end, side.end..side.end),
+    };
+    let (mut old_pre, old_mid, mut old_post) = split(&old, &m_old);
+    let (mut new_pre, new_mid, mut new_post) = split(&new, &m_new);
+    // A side without a moved part goes after the moved lines when only the
+    // other side's after part has lines.
+    if m_old.is_none() && new_pre.is_empty() && !new_post.is_empty() {
+        (old_pre, old_post) = (old.start..old.start, old.clone());
+    }
+    if m_new.is_none() && old_pre.is_empty() && !old_post.is_empty() {
+        (new_pre, new_post) = (new.start..new.start, new.clone());
+    }
+    push_change(ops, old_pre, new_pre.clone());
+    if let Some((_, k)) = m_old {
+        let at = new_pre.end;
+        let mut op = plain(Tag::Delete, old_mid.clone(), at..at);
+        op.moved = Some(k);
+        ops.push(op);
+    }
+    if let Some((_, k)) = m_new {
+        let at = if m_old.is_some() {
+            old_mid.end
+        } else {
+            old_post.start
+        };
+        let mut op = plain(Tag::Insert, at..at, new_mid);
+        op.moved = Some(k);
+        ops.push(op);
+    }
+    push_change(ops, old_post, new_post);
+}
+
+/// Pushes a change between two ranges, if either has lines.
+fn push_change(ops: &mut Vec<Op>, old: Range<usize>, new: Range<usize>) {
+    let tag = match (old.is_empty(), new.is_empty()) {
+        (true, true) => return,
+        (false, false) => Tag::Replace,
+        (false, true) => Tag::Delete,
+        (true, false) => Tag::Insert,
+    };
+    ops.push(plain(tag, old, new));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compare<'a>(old: &'a str, new: &'a str) -> Comparison<'a> {
+        Comparison::new(old, new, &DiffOptions::new())
+    }
+
+    const BLOCK: &str = "A block of text that is long enough to move.\n";
+
+    #[test]
+    fn an_exact_move_is_one_move_of_similarity_one() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\n");
+        let new = format!("one\ntwo\nthree\n{BLOCK}four\n");
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        let m = &c.moves()[0];
+        assert_eq!(
+            (m.old.clone(), m.new.clone(), m.similarity),
+            (1..2, 3..4, 1.0)
+        );
+        assert_eq!(m.inline, None);
+        let tagged: Vec<(Tag, Option<usize>)> = c
+            .ops()
+            .iter()
+            .filter(|op| op.tag != Tag::Equal)
+            .map(|op| (op.tag, op.moved))
+            .collect();
+        assert_eq!(tagged, vec![(Tag::Delete, Some(0)), (Tag::Insert, Some(0))]);
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
+    fn an_edited_move_carries_its_inner_edits() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\n");
+        let edited = BLOCK.replace("long", "large");
+        let new = format!("one\ntwo\nthree\n{edited}four\n");
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        let inline = c.moves()[0].inline.as_ref().expect("inner edits");
+        assert_eq!(inline.len(), 1);
+        assert_eq!(&new[inline[0].new.clone()], "large");
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
+    fn a_block_moved_with_only_case_and_width_changes_pairs_by_its_normalized_hash() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\n");
+        let changed = BLOCK.replace("text", "TEXT").replace("move", "ｍｏｖｅ");
+        let new = format!("one\ntwo\nthree\n{changed}four\n");
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        assert_eq!(c.moves()[0].similarity, 1.0);
+        assert!(c.moves()[0].inline.is_some());
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
+    fn a_paragraph_moved_across_blank_lines_is_an_unedited_move() {
+        let p = [
+            "First paragraph, several words long.\n",
+            "Second paragraph moves to the end.\n",
+            "Third paragraph stays more or less.\n",
+        ];
+        let old = [p[0], "\n", p[1], "\n", p[2]].concat();
+        let new = [p[0], "\n", p[2], "\n", p[1]].concat();
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        assert_eq!(c.moves()[0].inline, None);
+        assert_eq!(c.moves()[0].old.len(), 1);
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
+    fn an_edit_in_place_is_not_a_move() {
+        let old = format!("one\n{BLOCK}two\n");
+        let new = format!("one\n{}two\n", BLOCK.replace("long", "large"));
+        let c = compare(&old, &new);
+        assert!(c.moves().is_empty());
+        assert_eq!(c.ops()[1].tag, Tag::Replace);
+        assert!(c.ops()[1].inline.is_some());
+    }
+
+    #[test]
+    fn a_cjk_sentence_of_twenty_characters_can_move() {
+        let zh = "群团事业是党的事业的重要组成部分做好群团工作\n";
+        let old = format!("{zh}a\nb\nc\n");
+        let new = format!("a\nb\nc\n{zh}");
+        assert_eq!(compare(&old, &new).moves().len(), 1);
+        let short = "群团事业是党的事业\n";
+        let old = format!("{short}a\nb\nc\n");
+        let new = format!("a\nb\nc\n{short}");
+        assert!(compare(&old, &new).moves().is_empty());
+    }
+
+    #[test]
+    fn similarity_ignores_order_and_algorithm() {
+        let old = "alpha line\nbeta line\ngamma line\n";
+        let new = "gamma line\nalpha line\nbeta line\n";
+        assert_eq!(compare(old, new).similarity(), 1.0);
+        let mut options = DiffOptions::new();
+        options.algorithm(super::super::Algorithm::Patience);
+        let patience = Comparison::new(old, "alpha\nbeta line\n", &options).similarity();
+        assert_eq!(compare(old, "alpha\nbeta line\n").similarity(), patience);
+    }
+}

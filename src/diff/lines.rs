@@ -1,0 +1,57 @@
+//! Lines as `diff` and `patch` see them: each ends after a `\n` (so `\r\n`
+//! stays inside the line, and a lone `\r` is part of the line's text); the
+//! last line may have no terminator. A text ending with `\n` has no empty
+//! line after it.
+
+use std::ops::Range;
+
+/// Byte ranges of the lines of `text`, each with its terminator.
+pub fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(start..end + 1);
+        start = end + 1;
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// The bytes covered by lines `range` (an empty range gives the point
+/// before line `range.start`).
+pub fn bytes_of(lines: &[Range<usize>], range: Range<usize>, text_len: usize) -> Range<usize> {
+    let start = lines.get(range.start).map_or(text_len, |r| r.start);
+    if range.is_empty() {
+        return start..start;
+    }
+    start..lines[range.end - 1].end
+}
+
+/// A line without its terminator (`\n` or `\r\n`).
+pub fn trim_terminator(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_terminators() {
+        assert_eq!(lines("a\nb\r\nc"), vec![0..2, 2..5, 5..6]);
+        assert_eq!(lines("a\n"), vec![0..2]);
+        assert!(lines("").is_empty());
+        assert_eq!(lines("a\rb\n"), vec![0..4]);
+    }
+
+    #[test]
+    fn bytes_of_ranges() {
+        let l = lines("a\nbb\nc");
+        assert_eq!(bytes_of(&l, 1..3, 6), 2..6);
+        assert_eq!(bytes_of(&l, 3..3, 6), 6..6);
+        assert_eq!(trim_terminator("x\r\n"), "x");
+    }
+}

@@ -1,0 +1,271 @@
+//! Refinement inside a changed block: which words or characters changed.
+//!
+//! Small blocks are diffed token by token (see [`super::tokens`]). Large
+//! blocks, such as a paragraph-long CJK line, are first diffed sentence by
+//! sentence, then token by token inside each changed run of sentences. When
+//! the two sides of a run share too little to make a useful highlight, the
+//! run is reported as one change.
+
+use std::ops::Range;
+use std::time::Instant;
+
+use super::compare::{diff_keys, Tag};
+use super::key::Keyer;
+use super::options::{Algorithm, Granularity};
+use super::tokens::{sentences, tokens};
+
+/// One change inside a block: byte ranges into the old and the new text
+/// (an empty range marks where text was inserted or removed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineChange {
+    pub tag: Tag,
+    pub old: Range<usize>,
+    pub new: Range<usize>,
+}
+
+/// Blocks larger than this (both sides together, bytes) go by sentence first.
+const SENTENCE_FIRST: usize = 2048;
+/// Blocks larger than this (bytes, both sides) are cut into sentences on
+/// two threads.
+const PARALLEL: usize = 1 << 20;
+/// Runs larger than this (either side, bytes) are not diffed token by token.
+const MAX_TOKEN_RUN: usize = 16 * 1024;
+/// Least share of a run's bytes that must be equal to show inline changes.
+const MIN_SHARED: f64 = 0.3;
+
+/// Refines changed blocks; owns the key scratch space.
+pub(crate) struct Refiner<'k> {
+    pub keyer: &'k mut Keyer,
+    pub granularity: Granularity,
+    pub algorithm: Algorithm,
+    pub deadline: Option<Instant>,
+    /// Set when the deadline cut refinement short.
+    pub approximate: bool,
+    /// Bytes of changed lines that match chunk by chunk anywhere (see
+    /// `similarity`): a block larger than this over `MIN_SHARED` cannot
+    /// share enough to be refined, and is not tried.
+    pub loose_bytes: usize,
+}
+
+impl Refiner<'_> {
+    /// The inline changes that turn `old[o]` into `new[n]`, or `None` when
+    /// the block is best shown as whole lines.
+    pub fn refine(
+        &mut self,
+        old: &str,
+        o: Range<usize>,
+        new: &str,
+        n: Range<usize>,
+    ) -> Option<Vec<InlineChange>> {
+        if self.granularity == Granularity::Line {
+            return None;
+        }
+        if self.deadline.is_some_and(|d| Instant::now() > d) {
+            self.approximate = true;
+            return None;
+        }
+        if (self.loose_bytes as f64) < MIN_SHARED * o.len().max(n.len()) as f64
+            && o.len() + n.len() > SENTENCE_FIRST
+        {
+            return None;
+        }
+        let changes = if o.len() + n.len() > SENTENCE_FIRST {
+            self.by_sentence(old, o.clone(), new, n.clone())
+        } else {
+            self.by_token(old, o.clone(), new, n.clone())?
+        };
+        let whole = changes.len() == 1 && changes[0].old == o && changes[0].new == n;
+        (!whole).then_some(changes)
+    }
+
+    fn by_sentence(
+        &mut self,
+        old: &str,
+        o: Range<usize>,
+        new: &str,
+        n: Range<usize>,
+    ) -> Vec<InlineChange> {
+        let (old_units, new_units) = if o.len() + n.len() > PARALLEL {
+            rayon::join(
+                || sentences(&old[o.clone()], o.start),
+                || sentences(&new[n.clone()], n.start),
+            )
+        } else {
+            (
+                sentences(&old[o.clone()], o.start),
+                sentences(&new[n.clone()], n.start),
+            )
+        };
+        let ops = self.diff_units(old, &old_units, new, &new_units);
+        let shared: usize = ops
+            .iter()
+            .filter(|(tag, _, _)| *tag == Tag::Equal)
+            .map(|(_, a, _)| span(&old_units, a.clone(), o.start).len())
+            .sum();
+        if (shared as f64) < MIN_SHARED * o.len().max(n.len()) as f64 {
+            return vec![InlineChange {
+                tag: Tag::Replace,
+                old: o,
+                new: n,
+            }];
+        }
+        let mut changes = Vec::new();
+        for (tag, a, b) in ops {
+            if tag == Tag::Equal {
+                continue;
+            }
+            let run_old = span(&old_units, a, o.start);
+            let run_new = span(&new_units, b, n.start);
+            match self.by_token(old, run_old.clone(), new, run_new.clone()) {
+                Some(inner) => changes.extend(inner),
+                None => changes.push(InlineChange {
+                    tag,
+                    old: run_old,
+                    new: run_new,
+                }),
+            }
+        }
+        changes
+    }
+
+    /// Token diff of one run; `None` when the sides share too little.
+    fn by_token(
+        &mut self,
+        old: &str,
+        o: Range<usize>,
+        new: &str,
+        n: Range<usize>,
+    ) -> Option<Vec<InlineChange>> {
+        if o.is_empty() || n.is_empty() || o.len().max(n.len()) > MAX_TOKEN_RUN {
+            return None;
+        }
+        let old_tokens = self.kept(old, tokens(&old[o.clone()], o.start, self.granularity));
+        let new_tokens = self.kept(new, tokens(&new[n.clone()], n.start, self.granularity));
+        let ops = self.diff_units(old, &old_tokens, new, &new_tokens);
+        let shared: usize = ops
+            .iter()
+            .filter(|(tag, _, _)| *tag == Tag::Equal)
+            .map(|(_, a, _)| span(&old_tokens, a.clone(), o.start).len())
+            .sum();
+        if (shared as f64) < MIN_SHARED * o.len().max(n.len()) as f64 {
+            return None;
+        }
+        let changes = ops
+            .into_iter()
+            .filter(|(tag, _, _)| *tag != Tag::Equal)
+            .map(|(tag, a, b)| InlineChange {
+                tag,
+                old: span_at(&old_tokens, a, o.clone()),
+                new: span_at(&new_tokens, b, n.clone()),
+            })
+            .collect();
+        Some(changes)
+    }
+
+    /// Drops the tokens that vanish in the compared form.
+    fn kept(&self, text: &str, units: Vec<Range<usize>>) -> Vec<Range<usize>> {
+        if self.keyer.is_exact() {
+            return units;
+        }
+        units
+            .into_iter()
+            .filter(|r| !self.keyer.is_blank(&text[r.clone()]))
+            .collect()
+    }
+
+    fn diff_units(
+        &mut self,
+        old: &str,
+        old_units: &[Range<usize>],
+        new: &str,
+        new_units: &[Range<usize>],
+    ) -> Vec<(Tag, Range<usize>, Range<usize>)> {
+        let old_keys: Vec<u64> = old_units
+            .iter()
+            .map(|r| self.keyer.key(&old[r.clone()]))
+            .collect();
+        let new_keys: Vec<u64> = new_units
+            .iter()
+            .map(|r| self.keyer.key(&new[r.clone()]))
+            .collect();
+        let (ops, approximate) = diff_keys(self.algorithm, &old_keys, &new_keys, self.deadline);
+        self.approximate |= approximate;
+        ops.into_iter().map(|op| (op.tag, op.old, op.new)).collect()
+    }
+}
+
+/// Bytes covered by units `a` (non-empty).
+fn span(units: &[Range<usize>], a: Range<usize>, fallback: usize) -> Range<usize> {
+    if a.is_empty() {
+        return fallback..fallback;
+    }
+    units[a.start].start..units[a.end - 1].end
+}
+
+/// Bytes covered by units `a`; for an empty `a`, the point where it sits.
+fn span_at(units: &[Range<usize>], a: Range<usize>, whole: Range<usize>) -> Range<usize> {
+    if !a.is_empty() {
+        return units[a.start].start..units[a.end - 1].end;
+    }
+    let at = match a.start {
+        0 => units.first().map_or(whole.start, |r| r.start),
+        i => units[i - 1].end,
+    };
+    at..at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::options::DiffOptions;
+
+    fn refine(old: &str, new: &str, granularity: Granularity) -> Option<Vec<InlineChange>> {
+        let mut keyer = Keyer::new(&DiffOptions::new());
+        let mut refiner = Refiner {
+            keyer: &mut keyer,
+            granularity,
+            algorithm: Algorithm::Myers,
+            deadline: None,
+            approximate: false,
+            loose_bytes: usize::MAX,
+        };
+        refiner.refine(old, 0..old.len(), new, 0..new.len())
+    }
+
+    fn texts<'a>(old: &'a str, new: &'a str, changes: &[InlineChange]) -> Vec<(&'a str, &'a str)> {
+        changes
+            .iter()
+            .map(|c| (&old[c.old.clone()], &new[c.new.clone()]))
+            .collect()
+    }
+
+    #[test]
+    fn one_character_in_a_long_chinese_line() {
+        let old = "中共中央关于加强和改进党的群团工作的意见发布。".repeat(200);
+        let mut new = old.clone();
+        let at = new.char_indices().nth(2500).map(|(i, _)| i).unwrap();
+        new.replace_range(at..at + 3, "党");
+        let changes = refine(&old, &new, Granularity::Auto).unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(texts(&old, &new, &changes), [("作", "党")]);
+        assert_eq!(changes[0].old, at..at + 3);
+    }
+
+    #[test]
+    fn latin_is_refined_by_words() {
+        let (old, new) = ("the quick brown fox\n", "the quick red fox\n");
+        let changes = refine(old, new, Granularity::Auto).unwrap();
+        assert_eq!(texts(old, new, &changes), [("brown", "red")]);
+        let changes = refine(old, new, Granularity::Char).unwrap();
+        assert!(changes.len() >= 2);
+    }
+
+    #[test]
+    fn unrelated_blocks_are_not_refined() {
+        assert_eq!(
+            refine("alpha beta\n", "gamma delta\n", Granularity::Auto),
+            None
+        );
+        assert_eq!(refine("a b\n", "a c\n", Granularity::Line), None);
+    }
+}

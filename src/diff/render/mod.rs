@@ -1,0 +1,255 @@
+//! Printers: one per output format, all writing a [`Comparison`] into any
+//! [`io::Write`] sink.
+//!
+//! A [`Printer`] is fed documents one by one ([`Printer::document`]), errors
+//! ([`Printer::error`]), and is then told to [`Printer::finish`], which
+//! prints what needs the whole run (the `stat` table, the JSON summary).
+//!
+//! | format | for | moves | inline changes |
+//! |---|---|---|---|
+//! | `unified` | `patch`, `git apply`, review tools | as delete + insert | no |
+//! | `color` | reading on a terminal | yes | highlighted (or `[-…-]{+…+}` without colour) |
+//! | `word` | reading anywhere, `[-old-]{+new+}` markup | yes | yes |
+//! | `side-by-side` | reading on a wide terminal | as `<` / `>` rows | yes |
+//! | `stat` | an overview | counted | counted (characters) |
+//! | `json` | programs (JSON Lines) | yes | yes |
+
+use std::io::{self, Write};
+
+use super::compare::Tag;
+use super::comparison::Comparison;
+use super::folders::DocStatus;
+
+mod color;
+mod hunks;
+mod json;
+mod marks;
+mod side;
+mod stat;
+mod unified;
+mod word;
+
+pub use json::Begin;
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Unified,
+    Color,
+    Word,
+    SideBySide,
+    Stat,
+    Json,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Unified => "unified",
+            Format::Color => "color",
+            Format::Word => "word",
+            Format::SideBySide => "side-by-side",
+            Format::Stat => "stat",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// One side of a document being printed.
+#[derive(Clone, Copy, Debug)]
+pub struct DocSide<'h> {
+    pub path: &'h str,
+    /// WHATWG name of the encoding the input was decoded from.
+    pub encoding: &'h str,
+    /// Size as read, before decoding.
+    pub input_bytes: usize,
+}
+
+/// What a printer needs to know about a document besides its comparison.
+#[derive(Clone, Copy, Debug)]
+pub struct DocHeader<'h> {
+    /// `None` for an added document.
+    pub old: Option<DocSide<'h>>,
+    /// `None` for a removed document.
+    pub new: Option<DocSide<'h>>,
+    pub status: DocStatus,
+}
+
+impl<'h> DocHeader<'h> {
+    /// Two UTF-8 files compared as such.
+    pub fn files(old: &'h str, new: &'h str) -> DocHeader<'h> {
+        let side = |path| DocSide {
+            path,
+            encoding: "UTF-8",
+            input_bytes: 0,
+        };
+        DocHeader {
+            old: Some(side(old)),
+            new: Some(side(new)),
+            status: DocStatus::Changed,
+        }
+    }
+
+    pub(crate) fn old_name(&self) -> &'h str {
+        self.old.map_or("/dev/null", |s| s.path)
+    }
+
+    pub(crate) fn new_name(&self) -> &'h str {
+        self.new.map_or("/dev/null", |s| s.path)
+    }
+}
+
+/// Counts over a whole run.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Totals {
+    pub documents: usize,
+    pub changed: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub renamed: usize,
+    pub unchanged: usize,
+    pub insertions: usize,
+    pub deletions: usize,
+    pub moves: usize,
+    pub approximate: usize,
+    pub errors: usize,
+    pub skipped: usize,
+}
+
+/// Writes comparisons in one format.
+#[derive(Debug)]
+pub struct Printer {
+    format: Format,
+    context: usize,
+    color: bool,
+    width: usize,
+    totals: Totals,
+    stat_rows: Vec<stat::Row>,
+}
+
+impl Printer {
+    /// A printer with 3 context lines, no colour, 120 columns.
+    pub fn new(format: Format) -> Printer {
+        Printer {
+            format,
+            context: 3,
+            color: false,
+            width: 120,
+            totals: Totals::default(),
+            stat_rows: Vec::new(),
+        }
+    }
+
+    /// Lines of context around changes (default 3).
+    pub fn context(&mut self, lines: usize) -> &mut Self {
+        self.context = lines;
+        self
+    }
+
+    /// Whether to write ANSI colours (for the `color` and `side-by-side`
+    /// formats; default no).
+    pub fn color(&mut self, yes: bool) -> &mut Self {
+        self.color = yes;
+        self
+    }
+
+    /// Total width of `side-by-side` output in columns (default 120).
+    pub fn width(&mut self, columns: usize) -> &mut Self {
+        self.width = columns.max(20);
+        self
+    }
+
+    /// Starts the output (the JSON `begin` object; nothing otherwise).
+    pub fn begin(&mut self, out: &mut dyn Write, begin: &Begin<'_>) -> io::Result<()> {
+        match self.format {
+            Format::Json => json::begin(out, begin),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes one document's comparison.
+    pub fn document(
+        &mut self,
+        out: &mut dyn Write,
+        header: &DocHeader<'_>,
+        comparison: &Comparison<'_>,
+    ) -> io::Result<()> {
+        self.count(header, comparison);
+        match self.format {
+            Format::Unified => unified::document(self, out, header, comparison),
+            Format::Color => color::document(self, out, header, comparison),
+            Format::Word => word::document(self, out, header, comparison),
+            Format::SideBySide => side::document(self, out, header, comparison),
+            Format::Stat => {
+                self.stat_rows.push(stat::row(header, comparison));
+                Ok(())
+            }
+            Format::Json => json::document(out, header, comparison),
+        }
+    }
+
+    /// Reports an input that could not be compared (JSON only; other
+    /// formats leave errors to standard error).
+    pub fn error(&mut self, out: &mut dyn Write, path: &str, message: &str) -> io::Result<()> {
+        self.totals.errors += 1;
+        match self.format {
+            Format::Json => json::error(out, path, message),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts binary files skipped in a folder walk.
+    pub fn skipped(&mut self, count: usize) {
+        self.totals.skipped += count;
+    }
+
+    /// Ends the output: the `stat` table, the JSON summary.
+    pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            Format::Stat => stat::table(out, &self.stat_rows, &self.totals),
+            Format::Json => json::summary(out, &self.totals),
+            _ => Ok(()),
+        }
+    }
+
+    fn count(&mut self, header: &DocHeader<'_>, comparison: &Comparison<'_>) {
+        let t = &mut self.totals;
+        t.documents += 1;
+        match header.status {
+            DocStatus::Unchanged => t.unchanged += 1,
+            DocStatus::Changed => t.changed += 1,
+            DocStatus::Added => t.added += 1,
+            DocStatus::Removed => t.removed += 1,
+            DocStatus::Renamed => t.renamed += 1,
+        }
+        for op in comparison.ops().iter().filter(|op| op.tag != Tag::Equal) {
+            t.insertions += op.new.len();
+            t.deletions += op.old.len();
+        }
+        t.moves += comparison.moves().len();
+        t.approximate += usize::from(comparison.is_approximate());
+    }
+}
+
+/// `# renamed OLD => NEW (87% similar)` for a document paired under another
+/// path, printed before its diff (alone when the text did not change).
+pub(crate) fn rename_note(
+    out: &mut dyn Write,
+    header: &DocHeader<'_>,
+    comparison: &Comparison<'_>,
+) -> io::Result<()> {
+    if header.status != DocStatus::Renamed {
+        return Ok(());
+    }
+    let percent = (comparison.similarity() * 100.0).round();
+    writeln!(
+        out,
+        "# renamed {} => {} ({percent}% similar)",
+        header.old_name(),
+        header.new_name()
+    )
+}
+
+/// The note printed when a diff is approximate.
+pub(crate) const APPROXIMATE: &str =
+    "approximate diff: the deadline passed, so it is correct but may be larger than needed";
