@@ -348,3 +348,39 @@ fn human_report_has_no_colour_off_a_terminal() {
     assert!(run.stdout.contains("21 ↔ 158"));
     assert!(run.stdout.contains("48.5% duplicate"));
 }
+
+#[test]
+fn show_diffs_gives_the_changed_characters_of_each_differing_pair() {
+    let page = corpus("scraped_page_zh.txt");
+    let human = doppel(&["scan", "--show-diffs", page.to_str().unwrap_or_default()]);
+    assert!(
+        human
+            .stdout
+            .contains("105 ↔ 242  薦代表候選人[-?h-]{+。縣+}以上人大代表"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("21 ↔ 158  [-更新時(shí)間:-]2015-7"));
+    let doc = scan_json(&page, &["--show-diffs"]).only_document();
+    let differing = blocks(&doc)[0]["differing"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(differing.len(), 5);
+    for pair in &differing {
+        let changes = pair["changes"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !changes.is_empty() && changes.len() <= 2,
+            "a few characters, not a whole paragraph: {pair}"
+        );
+        for change in &changes {
+            let old = change["old"].as_str().unwrap_or_default().chars().count();
+            assert!(old <= 10, "{change}");
+        }
+    }
+    let plain = scan_json(&page, &[]).only_document();
+    assert!(
+        blocks(&plain)[0]["differing"][0].get("changes").is_none(),
+        "only when asked"
+    );
+}

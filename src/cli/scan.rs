@@ -19,6 +19,11 @@ pub struct ScanArgs {
     /// Report format: human (default) or json (JSON Lines).
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+
+    /// Show, for every segment where a block's copies differ, the characters
+    /// that differ (`[-old-]{+new+}`; in JSON, a `changes` list).
+    #[arg(long)]
+    pub show_diffs: bool,
 }
 
 /// Sends every problem to stderr as `doppel: PATH: reason` and passes all
@@ -53,20 +58,16 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
     let summary = args.read.with_threads(|| {
         let stdout = BufWriter::new(io::stdout().lock());
         match args.format {
-            ReportFormat::Json => engine.scan(
-                &entries,
-                problems,
-                &mut Stderr {
-                    inner: JsonPrinter::new(stdout),
-                },
-            ),
-            ReportFormat::Human => engine.scan(
-                &entries,
-                problems,
-                &mut Stderr {
-                    inner: HumanPrinter::new(stdout, use_colour()),
-                },
-            ),
+            ReportFormat::Json => {
+                let mut printer = JsonPrinter::new(stdout);
+                printer.show_diffs(args.show_diffs);
+                engine.scan(&entries, problems, &mut Stderr { inner: printer })
+            }
+            ReportFormat::Human => {
+                let mut printer = HumanPrinter::new(stdout, use_colour());
+                printer.show_diffs(args.show_diffs);
+                engine.scan(&entries, problems, &mut Stderr { inner: printer })
+            }
         }
     })??;
     Ok(if summary.errors > 0 { 2 } else { 0 })

@@ -12,20 +12,16 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::options::Granularity;
 
 /// Whether `c` is written without spaces between words: Han, kana, Hangul
-/// and the CJK punctuation and full-width forms around them.
+/// ([`crate::script::is_cjk`]) and the CJK punctuation, radicals and
+/// full-width forms around them, which a diff also takes one by one.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF          // Hangul Jamo
-        | 0x2E80..=0x2FDF        // CJK radicals
-        | 0x3000..=0x30FF        // CJK punctuation, Hiragana, Katakana
-        | 0x3130..=0x318F        // Hangul compatibility Jamo
-        | 0x31F0..=0x31FF        // Katakana extensions
-        | 0x3400..=0x4DBF        // CJK extension A
-        | 0x4E00..=0x9FFF        // CJK unified ideographs
-        | 0xAC00..=0xD7AF        // Hangul syllables
-        | 0xF900..=0xFAFF        // CJK compatibility ideographs
-        | 0xFF00..=0xFFEF        // half-width and full-width forms
-        | 0x20000..=0x3134F) // CJK extensions B to G
+    crate::script::is_cjk(c)
+        || matches!(c as u32,
+            0x2E80..=0x2FDF          // CJK radicals
+            | 0x3000..=0x30FF        // CJK punctuation, kana marks
+            | 0xAC00..=0xD7AF        // Hangul syllables and unassigned tail
+            | 0xFF00..=0xFFEF        // half-width and full-width forms
+            | 0x20000..=0x3134F) // CJK extensions B to G
 }
 
 /// Counts Unicode letters and digits: the size of a block in any script.

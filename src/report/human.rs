@@ -22,13 +22,25 @@ const MAX_LISTED: usize = 20;
 pub struct HumanPrinter<W: Write> {
     out: W,
     colour: bool,
+    show_diffs: bool,
 }
 
 const PREVIEW_CHARS: usize = 48;
 
 impl<W: Write> HumanPrinter<W> {
     pub fn new(out: W, colour: bool) -> HumanPrinter<W> {
-        HumanPrinter { out, colour }
+        HumanPrinter {
+            out,
+            colour,
+            show_diffs: false,
+        }
+    }
+
+    /// Also print, for each differing segment pair, the characters that
+    /// differ.
+    pub fn show_diffs(&mut self, yes: bool) -> &mut Self {
+        self.show_diffs = yes;
+        self
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -66,7 +78,37 @@ impl<W: Write> HumanPrinter<W> {
             let list: Vec<String> = block.differing.iter().map(describe).collect();
             writeln!(self.out, "    differs  {}", list.join("  "))?;
         }
+        if self.show_diffs {
+            self.diffs(doc, block)?;
+        }
         Ok(())
+    }
+
+    /// Each differing pair's changed characters.
+    fn diffs(&mut self, doc: &ScannedDoc, block: &Block) -> io::Result<()> {
+        let text = doc.document.text();
+        for d in &block.differing {
+            let (Some(first), Some(other)) = (&d.first, &d.other) else {
+                continue;
+            };
+            let marks =
+                super::inline::marked(&text[first.bytes.clone()], &text[other.bytes.clone()]);
+            let marks = if self.colour {
+                self.colour_marks(&marks)
+            } else {
+                marks
+            };
+            writeln!(self.out, "      {} ↔ {}  {marks}", first.lines, other.lines)?;
+        }
+        Ok(())
+    }
+
+    fn colour_marks(&self, marks: &str) -> String {
+        marks
+            .replace("[-", "\x1b[31m[-")
+            .replace("-]", "-]\x1b[0m")
+            .replace("{+", "\x1b[32m{+")
+            .replace("+}", "+}\x1b[0m")
     }
 }
 

@@ -12,11 +12,21 @@ use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 /// Prints the JSON Lines report.
 pub struct JsonPrinter<W: Write> {
     out: W,
+    show_diffs: bool,
 }
 
 impl<W: Write> JsonPrinter<W> {
     pub fn new(out: W) -> JsonPrinter<W> {
-        JsonPrinter { out }
+        JsonPrinter {
+            out,
+            show_diffs: false,
+        }
+    }
+
+    /// Add to each differing segment pair the characters that differ.
+    pub fn show_diffs(&mut self, yes: bool) -> &mut Self {
+        self.show_diffs = yes;
+        self
     }
 
     fn line(&mut self, value: &impl Serialize) -> io::Result<()> {
@@ -93,6 +103,38 @@ struct DifferingJson {
     lines: [Option<[usize; 2]>; 2],
     bytes: [Option<[usize; 2]>; 2],
     similarity: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Vec<ChangeJson>>,
+}
+
+/// One change inside a differing pair: the old and new text, and their byte
+/// ranges in the decoded document.
+#[derive(Serialize)]
+struct ChangeJson {
+    old: String,
+    new: String,
+    bytes: [[usize; 2]; 2],
+}
+
+fn changes_json(text: &str, first: &Span, other: &Span) -> Vec<ChangeJson> {
+    let (a, b) = (&text[first.bytes.clone()], &text[other.bytes.clone()]);
+    super::inline::changes(a, b)
+        .into_iter()
+        .map(|c| ChangeJson {
+            old: a[c.old.clone()].to_owned(),
+            new: b[c.new.clone()].to_owned(),
+            bytes: [
+                [
+                    first.bytes.start + c.old.start,
+                    first.bytes.start + c.old.end,
+                ],
+                [
+                    other.bytes.start + c.new.start,
+                    other.bytes.start + c.new.end,
+                ],
+            ],
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -201,7 +243,7 @@ fn columns(doc: &ScannedDoc, span: &Span) -> Option<[usize; 2]> {
     Some([first, last])
 }
 
-fn block_json(doc: &ScannedDoc, block: &Block) -> BlockJson {
+fn block_json(doc: &ScannedDoc, block: &Block, show_diffs: bool) -> BlockJson {
     let side = |span: &Option<Span>| span.as_ref().map(|s| [s.lines.first, s.lines.last]);
     let side_bytes = |span: &Option<Span>| span.as_ref().map(|s| [s.bytes.start, s.bytes.end]);
     BlockJson {
@@ -221,6 +263,12 @@ fn block_json(doc: &ScannedDoc, block: &Block) -> BlockJson {
                 lines: [side(&d.first), side(&d.other)],
                 bytes: [side_bytes(&d.first), side_bytes(&d.other)],
                 similarity: round4(d.similarity),
+                changes: match (&d.first, &d.other) {
+                    (Some(first), Some(other)) if show_diffs => {
+                        Some(changes_json(doc.document.text(), first, other))
+                    }
+                    _ => None,
+                },
             })
             .collect(),
     }
@@ -251,7 +299,11 @@ impl<W: Write> Sink for JsonPrinter<W> {
             segments: doc.segments.len(),
             duplicate_bytes: doc.duplicate_bytes(),
             duplicate_ratio: round4(doc.duplicate_ratio()),
-            blocks: doc.blocks.iter().map(|b| block_json(doc, b)).collect(),
+            blocks: doc
+                .blocks
+                .iter()
+                .map(|b| block_json(doc, b, self.show_diffs))
+                .collect(),
         };
         self.line(&line)
     }

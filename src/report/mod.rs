@@ -7,6 +7,7 @@
 //!   block as line ranges with a short preview; colour on request.
 
 mod human;
+pub mod inline;
 mod json;
 
 pub use human::HumanPrinter;
