@@ -56,10 +56,10 @@ pub fn marked(old: &str, new: &str) -> String {
             current.push_str(gap);
         } else {
             if last_end.is_some() {
-                current.push_str(&head(gap, CONTEXT));
+                current.push_str(head(gap, CONTEXT).trim_end());
                 snippets.push(std::mem::take(&mut current));
             }
-            current.push_str(&tail(&old[..change.old.start], CONTEXT));
+            current.push_str(tail(&old[..change.old.start], CONTEXT).trim_start());
         }
         push_mark(&mut current, "[-", &old[change.old.clone()], "-]");
         push_mark(&mut current, "{+", &new[change.new.clone()], "+}");
@@ -106,7 +106,7 @@ mod tests {
     fn one_changed_character_is_one_mark() {
         let old = "群團事業是黨的事業的重要組成部分，群團工作是黨的一項經常性工作";
         let new = old.replacen("經常", "?j常", 1);
-        assert_eq!(marked(old, &new), "是黨的一項[-經-]{+?j+}常性工作");
+        assert_eq!(marked(old, &new), "作是黨的一項[-經-]{+?j+}常性工作");
     }
 
     #[test]
