@@ -318,7 +318,8 @@ pub fn compact_shingles(shingles: &[u64]) -> Vec<u32> {
     out
 }
 
-fn jaccard32(a: &[u32], b: &[u32]) -> f64 {
+/// Jaccard similarity of two sorted, duplicate-free compact shingle sets.
+pub(crate) fn jaccard32(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
