@@ -1,6 +1,7 @@
 //! Command-line parsing: clap definitions, one file per subcommand, each
 //! turning flags into library settings and errors into exit codes.
 
+mod check;
 mod common;
 mod scan;
 
@@ -18,6 +19,8 @@ struct Cli {
 enum Command {
     /// Report blocks repeated inside each document.
     Scan(scan::ScanArgs),
+    /// Gate CI on duplicate content: fail when new duplication breaks the policy.
+    Check(check::CheckArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -32,6 +35,7 @@ pub fn main() -> i32 {
     };
     let result = match &cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(code) => code,

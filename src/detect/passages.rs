@@ -34,11 +34,13 @@
 //! use doppel::Fingerprinter;
 //! let mut fingerprinter = Fingerprinter::new(3);
 //! let mut index = PassageIndex::new(PassageConfig::default());
-//! let a = "The quick brown fox jumps over the lazy dog and runs far away into the woods.";
-//! let b = "The quick brown fox jumps over the lazy dog and runs far away into the forest.";
-//! for text in [a, "Something else entirely, with no words in common at all here.", b] {
+//! let a = "Copied paragraphs drift apart: one copy gets a fix, the other keeps the old \
+//!          mistake, and readers who land on the stale page follow steps that no longer \
+//!          work, which is why a gate that sees near copies as well as exact ones helps.";
+//! let b = a.replace("readers", "visitors");
+//! for text in [a, "Something else entirely, with no words in common at all here.", &b] {
 //!     let print = fingerprinter.fingerprint(text);
-//!     index.add(vec![Some(index.segment(&print))]);
+//!     index.add(vec![index.segment(&print)]);
 //! }
 //! let passages = index.passages();
 //! assert_eq!(passages.len(), 1);

@@ -1,0 +1,277 @@
+//! The sink that gathers what the check needs from each scanned document,
+//! and turns it into findings after the last one.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::finding::{Finding, Location};
+use super::policy::{Kind, Policy};
+use super::suppress::{overlaps, suppressed_lines};
+use crate::detect::passages::{Passage, PassageConfig, PassageIndex};
+use crate::detect::within::Block;
+use crate::document::{LineRange, Origin, Span};
+use crate::pipeline::{ScannedDoc, Sink};
+
+/// What is kept of a document: per segment its letters, normalized hash and
+/// lines.
+#[derive(Clone, Debug, Default)]
+struct DocInfo {
+    path: String,
+    letters: Vec<u32>,
+    hashes: Vec<u64>,
+    lines: Vec<LineRange>,
+}
+
+/// Letters of one file and how many of them are in a finding's copy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileStat {
+    pub path: String,
+    pub letters: usize,
+    pub duplicate_letters: usize,
+}
+
+impl FileStat {
+    pub fn ratio(&self) -> f64 {
+        if self.letters == 0 {
+            0.0
+        } else {
+            self.duplicate_letters as f64 / self.letters as f64
+        }
+    }
+}
+
+/// Every finding of a tree, before the baseline and `--changed-since` are
+/// applied, and each file's letters.
+#[derive(Clone, Debug, Default)]
+pub struct Findings {
+    pub findings: Vec<Finding>,
+    pub files: Vec<FileStat>,
+}
+
+/// Collects documents (a [`Sink`]); the engine must keep fingerprints
+/// ([`EngineBuilder::keep_fingerprints`](crate::EngineBuilder::keep_fingerprints)).
+pub struct Collector {
+    policy: Policy,
+    root: PathBuf,
+    index: PassageIndex,
+    docs: Vec<DocInfo>,
+    /// Blocks repeated inside a document, by document number.
+    blocks: Vec<(u32, Block)>,
+}
+
+impl Collector {
+    /// A collector reporting paths relative to `root`.
+    pub fn new(policy: Policy, root: &Path) -> Collector {
+        let config = PassageConfig {
+            threshold: policy.threshold,
+            ..PassageConfig::default()
+        };
+        Collector {
+            policy,
+            root: root.to_path_buf(),
+            index: PassageIndex::new(config),
+            docs: Vec::new(),
+            blocks: Vec::new(),
+        }
+    }
+
+    /// The findings, sorted by their first copy, and the files' letters.
+    pub fn finish(self) -> Findings {
+        let mut findings: Vec<Finding> = self
+            .index
+            .passages()
+            .iter()
+            .map(|p| self.passage_finding(p))
+            .chain(
+                self.blocks
+                    .iter()
+                    .map(|(doc, b)| self.block_finding(*doc, b)),
+            )
+            .filter(|f| self.policy.big_enough(f.letters, f.segments))
+            .collect();
+        findings.sort_by(|a, b| {
+            let key = |f: &Finding| (f.copies[0].path.clone(), f.copies[0].lines.first);
+            key(a).cmp(&key(b))
+        });
+        let files = self.file_stats(&findings);
+        Findings { findings, files }
+    }
+
+    fn passage_finding(&self, passage: &Passage) -> Finding {
+        let copies: Vec<(u32, std::ops::Range<usize>)> = passage
+            .copies
+            .iter()
+            .map(|c| (c.doc, c.segments.clone()))
+            .collect();
+        let kind = if passage.exact {
+            Kind::Exact
+        } else {
+            Kind::Near
+        };
+        self.finding(kind, passage.similarity, &copies)
+    }
+
+    fn block_finding(&self, doc: u32, block: &Block) -> Finding {
+        let copies: Vec<(u32, std::ops::Range<usize>)> = block
+            .copies
+            .iter()
+            .map(|c| (doc, c.segments.clone()))
+            .collect();
+        let kind = if block.exact { Kind::Exact } else { Kind::Near };
+        self.finding(kind, block.similarity, &copies)
+    }
+
+    fn finding(
+        &self,
+        kind: Kind,
+        similarity: f64,
+        copies: &[(u32, std::ops::Range<usize>)],
+    ) -> Finding {
+        let mut locations: Vec<Location> = copies
+            .iter()
+            .map(|(doc, r)| self.location(*doc, r))
+            .collect();
+        locations.sort_by(|a, b| (&a.path, a.lines.first).cmp(&(&b.path, b.lines.first)));
+        Finding {
+            kind,
+            within: copies.iter().all(|(doc, _)| *doc == copies[0].0),
+            similarity,
+            letters: locations.iter().map(|l| l.letters).min().unwrap_or(0),
+            segments: copies.iter().map(|(_, r)| r.len()).min().unwrap_or(0),
+            primary: locations.len() - 1,
+            copies: locations,
+            new: true,
+            fails: false,
+        }
+    }
+
+    fn location(&self, doc: u32, segments: &std::ops::Range<usize>) -> Location {
+        let info = &self.docs[doc as usize];
+        let mut seed = Vec::with_capacity(segments.len() * 8);
+        for hash in &info.hashes[segments.clone()] {
+            seed.extend_from_slice(&hash.to_le_bytes());
+        }
+        Location {
+            path: info.path.clone(),
+            lines: LineRange::new(
+                info.lines[segments.start].first,
+                info.lines[segments.end - 1].last,
+            ),
+            fingerprint: format!("{:016x}", xxh3_64(&seed)),
+            letters: info.letters[segments.clone()]
+                .iter()
+                .map(|&l| l as usize)
+                .sum(),
+            new: true,
+        }
+    }
+
+    /// Each file's letters and the letters of its segments in a finding.
+    fn file_stats(&self, findings: &[Finding]) -> Vec<FileStat> {
+        let mut covered: std::collections::HashMap<&str, Vec<LineRange>> = Default::default();
+        for copy in findings.iter().flat_map(|f| &f.copies) {
+            covered
+                .entry(copy.path.as_str())
+                .or_default()
+                .push(copy.lines);
+        }
+        self.docs
+            .iter()
+            .map(|info| {
+                let ranges = covered
+                    .get(info.path.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let duplicate = info
+                    .lines
+                    .iter()
+                    .zip(&info.letters)
+                    .filter(|(lines, _)| overlaps(ranges, **lines))
+                    .map(|(_, &l)| l as usize)
+                    .sum();
+                FileStat {
+                    path: info.path.clone(),
+                    letters: info.letters.iter().map(|&l| l as usize).sum(),
+                    duplicate_letters: duplicate,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Sink for Collector {
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        let text = doc.document.text();
+        let skipped = suppressed_lines(text, &doc.index);
+        let number = self.docs.len() as u32;
+        let indexed = doc
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(at, span)| {
+                let print = doc.prints.get(at)?;
+                if overlaps(&skipped, span.lines) {
+                    return None;
+                }
+                self.index.segment(print)
+            })
+            .collect();
+        self.index.add(indexed);
+        for block in &doc.blocks {
+            if let Some(kept) = unsuppressed(block, &skipped) {
+                self.blocks.push((number, kept));
+            }
+        }
+        self.docs.push(DocInfo {
+            path: display_path(&self.root, &doc.document.origin),
+            letters: doc.segments.iter().map(|s| letters(text, s)).collect(),
+            hashes: doc.prints.iter().map(|p| p.exact).collect(),
+            lines: doc.segments.iter().map(|s| s.lines).collect(),
+        });
+        Ok(())
+    }
+}
+
+/// The block without its copies that touch suppressed lines; `None` when
+/// fewer than two copies remain.
+fn unsuppressed(block: &Block, skipped: &[LineRange]) -> Option<Block> {
+    let mut kept = block.clone();
+    kept.copies
+        .retain(|copy| !overlaps(skipped, copy.span.lines));
+    (kept.copies.len() >= 2).then_some(kept)
+}
+
+fn letters(text: &str, span: &Span) -> u32 {
+    let count = text[span.bytes.clone()]
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .count();
+    count.min(u32::MAX as usize) as u32
+}
+
+/// A path as reported: relative to `root`, `/`-separated, when inside it.
+pub fn display_path(root: &Path, origin: &Origin) -> String {
+    let Origin::Path(path) = origin else {
+        return "-".to_owned();
+    };
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
+    let shown = absolute.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = shown
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// The repository root above `start`: the nearest folder holding `.git`, or
+/// `start` itself (canonicalized) when there is none.
+pub fn repository_root(start: &Path) -> PathBuf {
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(&start)
+        .to_path_buf()
+}
