@@ -30,7 +30,7 @@ pub fn write(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     if more > 0 {
         writeln!(
             out,
-            "doppel: {more} more finding(s) not annotated (GitHub shows {MAX_ANNOTATIONS} per step); every finding is in the step summary"
+            "doppel: {more} more finding(s) not annotated (GitHub shows at most {MAX_ANNOTATIONS} warnings per step)"
         )?;
     }
     writeln!(out, "{}", verdict.headline())?;
