@@ -147,10 +147,14 @@ impl Verdict {
     /// One line saying whether the policy holds and why not.
     pub fn headline(&self) -> String {
         let findings = self.findings.len();
-        if self.passed() {
+        let verdict = if self.passed() {
             format!("doppel check: policy holds ({findings} finding(s), none failing)")
         } else {
             format!("doppel check: policy fails: {}", self.reasons.join("; "))
+        };
+        match self.errors {
+            0 => verdict,
+            n => format!("{verdict}; {n} input(s) could not be read"),
         }
     }
 }

@@ -9,7 +9,9 @@
 //!
 //! 1. **Pairs.** Every indexed segment (at least
 //!    [`PassageConfig::min_segment_units`] units) is keyed by its normalized
-//!    hash and by the LSH band keys of its MinHash signature. Segments of two
+//!    hash and by the LSH band keys of its MinHash signature (bands tuned a
+//!    little below the threshold, so that pairs just above it are not
+//!    missed). Segments of two
 //!    different documents with the same hash are exact pairs; segments that
 //!    share a band are candidates, kept only when the Jaccard similarity of
 //!    their shingle sets reaches [`PassageConfig::threshold`]. Inside a hash
@@ -57,6 +59,13 @@ use super::across::{compact_shingles, jaccard32};
 use super::runs::{chain, Pair, Run};
 use crate::fingerprint::Fingerprint;
 use crate::sketch::Lsh;
+
+/// How far below the threshold the LSH band shape is tuned: bands chosen so
+/// that a pair at `threshold - 0.1` is a candidate with probability ≥ 0.995
+/// make a pair just above the threshold a candidate all but surely (a miss
+/// rate below one in a million at 0.8, instead of about one in two hundred),
+/// for a few more candidates to verify.
+const CANDIDATE_SLACK: f64 = 0.1;
 
 /// Settings of passage detection.
 #[derive(Clone, Debug)]
@@ -145,7 +154,7 @@ struct Link {
 impl PassageIndex {
     pub fn new(config: PassageConfig) -> PassageIndex {
         PassageIndex {
-            lsh: Lsh::for_threshold(config.threshold),
+            lsh: Lsh::for_threshold((config.threshold - CANDIDATE_SLACK).max(0.05)),
             config,
             docs: Vec::new(),
         }
