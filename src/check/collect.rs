@@ -92,8 +92,8 @@ impl Collector {
             .filter(|f| self.policy.big_enough(f.letters, f.segments))
             .collect();
         findings.sort_by(|a, b| {
-            let key = |f: &Finding| (f.copies[0].path.clone(), f.copies[0].lines.first);
-            key(a).cmp(&key(b))
+            let (x, y) = (&a.copies[0], &b.copies[0]);
+            (&x.path, x.lines.first).cmp(&(&y.path, y.lines.first))
         });
         let files = self.file_stats(&findings);
         Findings { findings, files }
@@ -203,6 +203,12 @@ impl Collector {
 
 impl Sink for Collector {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        if doc.prints.len() != doc.segments.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the check collector needs an engine built with keep_fingerprints(true)",
+            ));
+        }
         let text = doc.document.text();
         let skipped = suppressed_lines(text, &doc.index);
         let number = self.docs.len() as u32;
@@ -211,11 +217,10 @@ impl Sink for Collector {
             .iter()
             .enumerate()
             .map(|(at, span)| {
-                let print = doc.prints.get(at)?;
                 if overlaps(&skipped, span.lines) {
                     return None;
                 }
-                self.index.segment(print)
+                self.index.segment(&doc.prints[at])
             })
             .collect();
         self.index.add(indexed);

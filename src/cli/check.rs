@@ -251,20 +251,10 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     };
     let (entries, problems) = expand(&settings.paths, &settings.input);
     let problems = problems.into_iter().map(Problem::from).collect();
-    let mut collector = Collector::new(settings.policy.clone(), &root);
-    let summary = with_threads(settings.threads, || {
-        let mut printer = JsonPrinter::new(BufWriter::new(io::stdout().lock()));
-        let json: Option<&mut dyn Sink> = match settings.format {
-            Format::Json => Some(&mut printer),
-            _ => None,
-        };
-        let mut tee = Tee {
-            collector: &mut collector,
-            json,
-        };
-        engine.scan(&entries, problems, &mut tee)
+    let collector = Collector::new(settings.policy.clone(), &root);
+    let (summary, found) = with_threads(settings.threads, || {
+        scan(&engine, &entries, problems, collector, settings.format)
     })??;
-    let found = collector.finish();
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &Baseline::from_findings(&found.findings))?;
     }
@@ -285,6 +275,28 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     } else {
         code
     })
+}
+
+/// Scans with the collector (and scan's JSON printer for the JSON format),
+/// then makes the findings.
+fn scan(
+    engine: &doppel::Engine,
+    entries: &[doppel::input::Entry],
+    problems: Vec<Problem>,
+    mut collector: Collector,
+    format: Format,
+) -> io::Result<(Summary, doppel::check::Findings)> {
+    let mut printer = JsonPrinter::new(BufWriter::new(io::stdout().lock()));
+    let json: Option<&mut dyn Sink> = match format {
+        Format::Json => Some(&mut printer),
+        _ => None,
+    };
+    let mut tee = Tee {
+        collector: &mut collector,
+        json,
+    };
+    let summary = engine.scan(entries, problems, &mut tee)?;
+    Ok((summary, collector.finish()))
 }
 
 fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
