@@ -186,6 +186,19 @@ fn a_copied_paragraph_fails_the_gate() {
 }
 
 #[test]
+fn a_paragraph_repeated_in_a_file_and_copied_out_is_one_finding() {
+    let repo = clean_repo();
+    repo.write("docs/faq.md", &page("FAQ", &[INSTALL, UNIQUE_C, INSTALL]));
+    let run = repo.check(&["--format", "json"]);
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{}", run.stdout);
+    assert_eq!(
+        copy_paths(&findings[0]),
+        ["docs/faq.md", "docs/faq.md", "docs/guide.md"]
+    );
+}
+
+#[test]
 fn a_lightly_edited_copy_fails_only_under_fail_on_near() {
     let repo = clean_repo();
     let edited = CONFIGURE.replace("repository", "project");

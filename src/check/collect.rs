@@ -79,16 +79,22 @@ impl Collector {
 
     /// The findings, sorted by their first copy, and the files' letters.
     pub fn finish(self) -> Findings {
-        let mut findings: Vec<Finding> = self
+        let passages: Vec<Finding> = self
             .index
             .passages()
             .iter()
             .map(|p| self.passage_finding(p))
-            .chain(
-                self.blocks
-                    .iter()
-                    .map(|(doc, b)| self.block_finding(*doc, b)),
-            )
+            .collect();
+        let by_path = copies_by_path(&passages);
+        let blocks: Vec<Finding> = self
+            .blocks
+            .iter()
+            .map(|(doc, b)| self.block_finding(*doc, b))
+            .filter(|block| !covered_by_passage(block, &by_path))
+            .collect();
+        let mut findings: Vec<Finding> = passages
+            .into_iter()
+            .chain(blocks)
             .filter(|f| self.policy.big_enough(f.letters, f.segments))
             .collect();
         findings.sort_by(|a, b| {
@@ -237,6 +243,35 @@ impl Sink for Collector {
         });
         Ok(())
     }
+}
+
+/// Copies of passages by path: `(passage number, lines)`.
+type CopiesByPath<'a> = std::collections::HashMap<&'a str, Vec<(usize, LineRange)>>;
+
+fn copies_by_path(passages: &[Finding]) -> CopiesByPath<'_> {
+    let mut by_path = CopiesByPath::new();
+    for (n, passage) in passages.iter().enumerate() {
+        for copy in &passage.copies {
+            by_path
+                .entry(copy.path.as_str())
+                .or_default()
+                .push((n, copy.lines));
+        }
+    }
+    by_path
+}
+
+/// Whether every copy of a block repeated inside one file is also a copy of
+/// one passage copied to other files: the passage already reports them.
+fn covered_by_passage(block: &Finding, by_path: &CopiesByPath<'_>) -> bool {
+    let Some(copies) = by_path.get(block.copies[0].path.as_str()) else {
+        return false;
+    };
+    let touching =
+        |n: usize, lines: LineRange| copies.iter().any(|&(m, l)| m == n && overlaps(&[l], lines));
+    copies
+        .iter()
+        .any(|&(n, _)| block.copies.iter().all(|copy| touching(n, copy.lines)))
 }
 
 /// The block without its copies that touch suppressed lines; `None` when
