@@ -40,13 +40,14 @@ JSCPD="$WORK/jscpd/node_modules/.bin/jscpd"
 measure() { # name, then the command; prints wall time and peak memory
   local name="$1"; shift
   /usr/bin/time -v "$@" > "$WORK/$name.out" 2> "$WORK/$name.time" || true
-  local wall rss
+  local wall rss cpu
   wall=$(grep 'Elapsed (wall clock)' "$WORK/$name.time" | awk '{print $NF}')
   rss=$(grep 'Maximum resident set size' "$WORK/$name.time" | awk '{print $NF}')
-  echo "$name: wall $wall, peak memory $((rss / 1024)) MiB"
+  cpu=$(grep -E '(User|System) time' "$WORK/$name.time" | awk '{s += $NF} END {print s}')
+  echo "$name: wall $wall, cpu ${cpu}s (user+system), peak memory $((rss / 1024)) MiB"
 }
 
-echo "== timing (2 cores)"
+echo "== timing (2 cores; load average $(cut -d' ' -f1 /proc/loadavg))"
 (cd "$TREE" && measure doppel "$DOPPEL" check --format sarif --threshold "$THRESHOLD" .)
 cp "$WORK/doppel.out" "$WORK/doppel.sarif"
 (cd "$TREE" && measure jscpd "$JSCPD" --silent --min-lines 3 --min-tokens 30 \
