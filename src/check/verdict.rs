@@ -210,3 +210,110 @@ fn total_ratio(files: &[FileStat]) -> f64 {
         duplicate as f64 / letters as f64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Kind, Location};
+    use crate::document::LineRange;
+
+    fn copy(path: &str, first: usize) -> Location {
+        Location {
+            path: path.to_owned(),
+            lines: LineRange::new(first, first + 2),
+            fingerprint: "00ff".to_owned(),
+            letters: 100,
+            new: true,
+        }
+    }
+
+    fn finding(kind: Kind, copies: Vec<Location>) -> Finding {
+        Finding {
+            kind,
+            within: false,
+            similarity: 1.0,
+            letters: 100,
+            segments: 1,
+            primary: copies.len() - 1,
+            copies,
+            new: true,
+            fails: false,
+        }
+    }
+
+    fn found(findings: Vec<Finding>) -> Findings {
+        Findings {
+            findings,
+            files: vec![FileStat {
+                path: "a.md".to_owned(),
+                letters: 400,
+                duplicate_letters: 100,
+            }],
+        }
+    }
+
+    #[test]
+    fn only_copies_beyond_the_baseline_are_new() {
+        let baseline = Baseline::parse("00ff 1 a.md\n00ff 1 b.md\n").unwrap();
+        let three = finding(
+            Kind::Exact,
+            vec![copy("a.md", 1), copy("b.md", 1), copy("c.md", 1)],
+        );
+        let context = Context {
+            baseline: Some(&baseline),
+            ..Context::default()
+        };
+        let verdict = Verdict::judge(found(vec![three]), &Policy::default(), context);
+        let new: Vec<bool> = verdict.findings[0].copies.iter().map(|c| c.new).collect();
+        assert_eq!(new, [false, false, true]);
+        assert_eq!(verdict.findings[0].primary, 2);
+        assert_eq!(verdict.exit_code(), 1);
+        let two = finding(Kind::Exact, vec![copy("a.md", 1), copy("b.md", 1)]);
+        let passing = Verdict::judge(found(vec![two]), &Policy::default(), context);
+        assert_eq!(passing.exit_code(), 0);
+        assert!(passing.fixed.is_empty());
+    }
+
+    #[test]
+    fn near_findings_fail_only_under_fail_on_near_and_errors_win() {
+        let near = || {
+            found(vec![finding(
+                Kind::Near,
+                vec![copy("a.md", 1), copy("b.md", 9)],
+            )])
+        };
+        let exact_policy = Policy::default();
+        assert_eq!(
+            Verdict::judge(near(), &exact_policy, Context::default()).exit_code(),
+            0
+        );
+        let near_policy = Policy {
+            fail_on: crate::check::FailOn::Near,
+            ..Policy::default()
+        };
+        assert_eq!(
+            Verdict::judge(near(), &near_policy, Context::default()).exit_code(),
+            1
+        );
+        let trouble = Context {
+            errors: 1,
+            ..Context::default()
+        };
+        let verdict = Verdict::judge(near(), &near_policy, trouble);
+        assert_eq!(verdict.exit_code(), 2);
+        assert!(verdict.headline().contains("1 input(s) could not be read"));
+    }
+
+    #[test]
+    fn ratios_above_their_limits_fail() {
+        let policy = Policy {
+            max_file_ratio: Some(0.2),
+            max_total_ratio: Some(0.3),
+            ..Policy::default()
+        };
+        let verdict = Verdict::judge(found(Vec::new()), &policy, Context::default());
+        assert_eq!(verdict.files_over.len(), 1);
+        assert_eq!(verdict.reasons.len(), 1, "{:?}", verdict.reasons);
+        assert_eq!(verdict.exit_code(), 1);
+    }
+}

@@ -133,15 +133,43 @@ struct Settings {
 }
 
 fn settings(args: &CheckArgs) -> Result<Settings> {
-    let file = match &args.config {
-        Some(path) => config::load(path)?,
-        None => match config::find(&std::env::current_dir()?) {
-            Some(path) => config::load(&path)?,
-            None => FileConfig::default(),
-        },
+    let file = file_config(args)?;
+    let paths = match (&args.paths[..], &file.paths) {
+        ([], Some(paths)) => paths.clone(),
+        ([], None) => vec![PathBuf::from(".")],
+        (paths, _) => paths.to_vec(),
     };
+    Ok(Settings {
+        paths,
+        format: flag_or_key(args.format, &file.format, Format::Human)?,
+        policy: policy(args, &file),
+        baseline: args.baseline.clone().or(file.baseline),
+        changed_since: args.changed_since.clone().or(file.changed_since),
+        segment: flag_or_key(args.segment, &file.segment, Granularity::Auto)?,
+        encoding: args.encoding.clone().or(file.encoding),
+        threads: args.threads.or(file.threads),
+        input: InputOptions {
+            no_ignore: args.no_ignore || file.no_ignore.unwrap_or(false),
+            hidden: args.hidden || file.hidden.unwrap_or(false),
+        },
+    })
+}
+
+/// The file named by `--config`, else the nearest doppel.toml, else none.
+fn file_config(args: &CheckArgs) -> Result<FileConfig> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => config::find(&std::env::current_dir()?),
+    };
+    Ok(match path {
+        Some(path) => config::load(&path)?,
+        None => FileConfig::default(),
+    })
+}
+
+fn policy(args: &CheckArgs, file: &FileConfig) -> Policy {
     let defaults = Policy::default();
-    let policy = Policy {
+    Policy {
         min_letters: args
             .min_size
             .or(file.min_size)
@@ -157,42 +185,22 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
         max_file_ratio: args.max_file_ratio.or(file.max_file_ratio),
         max_total_ratio: args.max_total_ratio.or(file.max_total_ratio),
         fail_on: args.fail_on.or(file.fail_on).unwrap_or(defaults.fail_on),
-    };
-    let format = match (args.format, &file.format) {
-        (Some(format), _) => format,
-        (None, Some(name)) => name
+    }
+}
+
+/// The flag's value, else the file's (parsed), else the default.
+fn flag_or_key<T: std::str::FromStr<Err = String>>(
+    flag: Option<T>,
+    key: &Option<String>,
+    default: T,
+) -> Result<T> {
+    match (flag, key) {
+        (Some(value), _) => Ok(value),
+        (None, Some(text)) => text
             .parse()
-            .map_err(|e: String| anyhow!("doppel.toml: {e}"))?,
-        (None, None) => Format::Human,
-    };
-    let segment = match (args.segment, &file.segment) {
-        (Some(segment), _) => segment,
-        (None, Some(name)) => name
-            .parse()
-            .map_err(|e: String| anyhow!("doppel.toml: {e}"))?,
-        (None, None) => Granularity::Auto,
-    };
-    let paths = if !args.paths.is_empty() {
-        args.paths.clone()
-    } else {
-        file.paths
-            .clone()
-            .unwrap_or_else(|| vec![PathBuf::from(".")])
-    };
-    Ok(Settings {
-        paths,
-        format,
-        policy,
-        baseline: args.baseline.clone().or(file.baseline),
-        changed_since: args.changed_since.clone().or(file.changed_since),
-        segment,
-        encoding: args.encoding.clone().or(file.encoding),
-        threads: args.threads.or(file.threads),
-        input: InputOptions {
-            no_ignore: args.no_ignore || file.no_ignore.unwrap_or(false),
-            hidden: args.hidden || file.hidden.unwrap_or(false),
-        },
-    })
+            .map_err(|e: String| anyhow!("bad configuration: {e}")),
+        (None, None) => Ok(default),
+    }
 }
 
 fn engine(settings: &Settings) -> Result<doppel::Engine> {
