@@ -569,3 +569,12 @@ fn sarif_validates_against_the_schema() {
         }
     }
 }
+
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let repo = snapshot_repo();
+    let one = repo.check(&["--format", "json", "-j", "1"]);
+    let two = repo.check(&["--format", "json", "-j", "3"]);
+    assert_eq!(one.code, 1);
+    assert_eq!(one.stdout, two.stdout);
+}
