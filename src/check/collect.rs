@@ -21,6 +21,8 @@ struct DocInfo {
     path: String,
     letters: Vec<u32>,
     hashes: Vec<u64>,
+    /// The start of each segment's first line, for reports.
+    previews: Vec<Box<str>>,
     lines: Vec<LineRange>,
 }
 
@@ -166,6 +168,7 @@ impl Collector {
                 info.lines[segments.end - 1].last,
             ),
             fingerprint: format!("{:016x}", xxh3_64(&seed)),
+            preview: info.previews[segments.start].to_string(),
             letters: info.letters[segments.clone()]
                 .iter()
                 .map(|&l| l as usize)
@@ -239,6 +242,7 @@ impl Sink for Collector {
             path: display_path(&self.root, &doc.document.origin),
             letters: doc.segments.iter().map(|s| letters(text, s)).collect(),
             hashes: doc.prints.iter().map(|p| p.exact).collect(),
+            previews: doc.segments.iter().map(|s| preview(text, s)).collect(),
             lines: doc.segments.iter().map(|s| s.lines).collect(),
         });
         Ok(())
@@ -281,6 +285,18 @@ fn unsuppressed(block: &Block, skipped: &[LineRange]) -> Option<Block> {
     kept.copies
         .retain(|copy| !overlaps(skipped, copy.span.lines));
     (kept.copies.len() >= 2).then_some(kept)
+}
+
+/// Characters shown of a copy's first line.
+const PREVIEW_CHARS: usize = 60;
+
+/// The first line of a span, cut at [`PREVIEW_CHARS`] characters with `…`.
+fn preview(text: &str, span: &Span) -> Box<str> {
+    let first_line = text[span.bytes.clone()].lines().next().unwrap_or("").trim();
+    match first_line.char_indices().nth(PREVIEW_CHARS) {
+        Some((at, _)) => format!("{}…", first_line[..at].trim_end()).into(),
+        None => first_line.into(),
+    }
 }
 
 fn letters(text: &str, span: &Span) -> u32 {

@@ -40,6 +40,8 @@ pub struct Location {
     pub fingerprint: String,
     /// Letters of the copy.
     pub letters: usize,
+    /// The start of the copy's first line (at most 60 characters).
+    pub preview: String,
     /// Not covered by the baseline.
     pub new: bool,
 }

@@ -223,6 +223,7 @@ mod tests {
             lines: LineRange::new(first, first + 2),
             fingerprint: "00ff".to_owned(),
             letters: 100,
+            preview: String::new(),
             new: true,
         }
     }

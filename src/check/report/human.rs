@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! docs/b.md:3-5  exact  new  212 letters
+//!     To install the tool, download the archive for your platform…
 //!     also at docs/a.md:1-3
 //! doppel check: policy fails: 1 exact duplicate(s) (fail-on exact)
 //! ```
@@ -43,6 +44,7 @@ fn write_finding(verdict: &Verdict, finding: &Finding, out: &mut dyn Write) -> i
         tags.join("  "),
         finding.letters
     )?;
+    writeln!(out, "    {}", finding.primary().preview)?;
     for other in finding.others() {
         writeln!(out, "    also at {}", other.label())?;
     }
