@@ -1,4 +1,5 @@
 //! doppel finds, removes and shows duplicated text.
+pub mod check;
 pub mod clean;
 pub mod decode;
 pub mod detect;

@@ -51,6 +51,7 @@ pub struct EngineBuilder {
     encoding: Option<&'static Encoding>,
     batch_bytes: Option<usize>,
     corpus_off: bool,
+    keep_prints: bool,
 }
 
 impl EngineBuilder {
@@ -103,6 +104,15 @@ impl EngineBuilder {
         self
     }
 
+    /// Whether each [`ScannedDoc`] keeps its segments' fingerprints in
+    /// [`ScannedDoc::prints`] (default off: they are dropped once the
+    /// document is scanned). A sink that looks across documents segment by
+    /// segment, such as passage detection, needs them.
+    pub fn keep_fingerprints(&mut self, on: bool) -> &mut Self {
+        self.keep_prints = on;
+        self
+    }
+
     /// Bytes of input read per parallel batch (default 32 MiB).
     pub fn batch_bytes(&mut self, bytes: usize) -> &mut Self {
         self.batch_bytes = Some(bytes);
@@ -120,6 +130,7 @@ impl EngineBuilder {
             encoding: self.encoding,
             batch_bytes: self.batch_bytes.unwrap_or(32 << 20),
             corpus: !self.corpus_off,
+            keep_prints: self.keep_prints,
         }
     }
 }
@@ -136,6 +147,7 @@ pub struct Engine {
     encoding: Option<&'static Encoding>,
     batch_bytes: usize,
     corpus: bool,
+    keep_prints: bool,
 }
 
 /// A scanned document: the decoded document, its segments and its blocks.
@@ -149,6 +161,9 @@ pub struct ScannedDoc {
     pub blocks: Vec<Block>,
     /// What it leaves for corpus-wide detection.
     pub sketch: DocSketch,
+    /// Each segment's fingerprint, in order, when the engine was built with
+    /// [`EngineBuilder::keep_fingerprints`]; empty otherwise.
+    pub prints: Vec<Fingerprint>,
 }
 
 impl ScannedDoc {
@@ -458,6 +473,7 @@ impl Engine {
             segments,
             blocks,
             sketch,
+            prints: if self.keep_prints { prints } else { Vec::new() },
         }
     }
 

@@ -1,6 +1,7 @@
 //! Command-line parsing: clap definitions, one file per subcommand, each
 //! turning flags into library settings and errors into exit codes.
 
+mod check;
 mod clean;
 mod common;
 mod diff;
@@ -28,6 +29,8 @@ enum Command {
     Restore(clean::RestoreArgs),
     /// Compare two versions of a document, or two folders (two releases).
     Diff(diff::DiffArgs),
+    /// Gate CI on duplicate content: fail when new duplication breaks the policy.
+    Check(check::CheckArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -45,6 +48,7 @@ pub fn main() -> i32 {
         Command::Clean(args) => clean::run_clean(args),
         Command::Restore(args) => clean::run_restore(args),
         Command::Diff(args) => diff::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(code) => code,

@@ -28,6 +28,7 @@ use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
+use super::runs::{chain, for_neighbours, Pair, Run};
 use crate::document::{LineIndex, LineRange, Span};
 use crate::fingerprint::Fingerprint;
 use crate::sketch::Lsh;
@@ -130,13 +131,6 @@ pub fn find_blocks(
     blocks
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Pair {
-    i: usize,
-    j: usize,
-    exact: bool,
-}
-
 /// Step 1: exact pairs by hash, near pairs by LSH band, each verified.
 fn candidate_pairs(prints: &[Fingerprint], config: &WithinConfig) -> Vec<Pair> {
     let mut pairs = Vec::new();
@@ -173,14 +167,6 @@ fn candidate_pairs(prints: &[Fingerprint], config: &WithinConfig) -> Vec<Pair> {
     pairs
 }
 
-fn for_neighbours(members: &[usize], neighbours: usize, mut f: impl FnMut(usize, usize)) {
-    for (at, &i) in members.iter().enumerate() {
-        for &j in members[at + 1..].iter().take(neighbours) {
-            f(i, j);
-        }
-    }
-}
-
 fn is_near(a: &Fingerprint, b: &Fingerprint, threshold: f64) -> bool {
     let (Some(sa), Some(sb)) = (&a.signature, &b.signature) else {
         return false;
@@ -188,57 +174,12 @@ fn is_near(a: &Fingerprint, b: &Fingerprint, threshold: f64) -> bool {
     sa.similarity(sb) >= threshold - 0.15 && a.jaccard(b) >= threshold
 }
 
-/// A chain of pairs advancing together.
-#[derive(Clone, Debug)]
-struct Run {
-    pairs: Vec<Pair>,
-}
-
-impl Run {
-    fn first(&self) -> Pair {
-        self.pairs[0]
-    }
-    fn last(&self) -> Pair {
-        self.pairs[self.pairs.len() - 1]
-    }
-    fn left(&self) -> Range<usize> {
-        self.first().i..self.last().i + 1
-    }
-    fn right(&self) -> Range<usize> {
-        self.first().j..self.last().j + 1
-    }
-    fn exact(&self) -> bool {
-        self.pairs.iter().all(|pair| pair.exact)
-    }
-}
-
 /// Step 2: chains sorted pairs into runs, then cuts tandem repeats.
 fn chain_runs(pairs: Vec<Pair>, max_gap: usize) -> Vec<Run> {
-    let mut runs: Vec<Run> = Vec::new();
-    let mut open: HashMap<(usize, usize), usize> = HashMap::new();
-    for pair in pairs {
-        let step = (1..=max_gap + 1)
-            .flat_map(|di| (1..=max_gap + 1).map(move |dj| (di, dj)))
-            .filter(|&(di, dj)| di <= pair.i && dj <= pair.j)
-            .filter_map(|(di, dj)| {
-                open.get(&(pair.i - di, pair.j - dj))
-                    .map(|&run| (di + dj, di.abs_diff(dj), run))
-            })
-            .min();
-        match step {
-            Some((_, _, run)) => {
-                let last = runs[run].last();
-                open.remove(&(last.i, last.j));
-                runs[run].pairs.push(pair);
-                open.insert((pair.i, pair.j), run);
-            }
-            None => {
-                open.insert((pair.i, pair.j), runs.len());
-                runs.push(Run { pairs: vec![pair] });
-            }
-        }
-    }
-    runs.into_iter().flat_map(cut_tandem).collect()
+    chain(pairs, max_gap)
+        .into_iter()
+        .flat_map(cut_tandem)
+        .collect()
 }
 
 /// Cuts a run whose left side reaches its right side into non-overlapping runs.

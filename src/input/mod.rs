@@ -126,8 +126,10 @@ fn walk(
         .standard_filters(!options.no_ignore)
         .hidden(!options.hidden)
         .require_git(false)
-        .add_custom_ignore_filename(".doppelignore")
         .sort_by_file_path(|a, b| a.cmp(b));
+    if !options.no_ignore {
+        builder.add_custom_ignore_filename(".doppelignore");
+    }
     for result in builder.build() {
         match result {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {

@@ -1,0 +1,165 @@
+//! Baselines: fail only on new duplication.
+//!
+//! A baseline records every finding's copies by a stable content
+//! fingerprint (a hash of the copy's normalized segments, so neither its
+//! line numbers nor edits elsewhere in the file disturb it) and how many
+//! times that content occurs as a finding copy in each file. One entry per
+//! line, sorted by file then fingerprint, so it diffs well in review:
+//!
+//! ```text
+//! # doppel baseline 1: fingerprint, occurrences, file
+//! 3f2a9c0d11b4e7a2 1 docs/install.md
+//! 3f2a9c0d11b4e7a2 1 docs/quickstart.md
+//! ```
+//!
+//! Checked against a baseline, a copy is new when its file holds more
+//! copies of that content than the baseline counts: a block copied once more,
+//! into a new place, is new even when its content is already baselined.
+//! Entries with fewer copies now than recorded are reported as fixed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::finding::Finding;
+use super::CheckError;
+
+const HEADER: &str = "# doppel baseline 1: fingerprint, occurrences, file";
+
+/// Occurrence counts by `(file, fingerprint)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Baseline {
+    counts: BTreeMap<(String, String), usize>,
+}
+
+/// A baseline entry: content `fingerprint` occurs `count` times in `path`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub path: String,
+    pub count: usize,
+}
+
+impl Baseline {
+    /// The baseline of the current findings.
+    pub fn from_findings(findings: &[Finding]) -> Baseline {
+        let mut counts = BTreeMap::new();
+        for copy in findings.iter().flat_map(|f| &f.copies) {
+            *counts
+                .entry((copy.path.clone(), copy.fingerprint.clone()))
+                .or_insert(0) += 1;
+        }
+        Baseline { counts }
+    }
+
+    /// Reads a baseline file.
+    pub fn read(path: &Path) -> Result<Baseline, CheckError> {
+        let bad = |message: String| CheckError::Baseline {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(crate::input::io_message(&e)))?;
+        Baseline::parse(&text).map_err(bad)
+    }
+
+    /// Parses the text of a baseline file.
+    pub fn parse(text: &str) -> Result<Baseline, String> {
+        let mut counts = BTreeMap::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let entry = parse_line(line)
+                .ok_or_else(|| format!("line {}: expected 'FINGERPRINT COUNT FILE'", n + 1))?;
+            *counts.entry((entry.path, entry.fingerprint)).or_insert(0) += entry.count;
+        }
+        Ok(Baseline { counts })
+    }
+
+    /// The file's text: a header, then one entry per line, sorted.
+    pub fn render(&self) -> String {
+        let mut out = String::from(HEADER);
+        out.push('\n');
+        for ((path, fingerprint), count) in &self.counts {
+            out.push_str(&format!("{fingerprint} {count} {path}\n"));
+        }
+        out
+    }
+
+    /// How many copies of `fingerprint` the baseline allows in `path`.
+    pub fn count(&self, path: &str, fingerprint: &str) -> usize {
+        self.counts
+            .get(&(path.to_owned(), fingerprint.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Entries that `current` holds fewer of, with the difference as count.
+    pub fn fixed_in(&self, current: &Baseline) -> Vec<Entry> {
+        self.counts
+            .iter()
+            .filter_map(|((path, fingerprint), &count)| {
+                let now = current.count(path, fingerprint);
+                (count > now).then(|| Entry {
+                    fingerprint: fingerprint.clone(),
+                    path: path.clone(),
+                    count: count - now,
+                })
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+fn parse_line(line: &str) -> Option<Entry> {
+    let (fingerprint, rest) = line.split_once(' ')?;
+    let (count, path) = rest.split_once(' ')?;
+    let valid = !fingerprint.is_empty() && fingerprint.chars().all(|c| c.is_ascii_hexdigit());
+    (valid && !path.is_empty()).then_some(())?;
+    Some(Entry {
+        fingerprint: fingerprint.to_owned(),
+        path: path.to_owned(),
+        count: count.parse().ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_sorted_and_parses_back() {
+        let text = format!("{HEADER}\nbb 1 a.md\n00aa 2 docs/with space.md\n");
+        let baseline = Baseline::parse(&text).unwrap();
+        assert_eq!(baseline.count("docs/with space.md", "00aa"), 2);
+        let rendered = baseline.render();
+        assert_eq!(
+            rendered,
+            format!("{HEADER}\nbb 1 a.md\n00aa 2 docs/with space.md\n")
+        );
+        assert_eq!(Baseline::parse(&rendered).unwrap(), baseline);
+    }
+
+    #[test]
+    fn bad_lines_are_errors() {
+        assert!(Baseline::parse("zz 1 a.md\n").is_err());
+        assert!(Baseline::parse("aa one a.md\n").is_err());
+        assert!(Baseline::parse("aa 1\n").is_err());
+    }
+
+    #[test]
+    fn fewer_copies_now_are_fixed() {
+        let old = Baseline::parse("aa 2 a.md\nbb 1 b.md\n").unwrap();
+        let now = Baseline::parse("aa 1 a.md\n").unwrap();
+        let fixed = old.fixed_in(&now);
+        assert_eq!(fixed.len(), 2);
+        assert_eq!((fixed[0].path.as_str(), fixed[0].count), ("a.md", 1));
+    }
+}

@@ -1,0 +1,132 @@
+//! `doppel.toml`: the check's settings kept in the repository.
+//!
+//! The file is looked up from the current folder upwards (the first
+//! `doppel.toml` found wins), or named with `--config FILE`. Every key is
+//! also a command-line flag, and a flag given on the command line wins over
+//! the file. Relative paths in the file are relative to the file's folder.
+//!
+//! ```toml
+//! paths = ["docs"]
+//! min-size = 80
+//! threshold = 0.85
+//! fail-on = "near"
+//! baseline = "doppel-baseline.txt"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::policy::FailOn;
+use super::CheckError;
+
+/// The file's name.
+pub const FILE_NAME: &str = "doppel.toml";
+
+/// The settings a `doppel.toml` may hold; every key is optional.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    pub paths: Option<Vec<PathBuf>>,
+    pub format: Option<String>,
+    pub min_size: Option<usize>,
+    pub min_segments: Option<usize>,
+    pub threshold: Option<f64>,
+    pub max_file_ratio: Option<f64>,
+    pub max_total_ratio: Option<f64>,
+    pub fail_on: Option<FailOn>,
+    pub baseline: Option<PathBuf>,
+    pub changed_since: Option<String>,
+    pub segment: Option<String>,
+    pub encoding: Option<String>,
+    pub threads: Option<usize>,
+    pub no_ignore: Option<bool>,
+    pub hidden: Option<bool>,
+}
+
+/// The nearest `doppel.toml` in `start` or a folder above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads and checks a configuration file.
+pub fn load(path: &Path) -> Result<FileConfig, CheckError> {
+    let bad = |message: String| CheckError::Config {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(crate::input::io_message(&e)))?;
+    let mut config = parse(&text).map_err(bad)?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    config.resolve(base);
+    Ok(config)
+}
+
+/// Parses the text of a configuration file.
+pub fn parse(text: &str) -> Result<FileConfig, String> {
+    let config: FileConfig = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    config.validate()?;
+    Ok(config)
+}
+
+impl FileConfig {
+    fn validate(&self) -> Result<(), String> {
+        let fractions = [
+            ("threshold", self.threshold),
+            ("max-file-ratio", self.max_file_ratio),
+            ("max-total-ratio", self.max_total_ratio),
+        ];
+        for (key, value) in fractions {
+            if let Some(x) = value {
+                if !(0.0..=1.0).contains(&x) || (key == "threshold" && x == 0.0) {
+                    return Err(format!("{key} = {x} is not a number in (0, 1]"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve(&mut self, base: &Path) {
+        let join = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                base.join(p)
+            }
+        };
+        if let Some(paths) = &mut self.paths {
+            *paths = paths.iter().map(join).collect();
+        }
+        self.baseline = self.baseline.as_ref().map(join);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_kebab_case_and_checked() {
+        let config = parse("min-size = 80\nfail-on = \"near\"\nthreshold = 0.9\n").unwrap();
+        assert_eq!(config.min_size, Some(80));
+        assert_eq!(config.fail_on, Some(FailOn::Near));
+        assert!(parse("min_size = 80\n").is_err());
+        assert!(parse("threshold = 2.0\n").is_err());
+        assert!(parse("fail-on = \"sometimes\"\n").is_err());
+    }
+
+    #[test]
+    fn found_upwards_and_paths_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "baseline = \"base.txt\"\n").unwrap();
+        let found = find(&sub).unwrap();
+        assert_eq!(found, dir.path().join(FILE_NAME));
+        let config = load(&found).unwrap();
+        assert_eq!(config.baseline, Some(dir.path().join("base.txt")));
+    }
+}
