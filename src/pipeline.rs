@@ -32,8 +32,9 @@ use crate::detect::across::{
     compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, RepeatedSegment, SegmentSketch,
 };
 use crate::detect::boilerplate::{line_hashes, Boilerplate, BoilerplateConfig, BoilerplateCounter};
+use crate::detect::passages::{Passage, PassageConfig, PassageIndex};
 use crate::detect::within::{find_blocks, Block, WithinConfig};
-use crate::document::{Document, LineIndex, Origin, Span};
+use crate::document::{Document, LineIndex, LineRange, Origin, Span};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::input::{Content, DocReader, Entry, InputError, Loaded, LoadedDoc};
 use crate::segment::{Granularity, Segmenter};
@@ -52,6 +53,7 @@ pub struct EngineBuilder {
     batch_bytes: Option<usize>,
     corpus_off: bool,
     keep_prints: bool,
+    passages: Option<PassageConfig>,
 }
 
 impl EngineBuilder {
@@ -104,6 +106,19 @@ impl EngineBuilder {
         self
     }
 
+    /// Whether to look for near-duplicate passages across documents (default
+    /// off): segments copied from one document into another, exact or lightly
+    /// edited. Memory then grows with the number of segments of the corpus
+    /// (a compact shingle set each), not only with the number of documents.
+    pub fn near_segments(&mut self, on: bool) -> &mut Self {
+        self.passages = on.then(|| PassageConfig {
+            threshold: self.across.threshold,
+            min_segment_units: self.across.min_segment_units,
+            ..PassageConfig::default()
+        });
+        self
+    }
+
     /// Whether each [`ScannedDoc`] keeps its segments' fingerprints in
     /// [`ScannedDoc::prints`] (default off: they are dropped once the
     /// document is scanned). A sink that looks across documents segment by
@@ -130,7 +145,8 @@ impl EngineBuilder {
             encoding: self.encoding,
             batch_bytes: self.batch_bytes.unwrap_or(32 << 20),
             corpus: !self.corpus_off,
-            keep_prints: self.keep_prints,
+            keep_prints: self.keep_prints || self.passages.is_some(),
+            passages: self.passages.clone(),
         }
     }
 }
@@ -148,6 +164,7 @@ pub struct Engine {
     batch_bytes: usize,
     corpus: bool,
     keep_prints: bool,
+    passages: Option<PassageConfig>,
 }
 
 /// A scanned document: the decoded document, its segments and its blocks.
@@ -231,6 +248,12 @@ pub struct CorpusReport {
     /// Segments that occurred in an earlier document.
     pub repeated: Vec<RepeatedSegment>,
     pub boilerplate: Vec<Boilerplate>,
+    /// Passages copied across documents, exact or near (with
+    /// [`EngineBuilder::near_segments`]).
+    pub passages: Vec<Passage>,
+    /// Lines of each document's segments, by document number, when passages
+    /// were looked for.
+    pub segment_lines: Vec<Vec<LineRange>>,
 }
 
 /// Totals over a run.
@@ -283,6 +306,8 @@ struct Corpus {
     boilerplate: BoilerplateCounter,
     origins: Vec<Origin>,
     entry_of: Vec<u32>,
+    passages: Option<PassageIndex>,
+    segment_lines: Vec<Vec<LineRange>>,
 }
 
 impl Engine {
@@ -306,6 +331,8 @@ impl Engine {
             boilerplate: BoilerplateCounter::new(self.boilerplate.clone()),
             origins: Vec::new(),
             entry_of: Vec::new(),
+            passages: self.passages.clone().map(PassageIndex::new),
+            segment_lines: Vec::new(),
         };
         let mut reader = DocReader::new(entries);
         loop {
@@ -355,6 +382,12 @@ impl Engine {
                     }
                     corpus.origins.push(doc.document.origin.clone());
                     corpus.entry_of.push(entry);
+                    if let Some(passages) = &mut corpus.passages {
+                        passages.add(doc.prints.iter().map(|p| passages.segment(p)).collect());
+                        corpus
+                            .segment_lines
+                            .push(doc.segments.iter().map(|s| s.lines).collect());
+                    }
                 }
                 sink.document(&doc)
             }
@@ -504,6 +537,11 @@ impl Engine {
             clusters: corpus.index.clusters(&pairs, &shingles),
             repeated: corpus.index.repeated_segments().to_vec(),
             boilerplate: corpus.boilerplate.finish(),
+            passages: corpus
+                .passages
+                .map(|index| index.passages())
+                .unwrap_or_default(),
+            segment_lines: corpus.segment_lines,
             origins: corpus.origins,
         }
     }

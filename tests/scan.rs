@@ -384,3 +384,53 @@ fn show_diffs_gives_the_changed_characters_of_each_differing_pair() {
         "only when asked"
     );
 }
+
+#[test]
+fn near_segments_finds_a_lightly_edited_paragraph_in_another_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paragraph = "The harbour authority opened the new ferry terminal on Monday morning after three years of work on the river, and passengers can now board from a covered hall with heated seats, a small cafe near the gates and a view across the water to the old town.";
+    std::fs::write(
+        dir.path().join("a.txt"),
+        format!("Intro of the first page.\n\n{paragraph}\n\nEnd of the first page.\n"),
+    )
+    .expect("write");
+    let edited = paragraph.replace("the new", "its new");
+    std::fs::write(
+        dir.path().join("b.txt"),
+        format!("A second page starts here.\n\nMore words.\n\n{edited}\n"),
+    )
+    .expect("write");
+    let run = doppel_in(
+        dir.path(),
+        &["scan", "--format", "json", "--near-segments", "."],
+        None,
+    );
+    let passages: Vec<Value> = run
+        .json()
+        .into_iter()
+        .filter(|v| v["kind"] == "passage")
+        .collect();
+    assert_eq!(passages.len(), 1, "{}", run.stdout);
+    assert_eq!(passages[0]["exact"], false);
+    let lines: Vec<(String, Value)> = passages[0]["members"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| {
+            (
+                m["path"].as_str().unwrap_or_default().to_owned(),
+                m["lines"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("./a.txt".to_owned(), serde_json::json!([3, 3])),
+            ("./b.txt".to_owned(), serde_json::json!([5, 5]))
+        ]
+    );
+    let without = doppel_in(dir.path(), &["scan", "--format", "json", "."], None);
+    assert!(!without.stdout.contains("\"passage\""), "only when asked");
+}

@@ -20,6 +20,12 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 
+    /// Also find passages copied across documents with light edits (near
+    /// duplicates; exact repeats are always reported). Memory grows with the
+    /// segments of the corpus, not only with its documents.
+    #[arg(long)]
+    pub near_segments: bool,
+
     /// Show, for every segment where a block's copies differ, the characters
     /// that differ (`[-old-]{+new+}`; in JSON, a `changes` list).
     #[arg(long)]
@@ -52,7 +58,11 @@ impl<S: Sink> Sink for Stderr<S> {
 }
 
 pub fn run(args: &ScanArgs) -> Result<i32> {
-    let engine = args.read.engine()?.build();
+    let engine = args
+        .read
+        .engine()?
+        .near_segments(args.near_segments)
+        .build();
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(Problem::from).collect();
     let summary = args.read.with_threads(|| {

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use crate::detect::within::{Block, Differing};
 use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
-use super::json::segment_clusters;
+use super::json::{passage_places, segment_clusters};
 
 /// Most items of each corpus-wide kind listed; the rest are counted.
 const MAX_LISTED: usize = 20;
@@ -224,6 +224,23 @@ impl<W: Write> Sink for HumanPrinter<W> {
                 writeln!(self.out, "  {}", places.join(", "))?;
             }
             self.more(segments.len())?;
+        }
+        if !report.passages.is_empty() {
+            let title = self.paint("1;33", "passages repeated across documents");
+            writeln!(self.out, "{title}  {}", report.passages.len())?;
+            for passage in report.passages.iter().take(MAX_LISTED) {
+                let kind = if passage.exact {
+                    "exact".to_owned()
+                } else {
+                    format!("near {:.2}", passage.similarity)
+                };
+                let places: Vec<String> = passage_places(report, passage)
+                    .into_iter()
+                    .map(|(d, lines)| format!("{}:{lines}", path(d)))
+                    .collect();
+                writeln!(self.out, "  {kind:<9} {}", places.join(", "))?;
+            }
+            self.more(report.passages.len())?;
         }
         if !report.boilerplate.is_empty() {
             let title = self.paint("1;33", "boilerplate lines");

@@ -184,6 +184,17 @@ struct SegmentClusterLine {
 }
 
 #[derive(Serialize)]
+struct PassageLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "kind")]
+    cluster_kind: &'static str,
+    exact: bool,
+    similarity: f64,
+    members: Vec<Member>,
+}
+
+#[derive(Serialize)]
 struct BoilerplateLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -343,6 +354,18 @@ impl<W: Write> Sink for JsonPrinter<W> {
                     .collect(),
             })?;
         }
+        for passage in &report.passages {
+            self.line(&PassageLine {
+                kind: "cluster",
+                cluster_kind: "passage",
+                exact: passage.exact,
+                similarity: round4(passage.similarity),
+                members: passage_places(report, passage)
+                    .into_iter()
+                    .map(|(doc, lines)| member(report, doc, Some(lines)))
+                    .collect(),
+            })?;
+        }
         for found in &report.boilerplate {
             self.line(&BoilerplateLine {
                 kind: "cluster",
@@ -389,4 +412,26 @@ pub(crate) fn segment_clusters(
             .push((repeat.doc, repeat.lines));
     }
     groups.into_values().collect()
+}
+
+/// Each copy of a passage as a document and its lines.
+pub(crate) fn passage_places(
+    report: &CorpusReport,
+    passage: &crate::detect::passages::Passage,
+) -> Vec<(u32, crate::document::LineRange)> {
+    passage
+        .copies
+        .iter()
+        .filter_map(|copy| {
+            let lines = report.segment_lines.get(copy.doc as usize)?;
+            let (first, last) = (
+                lines.get(copy.segments.start)?,
+                lines.get(copy.segments.end.checked_sub(1)?)?,
+            );
+            Some((
+                copy.doc,
+                crate::document::LineRange::new(first.first, last.last),
+            ))
+        })
+        .collect()
 }
