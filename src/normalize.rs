@@ -41,7 +41,9 @@ impl Normalizer {
         self.out.clear();
         self.pending.clear();
         let mut state = State::default();
-        if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        if text.is_ascii() {
+            self.normalize_ascii(text);
+        } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
             for c in text.chars() {
                 self.push(c, &mut state);
             }
@@ -55,6 +57,20 @@ impl Normalizer {
             self.out.pop();
         }
         &self.out
+    }
+
+    /// What `push` does with ASCII text, byte by byte: ASCII is NFKC and
+    /// holds no Han character, so no gloss can start and each character goes
+    /// straight to `emit`'s ASCII case. Saves the per-character Unicode table
+    /// lookups on the English text that makes most inputs.
+    fn normalize_ascii(&mut self, text: &str) {
+        for &byte in text.as_bytes() {
+            if byte.is_ascii_alphanumeric() {
+                self.out.push(char::from(byte.to_ascii_lowercase()));
+            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
+                self.out.push(' ');
+            }
+        }
     }
 
     fn push(&mut self, c: char, state: &mut State) {
@@ -102,7 +118,12 @@ impl Normalizer {
     }
 
     fn emit(&mut self, c: char, state: &mut State) {
-        if c.is_alphanumeric() {
+        if is_common_han(c) {
+            // Alphanumeric, CJK and without case: what the general branch
+            // below does, without its Unicode table lookups.
+            state.last_was_han = true;
+            self.out.push(c);
+        } else if c.is_alphanumeric() {
             state.last_was_han = is_cjk(c);
             if c.is_ascii() {
                 self.out.push(c.to_ascii_lowercase());
@@ -116,6 +137,11 @@ impl Normalizer {
             }
         }
     }
+}
+
+/// The CJK Unified Ideographs block, where nearly all Chinese text lies.
+fn is_common_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 #[derive(Debug, Default)]
@@ -196,6 +222,32 @@ mod tests {
     fn compatibility_forms_fold() {
         assert_eq!(norm("ﬁle №5"), "file no5");
         assert_eq!(norm("（括號）"), "括號");
+    }
+
+    /// `normalize` as it runs on non-ASCII text, forced onto any text.
+    fn norm_by_chars(text: &str) -> String {
+        let mut normalizer = Normalizer::new();
+        let mut state = State::default();
+        for c in text.chars() {
+            normalizer.push(c, &mut state);
+        }
+        normalizer.flush_pending(&mut state);
+        normalizer.out.trim_end_matches(' ').to_owned()
+    }
+
+    #[test]
+    fn common_han_shortcut_agrees_with_unicode_tables() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.is_alphanumeric() && is_cjk(c), "{c}");
+            assert!(c.to_lowercase().eq([c]), "{c}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_shortcut_matches_the_general_path(text in "[ -~\t\n\r]{0,60}") {
+            proptest::prop_assert_eq!(norm(&text), norm_by_chars(&text));
+        }
     }
 
     #[test]
