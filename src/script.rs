@@ -30,6 +30,11 @@ pub fn is_hangul(c: char) -> bool {
 /// True for characters of scripts written without spaces between words: Han
 /// ideographs, kana and Hangul.
 pub fn is_cjk(c: char) -> bool {
+    // Below the first range (Hangul Jamo) is ASCII, Latin, Greek, Cyrillic…:
+    // most characters of most text, answered by one comparison.
+    if (c as u32) < 0x1100 {
+        return false;
+    }
     is_han(c) || is_kana(c) || is_hangul(c)
 }
 

@@ -52,7 +52,15 @@ impl ShingleConfig {
         }
         let (mut cjk, mut words, mut in_word) = (0usize, 0usize, false);
         for c in text[..end].chars() {
-            if is_cjk(c) {
+            // ASCII first: it is never CJK, and skips the range tests.
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    words += usize::from(!in_word);
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            } else if is_cjk(c) {
                 cjk += 1;
                 in_word = false;
             } else if c.is_alphanumeric() {

@@ -43,11 +43,7 @@ impl Run {
 }
 
 /// Calls `f(i, j)` for each member and its next `neighbours` members.
-pub(crate) fn for_neighbours(
-    members: &[usize],
-    neighbours: usize,
-    mut f: impl FnMut(usize, usize),
-) {
+pub(crate) fn for_neighbours<T: Copy>(members: &[T], neighbours: usize, mut f: impl FnMut(T, T)) {
     for (at, &i) in members.iter().enumerate() {
         for &j in members[at + 1..].iter().take(neighbours) {
             f(i, j);

@@ -23,7 +23,6 @@
 //!    line over lines that all copies share; then its segments are aligned with the first copy's to list
 //!    where it differs.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
@@ -132,36 +131,48 @@ pub fn find_blocks(
 }
 
 /// Step 1: exact pairs by hash, near pairs by LSH band, each verified.
+///
+/// Groups are found by sorting `(key, segment)` entries rather than filling
+/// a map of lists: one allocation instead of one per key (every segment has
+/// a key per band, nearly all unique), and no hashing of keys that are
+/// hashes already. Sorting keeps each group's members in segment order, so
+/// the neighbours paired are the same; pairs are sorted at the end, so the
+/// order in which groups are visited does not matter.
 fn candidate_pairs(prints: &[Fingerprint], config: &WithinConfig) -> Vec<Pair> {
     let mut pairs = Vec::new();
-    let mut by_exact: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, print) in prints.iter().enumerate() {
-        by_exact.entry(print.exact).or_default().push(i);
-    }
-    for members in by_exact.values() {
-        for_neighbours(members, config.neighbours, |i, j| {
+    let mut by_exact: Vec<(u64, usize)> = prints
+        .iter()
+        .enumerate()
+        .map(|(i, print)| (print.exact, i))
+        .collect();
+    by_exact.sort_unstable();
+    for members in by_exact.chunk_by(|a, b| a.0 == b.0) {
+        for_neighbours(members, config.neighbours, |(_, i), (_, j)| {
             pairs.push(Pair { i, j, exact: true })
         });
     }
     let lsh = Lsh::for_threshold(config.threshold);
-    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut buckets: Vec<(u64, usize)> = Vec::with_capacity(prints.len() * lsh.bands);
     for (i, print) in prints.iter().enumerate() {
         if let Some(signature) = &print.signature {
-            for key in lsh.band_keys(signature) {
-                buckets.entry(key).or_default().push(i);
-            }
+            buckets.extend(lsh.band_keys(signature).map(|key| (key, i)));
         }
     }
-    let mut tried = HashSet::new();
-    for members in buckets.values() {
-        for_neighbours(members, config.neighbours, |i, j| {
-            if prints[i].exact != prints[j].exact
-                && tried.insert((i, j))
-                && is_near(&prints[i], &prints[j], config.threshold)
-            {
-                pairs.push(Pair { i, j, exact: false });
+    buckets.sort_unstable();
+    let mut tried = Vec::new();
+    for members in buckets.chunk_by(|a, b| a.0 == b.0) {
+        for_neighbours(members, config.neighbours, |(_, i), (_, j)| {
+            if prints[i].exact != prints[j].exact {
+                tried.push((i, j));
             }
         });
+    }
+    tried.sort_unstable();
+    tried.dedup();
+    for (i, j) in tried {
+        if is_near(&prints[i], &prints[j], config.threshold) {
+            pairs.push(Pair { i, j, exact: false });
+        }
     }
     pairs.sort_by_key(|pair| (pair.i, pair.j));
     pairs
