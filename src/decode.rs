@@ -242,15 +242,21 @@ fn decode_with(
 
 /// Refuses text that is mostly malformed sequences or control characters.
 fn check_plausible(decoded: Decoded) -> Result<Decoded, DecodeError> {
-    if decoded.malformed == 0 && decoded.text.is_ascii() && !has_stray_controls(&decoded.text) {
+    let bytes = decoded.text.as_bytes();
+    if decoded.malformed == 0
+        && !has_stray_controls(&decoded.text)
+        && memchr::memmem::find(bytes, REPLACEMENT).is_none()
+    {
         return Ok(decoded);
     }
-    let mut chars = 0usize;
-    let mut bad = 0usize;
-    for c in decoded.text.chars() {
-        chars += 1;
-        bad += usize::from(c == '\u{FFFD}' || is_stray_control(c));
-    }
+    // Counted on bytes: a character starts at every byte that is not a UTF-8
+    // continuation byte, and control characters are single bytes.
+    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let controls = bytes
+        .iter()
+        .filter(|&&b| is_stray_control(char::from(b)))
+        .count();
+    let bad = controls + memchr::memmem::find_iter(bytes, REPLACEMENT).count();
     if chars >= 16 && bad * 10 > chars {
         return Err(DecodeError::Undecodable {
             encoding: decoded.encoding.name(),
@@ -260,6 +266,9 @@ fn check_plausible(decoded: Decoded) -> Result<Decoded, DecodeError> {
     }
     Ok(decoded)
 }
+
+/// U+FFFD in UTF-8.
+const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 
 fn has_stray_controls(text: &str) -> bool {
     // Without early exit inside a chunk, so the loop compiles to SIMD.

@@ -18,7 +18,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::normalize::Normalizer;
 use crate::shingle::Shingler;
-use crate::sketch::Signature;
+use crate::sketch::{Signature, SlotMins};
 
 /// A segment's hashes and sketch.
 #[derive(Clone, Debug)]
@@ -30,17 +30,26 @@ pub struct Fingerprint {
     pub exact: u64,
     /// Number of shingle units (characters of CJK text, words elsewhere).
     pub units: usize,
-    /// Distinct shingle hashes, sorted: the set whose Jaccard similarity
-    /// verifies a near-duplicate candidate.
+    /// Shingle hashes in text order, repeats included; [`Fingerprint::set`]
+    /// gives the set whose Jaccard similarity verifies a near-duplicate
+    /// candidate (sorted only when a comparison needs it).
     pub shingles: Vec<u64>,
     /// MinHash signature; `None` when the text has no units.
     pub signature: Option<Signature>,
 }
 
 impl Fingerprint {
+    /// The distinct shingle hashes, sorted.
+    pub fn set(&self) -> Vec<u64> {
+        let mut set = self.shingles.clone();
+        set.sort_unstable();
+        set.dedup();
+        set
+    }
+
     /// Exact Jaccard similarity of the two shingle sets.
     pub fn jaccard(&self, other: &Fingerprint) -> f64 {
-        jaccard(&self.shingles, &other.shingles)
+        jaccard(&self.set(), &other.set())
     }
 }
 
@@ -64,12 +73,18 @@ pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
     common as f64 / (a.len() + b.len() - common) as f64
 }
 
-/// Makes fingerprints, reusing its buffers.
+/// Makes fingerprints, reusing its buffers, and gathers the MinHash slots
+/// of everything it fingerprinted: the document's signature.
 #[derive(Debug)]
 pub struct Fingerprinter {
     normalizer: Normalizer,
     shingler: Shingler,
+    document: SlotMins,
 }
+
+/// Segments with fewer shingles than this get no signature: a near
+/// duplicate of so short a text is the text itself, found by its hash.
+const MIN_SKETCHED: usize = 3;
 
 const RAW_SEED: u64 = 0x00D0_99E1;
 
@@ -80,7 +95,14 @@ impl Fingerprinter {
         Fingerprinter {
             normalizer: Normalizer::new(),
             shingler: Shingler::new(k),
+            document: SlotMins::default(),
         }
+    }
+
+    /// The signature of everything fingerprinted so far (the union of the
+    /// shingle sets); `None` when nothing had a unit.
+    pub fn document_signature(&self) -> Option<Signature> {
+        self.document.signature()
     }
 
     pub fn fingerprint(&mut self, text: &str) -> Fingerprint {
@@ -93,9 +115,14 @@ impl Fingerprinter {
         };
         let mut shingles = Vec::new();
         let units = self.shingler.shingles(normalized, &mut shingles);
-        shingles.sort_unstable();
-        shingles.dedup();
-        let signature = Signature::from_hashes(&shingles);
+        let mut mins = SlotMins::default();
+        mins.add(&shingles);
+        self.document.merge(&mins);
+        let signature = if shingles.len() >= MIN_SKETCHED {
+            mins.signature()
+        } else {
+            None
+        };
         Fingerprint {
             raw,
             exact,
@@ -126,6 +153,17 @@ mod tests {
         let b = f.fingerprint("---");
         assert_ne!(a.exact, b.exact);
         assert!(a.signature.is_none());
+    }
+
+    #[test]
+    fn the_document_signature_is_that_of_the_union() {
+        let mut f = Fingerprinter::new(3);
+        let texts = ["one two three four five six", "seven eight nine ten eleven"];
+        let mut all = Vec::new();
+        for text in texts {
+            all.extend(f.fingerprint(text).shingles);
+        }
+        assert_eq!(f.document_signature(), Signature::from_hashes(&all));
     }
 
     #[test]

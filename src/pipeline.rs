@@ -27,7 +27,7 @@ use std::io;
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use crate::decode::{decode, DecodeError, Decoded, Detection};
+use crate::decode::{decode_vec, DecodeError, Decoded, Detection};
 use crate::detect::across::{
     compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, RepeatedSegment, SegmentSketch,
 };
@@ -39,7 +39,7 @@ use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::input::{Content, DocReader, Entry, InputError, Loaded, LoadedDoc};
 use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
-use crate::sketch::Lsh;
+use crate::sketch::{Lsh, Signature};
 
 /// Builds an [`Engine`]; setters take `&mut self` and return `&mut Self`.
 #[derive(Clone, Debug, Default)]
@@ -442,7 +442,7 @@ impl Engine {
     fn decode_loaded(&self, doc: LoadedDoc) -> Result<(Document, String), DecodeError> {
         let input_bytes = doc.input_bytes();
         let decoded = match doc.content {
-            Content::Bytes(bytes) => decode(&bytes, self.encoding)?,
+            Content::Bytes(bytes) => decode_vec(bytes, self.encoding)?,
             Content::Record { text, .. } => Decoded {
                 text,
                 encoding: encoding_rs::UTF_8,
@@ -477,25 +477,30 @@ impl Engine {
         self.scan_document(document, String::new())
     }
 
-    /// Segments and fingerprints a text.
-    fn fingerprint(&self, text: &str, index: &LineIndex) -> (Vec<Span>, Vec<Fingerprint>) {
+    /// Segments and fingerprints a text; also gives the signature of the
+    /// whole text.
+    fn fingerprint(
+        &self,
+        text: &str,
+        index: &LineIndex,
+    ) -> (Vec<Span>, Vec<Fingerprint>, Option<Signature>) {
         let segments = self.segmenter.segment_indexed(text, index);
         let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text));
         let prints = segments
             .iter()
             .map(|span| fingerprinter.fingerprint(&text[span.bytes.clone()]))
             .collect();
-        (segments, prints)
+        (segments, prints, fingerprinter.document_signature())
     }
 
     /// Segments, fingerprints and scans one decoded document.
     pub fn scan_document(&self, document: Document, group: String) -> ScannedDoc {
         let text = document.text();
         let index = LineIndex::new(text);
-        let (segments, prints) = self.fingerprint(text, &index);
+        let (segments, prints, signature) = self.fingerprint(text, &index);
         let blocks = find_blocks(text, &index, &segments, &prints, &self.within);
         let sketch = if self.corpus {
-            self.sketch(&segments, &prints)
+            self.sketch(&segments, &prints, signature.as_ref())
         } else {
             DocSketch::default()
         };
@@ -510,7 +515,12 @@ impl Engine {
         }
     }
 
-    fn sketch(&self, segments: &[Span], prints: &[Fingerprint]) -> DocSketch {
+    fn sketch(
+        &self,
+        segments: &[Span],
+        prints: &[Fingerprint],
+        signature: Option<&Signature>,
+    ) -> DocSketch {
         let keys = segments
             .iter()
             .zip(prints)
@@ -520,11 +530,7 @@ impl Engine {
                 lines: span.lines,
             })
             .collect();
-        let shingles: Vec<u64> = prints
-            .iter()
-            .flat_map(|p| p.shingles.iter().copied())
-            .collect();
-        DocSketch::new(keys, &shingles, &self.lsh)
+        DocSketch::new(keys, signature, &self.lsh)
     }
 
     /// Makes the corpus-wide findings, verifying near-duplicate candidates
@@ -593,7 +599,7 @@ impl Engine {
 
     fn compact_shingles(&self, text: &str) -> Vec<u32> {
         let index = LineIndex::new(text);
-        let (_, prints) = self.fingerprint(text, &index);
+        let (_, prints, _) = self.fingerprint(text, &index);
         let all: Vec<u64> = prints
             .iter()
             .flat_map(|p| p.shingles.iter().copied())

@@ -2,7 +2,9 @@
 //!
 //! Text is cut into **units**: each Han, kana or Hangul character is a unit,
 //! and each word of a spaced script (a run of letters and digits between
-//! spaces) is a unit. A shingle is `k` consecutive units, hashed with xxh3.
+//! spaces) is a unit. A shingle is `k` consecutive units. Words are hashed with xxh3, CJK
+//! characters by mixing their code point, and a shingle by combining its
+//! units' hashes in order.
 //!
 //! `k` depends on the script that dominates the whole document
 //! ([`ShingleConfig::k_for`]), so every segment of a document is cut alike: 5
@@ -20,7 +22,7 @@
 //! assert_eq!((units, out.len()), (4, 2));
 //! ```
 
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::script::is_cjk;
 
@@ -44,29 +46,26 @@ impl Default for ShingleConfig {
 
 impl ShingleConfig {
     /// The shingle length for a document: `cjk_k` when CJK characters are at
-    /// least as many as words in its first 64 KiB, else `word_k`.
+    /// least as many as words in its first 4 KiB, else `word_k`.
+    ///
+    /// Counted on bytes, which is all the choice needs: a CJK character is a
+    /// three-byte UTF-8 sequence led by `E3`–`ED` (U+3000–U+DFFF: kana, Han,
+    /// Hangul) or a four-byte one led by `F0` (the Han extensions); a word
+    /// starts where an ASCII letter or digit, or a two-byte (Latin, Greek,
+    /// Cyrillic…) character, follows anything else.
     pub fn k_for(&self, text: &str) -> usize {
-        let mut end = text.len().min(64 * 1024);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let bytes = &text.as_bytes()[..text.len().min(4 * 1024)];
         let (mut cjk, mut words, mut in_word) = (0usize, 0usize, false);
-        for c in text[..end].chars() {
-            // ASCII first: it is never CJK, and skips the range tests.
-            if c.is_ascii() {
-                if c.is_ascii_alphanumeric() {
-                    words += usize::from(!in_word);
-                    in_word = true;
-                } else {
-                    in_word = false;
-                }
-            } else if is_cjk(c) {
+        for &b in bytes {
+            let wordish = b.is_ascii_alphanumeric() || (0xC0..=0xDF).contains(&b);
+            let continuation = (0x80..=0xBF).contains(&b);
+            if matches!(b, 0xE3..=0xED | 0xF0) {
                 cjk += 1;
                 in_word = false;
-            } else if c.is_alphanumeric() {
+            } else if wordish {
                 words += usize::from(!in_word);
                 in_word = true;
-            } else {
+            } else if !continuation {
                 in_word = false;
             }
         }
@@ -121,8 +120,7 @@ impl Shingler {
                     self.units.push(xxh3_64(&normalized.as_bytes()[start..at]));
                 }
                 if c != ' ' {
-                    self.units
-                        .push(xxh3_64_with_seed(&(c as u32).to_le_bytes(), CJK_SEED));
+                    self.units.push(mix(u64::from(c) ^ CJK_SEED));
                 }
             } else if word_start.is_none() {
                 word_start = Some(at);
@@ -134,13 +132,22 @@ impl Shingler {
     }
 }
 
+/// Combines the unit hashes of a window in order, then mixes the result.
 fn hash_window(window: &[u64]) -> u64 {
-    let mut bytes = [0u8; 8 * 8];
-    let len = window.len().min(8);
-    for (chunk, unit) in bytes.chunks_exact_mut(8).zip(&window[..len]) {
-        chunk.copy_from_slice(&unit.to_le_bytes());
+    let mut h = 0u64;
+    for &unit in window {
+        h = (h.rotate_left(23) ^ unit).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
-    xxh3_64(&bytes[..len * 8])
+    mix(h)
+}
+
+/// The MurmurHash3 finalizer: every input bit moves every output bit.
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    x ^ (x >> 33)
 }
 
 #[cfg(test)]

@@ -72,15 +72,19 @@ pub struct SegmentSketch {
 }
 
 impl DocSketch {
-    /// Builds the sketch from a document's segment hashes and the union of
-    /// its shingles.
-    pub fn new(segments: Vec<SegmentSketch>, shingles: &[u64], lsh: &Lsh) -> DocSketch {
+    /// Builds the sketch from a document's segment hashes and the signature
+    /// of the union of its shingles.
+    pub fn new(
+        segments: Vec<SegmentSketch>,
+        signature: Option<&Signature>,
+        lsh: &Lsh,
+    ) -> DocSketch {
         let mut seed = Vec::with_capacity(segments.len() * 8);
         for segment in &segments {
             seed.extend_from_slice(&segment.hash.to_le_bytes());
         }
-        let bands = Signature::from_hashes(shingles)
-            .map(|signature| lsh.band_keys(&signature).collect())
+        let bands = signature
+            .map(|signature| lsh.band_keys(signature).collect())
             .unwrap_or_default();
         DocSketch {
             exact: xxhash_rust::xxh3::xxh3_64(&seed),
@@ -339,7 +343,11 @@ mod tests {
                 lines: LineRange::new(at + 1, at + 1),
             })
             .collect();
-        DocSketch::new(segments, shingles, &Lsh::for_threshold(0.8))
+        DocSketch::new(
+            segments,
+            Signature::from_hashes(shingles).as_ref(),
+            &Lsh::for_threshold(0.8),
+        )
     }
 
     fn run(docs: &[Vec<u64>]) -> Vec<Cluster> {
