@@ -318,7 +318,7 @@ impl Engine {
         &self,
         entries: &[Entry],
         problems: Vec<Problem>,
-        sink: &mut dyn Sink,
+        sink: &mut (dyn Sink + Send),
     ) -> io::Result<Summary> {
         let mut summary = Summary::default();
         sink.begin()?;
@@ -335,19 +335,29 @@ impl Engine {
             segment_lines: Vec::new(),
         };
         let mut reader = DocReader::new(entries);
+        // Each batch is processed in parallel while the previous one is
+        // handed to the sink, so the sink's sequential work (printing,
+        // corpus-wide counting) overlaps the scanning.
+        let mut pending: Vec<Outcome> = Vec::new();
         loop {
             let batch = reader.batch(self.batch_bytes, 4096);
             if batch.is_empty() {
                 break;
             }
-            let outcomes: Vec<Outcome> = batch
-                .into_par_iter()
-                .map(|loaded| self.process(loaded))
-                .collect();
-            for outcome in outcomes {
-                self.deliver(outcome, sink, &mut summary, &mut corpus)?;
-            }
+            let previous = std::mem::take(&mut pending);
+            let (delivered, outcomes) = rayon::join(
+                || self.deliver_all(previous, sink, &mut summary, &mut corpus),
+                || {
+                    batch
+                        .into_par_iter()
+                        .map(|loaded| self.process(loaded))
+                        .collect()
+                },
+            );
+            delivered?;
+            pending = outcomes;
         }
+        self.deliver_all(pending, sink, &mut summary, &mut corpus)?;
         if self.corpus {
             let report = self.corpus_report(entries, corpus);
             summary.clusters = report.clusters.len();
@@ -358,6 +368,19 @@ impl Engine {
         }
         sink.finish(&summary)?;
         Ok(summary)
+    }
+
+    fn deliver_all(
+        &self,
+        outcomes: Vec<Outcome>,
+        sink: &mut (dyn Sink + Send),
+        summary: &mut Summary,
+        corpus: &mut Corpus,
+    ) -> io::Result<()> {
+        for outcome in outcomes {
+            self.deliver(outcome, sink, summary, corpus)?;
+        }
+        Ok(())
     }
 
     fn deliver(

@@ -223,7 +223,7 @@ fn engine(settings: &Settings) -> Result<doppel::Engine> {
 /// the JSON format, everything to scan's JSON printer too.
 struct Tee<'a> {
     collector: &'a mut Collector,
-    json: Option<&'a mut dyn Sink>,
+    json: Option<&'a mut (dyn Sink + Send)>,
 }
 
 impl Sink for Tee<'_> {
@@ -295,8 +295,8 @@ fn scan(
     mut collector: Collector,
     format: Format,
 ) -> io::Result<(Summary, doppel::check::Findings)> {
-    let mut printer = JsonPrinter::new(BufWriter::new(io::stdout().lock()));
-    let json: Option<&mut dyn Sink> = match format {
+    let mut printer = JsonPrinter::new(BufWriter::new(io::stdout()));
+    let json: Option<&mut (dyn Sink + Send)> = match format {
         Format::Json => Some(&mut printer),
         _ => None,
     };

@@ -66,7 +66,7 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(Problem::from).collect();
     let summary = args.read.with_threads(|| {
-        let stdout = BufWriter::new(io::stdout().lock());
+        let stdout = BufWriter::with_capacity(64 * 1024, io::stdout());
         match args.format {
             ReportFormat::Json => {
                 let mut printer = JsonPrinter::new(stdout);
