@@ -178,6 +178,8 @@ pub struct ScannedDoc {
     pub blocks: Vec<Block>,
     /// What it leaves for corpus-wide detection.
     pub sketch: DocSketch,
+    /// Hashes and byte ranges of its boilerplate candidate lines.
+    pub lines: Vec<(u64, std::ops::Range<usize>)>,
     /// Each segment's fingerprint, in order, when the engine was built with
     /// [`EngineBuilder::keep_fingerprints`]; empty otherwise.
     pub prints: Vec<Fingerprint>,
@@ -400,8 +402,9 @@ impl Engine {
                 if self.corpus {
                     let number = corpus.index.add(&doc.sketch);
                     if corpus.index.is_representative(number) {
-                        let lines = line_hashes(doc.document.text().lines(), &self.boilerplate);
-                        corpus.boilerplate.add(number, &doc.group, &lines);
+                        corpus
+                            .boilerplate
+                            .add(number, &doc.group, doc.document.text(), &doc.lines);
                     }
                     corpus.origins.push(doc.document.origin.clone());
                     corpus.entry_of.push(entry);
@@ -522,10 +525,13 @@ impl Engine {
         let index = LineIndex::new(text);
         let (segments, prints, signature) = self.fingerprint(text, &index);
         let blocks = find_blocks(text, &index, &segments, &prints, &self.within);
-        let sketch = if self.corpus {
-            self.sketch(&segments, &prints, signature.as_ref())
+        let (sketch, lines) = if self.corpus {
+            (
+                self.sketch(&segments, &prints, signature.as_ref()),
+                line_hashes(text, &self.boilerplate),
+            )
         } else {
-            DocSketch::default()
+            (DocSketch::default(), Vec::new())
         };
         ScannedDoc {
             document,
@@ -534,6 +540,7 @@ impl Engine {
             segments,
             blocks,
             sketch,
+            lines,
             prints: if self.keep_prints { prints } else { Vec::new() },
         }
     }

@@ -14,6 +14,7 @@
 //! occurrence on.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -74,22 +75,24 @@ pub struct BoilerplateCounter {
     groups: HashMap<String, Group>,
 }
 
-/// The hashes of a document's distinct candidate lines, computed in parallel
-/// before counting.
-pub fn line_hashes<'a>(
-    lines: impl Iterator<Item = &'a str>,
-    config: &BoilerplateConfig,
-) -> Vec<(u64, &'a str)> {
-    let mut out: Vec<(u64, &str)> = lines
+/// The hashes and byte ranges of a document's distinct candidate lines,
+/// computed in parallel before counting.
+pub fn line_hashes(text: &str, config: &BoilerplateConfig) -> Vec<(u64, Range<usize>)> {
+    let base = text.as_ptr() as usize;
+    let mut out: Vec<(u64, Range<usize>)> = text
+        .lines()
         .map(str::trim)
         .filter(|line| {
             line.len() <= config.max_line_bytes
                 && line.chars().nth(config.min_line_chars - 1).is_some()
         })
-        .map(|line| (xxh3_64(line.as_bytes()), line))
+        .map(|line| {
+            let start = line.as_ptr() as usize - base;
+            (xxh3_64(line.as_bytes()), start..start + line.len())
+        })
         .collect();
-    out.sort_unstable_by_key(|&(hash, _)| hash);
-    out.dedup_by_key(|&mut (hash, _)| hash);
+    out.sort_unstable_by_key(|(hash, _)| *hash);
+    out.dedup_by_key(|(hash, _)| *hash);
     out
 }
 
@@ -102,21 +105,21 @@ impl BoilerplateCounter {
     }
 
     /// Counts document `doc` of `group` with its distinct candidate lines.
-    pub fn add(&mut self, doc: u32, group: &str, lines: &[(u64, &str)]) {
+    pub fn add(&mut self, doc: u32, group: &str, text: &str, lines: &[(u64, Range<usize>)]) {
         let group = match self.groups.get_mut(group) {
             Some(found) => found,
             None => self.groups.entry(group.to_owned()).or_default(),
         };
         group.documents += 1;
-        for &(hash, text) in lines {
-            let count = group.lines.entry(hash).or_default();
+        for (hash, range) in lines {
+            let count = group.lines.entry(*hash).or_default();
             if count.documents > 0 && count.last_doc == doc {
                 continue;
             }
             count.documents += 1;
             count.last_doc = doc;
             if count.documents == 2 {
-                count.text = Some(text.into());
+                count.text = text.get(range.clone()).map(Into::into);
             }
         }
     }
@@ -164,7 +167,7 @@ mod tests {
         let config = BoilerplateConfig::default();
         let mut counter = BoilerplateCounter::new(config.clone());
         for (doc, (group, text)) in pages.iter().enumerate() {
-            counter.add(doc as u32, group, &line_hashes(text.lines(), &config));
+            counter.add(doc as u32, group, text, &line_hashes(text, &config));
         }
         counter.finish()
     }
