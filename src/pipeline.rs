@@ -404,7 +404,7 @@ impl Engine {
                     if corpus.index.is_representative(number) {
                         corpus
                             .boilerplate
-                            .add(number, &doc.group, doc.document.text(), &doc.lines);
+                            .add(&doc.group, doc.document.text(), &doc.lines);
                     }
                     corpus.origins.push(doc.document.origin.clone());
                     corpus.entry_of.push(entry);

@@ -13,7 +13,7 @@
 //! lines of each group; a line's text is kept only from its second
 //! occurrence on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -55,17 +55,15 @@ pub struct Boilerplate {
     pub group_documents: usize,
 }
 
-#[derive(Debug, Default)]
-struct LineCount {
-    documents: u32,
-    last_doc: u32,
-    text: Option<Box<str>>,
-}
-
+/// One group's counts. Most lines occur once, so a line seen once costs only
+/// its hash in `once`; from its second document on it is counted in
+/// `counts`, and its text kept in `texts`.
 #[derive(Debug, Default)]
 struct Group {
     documents: usize,
-    lines: HashMap<u64, LineCount>,
+    once: HashSet<u64>,
+    counts: HashMap<u64, u32>,
+    texts: HashMap<u64, Box<str>>,
 }
 
 /// Counts lines per group, one document at a time.
@@ -104,22 +102,24 @@ impl BoilerplateCounter {
         }
     }
 
-    /// Counts document `doc` of `group` with its distinct candidate lines.
-    pub fn add(&mut self, doc: u32, group: &str, text: &str, lines: &[(u64, Range<usize>)]) {
+    /// Counts document `doc` of `group` with its distinct candidate lines
+    /// (as [`line_hashes`] gives them: each once).
+    pub fn add(&mut self, group: &str, text: &str, lines: &[(u64, Range<usize>)]) {
         let group = match self.groups.get_mut(group) {
             Some(found) => found,
             None => self.groups.entry(group.to_owned()).or_default(),
         };
         group.documents += 1;
         for (hash, range) in lines {
-            let count = group.lines.entry(*hash).or_default();
-            if count.documents > 0 && count.last_doc == doc {
-                continue;
-            }
-            count.documents += 1;
-            count.last_doc = doc;
-            if count.documents == 2 {
-                count.text = text.get(range.clone()).map(Into::into);
+            if let Some(count) = group.counts.get_mut(hash) {
+                *count += 1;
+            } else if group.once.remove(hash) {
+                group.counts.insert(*hash, 2);
+                if let Some(line) = text.get(range.clone()) {
+                    group.texts.insert(*hash, line.into());
+                }
+            } else {
+                group.once.insert(*hash);
             }
         }
     }
@@ -131,13 +131,17 @@ impl BoilerplateCounter {
         for (name, group) in &self.groups {
             let needed =
                 (self.config.min_docs as f64).max(self.config.min_share * group.documents as f64);
-            for (&hash, count) in &group.lines {
-                if (count.documents as f64) >= needed {
+            for (&hash, &count) in &group.counts {
+                if (count as f64) >= needed {
                     out.push(Boilerplate {
                         group: name.clone(),
-                        text: count.text.as_deref().unwrap_or_default().to_owned(),
+                        text: group
+                            .texts
+                            .get(&hash)
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
                         hash,
-                        documents: count.documents as usize,
+                        documents: count as usize,
                         group_documents: group.documents,
                     });
                 }
@@ -166,8 +170,8 @@ mod tests {
     fn count(pages: &[(&str, &str)]) -> Vec<Boilerplate> {
         let config = BoilerplateConfig::default();
         let mut counter = BoilerplateCounter::new(config.clone());
-        for (doc, (group, text)) in pages.iter().enumerate() {
-            counter.add(doc as u32, group, text, &line_hashes(text, &config));
+        for (group, text) in pages {
+            counter.add(group, text, &line_hashes(text, &config));
         }
         counter.finish()
     }
