@@ -21,7 +21,9 @@ pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
 pub use diff::{Comparison, DiffOptions};
 pub use fingerprint::{Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
-pub use pipeline::{CorpusReport, Engine, EngineBuilder, Problem, ScannedDoc, Sink, Summary};
+pub use pipeline::{
+    CorpusReport, Engine, EngineBuilder, Located, Problem, ScannedDoc, Sink, Summary,
+};
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};
 pub use shingle::{ShingleConfig, Shingler};

@@ -240,6 +240,15 @@ impl From<InputError> for Problem {
     }
 }
 
+/// Where scanned documents came from, by document number: enough to read
+/// them again with [`Engine::reread`].
+#[derive(Clone, Copy, Debug)]
+pub struct Located<'a> {
+    pub origins: &'a [Origin],
+    /// Index of the entry each document was read from.
+    pub entry_of: &'a [u32],
+}
+
 /// Corpus-wide findings, made after the last document.
 #[derive(Clone, Debug, Default)]
 pub struct CorpusReport {
@@ -256,6 +265,18 @@ pub struct CorpusReport {
     /// Lines of each document's segments, by document number, when passages
     /// were looked for.
     pub segment_lines: Vec<Vec<LineRange>>,
+    /// Index of the entry each document was read from, by document number.
+    pub entry_of: Vec<u32>,
+}
+
+impl CorpusReport {
+    /// Where each document came from, to read documents again.
+    pub fn located(&self) -> Located<'_> {
+        Located {
+            origins: &self.origins,
+            entry_of: &self.entry_of,
+        }
+    }
 }
 
 /// Totals over a run.
@@ -579,6 +600,7 @@ impl Engine {
                 .unwrap_or_default(),
             segment_lines: corpus.segment_lines,
             origins: corpus.origins,
+            entry_of: corpus.entry_of,
         }
     }
 
@@ -589,42 +611,60 @@ impl Engine {
         corpus: &Corpus,
         needed: &[u32],
     ) -> HashMap<u32, Vec<u32>> {
-        if needed.is_empty() {
-            return HashMap::new();
-        }
-        let mut wanted_docs: HashMap<(u32, Origin), u32> = HashMap::new();
-        for &doc in needed {
-            wanted_docs.insert(
-                (
-                    corpus.entry_of[doc as usize],
-                    corpus.origins[doc as usize].clone(),
-                ),
-                doc,
-            );
+        let located = Located {
+            origins: &corpus.origins,
+            entry_of: &corpus.entry_of,
+        };
+        self.reread(entries, located, needed, |_, text| {
+            Some(self.compact_shingles(text))
+        })
+    }
+
+    /// Reads documents `docs` (numbered as in a scan) again, decodes them and
+    /// maps each text with `f` in parallel, keeping only the results: memory
+    /// holds one batch of texts. Only the entries holding them are read.
+    pub fn reread<T, F>(
+        &self,
+        entries: &[Entry],
+        located: Located<'_>,
+        docs: &[u32],
+        f: F,
+    ) -> HashMap<u32, T>
+    where
+        T: Send,
+        F: Fn(u32, &str) -> Option<T> + Sync,
+    {
+        let mut wanted_docs: HashMap<(u32, &Origin), u32> = HashMap::new();
+        for &doc in docs {
+            if let (Some(&entry), Some(origin)) = (
+                located.entry_of.get(doc as usize),
+                located.origins.get(doc as usize),
+            ) {
+                wanted_docs.insert((entry, origin), doc);
+            }
         }
         let wanted_entries: HashSet<u32> = wanted_docs.keys().map(|(entry, _)| *entry).collect();
         let wanted = |at: usize| wanted_entries.contains(&(at as u32));
         let mut reader = DocReader::only(entries, &wanted);
-        let mut sets = HashMap::new();
+        let mut out = HashMap::new();
         loop {
             let batch = reader.batch(self.batch_bytes, 4096);
             if batch.is_empty() {
-                break;
+                return out;
             }
-            let found: Vec<(u32, Vec<u32>)> = batch
+            let found: Vec<(u32, T)> = batch
                 .into_par_iter()
                 .filter_map(|loaded| match loaded {
                     Loaded::Doc(doc) => {
-                        let number = *wanted_docs.get(&(doc.entry, doc.origin.clone()))?;
+                        let number = *wanted_docs.get(&(doc.entry, &doc.origin))?;
                         let document = self.decode_document(doc).ok()?;
-                        Some((number, self.compact_shingles(document.text())))
+                        Some((number, f(number, document.text())?))
                     }
                     Loaded::Problem(_) => None,
                 })
                 .collect();
-            sets.extend(found);
+            out.extend(found);
         }
-        sets
     }
 
     fn compact_shingles(&self, text: &str) -> Vec<u32> {

@@ -16,7 +16,7 @@
 //! Documents are numbered in input order in every pass; a document whose
 //! content changed between passes is an error.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -31,8 +31,8 @@ use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Remova
 use crate::detect::across::RepeatedSegment;
 use crate::document::Origin;
 use crate::input::jsonl::{replace_text, Compression, JsonlWriter};
-use crate::input::{Content, DocReader, Entry, Loaded, LoadedDoc};
-use crate::pipeline::{CorpusReport, Engine, Problem, ScannedDoc, Sink, Summary};
+use crate::input::{Content, DocReader, Entry, Loaded};
+use crate::pipeline::{CorpusReport, Engine, Located, Problem, ScannedDoc, Sink, Summary};
 use crate::quality::Damage;
 
 /// What `clean` removes and where it writes.
@@ -132,6 +132,18 @@ struct Decisions {
     hashes: Vec<u64>,
     /// Remove later copies of blocks inside documents, keeping which way.
     blocks: Option<Keep>,
+    /// Where each document came from, to read it again.
+    origins: Vec<Origin>,
+    entry_of: Vec<u32>,
+}
+
+impl Decisions {
+    fn located(&self) -> Located<'_> {
+        Located {
+            origins: &self.origins,
+            entry_of: &self.entry_of,
+        }
+    }
 }
 
 /// Runs clean over `entries` (expanded from `inputs`).
@@ -208,16 +220,15 @@ impl Sink for Progressing<'_> {
 
 /// Damage scores of the members of duplicate clusters, read again.
 fn damage_scores(engine: &Engine, entries: &[Entry], report: &CorpusReport) -> HashMap<u32, f64> {
-    let members: HashSet<u32> = report
+    let mut members: Vec<u32> = report
         .clusters
         .iter()
         .flat_map(|c| c.members.iter().copied())
         .collect();
-    let texts = read_documents(engine, entries, &members);
-    texts
-        .into_par_iter()
-        .map(|(doc, text)| (doc, Damage::of(&text).score()))
-        .collect()
+    members.sort_unstable();
+    engine.reread(entries, report.located(), &members, |_, text| {
+        Some(Damage::of(text).score())
+    })
 }
 
 fn collect_decisions(
@@ -243,6 +254,8 @@ fn collect_decisions(
         lengths: std::mem::take(&mut collect.lengths),
         hashes: std::mem::take(&mut collect.hashes),
         blocks: options.blocks.then_some(options.keep),
+        origins: report.origins.clone(),
+        entry_of: report.entry_of.clone(),
     };
     if options.documents {
         for cluster in &report.clusters {
@@ -788,28 +801,73 @@ fn out_error(path: &Path, err: io::Error) -> CleanError {
     })
 }
 
+/// Kept texts held at once by the twin pass.
+const TWIN_CHUNK_BYTES: usize = 256 << 20;
+
 /// Pass 3: edit scripts of duplicate documents against their kept twins.
+/// Kept texts are read a chunk at a time (at most [`TWIN_CHUNK_BYTES`]),
+/// then the documents removed in their favour are read and diffed, so
+/// memory stays bounded whatever the number of duplicates.
 fn twin_pass(
     engine: &Engine,
     entries: &[Entry],
     decisions: &Decisions,
     writer: &mut Writer,
 ) -> Result<(), CleanError> {
-    if decisions.removed.is_empty() {
-        return Ok(());
+    let mut by_kept: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (&removed, &kept) in &decisions.removed {
+        by_kept.entry(kept).or_default().push(removed);
     }
-    let needed: HashSet<u32> = decisions
-        .removed
+    let mut lines = Vec::new();
+    let mut chunk: Vec<u32> = Vec::new();
+    let mut chunk_bytes = 0;
+    let kept_docs: Vec<u32> = by_kept.keys().copied().collect();
+    for (at, &kept) in kept_docs.iter().enumerate() {
+        chunk.push(kept);
+        chunk_bytes += decisions.lengths[kept as usize];
+        if chunk_bytes >= TWIN_CHUNK_BYTES || at + 1 == kept_docs.len() {
+            lines.extend(twin_chunk(engine, entries, decisions, &by_kept, &chunk));
+            chunk.clear();
+            chunk_bytes = 0;
+        }
+    }
+    let mut expected: Vec<u32> = decisions.removed.keys().copied().collect();
+    expected.sort_unstable();
+    lines.sort_by_key(|line: &RemovalLine| line.doc);
+    for doc in expected {
+        let at = lines.partition_point(|line| line.doc < doc);
+        let line = lines.get(at).filter(|line| line.doc == doc).cloned();
+        let line = line.ok_or_else(|| CleanError::Changed(format!("document {doc}")))?;
+        writer.summary.removals += 1;
+        writer.summary.removed_bytes += line.bytes[1];
+        writer.line(Line::Removal(line))?;
+    }
+    Ok(())
+}
+
+/// The removal lines of the documents removed in favour of `kept` ones.
+fn twin_chunk(
+    engine: &Engine,
+    entries: &[Entry],
+    decisions: &Decisions,
+    by_kept: &BTreeMap<u32, Vec<u32>>,
+    kept: &[u32],
+) -> Vec<RemovalLine> {
+    let located = decisions.located();
+    let twins = engine.reread(entries, located, kept, |_, text| Some(text.to_owned()));
+    let mut removed: Vec<u32> = kept
         .iter()
-        .flat_map(|(&r, &k)| [r, k])
+        .flat_map(|k| by_kept[k].iter().copied())
         .collect();
-    let texts = read_documents(engine, entries, &needed);
-    let mut removed: Vec<(u32, u32)> = decisions.removed.iter().map(|(&r, &k)| (r, k)).collect();
     removed.sort_unstable();
-    let lines: Vec<Option<RemovalLine>> = removed
-        .par_iter()
-        .map(|&(doc, kept)| {
-            let (text, twin) = (texts.get(&doc)?, texts.get(&kept)?);
+    let removed_to_kept: HashMap<u32, u32> = kept
+        .iter()
+        .flat_map(|&k| by_kept[&k].iter().map(move |&r| (r, k)))
+        .collect();
+    engine
+        .reread(entries, located, &removed, |doc, text| {
+            let kept = *removed_to_kept.get(&doc)?;
+            let twin = twins.get(&kept)?;
             Some(RemovalLine {
                 doc,
                 reason: Reason::DuplicateDocument,
@@ -824,49 +882,6 @@ fn twin_pass(
                 text: None,
             })
         })
-        .collect();
-    for (line, (doc, _)) in lines.into_iter().zip(&removed) {
-        let line = line.ok_or_else(|| CleanError::Changed(format!("document {doc}")))?;
-        writer.summary.removals += 1;
-        writer.summary.removed_bytes += line.bytes[1];
-        writer.line(Line::Removal(line))?;
-    }
-    Ok(())
-}
-
-/// Reads the decoded texts of documents `needed` (numbered as in the scan).
-fn read_documents(
-    engine: &Engine,
-    entries: &[Entry],
-    needed: &HashSet<u32>,
-) -> HashMap<u32, String> {
-    let mut texts = HashMap::new();
-    let mut number = 0u32;
-    let mut reader = DocReader::new(entries);
-    loop {
-        let batch = reader.batch(engine.batch_bytes_limit(), 4096);
-        if batch.is_empty() {
-            return texts;
-        }
-        let decoded: Vec<Option<String>> = batch
-            .into_par_iter()
-            .map(|loaded| match loaded {
-                Loaded::Doc(doc) => decode_text(engine, doc),
-                Loaded::Problem(_) => None,
-            })
-            .collect();
-        for text in decoded.into_iter().flatten() {
-            if needed.contains(&number) {
-                texts.insert(number, text);
-            }
-            number += 1;
-        }
-    }
-}
-
-fn decode_text(engine: &Engine, doc: LoadedDoc) -> Option<String> {
-    engine
-        .scan_loaded(doc)
-        .ok()
-        .map(|scanned| scanned.document.decoded.text)
+        .into_values()
+        .collect()
 }

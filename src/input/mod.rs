@@ -161,6 +161,25 @@ fn io_reason(err: &ignore::Error) -> String {
     }
 }
 
+/// Standard input, read once and kept: later passes over the inputs (the
+/// verification of candidates, the writing of `clean`) read it again.
+fn read_stdin() -> std::io::Result<Vec<u8>> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, (std::io::ErrorKind, String)>> =
+        std::sync::OnceLock::new();
+    let stored = STDIN.get_or_init(|| {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| (e.kind(), e.to_string()))
+    });
+    match stored {
+        Ok(bytes) => Ok(bytes.clone()),
+        Err((kind, message)) => Err(std::io::Error::new(*kind, message.clone())),
+    }
+}
+
 /// An I/O error as a short reason, without the OS error number.
 pub fn io_message(err: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -182,13 +201,7 @@ impl Entry {
     pub fn read(&self) -> Result<RawDoc, InputError> {
         let bytes = match &self.origin {
             Origin::Path(path) | Origin::Record { path, .. } => std::fs::read(path),
-            Origin::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .lock()
-                    .read_to_end(&mut bytes)
-                    .map(|_| bytes)
-            }
+            Origin::Stdin => read_stdin(),
         };
         match bytes {
             Ok(bytes) => Ok(RawDoc {
