@@ -8,7 +8,8 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::decode::Decoded;
 
@@ -21,7 +22,8 @@ pub enum Origin {
     Stdin,
     /// One line of a JSON Lines file.
     Record {
-        path: PathBuf,
+        /// The file, shared by all the records read from it.
+        path: Arc<Path>,
         /// 1-based line number in the (decompressed) file.
         line: usize,
         /// The record's id (its line number when it has none).
@@ -43,7 +45,8 @@ impl Origin {
     /// The path as reports name it: `-` for standard input.
     pub fn report_path(&self) -> String {
         match self {
-            Origin::Path(path) | Origin::Record { path, .. } => path.display().to_string(),
+            Origin::Path(path) => path.display().to_string(),
+            Origin::Record { path, .. } => path.display().to_string(),
             Origin::Stdin => "-".to_owned(),
         }
     }
@@ -51,7 +54,8 @@ impl Origin {
     /// The file this document was read from, if any.
     pub fn file(&self) -> Option<&std::path::Path> {
         match self {
-            Origin::Path(path) | Origin::Record { path, .. } => Some(path),
+            Origin::Path(path) => Some(path),
+            Origin::Record { path, .. } => Some(path),
             Origin::Stdin => None,
         }
     }

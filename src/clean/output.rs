@@ -53,9 +53,8 @@ impl Layout {
 
     /// The relative output path of a document.
     pub fn relative(&self, origin: &Origin) -> PathBuf {
-        let path = match origin {
-            Origin::Path(path) | Origin::Record { path, .. } => path,
-            Origin::Stdin => return PathBuf::from("stdin.txt"),
+        let Some(path) = origin.file() else {
+            return PathBuf::from("stdin.txt");
         };
         for (root, is_dir) in &self.roots {
             if *is_dir {

@@ -127,8 +127,12 @@ pub struct CorpusIndex {
     representative: Vec<u32>,
     first_with_hash: HashMap<u64, u32>,
     /// `(band key, document)` of representatives, sorted before use.
-    bands: Vec<(u64, u32)>,
-    first_segment: HashMap<u64, (u32, u32, LineRange)>,
+    /// `(band key, document)`, the key cut to its high 32 bits: half the
+    /// memory, and a key that loses bits only adds candidates, all verified.
+    bands: Vec<(u32, u32)>,
+    /// First occurrence of each segment hash: document, segment, first and
+    /// last line.
+    first_segment: HashMap<u64, [u32; 4]>,
     repeated: Vec<RepeatedSegment>,
 }
 
@@ -153,7 +157,7 @@ impl CorpusIndex {
         self.representative.push(representative);
         if representative == doc {
             self.bands
-                .extend(sketch.bands.iter().map(|&key| (key, doc)));
+                .extend(sketch.bands.iter().map(|&key| ((key >> 32) as u32, doc)));
             self.add_segments(doc, sketch);
         }
         doc
@@ -165,19 +169,19 @@ impl CorpusIndex {
             if segment.units < min_units {
                 continue;
             }
-            let first =
-                *self
-                    .first_segment
-                    .entry(segment.hash)
-                    .or_insert((doc, at as u32, segment.lines));
-            if first.0 != doc {
+            let lines = [segment.lines.first as u32, segment.lines.last as u32];
+            let first = *self
+                .first_segment
+                .entry(segment.hash)
+                .or_insert([doc, at as u32, lines[0], lines[1]]);
+            if first[0] != doc {
                 self.repeated.push(RepeatedSegment {
                     doc,
                     segment: at as u32,
                     lines: segment.lines,
-                    first_doc: first.0,
-                    first_segment: first.1,
-                    first_lines: first.2,
+                    first_doc: first[0],
+                    first_segment: first[1],
+                    first_lines: LineRange::new(first[2] as usize, first[3] as usize),
                 });
             }
         }

@@ -200,7 +200,8 @@ impl Entry {
     /// Reads the entry's bytes.
     pub fn read(&self) -> Result<RawDoc, InputError> {
         let bytes = match &self.origin {
-            Origin::Path(path) | Origin::Record { path, .. } => std::fs::read(path),
+            Origin::Path(path) => std::fs::read(path),
+            Origin::Record { path, .. } => std::fs::read(path),
             Origin::Stdin => read_stdin(),
         };
         match bytes {

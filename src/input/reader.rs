@@ -6,6 +6,7 @@
 //! streams through.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::jsonl::{JsonlLineError, JsonlReader};
 use super::{Entry, InputError};
@@ -56,8 +57,9 @@ pub struct DocReader<'a> {
     entries: &'a [Entry],
     next: usize,
     wanted: Option<&'a dyn Fn(usize) -> bool>,
-    /// The JSON Lines file being read, with its entry index.
-    records: Option<(usize, JsonlReader)>,
+    /// The JSON Lines file being read, with its entry index and its path
+    /// (shared by the origins of its records).
+    records: Option<(usize, JsonlReader, Arc<Path>)>,
 }
 
 impl<'a> DocReader<'a> {
@@ -114,7 +116,7 @@ impl Iterator for DocReader<'_> {
             if let (Some(options), Some(path)) = (&entry.jsonl, entry.origin.file()) {
                 match JsonlReader::open(path, options) {
                     Ok(reader) => {
-                        self.records = Some((at, reader));
+                        self.records = Some((at, reader, Arc::from(path)));
                         match self.next_record() {
                             Some(record) => return Some(record),
                             None => continue,
@@ -146,11 +148,11 @@ impl Iterator for DocReader<'_> {
 impl DocReader<'_> {
     /// The next record of the JSON Lines file being read.
     fn next_record(&mut self) -> Option<Loaded> {
-        let (at, reader) = self.records.as_mut()?;
+        let (at, reader, file) = self.records.as_mut()?;
         let entry = &self.entries[*at];
         match reader.next() {
             Some(Ok(record)) => {
-                let path = reader.path().to_path_buf();
+                let path = Arc::clone(file);
                 let group = record
                     .site
                     .clone()
@@ -170,13 +172,9 @@ impl DocReader<'_> {
                     },
                 }))
             }
-            Some(Err(JsonlLineError {
-                path,
-                line,
-                message,
-            })) => Some(Loaded::Problem(InputError {
+            Some(Err(JsonlLineError { line, message, .. })) => Some(Loaded::Problem(InputError {
                 origin: Origin::Record {
-                    path,
+                    path: Arc::clone(file),
                     line,
                     id: String::new(),
                 },
