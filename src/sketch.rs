@@ -80,22 +80,77 @@ impl Signature {
 
 /// Fills each empty slot from a non-empty one picked by hashing the empty
 /// slot's index with an attempt counter (Shrivastava, 2017).
+///
+/// The donors a slot tries do not depend on the text, so the first
+/// [`DONOR_TRIES`] of each slot come from a table made once: a short segment,
+/// with most slots empty, then costs table look-ups instead of thousands of
+/// hashes. The result is the same as hashing every attempt.
 fn densify(slots: &mut [u32; SLOTS], filled: &[bool; SLOTS]) {
+    let donors: Vec<u8> = (0..SLOTS as u8).filter(|&d| filled[d as usize]).collect();
+    let table = donor_table();
     for slot in 0..SLOTS {
         if filled[slot] {
             continue;
         }
-        let mut attempt = 0u64;
-        loop {
-            let key = ((slot as u64) << 32) | attempt;
-            let donor = (xxh3_64_with_seed(&key.to_le_bytes(), 0x5EED) as usize) % SLOTS;
-            if filled[donor] {
-                slots[slot] = slots[donor];
-                break;
-            }
-            attempt += 1;
-        }
+        // With few donors, look up where each first appears; with many, walk
+        // the slot's sequence until one appears. Both find the same donor.
+        let found = if donors.len() * donors.len() < SLOTS {
+            donors
+                .iter()
+                .map(|&d| (table.first_try[slot][d as usize], d))
+                .min()
+                .filter(|&(at, _)| (at as usize) < DONOR_TRIES)
+                .map(|(_, d)| d)
+        } else {
+            table.tries[slot]
+                .iter()
+                .find(|&&d| filled[d as usize])
+                .copied()
+        };
+        let donor = match found {
+            Some(d) => d as usize,
+            None => (DONOR_TRIES as u64..)
+                .map(|attempt| donor(slot, attempt))
+                .find(|&d| filled[d])
+                .unwrap_or(slot),
+        };
+        slots[slot] = slots[donor];
     }
+}
+
+/// Donors tried first by each slot, in order.
+const DONOR_TRIES: usize = 1024;
+
+struct DonorTable {
+    /// The donor each slot tries at each of its first attempts.
+    tries: [[u8; DONOR_TRIES]; SLOTS],
+    /// The first attempt at which each slot tries each donor
+    /// (`DONOR_TRIES` when not among them).
+    first_try: [[u16; SLOTS]; SLOTS],
+}
+
+fn donor_table() -> &'static DonorTable {
+    static TABLE: std::sync::OnceLock<Box<DonorTable>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Box::new(DonorTable {
+            tries: [[0u8; DONOR_TRIES]; SLOTS],
+            first_try: [[DONOR_TRIES as u16; SLOTS]; SLOTS],
+        });
+        for slot in 0..SLOTS {
+            for attempt in (0..DONOR_TRIES).rev() {
+                let d = donor(slot, attempt as u64);
+                table.tries[slot][attempt] = d as u8;
+                table.first_try[slot][d] = attempt as u16;
+            }
+        }
+        table
+    })
+}
+
+/// The donor an empty `slot` tries at `attempt`.
+fn donor(slot: usize, attempt: u64) -> usize {
+    let key = ((slot as u64) << 32) | attempt;
+    (xxh3_64_with_seed(&key.to_le_bytes(), 0x5EED) as usize) % SLOTS
 }
 
 /// Locality-sensitive hashing over signature bands.
@@ -180,6 +235,37 @@ mod tests {
         assert!(a.slots().iter().all(|&s| s != EMPTY));
         let b = Signature::from_hashes(&hashes(1..2)).unwrap();
         assert!(a.similarity(&b) < 0.5);
+    }
+
+    /// The densification of the first version, hashing every attempt.
+    fn densify_by_hashing(slots: &mut [u32; SLOTS], filled: &[bool; SLOTS]) {
+        for slot in 0..SLOTS {
+            if !filled[slot] {
+                let d = (0..).map(|a| donor(slot, a)).find(|&d| filled[d]).unwrap();
+                slots[slot] = slots[d];
+            }
+        }
+    }
+
+    #[test]
+    fn densifying_by_table_equals_densifying_by_hashing() {
+        let sizes = [1u64, 2, 3, 5, 8, 10, 11, 12, 13, 20, 40, 127, 300];
+        for (n, offset) in sizes
+            .iter()
+            .flat_map(|&n| (0..20).map(move |o| (n, o * 7919)))
+        {
+            let set = hashes(offset + n * 1000..offset + n * 1000 + n);
+            let signature = Signature::from_hashes(&set).unwrap();
+            let mut slots = Box::new([EMPTY; SLOTS]);
+            let mut filled = [false; SLOTS];
+            for &hash in &set {
+                let slot = (hash >> (64 - SLOT_BITS)) as usize;
+                slots[slot] = slots[slot].min((hash as u32).min(EMPTY - 1));
+                filled[slot] = true;
+            }
+            densify_by_hashing(&mut slots, &filled);
+            assert_eq!(signature.slots, slots, "{n} shingles");
+        }
     }
 
     #[test]
