@@ -626,28 +626,30 @@ impl Corpus {
     }
 }
 
-/// Writes at least `bytes` bytes of JSON Lines, families interleaved through
-/// a shuffled pool so copies are not next to each other; returns the number
-/// of documents written.
+/// Writes the documents of whole families until at least `bytes` bytes of
+/// JSON Lines are made, passed through a shuffled pool so that copies are
+/// not next to each other; returns the number of documents written.
 pub fn write_jsonl_bytes(config: &Config, bytes: u64, out: &mut impl Write) -> io::Result<u64> {
     const POOL: usize = 4096;
     let mut generator = Generator::new(config);
     let mut rng = Rng::new(config.seed ^ 0x5AFE);
-    let mut pool: Vec<Doc> = Vec::with_capacity(POOL + 64);
-    let (mut written, mut docs) = (0u64, 0u64);
-    while written < bytes {
-        pool.extend(generator.next_family());
+    let mut pool: Vec<String> = Vec::with_capacity(POOL + 64);
+    let (mut made, mut docs) = (0u64, 0u64);
+    while made < bytes {
+        for doc in generator.next_family() {
+            let line = doc.to_json();
+            made += line.len() as u64 + 1;
+            pool.push(line);
+        }
         while pool.len() > POOL {
-            let at = rng.below(pool.len());
-            let line = pool.swap_remove(at).to_json();
+            let line = pool.swap_remove(rng.below(pool.len()));
             writeln!(out, "{line}")?;
-            written += line.len() as u64 + 1;
             docs += 1;
         }
     }
     rng.shuffle(&mut pool);
-    for doc in pool {
-        writeln!(out, "{}", doc.to_json())?;
+    for line in pool {
+        writeln!(out, "{line}")?;
         docs += 1;
     }
     Ok(docs)
