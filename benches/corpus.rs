@@ -78,7 +78,7 @@ fn scan(c: &mut Criterion) {
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(20))
+        .measurement_time(Duration::from_secs(30))
         .throughput(Throughput::Bytes(bytes));
     group.bench_function("scan_64M", |b| {
         b.iter(|| {

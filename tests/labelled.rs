@@ -84,20 +84,39 @@ fn explain_misses(
         }
     }
     let mut reasons: HashMap<String, usize> = HashMap::new();
+    let mut placements: HashMap<&str, usize> = HashMap::new();
     for &(a, b) in missed {
+        // The clique rule: one member of the other's cluster is below the
+        // threshold with it, so neither could join the other's cluster.
+        let blocked = |x: usize, y: usize| {
+            cluster_of.get(&y).is_some_and(|&c| {
+                clusters[c]
+                    .iter()
+                    .any(|&m| jaccard(&sets[x], &sets[m]) < THRESHOLD)
+            })
+        };
         let placed = match (cluster_of.get(&a), cluster_of.get(&b)) {
+            (Some(_), Some(_)) if blocked(a, b) && blocked(b, a) => {
+                "in two different clusters, each blocked by the clique rule"
+            }
             (Some(_), Some(_)) => "in two different clusters",
             (None, None) => "neither clustered",
+            (None, Some(_)) if blocked(a, b) => "one left out, blocked by the clique rule",
+            (Some(_), None) if blocked(b, a) => "one left out, blocked by the clique rule",
             _ => "one clustered, one not",
         };
+        *placements.entry(placed).or_default() += 1;
         let j = jaccard(&sets[a], &sets[b]);
         let role = |d: usize| format!("{:?}", corpus.docs[d].role);
         let key = format!("{placed}; J {:.2}; {} / {}", j, role(a), role(b));
         *reasons.entry(key).or_default() += 1;
     }
+    let mut placements: Vec<_> = placements.into_iter().collect();
+    placements.sort_unstable();
+    println!("missed pairs by placement: {placements:?}");
     let mut reasons: Vec<_> = reasons.into_iter().collect();
     reasons.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-    for (reason, count) in reasons.iter().take(20) {
+    for (reason, count) in reasons.iter().take(12) {
         println!("  missed {count:>4}: {reason}");
     }
 }
