@@ -105,6 +105,14 @@ impl Fingerprinter {
         self.document.signature()
     }
 
+    /// Appends the shingle hashes of `text` to `out` (in text order, repeats
+    /// included) and returns its units: the shingles of
+    /// [`fingerprint`](Self::fingerprint) without its hashes and signature.
+    pub fn shingles(&mut self, text: &str, out: &mut Vec<u64>) -> usize {
+        let normalized = self.normalizer.normalize(text);
+        self.shingler.shingles(normalized, out)
+    }
+
     pub fn fingerprint(&mut self, text: &str) -> Fingerprint {
         let raw = xxh3_64_with_seed(text.as_bytes(), RAW_SEED);
         let normalized = self.normalizer.normalize(text);
@@ -164,6 +172,18 @@ mod tests {
             all.extend(f.fingerprint(text).shingles);
         }
         assert_eq!(f.document_signature(), Signature::from_hashes(&all));
+    }
+
+    #[test]
+    fn shingles_are_the_fingerprint_shingles() {
+        let mut f = Fingerprinter::new(3);
+        let text = "One two, three four; one two three.";
+        let mut shingles = Vec::new();
+        let units = f.shingles(text, &mut shingles);
+        shingles.sort_unstable();
+        shingles.dedup();
+        let print = f.fingerprint(text);
+        assert_eq!((units, shingles), (print.units, print.set()));
     }
 
     #[test]

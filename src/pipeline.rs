@@ -667,13 +667,16 @@ impl Engine {
         }
     }
 
+    /// The union of the shingles of a text's segments, compacted: the set
+    /// `sketch` signed, without the fingerprints verification does not need.
     fn compact_shingles(&self, text: &str) -> Vec<u32> {
         let index = LineIndex::new(text);
-        let (_, prints, _) = self.fingerprint(text, &index);
-        let all: Vec<u64> = prints
-            .iter()
-            .flat_map(|p| p.shingles.iter().copied())
-            .collect();
+        let segments = self.segmenter.segment_indexed(text, &index);
+        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text));
+        let mut all = Vec::new();
+        for span in &segments {
+            fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
+        }
         compact_shingles(&all)
     }
 }
