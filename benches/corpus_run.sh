@@ -6,7 +6,7 @@
 #   SIZES="512M 1G" RUNS=1 CLEAN_RUNS=1 DS_BYTES=50000000 benches/corpus_run.sh
 #
 # For each size: generates benches/data/corpus-SIZE.jsonl (reused when
-# present) with examples/labelled_corpus.rs, then times with /usr/bin/time -v
+# present) with benches/labelled_corpus.rs, then times with /usr/bin/time -v
 #   - doppel scan --format json (report to /dev/null), RUNS times (3), and
 #   - doppel clean -o OUT (OUT removed after each run), CLEAN_RUNS times (1),
 # reporting the median wall time (MB/s, MB = 10^6 bytes), CPU time (user +
