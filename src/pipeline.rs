@@ -359,17 +359,19 @@ impl Engine {
         };
         let mut reader = DocReader::new(entries);
         // Each batch is processed in parallel while the previous one is
-        // handed to the sink, so the sink's sequential work (printing,
-        // corpus-wide counting) overlaps the scanning.
+        // handed to the sink and the next one read, so the sequential work
+        // (reading, printing, corpus-wide counting) overlaps the scanning.
         let mut pending: Vec<Outcome> = Vec::new();
-        loop {
-            let batch = reader.batch(self.batch_bytes, 4096);
-            if batch.is_empty() {
-                break;
-            }
+        let mut batch = reader.batch(self.batch_bytes, 4096);
+        while !batch.is_empty() {
+            // One thread hands the previous batch to the sink and reads the
+            // next one while the others scan this one.
             let previous = std::mem::take(&mut pending);
-            let (delivered, outcomes) = rayon::join(
-                || self.deliver_all(previous, sink, &mut summary, &mut corpus),
+            let ((delivered, next), outcomes) = rayon::join(
+                || {
+                    let delivered = self.deliver_all(previous, sink, &mut summary, &mut corpus);
+                    (delivered, reader.batch(self.batch_bytes, 4096))
+                },
                 || {
                     batch
                         .into_par_iter()
@@ -379,6 +381,7 @@ impl Engine {
             );
             delivered?;
             pending = outcomes;
+            batch = next;
         }
         self.deliver_all(pending, sink, &mut summary, &mut corpus)?;
         if self.corpus {

@@ -88,7 +88,8 @@ impl Progress for Silent {
 pub struct CleanReport {
     pub scan: Summary,
     pub manifest: SummaryLine,
-    /// Every document and removal, as written to the manifest.
+    /// With `dry_run`, every document and removal that the manifest would
+    /// hold (empty otherwise: the manifest has them).
     pub lines: Vec<Line>,
     pub problems: Vec<Problem>,
 }
@@ -642,7 +643,9 @@ impl<'a> Writer<'a> {
             serde_json::to_writer(&mut *manifest, &line).map_err(io::Error::from)?;
             manifest.write_all(b"\n")?;
         }
-        self.lines.push(line);
+        if self.dry_run {
+            self.lines.push(line);
+        }
         Ok(())
     }
 
@@ -818,7 +821,6 @@ fn twin_pass(
     for (&removed, &kept) in &decisions.removed {
         by_kept.entry(kept).or_default().push(removed);
     }
-    let mut lines = Vec::new();
     let mut chunk: Vec<u32> = Vec::new();
     let mut chunk_bytes = 0;
     let kept_docs: Vec<u32> = by_kept.keys().copied().collect();
@@ -826,21 +828,23 @@ fn twin_pass(
         chunk.push(kept);
         chunk_bytes += decisions.lengths[kept as usize];
         if chunk_bytes >= TWIN_CHUNK_BYTES || at + 1 == kept_docs.len() {
-            lines.extend(twin_chunk(engine, entries, decisions, &by_kept, &chunk));
+            let mut lines = twin_chunk(engine, entries, decisions, &by_kept, &chunk);
+            lines.sort_by_key(|line| line.doc);
+            let expected: usize = chunk.iter().map(|k| by_kept[k].len()).sum();
+            if lines.len() != expected {
+                return Err(CleanError::Changed(format!(
+                    "{} of {expected} duplicate documents",
+                    expected - lines.len()
+                )));
+            }
+            for line in lines {
+                writer.summary.removals += 1;
+                writer.summary.removed_bytes += line.bytes[1];
+                writer.line(Line::Removal(line))?;
+            }
             chunk.clear();
             chunk_bytes = 0;
         }
-    }
-    let mut expected: Vec<u32> = decisions.removed.keys().copied().collect();
-    expected.sort_unstable();
-    lines.sort_by_key(|line: &RemovalLine| line.doc);
-    for doc in expected {
-        let at = lines.partition_point(|line| line.doc < doc);
-        let line = lines.get(at).filter(|line| line.doc == doc).cloned();
-        let line = line.ok_or_else(|| CleanError::Changed(format!("document {doc}")))?;
-        writer.summary.removals += 1;
-        writer.summary.removed_bytes += line.bytes[1];
-        writer.line(Line::Removal(line))?;
     }
     Ok(())
 }

@@ -56,7 +56,7 @@ pub enum Loaded {
 pub struct DocReader<'a> {
     entries: &'a [Entry],
     next: usize,
-    wanted: Option<&'a dyn Fn(usize) -> bool>,
+    wanted: Option<&'a (dyn Fn(usize) -> bool + Sync)>,
     /// The JSON Lines file being read, with its entry index and its path
     /// (shared by the origins of its records).
     records: Option<(usize, JsonlReader, Arc<Path>)>,
@@ -73,7 +73,7 @@ impl<'a> DocReader<'a> {
     }
 
     /// Reads only the entries for which `wanted(entry index)` holds.
-    pub fn only(entries: &'a [Entry], wanted: &'a dyn Fn(usize) -> bool) -> DocReader<'a> {
+    pub fn only(entries: &'a [Entry], wanted: &'a (dyn Fn(usize) -> bool + Sync)) -> DocReader<'a> {
         DocReader {
             entries,
             next: 0,
