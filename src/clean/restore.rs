@@ -10,7 +10,7 @@
 //! text in UTF-8.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use super::edits::{apply, ScriptError};
@@ -57,42 +57,237 @@ pub fn restore(cleaned: &Path, dest: &Path) -> Result<RestoreReport, RestoreErro
         .flatten()
         .filter_map(|r| r.twin.as_ref()?.doc)
         .collect();
-    let cleaned_records = read_records(cleaned, &manifest)?;
-    let mut originals: HashMap<u32, String> = HashMap::new();
-    let mut record_texts: HashMap<u32, String> = HashMap::new();
-    let mut report = RestoreReport::default();
-    let order = manifest
+    let mut state = State {
+        cleaned,
+        dest,
+        manifest: &manifest,
+        referenced,
+        originals: HashMap::new(),
+        report: RestoreReport::default(),
+        records: None,
+    };
+    for doc in manifest.documents.iter().filter(|d| d.written) {
+        state.restore_written(doc)?;
+    }
+    state.close_records()?;
+    for doc in manifest
         .documents
         .iter()
-        .filter(|d| d.written)
-        .chain(manifest.documents.iter().filter(|d| !d.written));
-    for doc in order {
-        let current = match (&doc.record, doc.written) {
-            (Some(_), true) => cleaned_records
-                .get(&doc.doc)
-                .map(|(text, _)| text.clone())
-                .unwrap_or_default(),
-            (_, true) => read_cleaned(cleaned, doc)?,
-            (_, false) => String::new(),
+        .filter(|d| !d.written && d.record.is_none())
+    {
+        let text = rebuild("", doc, &manifest, &state.originals)?;
+        write_original(dest, doc, &text, &mut state.report)?;
+    }
+    state.assemble_record_files()?;
+    Ok(state.report)
+}
+
+/// What a restore carries from document to document.
+struct State<'a> {
+    cleaned: &'a Path,
+    dest: &'a Path,
+    manifest: &'a Manifest,
+    /// Documents other documents' removals refer to.
+    referenced: HashSet<u32>,
+    /// Original texts of referenced documents, once rebuilt.
+    originals: HashMap<u32, String>,
+    report: RestoreReport,
+    /// The cleaned JSON Lines file being read and the spool its rebuilt
+    /// lines go to, in order.
+    records: Option<OpenRecords>,
+}
+
+/// A cleaned JSON Lines file read record by record, in step with the
+/// manifest's written records of that file.
+struct OpenRecords {
+    output: String,
+    reader: JsonlReader,
+    spool: std::io::BufWriter<std::fs::File>,
+}
+
+impl State<'_> {
+    /// Rebuilds one written document: a text file is written at once, a
+    /// record's original line goes to its file's spool.
+    fn restore_written(&mut self, doc: &DocumentLine) -> Result<(), RestoreError> {
+        let Some(record) = &doc.record else {
+            let text = rebuild(
+                &read_cleaned(self.cleaned, doc)?,
+                doc,
+                self.manifest,
+                &self.originals,
+            )?;
+            self.remember(doc, &text);
+            return write_original(self.dest, doc, &text, &mut self.report);
         };
-        let text = rebuild(&current, doc, &manifest, &originals)?;
-        if referenced.contains(&doc.doc) {
-            originals.insert(doc.doc, text.clone());
-        }
-        if doc.record.is_some() {
-            record_texts.insert(doc.doc, text);
-        } else {
-            write_original(dest, doc, &text, &mut report)?;
+        let (cleaned_text, cleaned_line) = self.next_record(doc, record)?;
+        let text = rebuild(&cleaned_text, doc, self.manifest, &self.originals)?;
+        let line = replace_text(&cleaned_line, &record.text_field, &text)
+            .map_err(|e| doc_fail(doc, &e.to_string()))?;
+        self.count(doc, &line);
+        self.remember(doc, &text);
+        let open = self
+            .records
+            .as_mut()
+            .ok_or_else(|| doc_fail(doc, "no cleaned file"))?;
+        writeln!(open.spool, "{line}").map_err(|e| io_fail(&self.dest.join(&doc.output), e))
+    }
+
+    fn remember(&mut self, doc: &DocumentLine, text: &str) {
+        if self.referenced.contains(&doc.doc) {
+            self.originals.insert(doc.doc, text.to_owned());
         }
     }
-    write_record_files(
-        dest,
-        &manifest,
-        &cleaned_records,
-        &record_texts,
-        &mut report,
-    )?;
-    Ok(report)
+
+    fn count(&mut self, doc: &DocumentLine, line: &str) {
+        self.report.documents += 1;
+        if format!("{:016x}", xxhash_rust::xxh3::xxh3_64(line.as_bytes())) == doc.input_xxh3 {
+            self.report.exact += 1;
+        } else {
+            self.report.as_text.push(doc.to_string_path());
+        }
+    }
+
+    /// The next record of the cleaned file `doc` is in: its text and line.
+    fn next_record(
+        &mut self,
+        doc: &DocumentLine,
+        record: &RecordLine,
+    ) -> Result<(String, String), RestoreError> {
+        if self
+            .records
+            .as_ref()
+            .is_none_or(|open| open.output != doc.output)
+        {
+            self.close_records()?;
+            self.records = Some(self.open_records(doc, record)?);
+        }
+        let open = self
+            .records
+            .as_mut()
+            .ok_or_else(|| doc_fail(doc, "no cleaned file"))?;
+        match open.reader.next() {
+            Some(Ok(found)) => Ok((found.text, found.raw)),
+            Some(Err(err)) => Err(doc_fail(doc, &err.to_string())),
+            None => Err(doc_fail(
+                doc,
+                "the cleaned file has fewer records than the manifest lists",
+            )),
+        }
+    }
+
+    fn open_records(
+        &self,
+        doc: &DocumentLine,
+        record: &RecordLine,
+    ) -> Result<OpenRecords, RestoreError> {
+        let path = self.cleaned.join(&doc.output);
+        let options = JsonlOptions {
+            text_field: record.text_field.clone(),
+            ..JsonlOptions::default()
+        };
+        let reader = JsonlReader::open(&path, &options).map_err(|e| io_fail(&path, e))?;
+        let spool_path = spool_path(self.dest, &doc.output);
+        if let Some(parent) = spool_path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_fail(parent, e))?;
+        }
+        let spool = std::fs::File::create(&spool_path).map_err(|e| io_fail(&spool_path, e))?;
+        Ok(OpenRecords {
+            output: doc.output.clone(),
+            reader,
+            spool: std::io::BufWriter::new(spool),
+        })
+    }
+
+    fn close_records(&mut self) -> Result<(), RestoreError> {
+        if let Some(open) = self.records.take() {
+            let path = spool_path(self.dest, &open.output);
+            open.spool
+                .into_inner()
+                .map_err(|e| io_fail(&path, e.into_error()))?;
+        }
+        Ok(())
+    }
+
+    /// Writes each JSON Lines input back, every record in line order: the
+    /// written ones from their spool, the removed ones rebuilt from their
+    /// skeleton and their twins.
+    fn assemble_record_files(&mut self) -> Result<(), RestoreError> {
+        let mut by_file: BTreeMap<&str, Vec<&DocumentLine>> = BTreeMap::new();
+        for doc in &self.manifest.documents {
+            if doc.record.is_some() {
+                by_file.entry(doc.output.as_str()).or_default().push(doc);
+            }
+        }
+        for (output, mut docs) in by_file {
+            docs.sort_by_key(|d| d.record.as_ref().map_or(0, |r| r.line));
+            self.assemble_file(output, &docs)?;
+        }
+        Ok(())
+    }
+
+    fn assemble_file(&mut self, output: &str, docs: &[&DocumentLine]) -> Result<(), RestoreError> {
+        let target = self.dest.join(output);
+        let spool_path = spool_path(self.dest, output);
+        let mut spool = match std::fs::File::open(&spool_path) {
+            Ok(file) => Some(std::io::BufReader::new(file).lines()),
+            Err(_) => None,
+        };
+        let temp = temp_path(&target);
+        let file = std::fs::File::create(&temp).map_err(|e| io_fail(&temp, e))?;
+        let mut writer = JsonlWriter::new(file, Compression::from_path(&target))
+            .map_err(|e| io_fail(&target, e))?;
+        for doc in docs {
+            let line = if doc.written {
+                let next = spool.as_mut().and_then(|lines| lines.next());
+                next.ok_or_else(|| doc_fail(doc, "its rebuilt line is missing"))?
+                    .map_err(|e| io_fail(&spool_path, e))?
+            } else {
+                let line = self.removed_record(doc)?;
+                self.count(doc, &line);
+                line
+            };
+            writer.write_line(&line).map_err(|e| io_fail(&target, e))?;
+        }
+        let file = writer.finish().map_err(|e| io_fail(&target, e))?;
+        file.sync_data().map_err(|e| io_fail(&temp, e))?;
+        std::fs::rename(&temp, &target).map_err(|e| io_fail(&target, e))?;
+        let _ = std::fs::remove_file(&spool_path);
+        Ok(())
+    }
+
+    /// The original line of a removed record.
+    fn removed_record(&self, doc: &DocumentLine) -> Result<String, RestoreError> {
+        let record = doc
+            .record
+            .as_ref()
+            .ok_or_else(|| doc_fail(doc, "not a record"))?;
+        let skeleton = record
+            .skeleton
+            .as_deref()
+            .ok_or_else(|| doc_fail(doc, "its skeleton is missing"))?;
+        let text = rebuild("", doc, self.manifest, &self.originals)?;
+        replace_text(skeleton, &record.text_field, &text).map_err(|e| doc_fail(doc, &e.to_string()))
+    }
+}
+
+/// Where a JSON Lines file's rebuilt written lines wait for its removed ones.
+fn spool_path(dest: &Path, output: &str) -> PathBuf {
+    temp_path(&dest.join(format!("{output}.spool")))
+}
+
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.doppel-{}.tmp", std::process::id()))
+}
+
+fn doc_fail(doc: &DocumentLine, message: &str) -> RestoreError {
+    RestoreError::Document {
+        path: doc.to_string_path(),
+        message: message.to_owned(),
+    }
 }
 
 fn read_cleaned(cleaned: &Path, doc: &DocumentLine) -> Result<String, RestoreError> {
@@ -101,105 +296,6 @@ fn read_cleaned(cleaned: &Path, doc: &DocumentLine) -> Result<String, RestoreErr
         path: doc.path.clone(),
         message: format!("{}: {}", path.display(), crate::input::io_message(&e)),
     })
-}
-
-/// The cleaned text and line of every written JSON Lines record, read from
-/// the cleaned JSON Lines files (their lines are the written records, in
-/// order).
-fn read_records(
-    cleaned: &Path,
-    manifest: &Manifest,
-) -> Result<HashMap<u32, (String, String)>, RestoreError> {
-    let mut by_file: BTreeMap<&str, Vec<(&DocumentLine, &RecordLine)>> = BTreeMap::new();
-    for doc in manifest.documents.iter().filter(|d| d.written) {
-        if let Some(record) = &doc.record {
-            by_file
-                .entry(doc.output.as_str())
-                .or_default()
-                .push((doc, record));
-        }
-    }
-    let mut out = HashMap::new();
-    for (output, mut docs) in by_file {
-        docs.sort_by_key(|(_, record)| record.line);
-        let path = cleaned.join(output);
-        let options = JsonlOptions {
-            text_field: docs[0].1.text_field.clone(),
-            ..JsonlOptions::default()
-        };
-        let fail = |message: String| RestoreError::Manifest {
-            path: path.clone(),
-            message,
-        };
-        let reader =
-            JsonlReader::open(&path, &options).map_err(|e| fail(crate::input::io_message(&e)))?;
-        let mut records = reader.map(|r| r.map_err(|e| fail(e.to_string())));
-        for (doc, _) in docs {
-            let record = records
-                .next()
-                .ok_or_else(|| fail("fewer records than the manifest lists".into()))??;
-            out.insert(doc.doc, (record.text, record.raw));
-        }
-    }
-    Ok(out)
-}
-
-/// Writes each JSON Lines input back: every record's line, in line order,
-/// compressed as the input was.
-fn write_record_files(
-    dest: &Path,
-    manifest: &Manifest,
-    cleaned: &HashMap<u32, (String, String)>,
-    texts: &HashMap<u32, String>,
-    report: &mut RestoreReport,
-) -> Result<(), RestoreError> {
-    let mut by_file: BTreeMap<&str, Vec<&DocumentLine>> = BTreeMap::new();
-    for doc in &manifest.documents {
-        if doc.record.is_some() {
-            by_file.entry(doc.output.as_str()).or_default().push(doc);
-        }
-    }
-    for (output, mut docs) in by_file {
-        docs.sort_by_key(|d| d.record.as_ref().map_or(0, |r| r.line));
-        let target = dest.join(output);
-        let mut buffer = Vec::new();
-        let mut writer = JsonlWriter::new(&mut buffer, Compression::from_path(&target))
-            .map_err(|e| io_fail(&target, e))?;
-        for doc in docs {
-            let line = record_line(doc, cleaned, texts)?;
-            report.documents += 1;
-            if format!("{:016x}", xxhash_rust::xxh3::xxh3_64(line.as_bytes())) == doc.input_xxh3 {
-                report.exact += 1;
-            } else {
-                report.as_text.push(doc.to_string_path());
-            }
-            writer.write_line(&line).map_err(|e| io_fail(&target, e))?;
-        }
-        writer.finish().map_err(|e| io_fail(&target, e))?;
-        write_atomic(&target, &buffer)?;
-    }
-    Ok(())
-}
-
-fn record_line(
-    doc: &DocumentLine,
-    cleaned: &HashMap<u32, (String, String)>,
-    texts: &HashMap<u32, String>,
-) -> Result<String, RestoreError> {
-    let fail = |message: &str| RestoreError::Document {
-        path: doc.to_string_path(),
-        message: message.to_owned(),
-    };
-    let record = doc.record.as_ref().ok_or_else(|| fail("not a record"))?;
-    let base = match (&record.skeleton, cleaned.get(&doc.doc)) {
-        (Some(skeleton), _) => skeleton.as_str(),
-        (None, Some((_, raw))) => raw.as_str(),
-        (None, None) => return Err(fail("its cleaned line is missing")),
-    };
-    let text = texts
-        .get(&doc.doc)
-        .ok_or_else(|| fail("its text was not rebuilt"))?;
-    replace_text(base, &record.text_field, text).map_err(|e| fail(&e.to_string()))
 }
 
 fn io_fail(path: &Path, err: std::io::Error) -> RestoreError {
