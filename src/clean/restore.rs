@@ -1,7 +1,11 @@
 //! `restore`: rebuild every input from a cleaned output and its manifest.
 //!
 //! Documents that were written are rebuilt first, in input order, then the
-//! removed duplicate documents (whose twins are written documents). Inside a
+//! removed duplicate documents (whose twins are written documents). JSON
+//! Lines records stream: written ones are read from the cleaned file in step
+//! with the manifest and their rebuilt lines spooled to a temporary file,
+//! then each input file is assembled in line order with its removed records;
+//! memory holds the manifest and the originals other documents refer to. Inside a
 //! document, removals are put back in order: a removal's twin in the same
 //! document always ends before it, so the twin's original text is already
 //! rebuilt when the removal needs it. A document that decoded without loss
