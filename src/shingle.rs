@@ -113,6 +113,13 @@ impl Shingler {
     /// Fills `self.units` with unit hashes.
     fn cut_units(&mut self, normalized: &str) {
         self.units.clear();
+        if normalized.is_ascii() {
+            // No CJK character and no multi-byte word: split on the spaces.
+            let words = normalized.as_bytes().split(|&b| b == b' ');
+            self.units
+                .extend(words.filter(|w| !w.is_empty()).map(xxh3_64));
+            return;
+        }
         let mut word_start = None;
         for (at, c) in normalized.char_indices() {
             if c == ' ' || is_cjk(c) {

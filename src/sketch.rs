@@ -22,8 +22,6 @@
 //! assert!((sa.similarity(&sb) - 200.0 / 220.0).abs() < 0.15);
 //! ```
 
-use xxhash_rust::xxh3::xxh3_64_with_seed;
-
 /// Slots in a signature.
 pub const SLOTS: usize = 128;
 const SLOT_BITS: u32 = SLOTS.trailing_zeros();
@@ -185,16 +183,21 @@ impl Lsh {
         1.0 - (1.0 - jaccard.powi(self.rows as i32)).powi(self.bands as i32)
     }
 
-    /// The band keys of `signature`, one per band; equal keys mean a shared band.
+    /// The band keys of `signature`, one per band: the band's slots folded
+    /// in order with a multiply-rotate, seeded by the band number. Equal
+    /// keys mean a shared band (or, rarely, a collision that verification
+    /// throws out).
     pub fn band_keys<'a>(&self, signature: &'a Signature) -> impl Iterator<Item = u64> + 'a {
         let rows = self.rows;
         let slots = &signature.slots;
         (0..self.bands).map(move |band| {
-            let mut bytes = [0u8; 4 * 16];
-            for (row, chunk) in bytes.chunks_exact_mut(4).take(rows).enumerate() {
-                chunk.copy_from_slice(&slots[band * rows + row].to_le_bytes());
+            let mut key = (band as u64 + 1).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+            for &slot in &slots[band * rows..(band + 1) * rows] {
+                key = (key ^ u64::from(slot))
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .rotate_left(27);
             }
-            xxh3_64_with_seed(&bytes[..rows * 4], band as u64)
+            key ^ (key >> 31)
         })
     }
 }
@@ -202,6 +205,7 @@ impl Lsh {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xxhash_rust::xxh3::xxh3_64_with_seed;
 
     fn hashes(range: std::ops::Range<u64>) -> Vec<u64> {
         range
