@@ -19,7 +19,7 @@ pub mod sketch;
 pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
 pub use diff::{Comparison, DiffOptions};
-pub use fingerprint::{Fingerprint, Fingerprinter};
+pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use pipeline::{
     CorpusReport, Engine, EngineBuilder, Located, Problem, ScannedDoc, Sink, Summary,

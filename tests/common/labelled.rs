@@ -676,25 +676,9 @@ pub fn shingle_set(text: &str) -> Vec<u64> {
     set
 }
 
-/// Jaccard similarity of two sorted, duplicate-free sets (1 when both are empty).
-pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    common as f64 / (a.len() + b.len() - common) as f64
-}
+/// Jaccard similarity of two sorted, duplicate-free sets (1 when both are
+/// empty): the library's own.
+pub use doppel::jaccard;
 
 /// Every pair `(a, b)`, `a < b`, of `sets` with Jaccard similarity at least
 /// `threshold`, found exactly through an inverted index (pairs sharing no
