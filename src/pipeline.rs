@@ -128,7 +128,7 @@ impl EngineBuilder {
         self
     }
 
-    /// Bytes of input read per parallel batch (default 32 MiB).
+    /// Bytes of input read per parallel batch (default 8 MiB).
     pub fn batch_bytes(&mut self, bytes: usize) -> &mut Self {
         self.batch_bytes = Some(bytes);
         self
@@ -143,7 +143,7 @@ impl EngineBuilder {
             lsh: Lsh::for_threshold(self.across.threshold),
             shingles: self.shingles,
             encoding: self.encoding,
-            batch_bytes: self.batch_bytes.unwrap_or(32 << 20),
+            batch_bytes: self.batch_bytes.unwrap_or(8 << 20),
             corpus: !self.corpus_off,
             keep_prints: self.keep_prints || self.passages.is_some(),
             passages: self.passages.clone(),
