@@ -590,13 +590,15 @@ impl Engine {
     /// Makes the corpus-wide findings, verifying near-duplicate candidates
     /// on shingle sets read again from the inputs.
     fn corpus_report(&self, entries: &[Entry], mut corpus: Corpus) -> CorpusReport {
+        // What verification does not need is finished and released first.
+        let boilerplate = std::mem::take(&mut corpus.boilerplate).finish();
         let pairs = corpus.index.candidates();
         let needed = CorpusIndex::needs_verification(&pairs);
         let shingles = self.shingle_sets(entries, &corpus, &needed);
         CorpusReport {
             clusters: corpus.index.clusters(&pairs, &shingles),
             repeated: corpus.index.repeated_segments().to_vec(),
-            boilerplate: corpus.boilerplate.finish(),
+            boilerplate,
             passages: corpus
                 .passages
                 .map(|index| index.passages())

@@ -204,10 +204,16 @@ impl CorpusIndex {
     }
 
     /// Candidate pairs of representatives `(a, b)`, `a < b`, sorted.
+    ///
+    /// Ends the adding of documents: the band keys and the map of first
+    /// segment occurrences are released here, so they are not held while
+    /// candidates are verified.
     pub fn candidates(&mut self) -> Vec<(u32, u32)> {
-        self.bands.sort_unstable();
+        self.first_segment = HashMap::new();
+        let mut bands = std::mem::take(&mut self.bands);
+        bands.sort_unstable();
         let mut pairs = Vec::new();
-        for bucket in self.bands.chunk_by(|x, y| x.0 == y.0) {
+        for bucket in bands.chunk_by(|x, y| x.0 == y.0) {
             for (at, &(_, a)) in bucket.iter().enumerate() {
                 for &(_, b) in bucket[at + 1..].iter().take(self.config.neighbours) {
                     if a != b {
