@@ -205,11 +205,12 @@ impl CorpusIndex {
 
     /// Candidate pairs of representatives `(a, b)`, `a < b`, sorted.
     ///
-    /// Ends the adding of documents: the band keys and the map of first
-    /// segment occurrences are released here, so they are not held while
-    /// candidates are verified.
+    /// Ends the adding of documents: the band keys and the maps of first
+    /// occurrences (of documents and of segments) are released here, so they
+    /// are not held while candidates are verified.
     pub fn candidates(&mut self) -> Vec<(u32, u32)> {
         self.first_segment = HashMap::new();
+        self.first_with_hash = HashMap::new();
         let mut bands = std::mem::take(&mut self.bands);
         bands.sort_unstable();
         let mut pairs = Vec::new();
