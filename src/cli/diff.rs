@@ -1,7 +1,7 @@
 //! `doppel diff OLD NEW`: arguments, turned into library settings, then the
 //! run over two files or two folders.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use doppel::diff::{
     compare_folders, Algorithm, Comparison, DiffOptions, DocHeader, DocSide, DocStatus, FolderDoc,
     Format, Granularity, Printer,
 };
+use doppel::input::{expand, InputOptions};
 use doppel::{decode_vec, Decoded};
 
 /// Compare two versions of a document, or two folders (two releases).
@@ -202,20 +203,20 @@ fn is_dir(path: &Path) -> bool {
     path != Path::new("-") && path.is_dir()
 }
 
-/// Reads and decodes one input, or says why it cannot be compared.
+/// Reads and decodes one input through the input layer (as `scan` reads
+/// it), or says why it cannot be compared.
 fn read(
     path: &Path,
     encoding: Option<&'static encoding_rs::Encoding>,
 ) -> Result<(Decoded, usize), String> {
-    let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        io::stdin().read_to_end(&mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(path)
+    let (entries, problems) = expand(&[path.to_path_buf()], &InputOptions::default());
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(problem.message);
     }
-    .map_err(|e| e.to_string())?;
-    let size = bytes.len();
-    let decoded = decode_vec(bytes, encoding).map_err(|e| e.to_string())?;
+    let entry = entries.into_iter().next().ok_or("no such file or folder")?;
+    let raw = entry.read().map_err(|e| e.message)?;
+    let size = raw.bytes.len();
+    let decoded = decode_vec(raw.bytes, encoding).map_err(|e| e.to_string())?;
     Ok((decoded, size))
 }
 
@@ -390,9 +391,8 @@ fn brief_line(
 fn split_error(error: &doppel::diff::FolderError) -> (String, String) {
     use doppel::diff::FolderError;
     match error {
-        FolderError::Io { path, source } => (path.display().to_string(), source.to_string()),
+        FolderError::Read { path, message } => (path.display().to_string(), message.clone()),
         FolderError::Decode { path, source } => (path.display().to_string(), source.to_string()),
-        FolderError::Walk { path, source } => (path.display().to_string(), source.to_string()),
         other => (String::new(), other.to_string()),
     }
 }

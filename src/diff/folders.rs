@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::decode::{decode_vec, DecodeError, Decoded};
+use crate::input::{expand, InputError, InputOptions};
 
 use rayon::prelude::*;
 
@@ -21,18 +22,11 @@ use super::similarity::UnitBag;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FolderError {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// A file or folder that could not be walked or read.
+    #[error("{}: {message}", path.display())]
+    Read { path: PathBuf, message: String },
     #[error("{}: {source}", path.display())]
     Decode { path: PathBuf, source: DecodeError },
-    #[error("{}: {source}", path.display())]
-    Walk {
-        path: PathBuf,
-        source: ignore::Error,
-    },
 }
 
 /// One decoded document of a folder.
@@ -138,52 +132,47 @@ pub fn compare_folders(
     report
 }
 
+/// Reads the files of one folder through the input layer, so a folder is
+/// walked as `scan` walks it (ignore files, hidden files, sorted order).
 fn load(
     root: &Path,
     encoding: Option<&'static encoding_rs::Encoding>,
     report: &mut FolderReport,
 ) -> Vec<FolderDoc> {
+    let (entries, problems) = expand(&[root.to_path_buf()], &InputOptions::default());
+    for problem in problems {
+        report.errors.push(read_error(problem));
+    }
     let mut docs = Vec::new();
-    for entry in ignore::WalkBuilder::new(root)
-        .sort_by_file_name(Ord::cmp)
-        .build()
-    {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(source) => {
-                let path = root.to_path_buf();
-                report.errors.push(FolderError::Walk { path, source });
+    for entry in entries {
+        let raw = match entry.read() {
+            Ok(raw) => raw,
+            Err(err) => {
+                report.errors.push(read_error(err));
                 continue;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path();
-        let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(source) => {
-                let path = path.to_path_buf();
-                report.errors.push(FolderError::Io { path, source });
-                continue;
-            }
-        };
-        let input_bytes = bytes.len();
-        match decode_vec(bytes, encoding) {
+        let path = raw.origin.file().map(Path::to_path_buf).unwrap_or_default();
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let input_bytes = raw.bytes.len();
+        match decode_vec(raw.bytes, encoding) {
             Ok(decoded) => docs.push(FolderDoc {
                 relative,
                 input_bytes,
                 decoded,
             }),
             Err(DecodeError::Binary { .. }) => report.skipped_binary += 1,
-            Err(source) => {
-                let path = path.to_path_buf();
-                report.errors.push(FolderError::Decode { path, source });
-            }
+            Err(source) => report.errors.push(FolderError::Decode { path, source }),
         }
     }
     docs
+}
+
+fn read_error(err: InputError) -> FolderError {
+    FolderError::Read {
+        path: err.origin.file().map(Path::to_path_buf).unwrap_or_default(),
+        message: err.message,
+    }
 }
 
 /// Pairs documents by path, then the rest by similarity.
