@@ -58,6 +58,13 @@ pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    let common = shared(a, b);
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+/// How many elements two sorted lists share (each match consumed once, so
+/// on multisets it counts shared occurrences).
+pub(crate) fn shared<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -70,7 +77,7 @@ pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
             }
         }
     }
-    common as f64 / (a.len() + b.len() - common) as f64
+    common
 }
 
 /// Makes fingerprints, reusing its buffers, and gathers the MinHash slots
