@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use crate::detect::within::{Block, Differing};
 use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
-use super::json::{passage_places, segment_clusters};
+use super::{passage_places, segment_clusters};
 
 /// Most items of each corpus-wide kind listed; the rest are counted.
 const MAX_LISTED: usize = 20;

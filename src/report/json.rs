@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::round4;
+use super::{passage_places, round4, segment_clusters};
 use crate::detect::within::Block;
 use crate::document::{Origin, Span};
 use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
@@ -219,15 +219,10 @@ struct Member {
 
 fn member(report: &CorpusReport, doc: u32, lines: Option<crate::document::LineRange>) -> Member {
     Member {
-        path: origin_path(&report.origins[doc as usize]),
+        path: report.origins[doc as usize].report_path(),
         record: record_json(&report.origins[doc as usize]),
         lines: lines.map(|l| [l.first, l.last]),
     }
-}
-
-/// The path as reported: `-` for standard input.
-pub(crate) fn origin_path(origin: &Origin) -> String {
-    origin.report_path()
 }
 
 fn span_json(doc: &ScannedDoc, span: &Span) -> SpanJson {
@@ -298,7 +293,7 @@ impl<W: Write> Sink for JsonPrinter<W> {
         let decoded = &doc.document.decoded;
         let line = DocumentLine {
             kind: "document",
-            path: origin_path(&doc.document.origin),
+            path: doc.document.origin.report_path(),
             record: record_json(&doc.document.origin),
             encoding: decoded.encoding.name(),
             detection: decoded.detection.as_str(),
@@ -322,7 +317,7 @@ impl<W: Write> Sink for JsonPrinter<W> {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         self.line(&ErrorLine {
             kind: "error",
-            path: origin_path(&problem.origin),
+            path: problem.origin.report_path(),
             line: match &problem.origin {
                 Origin::Record { line, .. } => Some(*line),
                 _ => None,
@@ -396,42 +391,4 @@ impl<W: Write> Sink for JsonPrinter<W> {
         })?;
         self.out.flush()
     }
-}
-
-/// Repeated segments grouped by their first occurrence: each group lists the
-/// first occurrence, then every repeat, in document order.
-pub(crate) fn segment_clusters(
-    report: &CorpusReport,
-) -> Vec<Vec<(u32, crate::document::LineRange)>> {
-    let mut groups: std::collections::BTreeMap<(u32, u32), Vec<(u32, crate::document::LineRange)>> =
-        std::collections::BTreeMap::new();
-    for repeat in &report.repeated {
-        groups
-            .entry((repeat.first_doc, repeat.first_segment))
-            .or_insert_with(|| vec![(repeat.first_doc, repeat.first_lines)])
-            .push((repeat.doc, repeat.lines));
-    }
-    groups.into_values().collect()
-}
-
-/// Each copy of a passage as a document and its lines.
-pub(crate) fn passage_places(
-    report: &CorpusReport,
-    passage: &crate::detect::passages::Passage,
-) -> Vec<(u32, crate::document::LineRange)> {
-    passage
-        .copies
-        .iter()
-        .filter_map(|copy| {
-            let lines = report.segment_lines.get(copy.doc as usize)?;
-            let (first, last) = (
-                lines.get(copy.segments.start)?,
-                lines.get(copy.segments.end.checked_sub(1)?)?,
-            );
-            Some((
-                copy.doc,
-                crate::document::LineRange::new(first.first, last.last),
-            ))
-        })
-        .collect()
 }

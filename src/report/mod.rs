@@ -13,7 +13,43 @@ mod json;
 pub use human::HumanPrinter;
 pub use json::JsonPrinter;
 
+use crate::document::LineRange;
+use crate::pipeline::CorpusReport;
+use std::collections::BTreeMap;
+
 /// Rounds a ratio to four decimals for printing.
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+/// Repeated segments grouped by their first occurrence: each group lists the
+/// first occurrence, then every repeat, in document order.
+pub(crate) fn segment_clusters(report: &CorpusReport) -> Vec<Vec<(u32, LineRange)>> {
+    let mut groups: BTreeMap<(u32, u32), Vec<(u32, LineRange)>> = BTreeMap::new();
+    for repeat in &report.repeated {
+        groups
+            .entry((repeat.first_doc, repeat.first_segment))
+            .or_insert_with(|| vec![(repeat.first_doc, repeat.first_lines)])
+            .push((repeat.doc, repeat.lines));
+    }
+    groups.into_values().collect()
+}
+
+/// Each copy of a passage as a document and its lines.
+pub(crate) fn passage_places(
+    report: &CorpusReport,
+    passage: &crate::detect::passages::Passage,
+) -> Vec<(u32, LineRange)> {
+    passage
+        .copies
+        .iter()
+        .filter_map(|copy| {
+            let lines = report.segment_lines.get(copy.doc as usize)?;
+            let (first, last) = (
+                lines.get(copy.segments.start)?,
+                lines.get(copy.segments.end.checked_sub(1)?)?,
+            );
+            Some((copy.doc, LineRange::new(first.first, last.last)))
+        })
+        .collect()
 }
