@@ -7,6 +7,12 @@
 //!   is left.
 //! - [`edits`]: compact edit scripts against a kept twin, so the manifest
 //!   stays small.
+//! - [`run`]: the three passes of `clean` (scan, write, twins) and what they
+//!   decide; `writer` puts cleaned files and manifest lines in place.
+//! - [`manifest`]: the manifest's lines; [`restore`]: rebuilding the inputs
+//!   from them.
+//! - [`output`]: where outputs go, the checks before anything is written,
+//!   and atomic writes; [`encode`]: text back to its original bytes.
 
 pub mod edits;
 pub mod encode;
@@ -16,5 +22,6 @@ pub mod plan;
 pub mod restore;
 pub mod run;
 pub mod seams;
+mod writer;
 
 pub use plan::{Keep, Plan, Reason, Removal, Twin};
