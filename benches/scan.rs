@@ -6,8 +6,8 @@
 //!   Times segment + normalize + shingle + sketch + in-document detection of
 //!   already decoded text, plus one copy of the text into the document.
 //! - `page/decode_and_scan`: the same page from its raw bytes (also read
-//!   once): [`Engine::decode_raw`] (encoding detection and decoding) then
-//!   [`Engine::scan_document`].
+//!   once): [`Engine::scan_loaded`] on a copy of the loaded bytes (encoding
+//!   detection, decoding, then the scan).
 //! - `corpus/100MiB` and `corpus/200MiB`: the whole pipeline through
 //!   [`Engine::scan`] over generated folders of web-like pages (see
 //!   `webgen`): walk + read + decode + segment + fingerprint + detect, on
