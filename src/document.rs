@@ -51,6 +51,14 @@ impl Origin {
         }
     }
 
+    /// The line of a JSON Lines record; `None` for a whole file.
+    pub fn record_line(&self) -> Option<usize> {
+        match self {
+            Origin::Record { line, .. } => Some(*line),
+            Origin::Path(_) | Origin::Stdin => None,
+        }
+    }
+
     /// The file this document was read from, if any.
     pub fn file(&self) -> Option<&std::path::Path> {
         match self {

@@ -357,7 +357,7 @@ impl Engine {
             passages: self.passages.clone().map(PassageIndex::new),
             segment_lines: Vec::new(),
         };
-        let mut reader = DocReader::new(entries);
+        let mut reader = DocReader::new(entries).unparsed();
         // Each batch is processed in parallel while the previous one is
         // handed to the sink and the next one read, so the sequential work
         // (reading, printing, corpus-wide counting) overlaps the scanning.
@@ -453,9 +453,9 @@ impl Engine {
     }
 
     fn process(&self, loaded: Loaded) -> Outcome {
-        let doc = match loaded {
-            Loaded::Doc(doc) => doc,
-            Loaded::Problem(err) => return Outcome::Failed(err.into()),
+        let doc = match loaded.into_doc() {
+            Ok(doc) => doc,
+            Err(err) => return Outcome::Failed(err.into()),
         };
         let entry = doc.entry;
         let walked = doc.walked;
@@ -627,7 +627,8 @@ impl Engine {
 
     /// Reads documents `docs` (numbered as in a scan) again, decodes them and
     /// maps each text with `f` in parallel, keeping only the results: memory
-    /// holds one batch of texts. Only the entries holding them are read.
+    /// holds two batches of texts. Only the entries holding them are read,
+    /// and of a JSON Lines file only the wanted lines are parsed.
     pub fn reread<T, F>(
         &self,
         entries: &[Entry],
@@ -639,37 +640,45 @@ impl Engine {
         T: Send,
         F: Fn(u32, &str) -> Option<T> + Sync,
     {
-        let mut wanted_docs: HashMap<(u32, &Origin), u32> = HashMap::new();
+        // A document is found again by its entry and its line in the entry
+        // (0 for a whole file).
+        let mut wanted_docs: HashMap<(u32, usize), u32> = HashMap::with_capacity(docs.len());
         for &doc in docs {
             if let (Some(&entry), Some(origin)) = (
                 located.entry_of.get(doc as usize),
                 located.origins.get(doc as usize),
             ) {
-                wanted_docs.insert((entry, origin), doc);
+                wanted_docs.insert((entry, origin.record_line().unwrap_or(0)), doc);
             }
         }
         let wanted_entries: HashSet<u32> = wanted_docs.keys().map(|(entry, _)| *entry).collect();
         let wanted = |at: usize| wanted_entries.contains(&(at as u32));
-        let mut reader = DocReader::only(entries, &wanted);
-        let mut out = HashMap::new();
-        loop {
-            let batch = reader.batch(self.batch_bytes, 4096);
-            if batch.is_empty() {
-                return out;
-            }
-            let found: Vec<(u32, T)> = batch
+        let mut reader = DocReader::only(entries, &wanted).unparsed();
+        let number_of = |loaded: &Loaded| match loaded {
+            Loaded::Doc(doc) => wanted_docs.get(&(doc.entry, 0)),
+            Loaded::Pending(pending) => wanted_docs.get(&(pending.entry, pending.line())),
+            Loaded::Problem(_) => None,
+        };
+        let map_batch = |batch: Vec<Loaded>| -> Vec<(u32, T)> {
+            batch
                 .into_par_iter()
-                .filter_map(|loaded| match loaded {
-                    Loaded::Doc(doc) => {
-                        let number = *wanted_docs.get(&(doc.entry, &doc.origin))?;
-                        let document = self.decode_document(doc).ok()?;
-                        Some((number, f(number, document.text())?))
-                    }
-                    Loaded::Problem(_) => None,
+                .filter_map(|loaded| {
+                    let number = *number_of(&loaded)?;
+                    let document = self.decode_document(loaded.into_doc().ok()?).ok()?;
+                    Some((number, f(number, document.text())?))
                 })
-                .collect();
+                .collect()
+        };
+        let mut out = HashMap::with_capacity(docs.len());
+        let mut batch = reader.batch(self.batch_bytes, 4096);
+        while !batch.is_empty() {
+            // The next batch is read while this one is mapped.
+            let (next, found) =
+                rayon::join(|| reader.batch(self.batch_bytes, 4096), || map_batch(batch));
             out.extend(found);
+            batch = next;
         }
+        out
     }
 
     /// The union of the shingles of a text's segments, compacted: the set

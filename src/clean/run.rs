@@ -323,7 +323,7 @@ fn write_pass(
     writer: &mut Writer,
     progress: &dyn Progress,
 ) -> Result<(), CleanError> {
-    let mut reader = DocReader::new(entries);
+    let mut reader = DocReader::new(entries).unparsed();
     let mut next_doc = 0u32;
     loop {
         let batch = reader.batch(engine.batch_bytes_limit(), 4096);
@@ -367,9 +367,7 @@ struct Reread {
 }
 
 fn rescan(engine: &Engine, loaded: Loaded) -> Option<Reread> {
-    let Loaded::Doc(doc) = loaded else {
-        return None;
-    };
+    let doc = loaded.into_doc().ok()?;
     let (bytes, raw) = match &doc.content {
         Content::Bytes(bytes) => (bytes.as_slice(), None),
         Content::Record { raw, .. } => (raw.as_bytes(), Some(raw.clone())),

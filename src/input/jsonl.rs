@@ -270,32 +270,25 @@ impl JsonlReader {
         }
     }
 
-    /// The current line (in `buf`) as a record, or `None` when it is blank.
-    fn parse_current(&self) -> Option<Result<JsonRecord, JsonlLineError>> {
-        let mut bytes = trim_terminator(&self.buf);
-        if self.line == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
-        if bytes.iter().all(|b| is_json_space(*b)) {
-            return None;
-        }
-        let record = parse_line(bytes, self.line, &self.options);
-        Some(record.map_err(|err| self.error(self.line, err.to_string())))
-    }
-}
-
-impl Iterator for JsonlReader {
-    type Item = Result<JsonRecord, JsonlLineError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// The next non-blank line, unparsed: its terminator (and on line 1 a
+    /// byte order mark) removed. Parse it with [`RawLine::parse`], on any
+    /// thread; the reader itself then only splits lines.
+    pub fn next_line(&mut self) -> Option<Result<RawLine, JsonlLineError>> {
         while !self.done {
             self.buf.clear();
             match self.input.read_until(b'\n', &mut self.buf) {
                 Ok(0) => self.done = true,
                 Ok(_) => {
                     self.line += 1;
-                    if let Some(item) = self.parse_current() {
-                        return Some(item);
+                    let mut bytes = trim_terminator(&self.buf);
+                    if self.line == 1 {
+                        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                    }
+                    if !bytes.iter().all(|b| is_json_space(*b)) {
+                        return Some(Ok(RawLine {
+                            line: self.line,
+                            bytes: bytes.to_vec(),
+                        }));
                     }
                 }
                 Err(err) => {
@@ -305,6 +298,35 @@ impl Iterator for JsonlReader {
             }
         }
         None
+    }
+}
+
+/// A non-blank line of a JSON Lines file, not yet parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawLine {
+    /// 1-based line number in the (decompressed) file.
+    pub line: usize,
+    /// The line without its terminator.
+    pub bytes: Vec<u8>,
+}
+
+impl RawLine {
+    /// Parses the line as a record; `path` names the file in the error.
+    pub fn parse(self, path: &Path, options: &JsonlOptions) -> Result<JsonRecord, JsonlLineError> {
+        parse_line(self.bytes, self.line, options).map_err(|err| JsonlLineError {
+            path: path.to_path_buf(),
+            line: self.line,
+            message: err.to_string(),
+        })
+    }
+}
+
+impl Iterator for JsonlReader {
+    type Item = Result<JsonRecord, JsonlLineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.next_line()?;
+        Some(line.and_then(|line| line.parse(&self.path, &self.options)))
     }
 }
 
@@ -336,18 +358,18 @@ fn is_json_space(byte: u8) -> bool {
 
 /// One non-blank line (terminator removed) as a record.
 fn parse_line(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     line: usize,
     options: &JsonlOptions,
 ) -> Result<JsonRecord, MalformedLine> {
-    let raw = std::str::from_utf8(bytes).map_err(|err| MalformedLine::Utf8 {
-        offset: err.valid_up_to(),
+    let raw = String::from_utf8(bytes).map_err(|err| MalformedLine::Utf8 {
+        offset: err.utf8_error().valid_up_to(),
     })?;
-    let fields = object_fields(raw)?;
-    let text = string_field(raw, &fields, &options.text_field)?;
-    let id = key_field(raw, &fields, &options.id_field)?.unwrap_or_else(|| line.to_string());
+    let fields = object_fields(&raw)?;
+    let text = string_field(&raw, &fields, &options.text_field)?;
+    let id = key_field(&raw, &fields, &options.id_field)?.unwrap_or_else(|| line.to_string());
     let site = match &options.site_field {
-        Some(field) => key_field(raw, &fields, field)?,
+        Some(field) => key_field(&raw, &fields, field)?,
         None => None,
     };
     Ok(JsonRecord {
@@ -355,7 +377,7 @@ fn parse_line(
         id,
         site,
         text,
-        raw: raw.to_owned(),
+        raw,
     })
 }
 
@@ -1002,12 +1024,13 @@ mod tests {
             r#"{"text": "\u0041\u000a"}"#,
             r#"{"text": "\u003cb\u003e"}"#,
         ] {
-            let text = parse_line(line.as_bytes(), 1, &JsonlOptions::default())
+            let text = parse_line(line.as_bytes().to_vec(), 1, &JsonlOptions::default())
                 .unwrap()
                 .text;
             let edited = replace_text(line, "text", &text).unwrap();
             assert_ne!(edited, line);
-            let again = parse_line(edited.as_bytes(), 1, &JsonlOptions::default()).unwrap();
+            let again =
+                parse_line(edited.as_bytes().to_vec(), 1, &JsonlOptions::default()).unwrap();
             assert_eq!(again.text, text);
         }
     }
@@ -1123,7 +1146,7 @@ mod tests {
     }
 
     fn assert_round_trip(line: &str) {
-        let record = parse_line(line.as_bytes(), 1, &JsonlOptions::default()).unwrap();
+        let record = parse_line(line.as_bytes().to_vec(), 1, &JsonlOptions::default()).unwrap();
         assert_eq!(replace_text(line, "text", &record.text).unwrap(), line);
     }
 

@@ -18,7 +18,7 @@
 
 mod reader;
 
-pub use reader::{Content, DocReader, Loaded, LoadedDoc};
+pub use reader::{Content, DocReader, Loaded, LoadedDoc, PendingRecord};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -4,11 +4,17 @@
 //! (once its reader is in). [`DocReader`] yields [`Loaded`] items and never
 //! holds more than the document it is reading, so a corpus of any size
 //! streams through.
+//!
+//! Parsing a JSON line costs about as much as reading it. A reader made
+//! [`DocReader::unparsed`] only splits lines and yields each record as
+//! [`Loaded::Pending`]; [`Loaded::into_doc`] parses it on whichever thread
+//! holds it, so parsing runs in the parallel stage instead of the reading
+//! thread.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use super::jsonl::{JsonlLineError, JsonlReader};
+use super::jsonl::{JsonRecord, JsonlLineError, JsonlOptions, JsonlReader, RawLine};
 use super::{Entry, InputError};
 use crate::document::Origin;
 
@@ -50,6 +56,83 @@ impl LoadedDoc {
 pub enum Loaded {
     Doc(LoadedDoc),
     Problem(InputError),
+    /// A JSON Lines record not parsed yet (from an [`DocReader::unparsed`]
+    /// reader): [`Loaded::into_doc`] parses it.
+    Pending(PendingRecord),
+}
+
+impl Loaded {
+    /// The document, a pending record parsed; or why there is none.
+    pub fn into_doc(self) -> Result<LoadedDoc, InputError> {
+        match self {
+            Loaded::Doc(doc) => Ok(doc),
+            Loaded::Problem(err) => Err(err),
+            Loaded::Pending(pending) => pending.parse(),
+        }
+    }
+
+    /// Size as read (0 for a problem).
+    pub fn input_bytes(&self) -> usize {
+        match self {
+            Loaded::Doc(doc) => doc.input_bytes(),
+            Loaded::Pending(pending) => pending.raw.bytes.len() + 1,
+            Loaded::Problem(_) => 0,
+        }
+    }
+}
+
+/// One line of a JSON Lines file, read but not parsed.
+#[derive(Debug)]
+pub struct PendingRecord {
+    pub entry: u32,
+    walked: bool,
+    path: Arc<Path>,
+    options: Arc<JsonlOptions>,
+    raw: RawLine,
+}
+
+impl PendingRecord {
+    /// 1-based line number in the (decompressed) file.
+    pub fn line(&self) -> usize {
+        self.raw.line
+    }
+
+    /// The record as a document, or the line's error.
+    pub fn parse(self) -> Result<LoadedDoc, InputError> {
+        match self.raw.parse(&self.path, &self.options) {
+            Ok(record) => Ok(record_doc(self.entry, self.walked, self.path, record)),
+            Err(err) => Err(line_problem(&self.path, err)),
+        }
+    }
+}
+
+fn record_doc(entry: u32, walked: bool, path: Arc<Path>, record: JsonRecord) -> LoadedDoc {
+    let group = record.site.unwrap_or_else(|| path.display().to_string());
+    LoadedDoc {
+        entry,
+        origin: Origin::Record {
+            path,
+            line: record.line,
+            id: record.id,
+        },
+        walked,
+        group,
+        content: Content::Record {
+            text: record.text,
+            raw: record.raw,
+        },
+    }
+}
+
+fn line_problem(path: &Arc<Path>, err: JsonlLineError) -> InputError {
+    InputError {
+        origin: Origin::Record {
+            path: Arc::clone(path),
+            line: err.line,
+            id: String::new(),
+        },
+        message: err.message,
+    }
 }
 
 /// Iterates the documents of `entries`, optionally only of some entries.
@@ -57,9 +140,19 @@ pub struct DocReader<'a> {
     entries: &'a [Entry],
     next: usize,
     wanted: Option<&'a (dyn Fn(usize) -> bool + Sync)>,
-    /// The JSON Lines file being read, with its entry index and its path
-    /// (shared by the origins of its records).
-    records: Option<(usize, JsonlReader, Arc<Path>)>,
+    /// The JSON Lines file being read.
+    records: Option<OpenRecords>,
+    /// Yield records as [`Loaded::Pending`].
+    unparsed: bool,
+}
+
+/// The JSON Lines file a [`DocReader`] is in: its entry index, its reader,
+/// its path (shared by the origins of its records) and its options.
+struct OpenRecords {
+    entry: usize,
+    reader: JsonlReader,
+    path: Arc<Path>,
+    options: Arc<JsonlOptions>,
 }
 
 impl<'a> DocReader<'a> {
@@ -69,6 +162,7 @@ impl<'a> DocReader<'a> {
             next: 0,
             wanted: None,
             records: None,
+            unparsed: false,
         }
     }
 
@@ -79,7 +173,14 @@ impl<'a> DocReader<'a> {
             next: 0,
             wanted: Some(wanted),
             records: None,
+            unparsed: false,
         }
+    }
+
+    /// Yields JSON Lines records unparsed, as [`Loaded::Pending`].
+    pub fn unparsed(mut self) -> DocReader<'a> {
+        self.unparsed = true;
+        self
     }
 
     /// Takes documents until about `max_bytes` are read (at least one).
@@ -87,9 +188,7 @@ impl<'a> DocReader<'a> {
         let mut batch = Vec::new();
         let mut bytes = 0;
         for loaded in self.by_ref() {
-            if let Loaded::Doc(doc) = &loaded {
-                bytes += doc.input_bytes();
-            }
+            bytes += loaded.input_bytes();
             batch.push(loaded);
             if bytes >= max_bytes || batch.len() >= max_docs {
                 break;
@@ -116,7 +215,12 @@ impl Iterator for DocReader<'_> {
             if let (Some(options), Some(path)) = (&entry.jsonl, entry.origin.file()) {
                 match JsonlReader::open(path, options) {
                     Ok(reader) => {
-                        self.records = Some((at, reader, Arc::from(path)));
+                        self.records = Some(OpenRecords {
+                            entry: at,
+                            reader,
+                            path: Arc::from(path),
+                            options: Arc::clone(options),
+                        });
                         match self.next_record() {
                             Some(record) => return Some(record),
                             None => continue,
@@ -148,43 +252,34 @@ impl Iterator for DocReader<'_> {
 impl DocReader<'_> {
     /// The next record of the JSON Lines file being read.
     fn next_record(&mut self) -> Option<Loaded> {
-        let (at, reader, file) = self.records.as_mut()?;
-        let entry = &self.entries[*at];
-        match reader.next() {
-            Some(Ok(record)) => {
-                let path = Arc::clone(file);
-                let group = record
-                    .site
-                    .clone()
-                    .unwrap_or_else(|| path.display().to_string());
-                Some(Loaded::Doc(LoadedDoc {
-                    entry: *at as u32,
-                    origin: Origin::Record {
-                        path,
-                        line: record.line,
-                        id: record.id,
-                    },
-                    walked: entry.walked,
-                    group,
-                    content: Content::Record {
-                        text: record.text,
-                        raw: record.raw,
-                    },
-                }))
+        let open = self.records.as_mut()?;
+        let walked = self.entries[open.entry].walked;
+        let entry = open.entry as u32;
+        let loaded = match open.reader.next_line() {
+            Some(Ok(raw)) => {
+                let pending = PendingRecord {
+                    entry,
+                    walked,
+                    path: Arc::clone(&open.path),
+                    options: Arc::clone(&open.options),
+                    raw,
+                };
+                if self.unparsed {
+                    Loaded::Pending(pending)
+                } else {
+                    match pending.parse() {
+                        Ok(doc) => Loaded::Doc(doc),
+                        Err(err) => Loaded::Problem(err),
+                    }
+                }
             }
-            Some(Err(JsonlLineError { line, message, .. })) => Some(Loaded::Problem(InputError {
-                origin: Origin::Record {
-                    path: Arc::clone(file),
-                    line,
-                    id: String::new(),
-                },
-                message,
-            })),
+            Some(Err(err)) => Loaded::Problem(line_problem(&open.path, err)),
             None => {
                 self.records = None;
-                None
+                return None;
             }
-        }
+        };
+        Some(loaded)
     }
 }
 
@@ -198,5 +293,71 @@ fn group_of(origin: &Origin) -> String {
             .map(|d| d.to_string())
             .unwrap_or_default(),
         Origin::Stdin => "-".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{expand, InputOptions};
+
+    /// What a reader yields, as comparable text.
+    fn listing(items: impl Iterator<Item = Result<LoadedDoc, InputError>>) -> Vec<String> {
+        items
+            .map(|item| match item {
+                Ok(doc) => {
+                    let Content::Record { text, raw } = &doc.content else {
+                        return format!("file {}", doc.origin);
+                    };
+                    let Origin::Record { line, id, .. } = &doc.origin else {
+                        return format!("record without a record origin: {}", doc.origin);
+                    };
+                    format!("{line} {id} {} {text:?} {raw:?}", doc.group)
+                }
+                Err(err) => format!("error {}: {}", err.origin, err.message),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unparsed_records_parse_to_what_the_reader_would_give() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corpus.jsonl");
+        std::fs::write(
+            &path,
+            "\u{feff}{\"id\": 7, \"text\": \"caf\\u00e9\", \"site\": \"a.example\"}\r\n\
+             \n\
+             not json\n\
+             {\"text\": \"no id\"}\n",
+        )
+        .unwrap();
+        let options = InputOptions {
+            jsonl: crate::input::jsonl::JsonlOptions {
+                site_field: Some("site".into()),
+                ..Default::default()
+            },
+            ..InputOptions::default()
+        };
+        let (entries, problems) = expand(&[path], &options);
+        assert!(problems.is_empty());
+        let parsed = listing(DocReader::new(&entries).map(Loaded::into_doc));
+        let pending: Vec<Loaded> = DocReader::new(&entries).unparsed().collect();
+        assert!(pending
+            .iter()
+            .all(|item| matches!(item, Loaded::Pending(_))));
+        assert_eq!(listing(pending.into_iter().map(Loaded::into_doc)), parsed);
+        assert_eq!(parsed.len(), 3);
+        assert!(
+            parsed[0].starts_with("1 7 a.example \"café\""),
+            "{}",
+            parsed[0]
+        );
+        assert!(parsed[1].starts_with("error "), "{}", parsed[1]);
+        assert!(
+            parsed[1].contains("corpus.jsonl:3: invalid JSON"),
+            "{}",
+            parsed[1]
+        );
+        assert!(parsed[2].starts_with("4 4 "), "{}", parsed[2]);
     }
 }
