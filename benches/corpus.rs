@@ -1,6 +1,6 @@
 //! Times [`Engine::scan`] end to end on a generated JSON Lines corpus: read,
 //! decode, segment, fingerprint, blocks inside documents, sketches, LSH
-//! candidates, verification (which reads the documents involved again),
+//! candidates, verification (on the shingle sets spilled to a temporary file),
 //! clusters, repeated segments and boilerplate, into a sink that discards
 //! the results.
 //!

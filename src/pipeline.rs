@@ -9,9 +9,11 @@
 //! memory holds one batch of texts plus a sketch per document.
 //!
 //! After the last document, corpus-wide findings are made: candidate
-//! near-duplicate documents are verified in a second pass that reads again
-//! just the documents involved, and clusters, repeated segments and
-//! boilerplate go to [`Sink::corpus`].
+//! near-duplicate documents are verified on their shingle sets, which each
+//! document appended to a temporary file as it was delivered
+//! ([`crate::detect::sets`]; when no such file can be written, a second pass
+//! reads just the documents involved again), and clusters, repeated segments
+//! and boilerplate go to [`Sink::corpus`].
 //!
 //! ```
 //! use doppel::{EngineBuilder, ScannedDoc, Sink};
@@ -33,6 +35,7 @@ use crate::detect::across::{
 };
 use crate::detect::boilerplate::{line_hashes, Boilerplate, BoilerplateConfig, BoilerplateCounter};
 use crate::detect::passages::{Passage, PassageConfig, PassageIndex};
+use crate::detect::sets::{verify, SetCache, SetSpill, SetStore};
 use crate::detect::within::{find_blocks, Block, WithinConfig};
 use crate::document::{Document, LineIndex, LineRange, Origin, Span};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -54,7 +57,13 @@ pub struct EngineBuilder {
     corpus_off: bool,
     keep_prints: bool,
     passages: Option<PassageConfig>,
+    no_spill: bool,
 }
+
+/// Bytes of shingle sets held at once while candidates are verified.
+const VERIFY_BUDGET: usize = 64 << 20;
+/// Bytes of shingle sets kept for the comparisons clique building adds.
+const CACHE_BUDGET: usize = 16 << 20;
 
 impl EngineBuilder {
     pub fn new() -> EngineBuilder {
@@ -128,6 +137,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Whether verification sets go to a temporary file (the default) or,
+    /// with `false`, are read again from the inputs and held in memory.
+    pub fn spill_sets(&mut self, on: bool) -> &mut Self {
+        self.no_spill = !on;
+        self
+    }
+
     /// Bytes of input read per parallel batch (default 8 MiB).
     pub fn batch_bytes(&mut self, bytes: usize) -> &mut Self {
         self.batch_bytes = Some(bytes);
@@ -147,6 +163,7 @@ impl EngineBuilder {
             corpus: !self.corpus_off,
             keep_prints: self.keep_prints || self.passages.is_some(),
             passages: self.passages.clone(),
+            spill: !self.no_spill,
         }
     }
 }
@@ -165,6 +182,7 @@ pub struct Engine {
     corpus: bool,
     keep_prints: bool,
     passages: Option<PassageConfig>,
+    spill: bool,
 }
 
 /// A scanned document: the decoded document, its segments and its blocks.
@@ -331,6 +349,9 @@ struct Corpus {
     entry_of: Vec<u32>,
     passages: Option<PassageIndex>,
     segment_lines: Vec<Vec<LineRange>>,
+    /// Each document's shingle hashes, for verification; `None` when
+    /// switched off or when the temporary file failed.
+    spill: Option<SetSpill>,
 }
 
 impl Engine {
@@ -356,6 +377,11 @@ impl Engine {
             entry_of: Vec::new(),
             passages: self.passages.clone().map(PassageIndex::new),
             segment_lines: Vec::new(),
+            spill: if self.corpus && self.spill {
+                SetSpill::new().ok()
+            } else {
+                None
+            },
         };
         let mut reader = DocReader::new(entries).unparsed();
         // Each batch is processed in parallel while the previous one is
@@ -385,7 +411,7 @@ impl Engine {
         }
         self.deliver_all(pending, sink, &mut summary, &mut corpus)?;
         if self.corpus {
-            let report = self.corpus_report(entries, corpus);
+            let report = self.corpus_report(entries, corpus)?;
             summary.clusters = report.clusters.len();
             summary.duplicate_documents = report.clusters.iter().map(|c| c.members.len() - 1).sum();
             summary.repeated_segments = report.repeated.len();
@@ -425,6 +451,9 @@ impl Engine {
                 summary.blocks += doc.blocks.len();
                 if self.corpus {
                     let number = corpus.index.add(&doc.sketch);
+                    if let Some(spill) = &mut corpus.spill {
+                        spill.push(&doc.sketch.shingles);
+                    }
                     if corpus.index.is_representative(number) {
                         corpus
                             .boilerplate
@@ -584,19 +613,33 @@ impl Engine {
                 lines: span.lines,
             })
             .collect();
-        DocSketch::new(keys, signature, &self.lsh)
+        let shingles = prints
+            .iter()
+            .flat_map(|print| print.shingles.iter().map(|&h| (h >> 32) as u32))
+            .collect();
+        DocSketch::new(keys, shingles, signature, &self.lsh)
     }
 
     /// Makes the corpus-wide findings, verifying near-duplicate candidates
-    /// on shingle sets read again from the inputs.
-    fn corpus_report(&self, entries: &[Entry], mut corpus: Corpus) -> CorpusReport {
+    /// on the spilled shingle sets (else on sets read again from the inputs).
+    fn corpus_report(&self, entries: &[Entry], mut corpus: Corpus) -> io::Result<CorpusReport> {
         // What verification does not need is finished and released first.
         let boilerplate = std::mem::take(&mut corpus.boilerplate).finish();
         let pairs = corpus.index.candidates();
-        let needed = CorpusIndex::needs_verification(&pairs);
-        let shingles = self.shingle_sets(entries, &corpus, &needed);
-        CorpusReport {
-            clusters: corpus.index.clusters(&pairs, &shingles),
+        let store = match corpus.spill.take().and_then(SetSpill::finish) {
+            Some(store) => store,
+            None => {
+                let needed = CorpusIndex::needs_verification(&pairs);
+                SetStore::in_memory(self.shingle_sets(entries, &corpus, &needed))
+            }
+        };
+        let sims = verify(&pairs, &store, VERIFY_BUDGET)?;
+        let clusters =
+            corpus
+                .index
+                .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))?;
+        Ok(CorpusReport {
+            clusters,
             repeated: corpus.index.repeated_segments().to_vec(),
             boilerplate,
             passages: corpus
@@ -606,7 +649,7 @@ impl Engine {
             segment_lines: corpus.segment_lines,
             origins: corpus.origins,
             entry_of: corpus.entry_of,
-        }
+        })
     }
 
     /// The compact shingle sets of documents `needed`, read again.

@@ -210,3 +210,45 @@ fn the_generator_is_deterministic() {
     assert_eq!(texts(&a), texts(&b));
     assert_eq!(a.labels, b.labels);
 }
+
+/// Keeps the corpus-wide report.
+#[derive(Default)]
+struct KeepReport(Option<doppel::CorpusReport>);
+
+impl doppel::Sink for KeepReport {
+    fn document(&mut self, _doc: &doppel::ScannedDoc) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn corpus(&mut self, report: &doppel::CorpusReport) -> std::io::Result<()> {
+        self.0 = Some(report.clone());
+        Ok(())
+    }
+}
+
+#[test]
+fn spilled_and_reread_verification_sets_give_the_same_clusters() {
+    let corpus = Corpus::generate(&Config::default(), 1500);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("labelled.jsonl");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    corpus.write_jsonl(&mut file).expect("write the corpus");
+    drop(file);
+    let (entries, problems) =
+        doppel::input::expand(&[path], &doppel::input::InputOptions::default());
+    assert!(problems.is_empty());
+    let clusters = |spill: bool| {
+        let engine = doppel::EngineBuilder::new()
+            .spill_sets(spill)
+            .batch_bytes(64 << 10)
+            .build();
+        let mut sink = KeepReport::default();
+        engine
+            .scan(&entries, Vec::new(), &mut sink)
+            .expect("the scan runs");
+        sink.0.expect("a corpus report").clusters
+    };
+    let spilled = clusters(true);
+    assert!(spilled.iter().filter(|c| !c.exact).count() > 50);
+    assert_eq!(spilled, clusters(false));
+}

@@ -3,14 +3,15 @@
 //!
 //! Memory grows with the number of documents and distinct segments, never
 //! with the size of the text: each document leaves a [`DocSketch`] (its exact
-//! hash, its LSH band keys, the exact hashes of its segments) and is dropped.
+//! hash, its LSH band keys, the exact hashes of its segments; its shingle
+//! hashes go to the spill) and is dropped.
 //!
 //! - **Exact documents**: equal hashes of their normalized segment sequence.
 //! - **Near documents**: documents sharing an LSH band of their MinHash
 //!   signatures (one representative per exact group) are candidates. Every
-//!   candidate is verified on the documents' shingle sets, which the pipeline
-//!   computes again in a second pass over the inputs for just the documents
-//!   involved ([`CorpusIndex::needs_verification`]). Clusters are cliques: a
+//!   candidate is verified on the documents' shingle sets, which each
+//!   document spilled to a temporary file as it was scanned
+//!   ([`super::sets`]). Clusters are cliques: a
 //!   document joins a cluster only when it is verified similar to every
 //!   member, so two documents in one cluster are always near duplicates of
 //!   each other, never only through a chain.
@@ -23,8 +24,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::io;
+
+use super::sets::SetCache;
 use crate::document::LineRange;
-use crate::fingerprint::jaccard;
 use crate::sketch::{Lsh, Signature};
 
 /// Settings of cross-document detection.
@@ -61,6 +64,9 @@ pub struct DocSketch {
     pub bands: Vec<u64>,
     /// Each segment's normalized hash, units and lines, in order.
     pub segments: Vec<SegmentSketch>,
+    /// Its shingle hashes cut to 32 bits, in text order, repeats included:
+    /// the set that verifies it ([`super::sets`]).
+    pub shingles: Vec<u32>,
 }
 
 /// What cross-document detection keeps of a segment.
@@ -76,6 +82,7 @@ impl DocSketch {
     /// of the union of its shingles.
     pub fn new(
         segments: Vec<SegmentSketch>,
+        shingles: Vec<u32>,
         signature: Option<&Signature>,
         lsh: &Lsh,
     ) -> DocSketch {
@@ -91,6 +98,7 @@ impl DocSketch {
             units: segments.iter().map(|s| s.units as usize).sum(),
             bands,
             segments,
+            shingles,
         }
     }
 }
@@ -236,23 +244,24 @@ impl CorpusIndex {
         docs
     }
 
-    /// Clusters: exact groups, joined into near cliques by the verified
-    /// `shingles` of the documents `needs_verification` named.
+    /// Clusters: exact groups, joined into near cliques. `sims` are the
+    /// verified similarities of `pairs` ([`sets::verify`]); the similarity
+    /// of two members that were no candidate pair is computed from `sets`.
     pub fn clusters(
         &self,
         pairs: &[(u32, u32)],
-        shingles: &HashMap<u32, Vec<u32>>,
-    ) -> Vec<Cluster> {
+        sims: &[f64],
+        sets: &mut SetCache<'_>,
+    ) -> io::Result<Vec<Cluster>> {
         let threshold = self.config.threshold;
-        let similarity = |a: u32, b: u32| -> f64 {
-            match (shingles.get(&a), shingles.get(&b)) {
-                (Some(x), Some(y)) => jaccard(x, y),
-                _ => 0.0,
+        let mut similarity = |a: u32, b: u32| -> io::Result<f64> {
+            match pairs.binary_search(&(a.min(b), a.max(b))) {
+                Ok(at) => Ok(sims[at]),
+                Err(_) => sets.similarity(a, b),
             }
         };
         let mut partners: BTreeMap<u32, Vec<(u32, f64)>> = BTreeMap::new();
-        for &(a, b) in pairs {
-            let sim = similarity(a, b);
+        for (&(a, b), &sim) in pairs.iter().zip(sims) {
             if sim >= threshold {
                 partners.entry(b).or_default().push((a, sim));
             }
@@ -261,17 +270,23 @@ impl CorpusIndex {
         let mut cliques: Vec<(Vec<u32>, f64)> = Vec::new();
         for (&b, found) in &mut partners {
             found.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            let joined = found.iter().find_map(|&(a, _)| {
-                let &clique = cluster_of.get(&a)?;
-                let sims: Vec<f64> = cliques[clique]
-                    .0
-                    .iter()
-                    .map(|&m| similarity(m, b))
-                    .collect();
-                sims.iter()
-                    .all(|&s| s >= threshold)
-                    .then(|| (clique, sims.iter().cloned().fold(1.0, f64::min)))
-            });
+            let mut joined = None;
+            for &(a, _) in found.iter() {
+                let Some(&clique) = cluster_of.get(&a) else {
+                    continue;
+                };
+                let mut low = 1.0f64;
+                for &member in &cliques[clique].0 {
+                    low = low.min(similarity(member, b)?);
+                    if low < threshold {
+                        break;
+                    }
+                }
+                if low >= threshold {
+                    joined = Some((clique, low));
+                    break;
+                }
+            }
             match joined {
                 Some((clique, low)) => {
                     cliques[clique].0.push(b);
@@ -289,7 +304,7 @@ impl CorpusIndex {
                 }
             }
         }
-        self.expand_exact(cliques)
+        Ok(self.expand_exact(cliques))
     }
 
     /// Adds each representative's exact twins to its near clique, and makes a
@@ -337,6 +352,7 @@ pub fn compact_shingles(shingles: &[u64]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::sets::{verify, SetSpill, SetStore};
 
     fn set(range: std::ops::Range<u64>) -> Vec<u64> {
         range
@@ -356,13 +372,17 @@ mod tests {
             .collect();
         DocSketch::new(
             segments,
+            shingles.iter().map(|&h| (h >> 32) as u32).collect(),
             Signature::from_hashes(shingles).as_ref(),
             &Lsh::for_threshold(0.8),
         )
     }
 
+    /// Clusters `docs`, verified from a spill; checks that sets held in
+    /// memory give the same clusters.
     fn run(docs: &[Vec<u64>]) -> Vec<Cluster> {
         let mut index = CorpusIndex::new(AcrossConfig::default());
+        let mut spill = SetSpill::new().unwrap();
         for (n, shingles) in docs.iter().enumerate() {
             let mut sorted = shingles.clone();
             sorted.sort_unstable();
@@ -370,15 +390,27 @@ mod tests {
                 xxhash_rust::xxh3::xxh3_64(&format!("{sorted:?}").into_bytes()),
                 20,
             )];
-            assert_eq!(index.add(&sketch(shingles, segments)), n as u32);
+            let sketch = sketch(shingles, segments);
+            assert_eq!(index.add(&sketch), n as u32);
+            spill.push(&sketch.shingles);
         }
         let pairs = index.candidates();
+        let clusters = |store: &SetStore| {
+            let sims = verify(&pairs, store, 1 << 10).unwrap();
+            index
+                .clusters(&pairs, &sims, &mut SetCache::new(store, 1 << 10))
+                .unwrap()
+        };
+        let spilled = clusters(&spill.finish().unwrap());
         let needed = CorpusIndex::needs_verification(&pairs);
-        let shingles: HashMap<u32, Vec<u32>> = needed
-            .iter()
-            .map(|&d| (d, compact_shingles(&docs[d as usize])))
-            .collect();
-        index.clusters(&pairs, &shingles)
+        let in_memory = clusters(&SetStore::in_memory(
+            needed
+                .iter()
+                .map(|&d| (d, compact_shingles(&docs[d as usize])))
+                .collect(),
+        ));
+        assert_eq!(spilled, in_memory);
+        spilled
     }
 
     #[test]

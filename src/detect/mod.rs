@@ -6,9 +6,12 @@
 //!   another, exact or lightly edited; holds the whole corpus's segment
 //!   fingerprints, so it suits repository-sized trees.
 //! - [`boilerplate`]: lines that many documents of one group share.
+//! - [`sets`]: the shingle sets that verify near-duplicate candidates, kept
+//!   in a temporary file rather than in memory.
 
 pub mod across;
 pub mod boilerplate;
 pub mod passages;
 mod runs;
+pub mod sets;
 pub mod within;

@@ -1,0 +1,297 @@
+//! The shingle sets that verify near-duplicate candidates, kept out of
+//! memory.
+//!
+//! Candidate pairs are known only after the last document, and verifying a
+//! pair needs both documents' shingle sets. Holding every document's set
+//! would make memory grow with the text. Instead, each document's shingle
+//! hashes (cut to 32 bits, about 4 bytes per shingle) are appended to an
+//! unnamed temporary file as the document is delivered ([`SetSpill`]), and
+//! read back by document number once the candidates are known
+//! ([`SetStore`]): no input is read, parsed or shingled a second time.
+//!
+//! When the temporary file cannot be made or written (a full disk, say), the
+//! pipeline reads the documents involved again and keeps their sets in
+//! memory instead ([`SetStore::in_memory`]); both give the same sets.
+//!
+//! [`verify`] computes the similarity of candidate pairs in chunks whose sets
+//! fit in a byte budget, in parallel, whatever the order of the pairs.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+
+use rayon::prelude::*;
+
+use crate::fingerprint::jaccard;
+
+/// Writes documents' shingle hashes, in document order, to a temporary
+/// file.
+#[derive(Debug)]
+pub struct SetSpill {
+    out: Option<BufWriter<File>>,
+    /// `offsets[doc]..offsets[doc + 1]` is the document's byte range.
+    offsets: Vec<u64>,
+    bytes: Vec<u8>,
+}
+
+impl SetSpill {
+    /// Opens an unnamed temporary file (removed when dropped, whatever
+    /// happens).
+    pub fn new() -> io::Result<SetSpill> {
+        Ok(SetSpill {
+            out: Some(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?)),
+            offsets: vec![0],
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Appends the next document's shingle hashes. After a write error the
+    /// spill is spent: [`SetSpill::finish`] gives `None`.
+    pub fn push(&mut self, hashes: &[u32]) {
+        let Some(out) = &mut self.out else {
+            return;
+        };
+        self.bytes.clear();
+        self.bytes
+            .extend(hashes.iter().flat_map(|h| h.to_le_bytes()));
+        if out.write_all(&self.bytes).is_err() {
+            self.out = None;
+            return;
+        }
+        let end = self.offsets[self.offsets.len() - 1] + self.bytes.len() as u64;
+        self.offsets.push(end);
+    }
+
+    /// The store to read the sets back from, or `None` when a write failed.
+    pub fn finish(self) -> Option<SetStore> {
+        let file = self.out?.into_inner().ok()?;
+        Some(SetStore {
+            source: Source::File {
+                file,
+                offsets: self.offsets,
+            },
+        })
+    }
+}
+
+/// Documents' shingle sets, by document number.
+#[derive(Debug)]
+pub struct SetStore {
+    source: Source,
+}
+
+#[derive(Debug)]
+enum Source {
+    File { file: File, offsets: Vec<u64> },
+    Memory(HashMap<u32, Vec<u32>>),
+}
+
+impl SetStore {
+    /// Sets already in memory (sorted or not); documents not in `sets` have
+    /// empty sets.
+    pub fn in_memory(sets: HashMap<u32, Vec<u32>>) -> SetStore {
+        SetStore {
+            source: Source::Memory(sets),
+        }
+    }
+
+    /// Bytes the document's set takes (before removing repeats).
+    pub fn size(&self, doc: u32) -> usize {
+        match &self.source {
+            Source::File { offsets, .. } => {
+                match (offsets.get(doc as usize), offsets.get(doc as usize + 1)) {
+                    (Some(&start), Some(&end)) => (end - start) as usize,
+                    _ => 0,
+                }
+            }
+            Source::Memory(sets) => sets.get(&doc).map_or(0, |set| set.len() * 4),
+        }
+    }
+
+    /// The document's shingle set, sorted and without repeats.
+    pub fn load(&self, doc: u32) -> io::Result<Vec<u32>> {
+        let mut set = match &self.source {
+            Source::File { file, offsets } => {
+                let (Some(&start), Some(&end)) =
+                    (offsets.get(doc as usize), offsets.get(doc as usize + 1))
+                else {
+                    return Ok(Vec::new());
+                };
+                let mut bytes = vec![0u8; (end - start) as usize];
+                read_exact_at(file, &mut bytes, start)?;
+                bytes
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect()
+            }
+            Source::Memory(sets) => sets.get(&doc).cloned().unwrap_or_default(),
+        };
+        set.sort_unstable();
+        set.dedup();
+        Ok(set)
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// The Jaccard similarity of each pair's sets, in the pairs' order. Pairs
+/// are taken in runs whose distinct documents' sets fit in `budget` bytes;
+/// each run's sets are loaded and compared in parallel, then dropped.
+pub fn verify(pairs: &[(u32, u32)], store: &SetStore, budget: usize) -> io::Result<Vec<f64>> {
+    let mut sims = Vec::with_capacity(pairs.len());
+    let mut start = 0;
+    while start < pairs.len() {
+        let mut docs: HashSet<u32> = HashSet::new();
+        let mut bytes = 0;
+        let mut end = start;
+        while end < pairs.len() {
+            let (a, b) = pairs[end];
+            let added: usize = [a, b]
+                .iter()
+                .filter(|doc| !docs.contains(doc))
+                .map(|&doc| store.size(doc))
+                .sum();
+            // A run holds at least one pair, however big.
+            if end > start && bytes + added > budget {
+                break;
+            }
+            bytes += added;
+            docs.insert(a);
+            docs.insert(b);
+            end += 1;
+        }
+        let mut wanted: Vec<u32> = docs.into_iter().collect();
+        wanted.sort_unstable();
+        let loaded: Vec<(u32, Vec<u32>)> = wanted
+            .into_par_iter()
+            .map(|doc| Ok((doc, store.load(doc)?)))
+            .collect::<io::Result<_>>()?;
+        let sets: HashMap<u32, Vec<u32>> = loaded.into_iter().collect();
+        let empty = Vec::new();
+        let set = |doc: u32| sets.get(&doc).unwrap_or(&empty);
+        sims.par_extend(
+            pairs[start..end]
+                .par_iter()
+                .map(|&(a, b)| jaccard(set(a), set(b))),
+        );
+        start = end;
+    }
+    Ok(sims)
+}
+
+/// Loads sets one at a time for the few comparisons [`verify`] did not
+/// make, keeping recent ones up to a byte budget.
+#[derive(Debug)]
+pub struct SetCache<'a> {
+    store: &'a SetStore,
+    budget: usize,
+    held: usize,
+    sets: HashMap<u32, Vec<u32>>,
+}
+
+impl<'a> SetCache<'a> {
+    pub fn new(store: &'a SetStore, budget: usize) -> SetCache<'a> {
+        SetCache {
+            store,
+            budget,
+            held: 0,
+            sets: HashMap::new(),
+        }
+    }
+
+    /// Jaccard similarity of two documents' sets.
+    pub fn similarity(&mut self, a: u32, b: u32) -> io::Result<f64> {
+        let missing: Vec<u32> = [a, b]
+            .into_iter()
+            .filter(|doc| !self.sets.contains_key(doc))
+            .collect();
+        let adding: usize = missing.iter().map(|&doc| self.store.size(doc)).sum();
+        if self.held + adding > self.budget {
+            self.sets.clear();
+            self.held = 0;
+        }
+        for doc in [a, b] {
+            if !self.sets.contains_key(&doc) {
+                let set = self.store.load(doc)?;
+                self.held += set.len() * 4;
+                self.sets.insert(doc, set);
+            }
+        }
+        let empty = Vec::new();
+        let set = |doc| self.sets.get(&doc).unwrap_or(&empty);
+        Ok(jaccard(set(a), set(b)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spilled(sets: &[Vec<u32>]) -> SetStore {
+        let mut spill = SetSpill::new().unwrap();
+        for set in sets {
+            spill.push(set);
+        }
+        spill.finish().unwrap()
+    }
+
+    #[test]
+    fn sets_come_back_sorted_and_without_repeats() {
+        let store = spilled(&[vec![5, 1, 5, 3], vec![], vec![9]]);
+        assert_eq!(store.load(0).unwrap(), [1, 3, 5]);
+        assert_eq!(store.load(1).unwrap(), Vec::<u32>::new());
+        assert_eq!(store.load(2).unwrap(), [9]);
+        assert_eq!(store.load(7).unwrap(), Vec::<u32>::new());
+        assert_eq!((store.size(0), store.size(2), store.size(7)), (16, 4, 0));
+    }
+
+    #[test]
+    fn verify_gives_the_same_similarities_in_any_budget_and_from_memory() {
+        let sets: Vec<Vec<u32>> = (0..40u32)
+            .map(|doc| (doc..doc + 30).rev().collect())
+            .collect();
+        let pairs: Vec<(u32, u32)> = (0..40u32)
+            .flat_map(|a| (a + 1..40).step_by(3).map(move |b| (a, b)))
+            .collect();
+        let expected: Vec<f64> = pairs
+            .iter()
+            .map(|&(a, b)| {
+                let (mut x, mut y) = (sets[a as usize].clone(), sets[b as usize].clone());
+                x.sort_unstable();
+                y.sort_unstable();
+                jaccard(&x, &y)
+            })
+            .collect();
+        let store = spilled(&sets);
+        for budget in [0, 200, 1000, 1 << 20] {
+            assert_eq!(verify(&pairs, &store, budget).unwrap(), expected);
+        }
+        let memory =
+            SetStore::in_memory(sets.iter().cloned().zip(0..).map(|(s, d)| (d, s)).collect());
+        assert_eq!(verify(&pairs, &memory, 300).unwrap(), expected);
+        let mut cache = SetCache::new(&store, 250);
+        for (&(a, b), &sim) in pairs.iter().zip(&expected) {
+            assert_eq!(cache.similarity(a, b).unwrap(), sim);
+        }
+    }
+}
