@@ -87,6 +87,7 @@ pub struct Fingerprinter {
     normalizer: Normalizer,
     shingler: Shingler,
     document: SlotMins,
+    sign_segments: bool,
 }
 
 /// Segments with fewer shingles than this get no signature: a near
@@ -103,7 +104,16 @@ impl Fingerprinter {
             normalizer: Normalizer::new(),
             shingler: Shingler::new(k),
             document: SlotMins::default(),
+            sign_segments: true,
         }
+    }
+
+    /// Whether each fingerprint gets its own signature (the default). Without
+    /// them, only the document's signature is made: what finding duplicate
+    /// documents needs, for less work per segment.
+    pub fn sign_segments(mut self, on: bool) -> Fingerprinter {
+        self.sign_segments = on;
+        self
     }
 
     /// The signature of everything fingerprinted so far (the union of the
@@ -130,12 +140,15 @@ impl Fingerprinter {
         };
         let mut shingles = Vec::new();
         let units = self.shingler.shingles(normalized, &mut shingles);
-        let mut mins = SlotMins::default();
-        mins.add(&shingles);
-        self.document.merge(&mins);
-        let signature = if shingles.len() >= MIN_SKETCHED {
-            mins.signature()
+        let signature = if self.sign_segments {
+            let mut mins = SlotMins::default();
+            mins.add(&shingles);
+            self.document.merge(&mins);
+            (shingles.len() >= MIN_SKETCHED)
+                .then(|| mins.signature())
+                .flatten()
         } else {
+            self.document.add(&shingles);
             None
         };
         Fingerprint {
@@ -179,6 +192,27 @@ mod tests {
             all.extend(f.fingerprint(text).shingles);
         }
         assert_eq!(f.document_signature(), Signature::from_hashes(&all));
+    }
+
+    #[test]
+    fn unsigned_segments_give_the_same_document_signature() {
+        let texts = [
+            "one two three four five six",
+            "seven eight nine ten eleven",
+            "x",
+        ];
+        let mut signed = Fingerprinter::new(3);
+        let mut unsigned = Fingerprinter::new(3).sign_segments(false);
+        for text in texts {
+            let (a, b) = (signed.fingerprint(text), unsigned.fingerprint(text));
+            assert_eq!(
+                (a.exact, a.units, &a.shingles),
+                (b.exact, b.units, &b.shingles)
+            );
+            assert!(b.signature.is_none());
+        }
+        assert!(signed.document_signature().is_some());
+        assert_eq!(signed.document_signature(), unsigned.document_signature());
     }
 
     #[test]

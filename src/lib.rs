@@ -22,7 +22,7 @@ pub use diff::{Comparison, DiffOptions};
 pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use pipeline::{
-    CorpusReport, Engine, EngineBuilder, Located, Problem, ScannedDoc, Sink, Summary,
+    CorpusReport, Engine, EngineBuilder, Findings, Located, Problem, ScannedDoc, Sink, Summary,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

@@ -58,6 +58,34 @@ pub struct EngineBuilder {
     keep_prints: bool,
     passages: Option<PassageConfig>,
     no_spill: bool,
+    find: Findings,
+}
+
+/// What a scan looks for. Each kind left out is work not done: without
+/// blocks and near segments no segment gets a MinHash signature, without
+/// documents nothing is banded or verified, without segments no segment
+/// hash is remembered, without boilerplate no line is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Findings {
+    /// Blocks a document repeats inside itself.
+    pub blocks: bool,
+    /// Exact and near-duplicate documents.
+    pub documents: bool,
+    /// Segments that already occurred in an earlier document.
+    pub segments: bool,
+    /// Lines shared by many documents of one group.
+    pub boilerplate: bool,
+}
+
+impl Default for Findings {
+    fn default() -> Findings {
+        Findings {
+            blocks: true,
+            documents: true,
+            segments: true,
+            boilerplate: true,
+        }
+    }
 }
 
 /// Bytes of shingle sets held at once while candidates are verified.
@@ -137,6 +165,12 @@ impl EngineBuilder {
         self
     }
 
+    /// What to look for (default: everything).
+    pub fn find(&mut self, find: Findings) -> &mut Self {
+        self.find = find;
+        self
+    }
+
     /// Whether verification sets go to a temporary file (the default) or,
     /// with `false`, are read again from the inputs and held in memory.
     pub fn spill_sets(&mut self, on: bool) -> &mut Self {
@@ -154,7 +188,10 @@ impl EngineBuilder {
         Engine {
             segmenter: Segmenter::new(self.granularity),
             within: self.within.clone(),
-            across: self.across.clone(),
+            across: AcrossConfig {
+                repeated_segments: self.find.segments,
+                ..self.across.clone()
+            },
             boilerplate: self.boilerplate.clone(),
             lsh: Lsh::for_threshold(self.across.threshold),
             shingles: self.shingles,
@@ -164,6 +201,7 @@ impl EngineBuilder {
             keep_prints: self.keep_prints || self.passages.is_some(),
             passages: self.passages.clone(),
             spill: !self.no_spill,
+            find: self.find,
         }
     }
 }
@@ -183,6 +221,7 @@ pub struct Engine {
     keep_prints: bool,
     passages: Option<PassageConfig>,
     spill: bool,
+    find: Findings,
 }
 
 /// A scanned document: the decoded document, its segments and its blocks.
@@ -316,6 +355,8 @@ pub struct Summary {
     pub errors: usize,
     /// Binary files skipped quietly in folder walks.
     pub skipped: usize,
+    /// What the scan looked for.
+    pub find: Findings,
 }
 
 /// Receives results in input order. Printers are sinks.
@@ -364,7 +405,10 @@ impl Engine {
         problems: Vec<Problem>,
         sink: &mut (dyn Sink + Send),
     ) -> io::Result<Summary> {
-        let mut summary = Summary::default();
+        let mut summary = Summary {
+            find: self.find,
+            ..Summary::default()
+        };
         sink.begin()?;
         for problem in problems {
             summary.errors += 1;
@@ -377,7 +421,7 @@ impl Engine {
             entry_of: Vec::new(),
             passages: self.passages.clone().map(PassageIndex::new),
             segment_lines: Vec::new(),
-            spill: if self.corpus && self.spill {
+            spill: if self.corpus && self.find.documents && self.spill {
                 SetSpill::new().ok()
             } else {
                 None
@@ -454,7 +498,7 @@ impl Engine {
                     if let Some(spill) = &mut corpus.spill {
                         spill.push(&doc.sketch.shingles);
                     }
-                    if corpus.index.is_representative(number) {
+                    if self.find.boilerplate && corpus.index.is_representative(number) {
                         corpus
                             .boilerplate
                             .add(&doc.group, doc.document.text(), &doc.lines);
@@ -564,7 +608,8 @@ impl Engine {
         index: &LineIndex,
     ) -> (Vec<Span>, Vec<Fingerprint>, Option<Signature>) {
         let segments = self.segmenter.segment_indexed(text, index);
-        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text));
+        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text))
+            .sign_segments(self.find.blocks || self.keep_prints);
         let prints = segments
             .iter()
             .map(|span| fingerprinter.fingerprint(&text[span.bytes.clone()]))
@@ -577,14 +622,20 @@ impl Engine {
         let text = document.text();
         let index = LineIndex::new(text);
         let (segments, prints, signature) = self.fingerprint(text, &index);
-        let blocks = find_blocks(text, &index, &segments, &prints, &self.within);
-        let (sketch, lines) = if self.corpus {
-            (
-                self.sketch(&segments, &prints, signature.as_ref()),
-                line_hashes(text, &self.boilerplate),
-            )
+        let blocks = if self.find.blocks {
+            find_blocks(text, &index, &segments, &prints, &self.within)
         } else {
-            (DocSketch::default(), Vec::new())
+            Vec::new()
+        };
+        let sketch = if self.corpus {
+            self.sketch(&segments, &prints, signature.as_ref())
+        } else {
+            DocSketch::default()
+        };
+        let lines = if self.corpus && self.find.boilerplate {
+            line_hashes(text, &self.boilerplate)
+        } else {
+            Vec::new()
         };
         ScannedDoc {
             document,
@@ -613,6 +664,9 @@ impl Engine {
                 lines: span.lines,
             })
             .collect();
+        if !self.find.documents {
+            return DocSketch::new(keys, Vec::new(), None, &self.lsh);
+        }
         let shingles = prints
             .iter()
             .flat_map(|print| print.shingles.iter().map(|&h| (h >> 32) as u32))
@@ -620,24 +674,15 @@ impl Engine {
         DocSketch::new(keys, shingles, signature, &self.lsh)
     }
 
-    /// Makes the corpus-wide findings, verifying near-duplicate candidates
-    /// on the spilled shingle sets (else on sets read again from the inputs).
+    /// Makes the corpus-wide findings that were asked for.
     fn corpus_report(&self, entries: &[Entry], mut corpus: Corpus) -> io::Result<CorpusReport> {
         // What verification does not need is finished and released first.
         let boilerplate = std::mem::take(&mut corpus.boilerplate).finish();
-        let pairs = corpus.index.candidates();
-        let store = match corpus.spill.take().and_then(SetSpill::finish) {
-            Some(store) => store,
-            None => {
-                let needed = CorpusIndex::needs_verification(&pairs);
-                SetStore::in_memory(self.shingle_sets(entries, &corpus, &needed))
-            }
+        let clusters = if self.find.documents {
+            self.document_clusters(entries, &mut corpus)?
+        } else {
+            Vec::new()
         };
-        let sims = verify(&pairs, &store, VERIFY_BUDGET)?;
-        let clusters =
-            corpus
-                .index
-                .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))?;
         Ok(CorpusReport {
             clusters,
             repeated: corpus.index.repeated_segments().to_vec(),
@@ -650,6 +695,27 @@ impl Engine {
             origins: corpus.origins,
             entry_of: corpus.entry_of,
         })
+    }
+
+    /// Duplicate documents: candidates verified on the spilled shingle sets
+    /// (else on sets read again from the inputs), joined into clusters.
+    fn document_clusters(
+        &self,
+        entries: &[Entry],
+        corpus: &mut Corpus,
+    ) -> io::Result<Vec<Cluster>> {
+        let pairs = corpus.index.candidates();
+        let store = match corpus.spill.take().and_then(SetSpill::finish) {
+            Some(store) => store,
+            None => {
+                let needed = CorpusIndex::needs_verification(&pairs);
+                SetStore::in_memory(self.shingle_sets(entries, corpus, &needed))
+            }
+        };
+        let sims = verify(&pairs, &store, VERIFY_BUDGET)?;
+        corpus
+            .index
+            .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))
     }
 
     /// The compact shingle sets of documents `needed`, read again.

@@ -434,3 +434,102 @@ fn near_segments_finds_a_lightly_edited_paragraph_in_another_document() {
     let without = doppel_in(dir.path(), &["scan", "--format", "json", "."], None);
     assert!(!without.stdout.contains("\"passage\""), "only when asked");
 }
+
+/// The `type` (and cluster `kind`) of every object of a JSON report.
+fn kinds(run: &util::Run) -> Vec<String> {
+    run.json()
+        .iter()
+        .map(|v| match v["kind"].as_str() {
+            Some(kind) => format!("{}:{kind}", v["type"].as_str().unwrap_or_default()),
+            None => v["type"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn find_documents_reports_duplicate_documents_only() {
+    let all = doppel(&["scan", "--format", "json", "corpus"]);
+    let documents = doppel(&["scan", "--format", "json", "--find", "documents", "corpus"]);
+    assert_eq!((all.code, documents.code), (0, 0), "{}", documents.stderr);
+    let clusters = |run: &util::Run| -> Vec<Value> {
+        run.json()
+            .into_iter()
+            .filter(|v| v["type"] == "cluster")
+            .collect()
+    };
+    // The page's three encodings decode to one text: an exact cluster.
+    let found = clusters(&documents);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["kind"], "exact");
+    assert_eq!(found[0]["members"].as_array().map(Vec::len), Some(3));
+    assert_eq!(found, clusters(&all));
+    // The full scan finds blocks; this one does not look for them.
+    assert!(all.json().iter().any(|v| !blocks(v).is_empty()));
+    assert!(documents.json().iter().all(|v| blocks(v).is_empty()));
+    let human = doppel(&["scan", "--find", "documents", "corpus"]);
+    assert!(!human.stdout.contains("% duplicate"), "{}", human.stdout);
+    assert!(human.stdout.contains("2 duplicate documents in 1 clusters"));
+}
+
+#[test]
+fn each_finding_can_be_asked_for_alone() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let shared = "The committee met on Tuesday and agreed the budget for the coming year after a long debate.";
+    let site = "Subscribe to our newsletter for weekly updates";
+    let texts = [
+        ("a.txt", format!("{shared}\n\nA first paragraph of its own, with enough words to be counted.\n\n{site}\n")),
+        ("b.txt", format!("{shared}\n\nA second paragraph unlike the first, also long enough to count.\n\n{site}\n")),
+        ("c.txt", format!("Another story entirely, told in words of its own for this test.\n\n{site}\n")),
+        ("d.txt", format!("{shared}\n\nA first paragraph of its own, with enough words to be counted.\n\n{site}\n")),
+    ];
+    for (name, text) in &texts {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let folder = dir.path().to_str().expect("UTF-8 path");
+    let kinds_with = |find: Option<&str>| -> Vec<String> {
+        let mut args = vec!["scan", "--format", "json", folder];
+        if let Some(find) = find {
+            args.extend(["--find", find]);
+        }
+        let run = doppel(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let mut kinds: Vec<String> = kinds(&run)
+            .into_iter()
+            .filter(|k| !matches!(k.as_str(), "begin" | "document" | "summary"))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    };
+    assert_eq!(
+        kinds_with(None),
+        ["cluster:boilerplate", "cluster:exact", "cluster:segment"]
+    );
+    assert_eq!(kinds_with(Some("documents")), ["cluster:exact"]);
+    assert_eq!(kinds_with(Some("segments")), ["cluster:segment"]);
+    assert_eq!(kinds_with(Some("boilerplate")), ["cluster:boilerplate"]);
+    assert_eq!(
+        kinds_with(Some("documents,boilerplate")),
+        ["cluster:boilerplate", "cluster:exact"]
+    );
+}
+
+#[test]
+fn find_blocks_alone_looks_at_no_other_document() {
+    let run = scan_json(&corpus("scraped_page_zh.txt"), &["--find", "blocks"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_page_body(&run.only_document());
+    let run = doppel(&["scan", "--format", "json", "--find", "blocks", "corpus"]);
+    assert!(!kinds(&run).iter().any(|k| k.starts_with("cluster")));
+}
+
+#[test]
+fn unknown_finding_is_bad_usage() {
+    let run = doppel(&["scan", "--find", "documents,dogs", "corpus"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("invalid value 'dogs'"),
+        "{}",
+        run.stderr
+    );
+}

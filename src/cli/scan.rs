@@ -3,11 +3,11 @@
 use std::io::{self, BufWriter};
 
 use anyhow::Result;
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use doppel::input::expand;
 use doppel::report::{HumanPrinter, JsonPrinter};
-use doppel::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
+use doppel::{CorpusReport, Findings, Problem, ScannedDoc, Sink, Summary};
 
 use super::common::{use_colour, ReadArgs, ReportFormat};
 
@@ -20,6 +20,12 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 
+    /// What to look for, comma-separated (default: all). Leaving kinds out
+    /// saves their work: `--find documents` only clusters duplicate
+    /// documents, the fastest way through a large corpus.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub find: Vec<Finding>,
+
     /// Also find passages copied across documents with light edits (near
     /// duplicates; exact repeats are always reported). Memory grows with the
     /// segments of the corpus, not only with its documents.
@@ -30,6 +36,32 @@ pub struct ScanArgs {
     /// that differ (`[-old-]{+new+}`; in JSON, a `changes` list).
     #[arg(long)]
     pub show_diffs: bool,
+}
+
+/// A kind of finding `--find` can ask for.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding {
+    /// Blocks a document repeats inside itself.
+    Blocks,
+    /// Exact and near-duplicate documents.
+    Documents,
+    /// Segments that already occurred in an earlier document.
+    Segments,
+    /// Lines shared by many documents of one folder or site.
+    Boilerplate,
+}
+
+/// The findings asked for: all of them when none is named.
+fn findings(asked: &[Finding]) -> Findings {
+    if asked.is_empty() {
+        return Findings::default();
+    }
+    Findings {
+        blocks: asked.contains(&Finding::Blocks),
+        documents: asked.contains(&Finding::Documents),
+        segments: asked.contains(&Finding::Segments),
+        boilerplate: asked.contains(&Finding::Boilerplate),
+    }
 }
 
 /// Sends every problem to stderr as `doppel: PATH: reason` and passes all
@@ -58,10 +90,12 @@ impl<S: Sink> Sink for Stderr<S> {
 }
 
 pub fn run(args: &ScanArgs) -> Result<i32> {
+    let find = findings(&args.find);
     let engine = args
         .read
         .engine()?
         .near_segments(args.near_segments)
+        .find(find)
         .build();
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(Problem::from).collect();
@@ -75,7 +109,7 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
             }
             ReportFormat::Human => {
                 let mut printer = HumanPrinter::new(stdout, use_colour());
-                printer.show_diffs(args.show_diffs);
+                printer.show_diffs(args.show_diffs).find(find);
                 engine.scan(&entries, problems, &mut Stderr { inner: printer })
             }
         }

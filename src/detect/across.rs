@@ -41,6 +41,9 @@ pub struct AcrossConfig {
     pub min_segment_units: usize,
     /// Later members of a band bucket each document is paired with (default 16).
     pub neighbours: usize,
+    /// Whether to remember segments and report those repeated across
+    /// documents (default on).
+    pub repeated_segments: bool,
 }
 
 impl Default for AcrossConfig {
@@ -49,6 +52,7 @@ impl Default for AcrossConfig {
             threshold: 0.8,
             min_segment_units: 10,
             neighbours: 16,
+            repeated_segments: true,
         }
     }
 }
@@ -166,7 +170,9 @@ impl CorpusIndex {
         if representative == doc {
             self.bands
                 .extend(sketch.bands.iter().map(|&key| ((key >> 32) as u32, doc)));
-            self.add_segments(doc, sketch);
+            if self.config.repeated_segments {
+                self.add_segments(doc, sketch);
+            }
         }
         doc
     }

@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use crate::detect::within::{Block, Differing};
-use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
+use crate::pipeline::{CorpusReport, Findings, Problem, ScannedDoc, Sink, Summary};
 
 use super::{passage_places, segment_clusters};
 
@@ -23,6 +23,7 @@ pub struct HumanPrinter<W: Write> {
     out: W,
     colour: bool,
     show_diffs: bool,
+    find: Findings,
 }
 
 const PREVIEW_CHARS: usize = 48;
@@ -33,6 +34,7 @@ impl<W: Write> HumanPrinter<W> {
             out,
             colour,
             show_diffs: false,
+            find: Findings::default(),
         }
     }
 
@@ -40,6 +42,13 @@ impl<W: Write> HumanPrinter<W> {
     /// differ.
     pub fn show_diffs(&mut self, yes: bool) -> &mut Self {
         self.show_diffs = yes;
+        self
+    }
+
+    /// What the scan looks for: a document's duplicate share is shown only
+    /// when blocks are.
+    pub fn find(&mut self, find: Findings) -> &mut Self {
+        self.find = find;
         self
     }
 
@@ -177,11 +186,16 @@ impl<W: Write> Sink for HumanPrinter<W> {
         let decoded = &doc.document.decoded;
         let path = self.paint("1", &doc.document.origin.to_string());
         let mut line = format!(
-            "{path}  {}  {} bytes  {:.1}% duplicate",
+            "{path}  {}  {} bytes",
             decoded.encoding.name(),
             thousands(doc.document.input_bytes),
-            doc.duplicate_ratio() * 100.0
         );
+        if self.find.blocks {
+            line.push_str(&format!(
+                "  {:.1}% duplicate",
+                doc.duplicate_ratio() * 100.0
+            ));
+        }
         if decoded.malformed > 0 {
             line.push_str(&format!("  {} malformed", decoded.malformed));
         }
@@ -271,12 +285,17 @@ impl<W: Write> Sink for HumanPrinter<W> {
             summary.duplicate_bytes as f64 / summary.bytes as f64 * 100.0
         };
         let mut line = format!(
-            "{} documents, {} bytes, {} blocks, {} duplicate bytes ({ratio:.1}%)",
+            "{} documents, {} bytes",
             thousands(summary.documents),
             thousands(summary.bytes),
-            thousands(summary.blocks),
-            thousands(summary.duplicate_bytes),
         );
+        if summary.find.blocks {
+            line.push_str(&format!(
+                ", {} blocks, {} duplicate bytes ({ratio:.1}%)",
+                thousands(summary.blocks),
+                thousands(summary.duplicate_bytes),
+            ));
+        }
         if summary.clusters > 0 {
             line.push_str(&format!(
                 ", {} duplicate documents in {} clusters",
