@@ -55,19 +55,17 @@ impl ShingleConfig {
     /// Cyrillic…) character, follows anything else.
     pub fn k_for(&self, text: &str) -> usize {
         let bytes = &text.as_bytes()[..text.len().min(4 * 1024)];
+        // Branch-free: every byte is classified with flags, not jumps, so
+        // mixed text costs no mispredictions. A continuation byte keeps the
+        // state its lead byte set.
         let (mut cjk, mut words, mut in_word) = (0usize, 0usize, false);
         for &b in bytes {
-            let wordish = b.is_ascii_alphanumeric() || (0xC0..=0xDF).contains(&b);
-            let continuation = (0x80..=0xBF).contains(&b);
-            if matches!(b, 0xE3..=0xED | 0xF0) {
-                cjk += 1;
-                in_word = false;
-            } else if wordish {
-                words += usize::from(!in_word);
-                in_word = true;
-            } else if !continuation {
-                in_word = false;
-            }
+            let is_cjk = b.wrapping_sub(0xE3) <= 0xED - 0xE3 || b == 0xF0;
+            let wordish = b.is_ascii_alphanumeric() | (b & 0xE0 == 0xC0);
+            let continuation = b & 0xC0 == 0x80;
+            cjk += usize::from(is_cjk);
+            words += usize::from(wordish & !in_word);
+            in_word = wordish | (continuation & in_word);
         }
         if cjk >= words && cjk > 0 {
             self.cjk_k
@@ -174,6 +172,48 @@ mod tests {
         assert_eq!(config.k_for("新华社北京7月9日电 2015"), 5);
         assert_eq!(config.k_for("The iPhone 发布会 was held"), 3);
         assert_eq!(config.k_for(""), 3);
+    }
+
+    /// The choice counted on characters, as the byte loop must count it.
+    fn k_by_chars(config: &ShingleConfig, text: &str) -> usize {
+        let mut end = text.len().min(4 * 1024);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (mut cjk, mut words, mut in_word) = (0usize, 0usize, false);
+        for c in text[..end].chars() {
+            let lead = c.len_utf8();
+            let first = c.to_string().as_bytes()[0];
+            if lead == 4 && first == 0xF0 || lead == 3 && (0xE3..=0xED).contains(&first) {
+                cjk += 1;
+                in_word = false;
+            } else if c.is_ascii_alphanumeric() || lead == 2 {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        if cjk >= words && cjk > 0 {
+            config.cjk_k
+        } else {
+            config.word_k
+        }
+    }
+
+    const MIXED: &[&str] = &[
+        "a", "Z", "7", " ", ".", "é", "я", "中", "の", "한", "𠀀", "。", "—", "€", "\n",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn k_counts_bytes_as_characters_would(
+            pieces in proptest::collection::vec(proptest::sample::select(MIXED), 0..60)
+        ) {
+            let text = pieces.concat();
+            let config = ShingleConfig::default();
+            proptest::prop_assert_eq!(config.k_for(&text), k_by_chars(&config, &text));
+        }
     }
 
     #[test]

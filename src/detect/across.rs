@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::io;
 
+use rayon::slice::ParallelSliceMut;
+
 use super::sets::SetCache;
 use crate::document::LineRange;
 use crate::sketch::{Lsh, Signature};
@@ -226,7 +228,7 @@ impl CorpusIndex {
         self.first_segment = HashMap::new();
         self.first_with_hash = HashMap::new();
         let mut bands = std::mem::take(&mut self.bands);
-        bands.sort_unstable();
+        bands.par_sort_unstable();
         let mut pairs = Vec::new();
         for bucket in bands.chunk_by(|x, y| x.0 == y.0) {
             for (at, &(_, a)) in bucket.iter().enumerate() {
@@ -237,8 +239,10 @@ impl CorpusIndex {
                 }
             }
         }
-        pairs.sort_unstable();
+        drop(bands);
+        pairs.par_sort_unstable();
         pairs.dedup();
+        pairs.shrink_to_fit();
         pairs
     }
 
