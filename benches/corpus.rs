@@ -37,7 +37,7 @@ impl Sink for Count {
         Ok(())
     }
 
-    fn corpus(&mut self, report: &CorpusReport) -> std::io::Result<()> {
+    fn corpus(&mut self, report: CorpusReport) -> std::io::Result<()> {
         self.clusters = report.clusters.len();
         Ok(())
     }

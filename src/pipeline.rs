@@ -368,7 +368,7 @@ pub trait Sink {
     fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
         Ok(())
     }
-    fn corpus(&mut self, _report: &CorpusReport) -> io::Result<()> {
+    fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
         Ok(())
     }
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
@@ -460,7 +460,7 @@ impl Engine {
             summary.duplicate_documents = report.clusters.iter().map(|c| c.members.len() - 1).sum();
             summary.repeated_segments = report.repeated.len();
             summary.boilerplate = report.boilerplate.len();
-            sink.corpus(&report)?;
+            sink.corpus(report)?;
         }
         sink.finish(&summary)?;
         Ok(summary)
@@ -749,6 +749,32 @@ impl Engine {
         T: Send,
         F: Fn(u32, &str) -> Option<T> + Sync,
     {
+        let mut out = HashMap::with_capacity(docs.len());
+        let all: Result<(), std::convert::Infallible> =
+            self.reread_batches(entries, located, docs, f, |found| {
+                out.extend(found);
+                Ok(())
+            });
+        match all {
+            Ok(()) => out,
+        }
+    }
+
+    /// Like [`Engine::reread`], but hands each batch's results, in document
+    /// order, to `each` as soon as they are made, and stops at its first
+    /// error: nothing is held between batches.
+    pub fn reread_batches<T, F, E>(
+        &self,
+        entries: &[Entry],
+        located: Located<'_>,
+        docs: &[u32],
+        f: F,
+        mut each: impl FnMut(Vec<(u32, T)>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        T: Send,
+        F: Fn(u32, &str) -> Option<T> + Sync,
+    {
         // A document is found again by its entry and its line in the entry
         // (0 for a whole file).
         let mut wanted_docs: HashMap<(u32, usize), u32> = HashMap::with_capacity(docs.len());
@@ -769,25 +795,26 @@ impl Engine {
             Loaded::Problem(_) => None,
         };
         let map_batch = |batch: Vec<Loaded>| -> Vec<(u32, T)> {
-            batch
+            let mut found: Vec<(u32, T)> = batch
                 .into_par_iter()
                 .filter_map(|loaded| {
                     let number = *number_of(&loaded)?;
                     let document = self.decode_document(loaded.into_doc().ok()?).ok()?;
                     Some((number, f(number, document.text())?))
                 })
-                .collect()
+                .collect();
+            found.sort_by_key(|(number, _)| *number);
+            found
         };
-        let mut out = HashMap::with_capacity(docs.len());
         let mut batch = reader.batch(self.batch_bytes, 4096);
         while !batch.is_empty() {
             // The next batch is read while this one is mapped.
             let (next, found) =
                 rayon::join(|| reader.batch(self.batch_bytes, 4096), || map_batch(batch));
-            out.extend(found);
+            each(found)?;
             batch = next;
         }
-        out
+        Ok(())
     }
 
     /// The union of the shingles of a text's segments, compacted: the set

@@ -220,8 +220,8 @@ impl doppel::Sink for KeepReport {
         Ok(())
     }
 
-    fn corpus(&mut self, report: &doppel::CorpusReport) -> std::io::Result<()> {
-        self.0 = Some(report.clone());
+    fn corpus(&mut self, report: doppel::CorpusReport) -> std::io::Result<()> {
+        self.0 = Some(report);
         Ok(())
     }
 }

@@ -8,7 +8,9 @@
 //! - [`edits`]: compact edit scripts against a kept twin, so the manifest
 //!   stays small.
 //! - [`run`]: the three passes of `clean` (scan, write, twins) and what they
-//!   decide; `writer` puts cleaned files and manifest lines in place.
+//!   decide; `writer` puts cleaned files and manifest lines in place;
+//!   `twins` keeps the texts of kept twins in a temporary file between the
+//!   write and twin passes.
 //! - [`manifest`]: the manifest's lines; [`restore`]: rebuilding the inputs
 //!   from them.
 //! - [`output`]: where outputs go, the checks before anything is written,
@@ -22,6 +24,7 @@ pub mod plan;
 pub mod restore;
 pub mod run;
 pub mod seams;
+mod twins;
 mod writer;
 
 pub use plan::{Keep, Plan, Reason, Removal, Twin};

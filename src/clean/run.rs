@@ -9,14 +9,16 @@
 //!    again for their damage scores;
 //! 2. **write**: every document is read, decoded and scanned again, its
 //!    removals planned, its cleaned text written (UTF-8) and its manifest
-//!    lines recorded;
-//! 3. **twins**: each duplicate document is read again with the document
-//!    kept in its place, for the edit script that rebuilds it.
+//!    lines recorded; the texts of documents kept in the place of removed
+//!    ones go to a temporary file (`twins`);
+//! 3. **twins**: each removed duplicate document is read again, and its
+//!    kept twin fetched from that file, for the edit script that rebuilds
+//!    it.
 //!
 //! Documents are numbered in input order in every pass; a document whose
 //! content changed between passes is an error.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::PathBuf;
 
@@ -28,6 +30,7 @@ use super::encode::encode;
 use super::manifest::{DocumentLine, Line, RecordLine, RemovalLine, SummaryLine, TwinRef};
 use super::output::{Layout, OutputError};
 use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Twin};
+use super::twins::{TwinReader, TwinTexts};
 use super::writer::{Planned, Writer};
 use crate::detect::across::RepeatedSegment;
 use crate::document::Origin;
@@ -114,8 +117,8 @@ impl Sink for Collect {
         self.problems.push(problem.clone());
         Ok(())
     }
-    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
-        self.report = report.clone();
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
+        self.report = report;
         Ok(())
     }
 }
@@ -128,6 +131,8 @@ struct Decisions {
     repeated: HashMap<u32, Vec<RepeatedSegment>>,
     /// First occurrences referenced by a removal: (document, segment).
     referenced: HashSet<(u32, u32)>,
+    /// Documents kept in the place of removed ones.
+    kept_twins: HashSet<u32>,
     /// Boilerplate line hashes by group.
     boilerplate: HashMap<String, HashSet<u64>>,
     lengths: Vec<usize>,
@@ -182,9 +187,17 @@ pub fn clean(
     let decisions = decide(collect_decisions(&mut collect, &damage, options));
     let mut writer = Writer::new(options, &layout)?;
     progress.start("writing", total);
-    write_pass(engine, entries, &decisions, &mut writer, progress)?;
+    let mut twins = TwinTexts::new()?;
+    write_pass(
+        engine,
+        entries,
+        &decisions,
+        &mut writer,
+        &mut twins,
+        progress,
+    )?;
     progress.finish();
-    twin_pass(engine, entries, &decisions, &mut writer)?;
+    twin_pass(engine, entries, &decisions, &mut writer, &twins.finish()?)?;
     let (manifest, lines) = writer.finish()?;
     Ok(CleanReport {
         scan,
@@ -215,7 +228,7 @@ impl Sink for Progressing<'_> {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         self.inner.problem(problem)
     }
-    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.inner.corpus(report)
     }
 }
@@ -238,10 +251,17 @@ fn collect_decisions(
     damage: &HashMap<u32, f64>,
     options: &CleanOptions,
 ) -> Decisions {
-    let report = std::mem::take(&mut collect.report);
+    let CorpusReport {
+        origins,
+        entry_of,
+        clusters,
+        repeated,
+        boilerplate: found_boilerplate,
+        ..
+    } = std::mem::take(&mut collect.report);
     let mut boilerplate: HashMap<String, HashSet<u64>> = HashMap::new();
     if options.boilerplate {
-        for found in &report.boilerplate {
+        for found in &found_boilerplate {
             boilerplate
                 .entry(found.group.clone())
                 .or_default()
@@ -252,15 +272,16 @@ fn collect_decisions(
         removed: HashMap::new(),
         repeated: HashMap::new(),
         referenced: HashSet::new(),
+        kept_twins: HashSet::new(),
         boilerplate,
         lengths: std::mem::take(&mut collect.lengths),
         hashes: std::mem::take(&mut collect.hashes),
         blocks: options.blocks.then_some(options.keep),
-        origins: report.origins.clone(),
-        entry_of: report.entry_of.clone(),
+        origins,
+        entry_of,
     };
     if options.documents {
-        for cluster in &report.clusters {
+        for cluster in &clusters {
             let kept = keep_member(&cluster.members, &decisions.lengths, damage, options.keep);
             for &member in &cluster.members {
                 if member != kept {
@@ -270,7 +291,7 @@ fn collect_decisions(
         }
     }
     if options.segments {
-        for repeat in report.repeated {
+        for repeat in repeated {
             decisions
                 .repeated
                 .entry(repeat.doc)
@@ -291,6 +312,7 @@ fn decide(mut decisions: Decisions) -> Decisions {
     for repeats in decisions.repeated.values_mut() {
         repeats.retain(|r| !removed.contains_key(&r.first_doc));
     }
+    decisions.kept_twins = decisions.removed.values().copied().collect();
     decisions.referenced = decisions
         .repeated
         .values()
@@ -321,6 +343,7 @@ fn write_pass(
     entries: &[Entry],
     decisions: &Decisions,
     writer: &mut Writer,
+    twins: &mut TwinTexts,
     progress: &dyn Progress,
 ) -> Result<(), CleanError> {
     let mut reader = DocReader::new(entries).unparsed();
@@ -349,8 +372,11 @@ fn write_pass(
             })
             .collect();
         for planned in planned {
-            let planned = planned?;
+            let mut planned = planned?;
             progress.advance(planned.document.input_bytes as u64);
+            if let Some(text) = planned.twin_text.take() {
+                twins.push(planned.document.doc, &text)?;
+            }
             writer.write(planned)?;
         }
     }
@@ -455,7 +481,12 @@ fn plan_document(
             )
         })
         .collect();
+    let twin_text = decisions
+        .kept_twins
+        .contains(&number)
+        .then(|| text.to_owned());
     Ok(Planned {
+        twin_text,
         entry,
         raw,
         document: DocumentLine {
@@ -539,88 +570,60 @@ fn plan_boilerplate(plan: &mut Plan, doc: &ScannedDoc, hashes: Option<&HashSet<u
     }
 }
 
-/// Kept texts held at once by the twin pass.
-const TWIN_CHUNK_BYTES: usize = 256 << 20;
-
-/// Pass 3: edit scripts of duplicate documents against their kept twins.
-/// Kept texts are read a chunk at a time (at most [`TWIN_CHUNK_BYTES`]),
-/// then the documents removed in their favour are read and diffed, so
-/// memory stays bounded whatever the number of duplicates.
+/// Pass 3: the removal line of every removed duplicate document, with the
+/// edit script that rebuilds it from its kept twin. Only the removed
+/// documents are read again; their twins come from `twins`, so memory holds
+/// one batch whatever the number of duplicates.
 fn twin_pass(
     engine: &Engine,
     entries: &[Entry],
     decisions: &Decisions,
     writer: &mut Writer,
+    twins: &TwinReader,
 ) -> Result<(), CleanError> {
-    let mut by_kept: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for (&removed, &kept) in &decisions.removed {
-        by_kept.entry(kept).or_default().push(removed);
-    }
-    let mut chunk: Vec<u32> = Vec::new();
-    let mut chunk_bytes = 0;
-    let kept_docs: Vec<u32> = by_kept.keys().copied().collect();
-    for (at, &kept) in kept_docs.iter().enumerate() {
-        chunk.push(kept);
-        chunk_bytes += decisions.lengths[kept as usize];
-        if chunk_bytes >= TWIN_CHUNK_BYTES || at + 1 == kept_docs.len() {
-            let mut lines = twin_chunk(engine, entries, decisions, &by_kept, &chunk);
-            lines.sort_by_key(|line| line.doc);
-            let expected: usize = chunk.iter().map(|k| by_kept[k].len()).sum();
-            if lines.len() != expected {
-                return Err(CleanError::Changed(format!(
-                    "{} of {expected} duplicate documents",
-                    expected - lines.len()
-                )));
-            }
-            for line in lines {
+    let mut removed: Vec<u32> = decisions.removed.keys().copied().collect();
+    removed.sort_unstable();
+    let mut written = 0;
+    engine.reread_batches(
+        entries,
+        decisions.located(),
+        &removed,
+        |doc, text| {
+            let kept = *decisions.removed.get(&doc)?;
+            Some(twins.text(kept).map(|twin| {
+                let twin = twin?;
+                Some(RemovalLine {
+                    doc,
+                    reason: Reason::DuplicateDocument,
+                    bytes: [0, text.len()],
+                    lines: [1, crate::document::LineIndex::new(text).line_count()],
+                    replacement_bytes: 0,
+                    twin: Some(TwinRef {
+                        doc: Some(kept),
+                        bytes: [0, twin.len()],
+                    }),
+                    edits: Some(diff(&twin, text)),
+                    text: None,
+                })
+            }))
+        },
+        |lines| -> Result<(), CleanError> {
+            for (_, line) in lines {
+                let Some(line) = line? else { continue };
+                written += 1;
                 writer.summary.removals += 1;
                 writer.summary.removed_bytes += line.bytes[1];
                 writer.line(Line::Removal(line))?;
             }
-            chunk.clear();
-            chunk_bytes = 0;
-        }
+            Ok(())
+        },
+    )?;
+    if written != removed.len() {
+        return Err(CleanError::Changed(format!(
+            "{} of {} duplicate documents",
+            removed.len() - written,
+            removed.len()
+        )));
     }
     Ok(())
-}
-
-/// The removal lines of the documents removed in favour of `kept` ones.
-fn twin_chunk(
-    engine: &Engine,
-    entries: &[Entry],
-    decisions: &Decisions,
-    by_kept: &BTreeMap<u32, Vec<u32>>,
-    kept: &[u32],
-) -> Vec<RemovalLine> {
-    let located = decisions.located();
-    let twins = engine.reread(entries, located, kept, |_, text| Some(text.to_owned()));
-    let mut removed: Vec<u32> = kept
-        .iter()
-        .flat_map(|k| by_kept[k].iter().copied())
-        .collect();
-    removed.sort_unstable();
-    let removed_to_kept: HashMap<u32, u32> = kept
-        .iter()
-        .flat_map(|&k| by_kept[&k].iter().map(move |&r| (r, k)))
-        .collect();
-    engine
-        .reread(entries, located, &removed, |doc, text| {
-            let kept = *removed_to_kept.get(&doc)?;
-            let twin = twins.get(&kept)?;
-            Some(RemovalLine {
-                doc,
-                reason: Reason::DuplicateDocument,
-                bytes: [0, text.len()],
-                lines: [1, crate::document::LineIndex::new(text).line_count()],
-                replacement_bytes: 0,
-                twin: Some(TwinRef {
-                    doc: Some(kept),
-                    bytes: [0, twin.len()],
-                }),
-                edits: Some(diff(twin, text)),
-                text: None,
-            })
-        })
-        .into_values()
-        .collect()
 }

@@ -29,6 +29,8 @@ pub(super) struct Planned {
     pub(super) own_twins: Vec<Option<String>>,
     /// (segment, raw hash, bytes) of first occurrences others refer to.
     pub(super) firsts: Vec<(u32, u64, [usize; 2])>,
+    /// The decoded text, when removed duplicates are rebuilt from it.
+    pub(super) twin_text: Option<String>,
 }
 
 /// Writes cleaned documents and manifest lines in order.

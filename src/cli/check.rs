@@ -238,7 +238,7 @@ impl Sink for Tee<'_> {
         eprintln!("doppel: {problem}");
         self.json.as_mut().map_or(Ok(()), |j| j.problem(problem))
     }
-    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.json.as_mut().map_or(Ok(()), |j| j.corpus(report))
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -81,7 +81,7 @@ impl<S: Sink> Sink for Stderr<S> {
         eprintln!("doppel: {problem}");
         self.inner.problem(problem)
     }
-    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.inner.corpus(report)
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

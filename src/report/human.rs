@@ -210,7 +210,8 @@ impl<W: Write> Sink for HumanPrinter<W> {
         Ok(())
     }
 
-    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
+        let report = &report;
         let path = |doc: u32| report.origins[doc as usize].to_string();
         if !report.clusters.is_empty() {
             let title = self.paint("1;33", "duplicate documents");

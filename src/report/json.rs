@@ -326,7 +326,8 @@ impl<W: Write> Sink for JsonPrinter<W> {
         })
     }
 
-    fn corpus(&mut self, report: &CorpusReport) -> io::Result<()> {
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
+        let report = &report;
         for cluster in &report.clusters {
             self.line(&DocClusterLine {
                 kind: "cluster",
