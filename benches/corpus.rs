@@ -2,7 +2,8 @@
 //! decode, segment, fingerprint, blocks inside documents, sketches, LSH
 //! candidates, verification (on the shingle sets spilled to a temporary file),
 //! clusters, repeated segments and boilerplate, into a sink that discards
-//! the results.
+//! the results (`scan_64M`); and the same with only duplicate documents
+//! looked for (`documents_64M`, what `scan --find documents` does).
 //!
 //! The corpus (`tests/common/labelled.rs`, 64 MiB, seed as in the tests) is
 //! generated into `benches/data/` outside the timed loop, once, and reused.
@@ -20,7 +21,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use doppel::input::jsonl::JsonlOptions;
 use doppel::input::{expand, InputOptions};
-use doppel::{CorpusReport, EngineBuilder, ScannedDoc, Sink};
+use doppel::{CorpusReport, EngineBuilder, Findings, ScannedDoc, Sink};
 
 const CORPUS_BYTES: u64 = 64 << 20;
 
@@ -73,6 +74,14 @@ fn scan(c: &mut Criterion) {
     let (entries, problems) = expand(&[path], &options);
     assert!(problems.is_empty());
     let engine = EngineBuilder::new().build();
+    let documents_only = EngineBuilder::new()
+        .find(Findings {
+            blocks: false,
+            documents: true,
+            segments: false,
+            boilerplate: false,
+        })
+        .build();
 
     let mut group = c.benchmark_group("corpus");
     group
@@ -80,16 +89,18 @@ fn scan(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(30))
         .throughput(Throughput::Bytes(bytes));
-    group.bench_function("scan_64M", |b| {
-        b.iter(|| {
-            let mut sink = Count::default();
-            engine
-                .scan(&entries, Vec::new(), &mut sink)
-                .expect("the scan runs");
-            assert!(sink.clusters > 0 && sink.documents > 0);
-            sink.clusters
-        })
-    });
+    for (name, engine) in [("scan_64M", &engine), ("documents_64M", &documents_only)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut sink = Count::default();
+                engine
+                    .scan(&entries, Vec::new(), &mut sink)
+                    .expect("the scan runs");
+                assert!(sink.clusters > 0 && sink.documents > 0);
+                sink.clusters
+            })
+        });
+    }
     group.finish();
 }
 

@@ -7,7 +7,10 @@
 #
 # For each size: generates benches/data/corpus-SIZE.jsonl (reused when
 # present) with benches/labelled_corpus.rs, then times with /usr/bin/time -v
-#   - doppel scan --format json (report to /dev/null), RUNS times (3), and
+#   - doppel scan --format json --find documents (near-duplicate clustering
+#     alone: decode to clusters), RUNS times (3),
+#   - doppel scan --format json (everything: blocks, documents, segments,
+#     boilerplate; report to /dev/null), RUNS times (3), and
 #   - doppel clean -o OUT (OUT removed after each run), CLEAN_RUNS times (1),
 # reporting the median wall time (MB/s, MB = 10^6 bytes), CPU time (user +
 # system: steadier than wall time on a shared machine) and peak RSS (also per
@@ -84,6 +87,7 @@ for size in $SIZES; do
     bytes=$(stat -c %s "$corpus")
     docs=$(wc -l <"$corpus")
     echo "== $corpus: $bytes bytes, $docs documents"
+    measure "documents $size" "$RUNS" "$bytes" "$docs" "$BIN" scan --format json --site-field site --find documents "$corpus"
     measure "scan $size" "$RUNS" "$bytes" "$docs" "$BIN" scan --format json --site-field site "$corpus"
     measure "clean $size" "$CLEAN_RUNS" "$bytes" "$docs" "$BIN" clean --site-field site "$corpus" -o "$DATA/clean-out"
     [ -n "$first" ] || first=$corpus
@@ -102,4 +106,5 @@ slice_docs=$(wc -l <"$slice")
 echo "slice: $slice_bytes bytes, $slice_docs documents"
 /usr/bin/time -f "datasketch wall %e s, CPU %U + %S s, peak RSS %M KiB" \
     "$DATA/venv/bin/python" benches/datasketch_lsh.py "$slice"
+measure "docs slice" "$RUNS" "$slice_bytes" "$slice_docs" "$BIN" scan --format json --site-field site --find documents "$slice"
 measure "scan slice" "$RUNS" "$slice_bytes" "$slice_docs" "$BIN" scan --format json --site-field site "$slice"
