@@ -252,3 +252,23 @@ fn spilled_and_reread_verification_sets_give_the_same_clusters() {
     assert!(spilled.iter().filter(|c| !c.exact).count() > 50);
     assert_eq!(spilled, clusters(false));
 }
+
+#[test]
+fn a_temporary_folder_that_cannot_be_written_changes_nothing() {
+    let corpus = Corpus::generate(&Config::default(), 600);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("labelled.jsonl");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    corpus.write_jsonl(&mut file).expect("write the corpus");
+    drop(file);
+    let path = path.to_str().expect("UTF-8 path");
+    let args = ["scan", "--format", "json", "--find", "documents", path];
+    let normal = util::doppel(&args);
+    // No spill file can be made there: verification reads the inputs again.
+    let missing = dir.path().join("no-such-folder");
+    let missing = missing.to_str().expect("UTF-8 path");
+    let without = util::doppel_env(&util::root(), &args, None, &[("TMPDIR", missing)]);
+    assert_eq!((normal.code, without.code), (0, 0), "{}", without.stderr);
+    assert!(normal.stdout.contains("\"kind\":\"near\""));
+    assert_eq!(normal.stdout, without.stdout);
+}

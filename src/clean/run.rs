@@ -187,7 +187,7 @@ pub fn clean(
     let decisions = decide(collect_decisions(&mut collect, &damage, options));
     let mut writer = Writer::new(options, &layout)?;
     progress.start("writing", total);
-    let mut twins = TwinTexts::new()?;
+    let mut twins = TwinTexts::new((!options.dry_run).then_some(options.out.as_path()))?;
     write_pass(
         engine,
         entries,

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 use crate::detect::sets::read_exact_at;
 
@@ -24,9 +25,15 @@ pub(super) struct TwinTexts {
 }
 
 impl TwinTexts {
-    pub(super) fn new() -> io::Result<TwinTexts> {
+    /// Opens the file in `dir` (the output folder, so it is on the disk the
+    /// output goes to), else in the system's temporary folder.
+    pub(super) fn new(dir: Option<&Path>) -> io::Result<TwinTexts> {
+        let file = match dir {
+            Some(dir) => tempfile::tempfile_in(dir)?,
+            None => tempfile::tempfile()?,
+        };
         Ok(TwinTexts {
-            out: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+            out: BufWriter::with_capacity(1 << 20, file),
             written: 0,
             places: HashMap::new(),
         })
@@ -76,7 +83,8 @@ mod tests {
 
     #[test]
     fn texts_come_back_by_document() {
-        let mut texts = TwinTexts::new().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut texts = TwinTexts::new(Some(dir.path())).unwrap();
         texts.push(7, "kept 七").unwrap();
         texts.push(2, "").unwrap();
         texts.push(40, "another").unwrap();
@@ -85,5 +93,7 @@ mod tests {
         assert_eq!(reader.text(2).unwrap().as_deref(), Some(""));
         assert_eq!(reader.text(40).unwrap().as_deref(), Some("another"));
         assert_eq!(reader.text(3).unwrap(), None);
+        // Unnamed: nothing is left in the folder.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

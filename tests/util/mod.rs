@@ -69,11 +69,17 @@ pub fn doppel_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
 }
 
 pub fn doppel_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    doppel_env(dir, args, stdin, &[])
+}
+
+/// Runs the binary with extra environment variables.
+pub fn doppel_env(dir: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_doppel"))
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
