@@ -496,7 +496,14 @@ impl Engine {
                 if self.corpus {
                     let number = corpus.index.add(&doc.sketch);
                     if let Some(spill) = &mut corpus.spill {
-                        spill.push(&doc.sketch.shingles);
+                        // Only representatives are ever candidates: an exact
+                        // twin leaves an empty set.
+                        let representative = corpus.index.is_representative(number);
+                        spill.push(if representative {
+                            &doc.sketch.shingles
+                        } else {
+                            &[]
+                        });
                     }
                     if self.find.boilerplate && corpus.index.is_representative(number) {
                         corpus

@@ -140,10 +140,11 @@ pub struct CorpusIndex {
     /// Document → its exact-group representative (the first with its hash).
     representative: Vec<u32>,
     first_with_hash: HashMap<u64, u32>,
-    /// `(band key, document)` of representatives, sorted before use.
-    /// `(band key, document)`, the key cut to its high 32 bits: half the
-    /// memory, and a key that loses bits only adds candidates, all verified.
-    bands: Vec<(u32, u32)>,
+    /// Band key and document of each representative's bands, packed as
+    /// `key << 32 | document` so sorting plain integers groups them by key.
+    /// The key is cut to its high 32 bits: half the memory, and a key that
+    /// loses bits only adds candidates, all verified.
+    bands: Vec<u64>,
     /// First occurrence of each segment hash: document, segment, first and
     /// last line.
     first_segment: HashMap<u64, [u32; 4]>,
@@ -170,8 +171,12 @@ impl CorpusIndex {
         let representative = *self.first_with_hash.entry(sketch.exact).or_insert(doc);
         self.representative.push(representative);
         if representative == doc {
-            self.bands
-                .extend(sketch.bands.iter().map(|&key| ((key >> 32) as u32, doc)));
+            self.bands.extend(
+                sketch
+                    .bands
+                    .iter()
+                    .map(|&key| (key >> 32 << 32) | u64::from(doc)),
+            );
             if self.config.repeated_segments {
                 self.add_segments(doc, sketch);
             }
@@ -229,12 +234,15 @@ impl CorpusIndex {
         self.first_with_hash = HashMap::new();
         let mut bands = std::mem::take(&mut self.bands);
         bands.par_sort_unstable();
-        let mut pairs = Vec::new();
-        for bucket in bands.chunk_by(|x, y| x.0 == y.0) {
-            for (at, &(_, a)) in bucket.iter().enumerate() {
-                for &(_, b) in bucket[at + 1..].iter().take(self.config.neighbours) {
+        let doc = |packed: u64| packed as u32;
+        // Pairs packed as `a << 32 | b`, sorted as integers.
+        let mut pairs: Vec<u64> = Vec::new();
+        for bucket in bands.chunk_by(|x, y| x >> 32 == y >> 32) {
+            for (at, &a) in bucket.iter().enumerate() {
+                for &b in bucket[at + 1..].iter().take(self.config.neighbours) {
+                    let (a, b) = (doc(a), doc(b));
                     if a != b {
-                        pairs.push((a.min(b), a.max(b)));
+                        pairs.push(u64::from(a.min(b)) << 32 | u64::from(a.max(b)));
                     }
                 }
             }
@@ -242,8 +250,10 @@ impl CorpusIndex {
         drop(bands);
         pairs.par_sort_unstable();
         pairs.dedup();
-        pairs.shrink_to_fit();
         pairs
+            .into_iter()
+            .map(|pair| ((pair >> 32) as u32, pair as u32))
+            .collect()
     }
 
     /// Documents whose shingle sets the verification of `pairs` needs, sorted.
