@@ -84,7 +84,7 @@ for size in $SIZES; do
         echo "== generate $corpus"
         "$GEN" "$corpus" "$size" >/dev/null
     fi
-    bytes=$(stat -c %s "$corpus")
+    bytes=$(stat -L -c %s "$corpus")
     docs=$(wc -l <"$corpus")
     echo "== $corpus: $bytes bytes, $docs documents"
     measure "documents $size" "$RUNS" "$bytes" "$docs" "$BIN" scan --format json --site-field site --find documents "$corpus"
