@@ -126,14 +126,21 @@ fn explain_misses(
     }
 }
 
-#[test]
-fn duplicate_pairs_have_high_precision_and_recall() {
-    let corpus = Corpus::generate(&Config::default(), 3000);
+/// The corpus written as JSON Lines into a new temporary folder (kept alive
+/// by the returned guard).
+fn written(corpus: &Corpus) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("labelled.jsonl");
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     corpus.write_jsonl(&mut file).expect("write the corpus");
     drop(file);
+    (dir, path)
+}
+
+#[test]
+fn duplicate_pairs_have_high_precision_and_recall() {
+    let corpus = Corpus::generate(&Config::default(), 3000);
+    let (_dir, path) = written(&corpus);
 
     let path = path.to_str().expect("UTF-8 path");
     let run = util::doppel(&["scan", "--format", "json", "--site-field", "site", path]);
@@ -229,11 +236,7 @@ impl doppel::Sink for KeepReport {
 #[test]
 fn spilled_and_reread_verification_sets_give_the_same_clusters() {
     let corpus = Corpus::generate(&Config::default(), 1500);
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("labelled.jsonl");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    corpus.write_jsonl(&mut file).expect("write the corpus");
-    drop(file);
+    let (_dir, path) = written(&corpus);
     let (entries, problems) =
         doppel::input::expand(&[path], &doppel::input::InputOptions::default());
     assert!(problems.is_empty());
@@ -256,11 +259,7 @@ fn spilled_and_reread_verification_sets_give_the_same_clusters() {
 #[test]
 fn a_temporary_folder_that_cannot_be_written_changes_nothing() {
     let corpus = Corpus::generate(&Config::default(), 600);
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("labelled.jsonl");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    corpus.write_jsonl(&mut file).expect("write the corpus");
-    drop(file);
+    let (dir, path) = written(&corpus);
     let path = path.to_str().expect("UTF-8 path");
     let args = ["scan", "--format", "json", "--find", "documents", path];
     let normal = util::doppel(&args);
