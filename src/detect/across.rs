@@ -265,7 +265,7 @@ impl CorpusIndex {
     }
 
     /// Clusters: exact groups, joined into near cliques. `sims` are the
-    /// verified similarities of `pairs` ([`sets::verify`]); the similarity
+    /// verified similarities of `pairs` ([`super::sets::verify`]); the similarity
     /// of two members that were no candidate pair is computed from `sets`.
     pub fn clusters(
         &self,
