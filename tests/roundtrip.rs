@@ -197,7 +197,6 @@ proptest! {
         std::fs::write(input.join("sub/copy.txt"), render(&docs[0])).expect("write");
         let out = dir.path().join("out");
         let back = dir.path().join("back");
-        let engine = EngineBuilder::new().build();
         let inputs = vec![input.clone()];
         let (entries, problems) = expand(&inputs, &InputOptions::default());
         prop_assert!(problems.is_empty());
@@ -210,6 +209,7 @@ proptest! {
             boilerplate,
             dry_run: false,
         };
+        let engine = EngineBuilder::new().find(options.findings()).build();
         let report = clean(&engine, &inputs, &entries, vec![], &options, &Silent).expect("clean runs");
         prop_assert!(report.problems.is_empty(), "{:?}", report.problems);
         prop_assert!(report.manifest.removed_documents >= 1);

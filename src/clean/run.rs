@@ -36,7 +36,9 @@ use crate::detect::across::RepeatedSegment;
 use crate::document::Origin;
 use crate::input::jsonl::replace_text;
 use crate::input::{Content, DocReader, Entry, Loaded};
-use crate::pipeline::{CorpusReport, Engine, Located, Problem, ScannedDoc, Sink, Summary};
+use crate::pipeline::{
+    CorpusReport, Engine, Findings, Located, Problem, ScannedDoc, Sink, Summary,
+};
 use crate::quality::Damage;
 
 /// What `clean` removes and where it writes.
@@ -55,6 +57,21 @@ pub struct CleanOptions {
     pub boilerplate: bool,
     /// Plan only: write nothing.
     pub dry_run: bool,
+}
+
+impl CleanOptions {
+    /// What the engine needs to look for to make these removals: build the
+    /// engine passed to [`clean`] with it
+    /// ([`EngineBuilder::find`](crate::EngineBuilder::find)) and nothing a
+    /// switch turned off is computed.
+    pub fn findings(&self) -> Findings {
+        Findings {
+            blocks: self.blocks,
+            documents: self.documents,
+            segments: self.segments,
+            boilerplate: self.boilerplate,
+        }
+    }
 }
 
 /// Why a clean run stopped before finishing.

@@ -78,7 +78,6 @@ pub struct RestoreArgs {
 }
 
 pub fn run_clean(args: &CleanArgs) -> Result<i32> {
-    let engine = args.read.engine()?.build();
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems: Vec<Problem> = problems.into_iter().map(Problem::from).collect();
     let options = CleanOptions {
@@ -90,6 +89,7 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         boilerplate: args.boilerplate,
         dry_run: args.dry_run,
     };
+    let engine = args.read.engine()?.find(options.findings()).build();
     let bar = Bar::new();
     let report = args.read.with_threads(|| {
         clean(
