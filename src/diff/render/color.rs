@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::hunks::hunks;
 use super::marks::{marks_of, painted, write_marked, Paint, BOLD, CYAN, DIM, MAGENTA};
-use super::{rename_note, DocHeader, Printer, APPROXIMATE};
+use super::{DocHeader, Printer, APPROXIMATE};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Move, Op};
 use crate::diff::similarity::round3;
@@ -19,10 +19,6 @@ pub(crate) fn document(
     header: &DocHeader<'_>,
     comparison: &Comparison<'_>,
 ) -> io::Result<()> {
-    rename_note(out, header, comparison)?;
-    if comparison.is_equal() {
-        return Ok(());
-    }
     let color = printer.color;
     let bold = color.then_some(BOLD);
     painted(out, bold, &format!("--- {}", header.old_name()))?;

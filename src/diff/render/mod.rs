@@ -43,6 +43,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// A diff shown as text, one document after another (not `stat` or
+    /// `json`).
+    fn is_text(self) -> bool {
+        matches!(
+            self,
+            Format::Unified | Format::Color | Format::Word | Format::SideBySide
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Unified => "unified",
@@ -175,6 +184,14 @@ impl Printer {
         comparison: &Comparison<'_>,
     ) -> io::Result<()> {
         self.count(header, comparison);
+        if self.format.is_text() {
+            // Every text format opens the same way: the rename note, and
+            // nothing more for an unchanged document.
+            rename_note(out, header, comparison)?;
+            if comparison.is_equal() {
+                return Ok(());
+            }
+        }
         match self.format {
             Format::Unified => unified::document(self, out, header, comparison),
             Format::Color => color::document(self, out, header, comparison),
@@ -233,7 +250,7 @@ impl Printer {
 
 /// `# renamed OLD => NEW (87% similar)` for a document paired under another
 /// path, printed before its diff (alone when the text did not change).
-pub(crate) fn rename_note(
+fn rename_note(
     out: &mut dyn Write,
     header: &DocHeader<'_>,
     comparison: &Comparison<'_>,

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::hunks::hunks;
 use super::marks::{marks_of, painted, Paint, CYAN, RESET};
-use super::{rename_note, DocHeader, Printer, APPROXIMATE};
+use super::{DocHeader, Printer, APPROXIMATE};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Op};
 use crate::diff::lines::trim_terminator;
@@ -26,10 +26,6 @@ pub(crate) fn document(
     header: &DocHeader<'_>,
     comparison: &Comparison<'_>,
 ) -> io::Result<()> {
-    rename_note(out, header, comparison)?;
-    if comparison.is_equal() {
-        return Ok(());
-    }
     let layout = Layout {
         column: (printer.width - 3) / 2,
         color: printer.color,

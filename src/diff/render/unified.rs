@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use super::hunks::hunks;
-use super::{rename_note, DocHeader, Printer, APPROXIMATE};
+use super::{DocHeader, Printer, APPROXIMATE};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::Comparison;
 
@@ -14,10 +14,6 @@ pub(crate) fn document(
     header: &DocHeader<'_>,
     comparison: &Comparison<'_>,
 ) -> io::Result<()> {
-    rename_note(out, header, comparison)?;
-    if comparison.is_equal() {
-        return Ok(());
-    }
     if comparison.is_approximate() {
         writeln!(out, "# doppel: {APPROXIMATE}")?;
     }

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use super::hunks::hunks;
-use super::{rename_note, DocHeader, Printer, APPROXIMATE};
+use super::{DocHeader, Printer, APPROXIMATE};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Op};
 use crate::diff::refine::InlineChange;
@@ -18,10 +18,6 @@ pub(crate) fn document(
     header: &DocHeader<'_>,
     comparison: &Comparison<'_>,
 ) -> io::Result<()> {
-    rename_note(out, header, comparison)?;
-    if comparison.is_equal() {
-        return Ok(());
-    }
     writeln!(out, "--- {}", header.old_name())?;
     writeln!(out, "+++ {}", header.new_name())?;
     if comparison.is_approximate() {
