@@ -16,6 +16,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+#[path = "../../tests/common/rng.rs"]
+mod rng;
+pub use rng::Rng;
+
 /// Bump when the generator's output changes, so old data is regenerated.
 pub const VERSION: u32 = 1;
 
@@ -111,42 +115,6 @@ fn write_part(root: &Path, seed: u64, target: u64) -> io::Result<Part> {
     })
 }
 
-/// SplitMix64: tiny, fast, and the same everywhere.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n`.
-    pub fn below(&mut self, n: usize) -> usize {
-        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
-    }
-
-    /// Uniform in `lo..=hi`.
-    pub fn between(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// True with probability `percent` / 100.
-    pub fn percent(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 const EN_WORDS: &str = "the of and to in a is that for it as was with be by on not he this are or \
     his from at which but have an they you were her she there been one all we their has would \
     when if so no will more what up out can who about into time only new some could them other \
@@ -191,12 +159,12 @@ impl Site {
         let lang = Lang::new(chinese);
         let name = lang.title(rng, 2, 3);
         let mut header = vec![format!("{name} | {}", lang.title(rng, 3, 5))];
-        for _ in 0..rng.between(3, 6) {
-            let items = rng.between(4, 8);
+        for _ in 0..rng.range(3, 6) {
+            let items = rng.range(4, 8);
             header.push(lang.menu(rng, items));
         }
         let mut footer = vec![lang.menu(rng, 5)];
-        for _ in 0..rng.between(2, 4) {
+        for _ in 0..rng.range(2, 4) {
             footer.push(lang.sentence(rng, 6, 14));
         }
         footer.push(format!("© 2026 {name}. {}", lang.title(rng, 3, 4)));
@@ -239,7 +207,7 @@ impl Lang {
     }
 
     fn title(&self, rng: &mut Rng, lo: usize, hi: usize) -> String {
-        let count = rng.between(lo, hi);
+        let count = rng.range(lo, hi);
         capitalise(self.words(rng, count, if self.chinese { "" } else { " " }))
     }
 
@@ -250,7 +218,7 @@ impl Lang {
 
     /// A sentence of `lo..=hi` words, with a comma now and then.
     fn sentence(&self, rng: &mut Rng, lo: usize, hi: usize) -> String {
-        let count = rng.between(lo, hi);
+        let count = rng.range(lo, hi);
         let mut out = String::new();
         for at in 0..count {
             if at > 0 && !self.chinese {
@@ -271,7 +239,7 @@ impl Lang {
     }
 
     fn paragraph(&self, rng: &mut Rng) -> String {
-        let sentences: Vec<String> = (0..rng.between(2, 7))
+        let sentences: Vec<String> = (0..rng.range(2, 7))
             .map(|_| self.sentence(rng, 5, 22))
             .collect();
         sentences.join(if self.chinese { "" } else { " " })
@@ -281,7 +249,7 @@ impl Lang {
     fn edit(&self, rng: &mut Rng, paragraph: &str) -> String {
         if self.chinese {
             let mut chars: Vec<char> = paragraph.chars().collect();
-            for _ in 0..rng.between(1, 3) {
+            for _ in 0..rng.range(1, 3) {
                 let at = rng.below(chars.len());
                 if self.zh.contains(&chars[at]) {
                     chars[at] = *rng.pick(&self.zh);
@@ -290,7 +258,7 @@ impl Lang {
             chars.into_iter().collect()
         } else {
             let mut words: Vec<String> = paragraph.split(' ').map(str::to_owned).collect();
-            for _ in 0..rng.between(1, 3) {
+            for _ in 0..rng.range(1, 3) {
                 let at = rng.below(words.len());
                 words[at] = self.word(rng);
             }
@@ -334,7 +302,7 @@ impl Shape {
 /// One page of `site`: header, title, body, maybe related links, footer.
 fn page(rng: &mut Rng, site: &Site) -> String {
     let lang = Lang::new(site.chinese);
-    let target = rng.between(2_000, 40_000);
+    let target = rng.range(2_000, 40_000);
     let shape = Shape::roll(rng);
     let twice = matches!(shape, Shape::Twice | Shape::TwiceEdited);
     let boiler: usize = site
@@ -407,7 +375,7 @@ fn push_related(out: &mut String, rng: &mut Rng, lang: &Lang) {
     } else {
         "Related articles\n"
     });
-    for _ in 0..rng.between(3, 6) {
+    for _ in 0..rng.range(3, 6) {
         out.push_str(&lang.title(rng, 4, 9));
         out.push('\n');
     }
