@@ -15,6 +15,10 @@
 //! reads just the documents involved again), and clusters, repeated segments
 //! and boilerplate go to [`Sink::corpus`].
 //!
+//! Submodules: `sink` holds what a scan hands out ([`ScannedDoc`],
+//! [`Problem`], [`CorpusReport`], [`Summary`]) and the [`Sink`] trait;
+//! `reread` reads scanned documents again by number ([`Engine::reread`]).
+//!
 //! ```
 //! use doppel::{EngineBuilder, ScannedDoc, Sink};
 //! let engine = EngineBuilder::new().build();
@@ -23,7 +27,7 @@
 //! assert_eq!(doc.blocks.len(), 1);
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io;
 
 use encoding_rs::Encoding;
@@ -31,18 +35,23 @@ use rayon::prelude::*;
 
 use crate::decode::{decode_vec, DecodeError, Decoded, Detection};
 use crate::detect::across::{
-    compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, RepeatedSegment, SegmentSketch,
+    compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, SegmentSketch,
 };
-use crate::detect::boilerplate::{line_hashes, Boilerplate, BoilerplateConfig, BoilerplateCounter};
-use crate::detect::passages::{Passage, PassageConfig, PassageIndex};
+use crate::detect::boilerplate::{line_hashes, BoilerplateConfig, BoilerplateCounter};
+use crate::detect::passages::{PassageConfig, PassageIndex};
 use crate::detect::sets::{verify, SetCache, SetSpill, SetStore};
-use crate::detect::within::{find_blocks, Block, WithinConfig};
+use crate::detect::within::{find_blocks, WithinConfig};
 use crate::document::{Document, LineIndex, LineRange, Origin, Span};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
-use crate::input::{Content, DocReader, Entry, InputError, Loaded, LoadedDoc};
+use crate::input::{Content, DocReader, Entry, Loaded, LoadedDoc};
 use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
 use crate::sketch::{Lsh, Signature};
+
+mod reread;
+mod sink;
+
+pub use sink::{CorpusReport, Located, Problem, ScannedDoc, Sink, Summary};
 
 /// Builds an [`Engine`]; setters take `&mut self` and return `&mut Self`.
 #[derive(Clone, Debug, Default)]
@@ -222,158 +231,6 @@ pub struct Engine {
     passages: Option<PassageConfig>,
     spill: bool,
     find: Findings,
-}
-
-/// A scanned document: the decoded document, its segments and its blocks.
-#[derive(Clone, Debug)]
-pub struct ScannedDoc {
-    pub document: Document,
-    /// The group its boilerplate is counted in.
-    pub group: String,
-    pub index: LineIndex,
-    pub segments: Vec<Span>,
-    pub blocks: Vec<Block>,
-    /// What it leaves for corpus-wide detection.
-    pub sketch: DocSketch,
-    /// Hashes and byte ranges of its boilerplate candidate lines.
-    pub lines: Vec<(u64, std::ops::Range<usize>)>,
-    /// Each segment's fingerprint, in order, when the engine was built with
-    /// [`EngineBuilder::keep_fingerprints`]; empty otherwise.
-    pub prints: Vec<Fingerprint>,
-}
-
-impl ScannedDoc {
-    /// Bytes of every copy but the first of each block (overlaps counted once):
-    /// what cleaning the document would remove.
-    pub fn duplicate_bytes(&self) -> usize {
-        let mut ranges: Vec<_> = self
-            .blocks
-            .iter()
-            .flat_map(|block| block.copies[1..].iter().map(|copy| copy.span.bytes.clone()))
-            .collect();
-        ranges.sort_by_key(|r| (r.start, r.end));
-        let mut total = 0;
-        let mut covered_to = 0;
-        for range in ranges {
-            let start = range.start.max(covered_to);
-            if range.end > start {
-                total += range.end - start;
-                covered_to = range.end;
-            }
-        }
-        total
-    }
-
-    /// `duplicate_bytes` as a fraction of the decoded text.
-    pub fn duplicate_ratio(&self) -> f64 {
-        let bytes = self.document.text().len();
-        if bytes == 0 {
-            0.0
-        } else {
-            self.duplicate_bytes() as f64 / bytes as f64
-        }
-    }
-}
-
-/// An input that could not be used, with the reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub origin: Origin,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.origin, self.message)
-    }
-}
-
-impl From<InputError> for Problem {
-    fn from(err: InputError) -> Problem {
-        Problem {
-            origin: err.origin,
-            message: err.message,
-        }
-    }
-}
-
-/// Where scanned documents came from, by document number: enough to read
-/// them again with [`Engine::reread`].
-#[derive(Clone, Copy, Debug)]
-pub struct Located<'a> {
-    pub origins: &'a [Origin],
-    /// Index of the entry each document was read from.
-    pub entry_of: &'a [u32],
-}
-
-/// Corpus-wide findings, made after the last document.
-#[derive(Clone, Debug, Default)]
-pub struct CorpusReport {
-    /// Origin of each document, by document number (input order).
-    pub origins: Vec<Origin>,
-    /// Duplicate documents.
-    pub clusters: Vec<Cluster>,
-    /// Segments that occurred in an earlier document.
-    pub repeated: Vec<RepeatedSegment>,
-    pub boilerplate: Vec<Boilerplate>,
-    /// Passages copied across documents, exact or near (with
-    /// [`EngineBuilder::near_segments`]).
-    pub passages: Vec<Passage>,
-    /// Lines of each document's segments, by document number, when passages
-    /// were looked for.
-    pub segment_lines: Vec<Vec<LineRange>>,
-    /// Index of the entry each document was read from, by document number.
-    pub entry_of: Vec<u32>,
-}
-
-impl CorpusReport {
-    /// Where each document came from, to read documents again.
-    pub fn located(&self) -> Located<'_> {
-        Located {
-            origins: &self.origins,
-            entry_of: &self.entry_of,
-        }
-    }
-}
-
-/// Totals over a run.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub documents: usize,
-    pub input_bytes: usize,
-    pub bytes: usize,
-    pub duplicate_bytes: usize,
-    pub blocks: usize,
-    /// Clusters of duplicate documents.
-    pub clusters: usize,
-    /// Documents that are the not-first member of a cluster.
-    pub duplicate_documents: usize,
-    /// Segments repeated from an earlier document.
-    pub repeated_segments: usize,
-    /// Boilerplate lines found.
-    pub boilerplate: usize,
-    pub errors: usize,
-    /// Binary files skipped quietly in folder walks.
-    pub skipped: usize,
-    /// What the scan looked for.
-    pub find: Findings,
-}
-
-/// Receives results in input order. Printers are sinks.
-pub trait Sink {
-    fn begin(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()>;
-    fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
-        Ok(())
-    }
-    fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
-        Ok(())
-    }
-    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 enum Outcome {
@@ -739,89 +596,6 @@ impl Engine {
         self.reread(entries, located, needed, |_, text| {
             Some(self.compact_shingles(text))
         })
-    }
-
-    /// Reads documents `docs` (numbered as in a scan) again, decodes them and
-    /// maps each text with `f` in parallel, keeping only the results: memory
-    /// holds two batches of texts. Only the entries holding them are read,
-    /// and of a JSON Lines file only the wanted lines are parsed.
-    pub fn reread<T, F>(
-        &self,
-        entries: &[Entry],
-        located: Located<'_>,
-        docs: &[u32],
-        f: F,
-    ) -> HashMap<u32, T>
-    where
-        T: Send,
-        F: Fn(u32, &str) -> Option<T> + Sync,
-    {
-        let mut out = HashMap::with_capacity(docs.len());
-        let all: Result<(), std::convert::Infallible> =
-            self.reread_batches(entries, located, docs, f, |found| {
-                out.extend(found);
-                Ok(())
-            });
-        match all {
-            Ok(()) => out,
-        }
-    }
-
-    /// Like [`Engine::reread`], but hands each batch's results, in document
-    /// order, to `each` as soon as they are made, and stops at its first
-    /// error: nothing is held between batches.
-    pub fn reread_batches<T, F, E>(
-        &self,
-        entries: &[Entry],
-        located: Located<'_>,
-        docs: &[u32],
-        f: F,
-        mut each: impl FnMut(Vec<(u32, T)>) -> Result<(), E>,
-    ) -> Result<(), E>
-    where
-        T: Send,
-        F: Fn(u32, &str) -> Option<T> + Sync,
-    {
-        // A document is found again by its entry and its line in the entry
-        // (0 for a whole file).
-        let mut wanted_docs: HashMap<(u32, usize), u32> = HashMap::with_capacity(docs.len());
-        for &doc in docs {
-            if let (Some(&entry), Some(origin)) = (
-                located.entry_of.get(doc as usize),
-                located.origins.get(doc as usize),
-            ) {
-                wanted_docs.insert((entry, origin.record_line().unwrap_or(0)), doc);
-            }
-        }
-        let wanted_entries: HashSet<u32> = wanted_docs.keys().map(|(entry, _)| *entry).collect();
-        let wanted = |at: usize| wanted_entries.contains(&(at as u32));
-        let mut reader = DocReader::only(entries, &wanted).unparsed();
-        let number_of = |loaded: &Loaded| match loaded {
-            Loaded::Doc(doc) => wanted_docs.get(&(doc.entry, 0)),
-            Loaded::Pending(pending) => wanted_docs.get(&(pending.entry, pending.line())),
-            Loaded::Problem(_) => None,
-        };
-        let map_batch = |batch: Vec<Loaded>| -> Vec<(u32, T)> {
-            let mut found: Vec<(u32, T)> = batch
-                .into_par_iter()
-                .filter_map(|loaded| {
-                    let number = *number_of(&loaded)?;
-                    let document = self.decode_document(loaded.into_doc().ok()?).ok()?;
-                    Some((number, f(number, document.text())?))
-                })
-                .collect();
-            found.sort_by_key(|(number, _)| *number);
-            found
-        };
-        let mut batch = reader.batch(self.batch_bytes, 4096);
-        while !batch.is_empty() {
-            // The next batch is read while this one is mapped.
-            let (next, found) =
-                rayon::join(|| reader.batch(self.batch_bytes, 4096), || map_batch(batch));
-            each(found)?;
-            batch = next;
-        }
-        Ok(())
     }
 
     /// The union of the shingles of a text's segments, compacted: the set

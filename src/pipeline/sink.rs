@@ -1,0 +1,167 @@
+//! What a scan hands out, and to whom: each [`ScannedDoc`] and
+//! [`Problem`] in input order, then the [`CorpusReport`] and the
+//! [`Summary`], all pushed into a [`Sink`].
+
+use std::io;
+
+use crate::detect::across::{Cluster, DocSketch, RepeatedSegment};
+use crate::detect::boilerplate::Boilerplate;
+use crate::detect::passages::Passage;
+use crate::detect::within::Block;
+use crate::document::{Document, LineIndex, LineRange, Origin, Span};
+use crate::fingerprint::Fingerprint;
+use crate::input::InputError;
+
+use super::Findings;
+
+/// A scanned document: the decoded document, its segments and its blocks.
+#[derive(Clone, Debug)]
+pub struct ScannedDoc {
+    pub document: Document,
+    /// The group its boilerplate is counted in.
+    pub group: String,
+    pub index: LineIndex,
+    pub segments: Vec<Span>,
+    pub blocks: Vec<Block>,
+    /// What it leaves for corpus-wide detection.
+    pub sketch: DocSketch,
+    /// Hashes and byte ranges of its boilerplate candidate lines.
+    pub lines: Vec<(u64, std::ops::Range<usize>)>,
+    /// Each segment's fingerprint, in order, when the engine was built with
+    /// [`EngineBuilder::keep_fingerprints`](super::EngineBuilder::keep_fingerprints); empty otherwise.
+    pub prints: Vec<Fingerprint>,
+}
+
+impl ScannedDoc {
+    /// Bytes of every copy but the first of each block (overlaps counted once):
+    /// what cleaning the document would remove.
+    pub fn duplicate_bytes(&self) -> usize {
+        let mut ranges: Vec<_> = self
+            .blocks
+            .iter()
+            .flat_map(|block| block.copies[1..].iter().map(|copy| copy.span.bytes.clone()))
+            .collect();
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let mut total = 0;
+        let mut covered_to = 0;
+        for range in ranges {
+            let start = range.start.max(covered_to);
+            if range.end > start {
+                total += range.end - start;
+                covered_to = range.end;
+            }
+        }
+        total
+    }
+
+    /// `duplicate_bytes` as a fraction of the decoded text.
+    pub fn duplicate_ratio(&self) -> f64 {
+        let bytes = self.document.text().len();
+        if bytes == 0 {
+            0.0
+        } else {
+            self.duplicate_bytes() as f64 / bytes as f64
+        }
+    }
+}
+
+/// An input that could not be used, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub origin: Origin,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+impl From<InputError> for Problem {
+    fn from(err: InputError) -> Problem {
+        Problem {
+            origin: err.origin,
+            message: err.message,
+        }
+    }
+}
+
+/// Where scanned documents came from, by document number: enough to read
+/// them again with [`Engine::reread`](super::Engine::reread).
+#[derive(Clone, Copy, Debug)]
+pub struct Located<'a> {
+    pub origins: &'a [Origin],
+    /// Index of the entry each document was read from.
+    pub entry_of: &'a [u32],
+}
+
+/// Corpus-wide findings, made after the last document.
+#[derive(Clone, Debug, Default)]
+pub struct CorpusReport {
+    /// Origin of each document, by document number (input order).
+    pub origins: Vec<Origin>,
+    /// Duplicate documents.
+    pub clusters: Vec<Cluster>,
+    /// Segments that occurred in an earlier document.
+    pub repeated: Vec<RepeatedSegment>,
+    pub boilerplate: Vec<Boilerplate>,
+    /// Passages copied across documents, exact or near (with
+    /// [`EngineBuilder::near_segments`](super::EngineBuilder::near_segments)).
+    pub passages: Vec<Passage>,
+    /// Lines of each document's segments, by document number, when passages
+    /// were looked for.
+    pub segment_lines: Vec<Vec<LineRange>>,
+    /// Index of the entry each document was read from, by document number.
+    pub entry_of: Vec<u32>,
+}
+
+impl CorpusReport {
+    /// Where each document came from, to read documents again.
+    pub fn located(&self) -> Located<'_> {
+        Located {
+            origins: &self.origins,
+            entry_of: &self.entry_of,
+        }
+    }
+}
+
+/// Totals over a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub documents: usize,
+    pub input_bytes: usize,
+    pub bytes: usize,
+    pub duplicate_bytes: usize,
+    pub blocks: usize,
+    /// Clusters of duplicate documents.
+    pub clusters: usize,
+    /// Documents that are the not-first member of a cluster.
+    pub duplicate_documents: usize,
+    /// Segments repeated from an earlier document.
+    pub repeated_segments: usize,
+    /// Boilerplate lines found.
+    pub boilerplate: usize,
+    pub errors: usize,
+    /// Binary files skipped quietly in folder walks.
+    pub skipped: usize,
+    /// What the scan looked for.
+    pub find: Findings,
+}
+
+/// Receives results in input order. Printers are sinks.
+pub trait Sink {
+    fn begin(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()>;
+    fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
+        Ok(())
+    }
+    fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
