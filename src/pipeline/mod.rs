@@ -262,10 +262,7 @@ impl Engine {
         problems: Vec<Problem>,
         sink: &mut (dyn Sink + Send),
     ) -> io::Result<Summary> {
-        let mut summary = Summary {
-            find: self.find,
-            ..Summary::default()
-        };
+        let mut summary = Summary::default();
         sink.begin()?;
         for problem in problems {
             summary.errors += 1;

@@ -12,8 +12,6 @@ use crate::document::{Document, LineIndex, LineRange, Origin, Span};
 use crate::fingerprint::Fingerprint;
 use crate::input::InputError;
 
-use super::Findings;
-
 /// A scanned document: the decoded document, its segments and its blocks.
 #[derive(Clone, Debug)]
 pub struct ScannedDoc {
@@ -145,8 +143,6 @@ pub struct Summary {
     pub errors: usize,
     /// Binary files skipped quietly in folder walks.
     pub skipped: usize,
-    /// What the scan looked for.
-    pub find: Findings,
 }
 
 /// Receives results in input order. Printers are sinks.

@@ -45,8 +45,8 @@ impl<W: Write> HumanPrinter<W> {
         self
     }
 
-    /// What the scan looks for: a document's duplicate share is shown only
-    /// when blocks are.
+    /// What the scan looks for: the duplicate share of each document and of
+    /// the whole run is shown only when blocks are.
     pub fn find(&mut self, find: Findings) -> &mut Self {
         self.find = find;
         self
@@ -290,7 +290,7 @@ impl<W: Write> Sink for HumanPrinter<W> {
             thousands(summary.documents),
             thousands(summary.bytes),
         );
-        if summary.find.blocks {
+        if self.find.blocks {
             line.push_str(&format!(
                 ", {} blocks, {} duplicate bytes ({ratio:.1}%)",
                 thousands(summary.blocks),
