@@ -363,7 +363,7 @@ fn write_pass(
     twins: &mut TwinTexts,
     progress: &dyn Progress,
 ) -> Result<(), CleanError> {
-    let mut reader = DocReader::new(entries).unparsed();
+    let mut reader = DocReader::new(entries);
     let mut next_doc = 0u32;
     loop {
         let batch = reader.batch(engine.batch_bytes_limit(), 4096);

@@ -5,11 +5,10 @@
 //! holds more than the document it is reading, so a corpus of any size
 //! streams through.
 //!
-//! Parsing a JSON line costs about as much as reading it. A reader made
-//! [`DocReader::unparsed`] only splits lines and yields each record as
-//! [`Loaded::Pending`]; [`Loaded::into_doc`] parses it on whichever thread
-//! holds it, so parsing runs in the parallel stage instead of the reading
-//! thread.
+//! Parsing a JSON line costs about as much as reading it, so the reader
+//! only splits lines and yields each record as [`Loaded::Pending`];
+//! [`Loaded::into_doc`] parses it on whichever thread holds it, so parsing
+//! runs in the parallel stage instead of the reading thread.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -56,7 +55,7 @@ impl LoadedDoc {
 pub enum Loaded {
     Doc(LoadedDoc),
     Problem(InputError),
-    /// A JSON Lines record not parsed yet (from an [`DocReader::unparsed`]
+    /// A JSON Lines record not parsed yet
     /// reader): [`Loaded::into_doc`] parses it.
     Pending(PendingRecord),
 }
@@ -142,8 +141,6 @@ pub struct DocReader<'a> {
     wanted: Option<&'a (dyn Fn(usize) -> bool + Sync)>,
     /// The JSON Lines file being read.
     records: Option<OpenRecords>,
-    /// Yield records as [`Loaded::Pending`].
-    unparsed: bool,
 }
 
 /// The JSON Lines file a [`DocReader`] is in: its entry index, its reader,
@@ -162,7 +159,6 @@ impl<'a> DocReader<'a> {
             next: 0,
             wanted: None,
             records: None,
-            unparsed: false,
         }
     }
 
@@ -173,14 +169,7 @@ impl<'a> DocReader<'a> {
             next: 0,
             wanted: Some(wanted),
             records: None,
-            unparsed: false,
         }
-    }
-
-    /// Yields JSON Lines records unparsed, as [`Loaded::Pending`].
-    pub fn unparsed(mut self) -> DocReader<'a> {
-        self.unparsed = true;
-        self
     }
 
     /// Takes documents until about `max_bytes` are read (at least one).
@@ -256,23 +245,13 @@ impl DocReader<'_> {
         let walked = self.entries[open.entry].walked;
         let entry = open.entry as u32;
         let loaded = match open.reader.next_line() {
-            Some(Ok(raw)) => {
-                let pending = PendingRecord {
-                    entry,
-                    walked,
-                    path: Arc::clone(&open.path),
-                    options: Arc::clone(&open.options),
-                    raw,
-                };
-                if self.unparsed {
-                    Loaded::Pending(pending)
-                } else {
-                    match pending.parse() {
-                        Ok(doc) => Loaded::Doc(doc),
-                        Err(err) => Loaded::Problem(err),
-                    }
-                }
-            }
+            Some(Ok(raw)) => Loaded::Pending(PendingRecord {
+                entry,
+                walked,
+                path: Arc::clone(&open.path),
+                options: Arc::clone(&open.options),
+                raw,
+            }),
             Some(Err(err)) => Loaded::Problem(line_problem(&open.path, err)),
             None => {
                 self.records = None;
@@ -320,7 +299,7 @@ mod tests {
     }
 
     #[test]
-    fn unparsed_records_parse_to_what_the_reader_would_give() {
+    fn records_are_read_unparsed_and_parse_on_demand() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("corpus.jsonl");
         std::fs::write(
@@ -340,12 +319,11 @@ mod tests {
         };
         let (entries, problems) = expand(&[path], &options);
         assert!(problems.is_empty());
-        let parsed = listing(DocReader::new(&entries).map(Loaded::into_doc));
-        let pending: Vec<Loaded> = DocReader::new(&entries).unparsed().collect();
+        let pending: Vec<Loaded> = DocReader::new(&entries).collect();
         assert!(pending
             .iter()
             .all(|item| matches!(item, Loaded::Pending(_))));
-        assert_eq!(listing(pending.into_iter().map(Loaded::into_doc)), parsed);
+        let parsed = listing(pending.into_iter().map(Loaded::into_doc));
         assert_eq!(parsed.len(), 3);
         assert!(
             parsed[0].starts_with("1 7 a.example \"café\""),

@@ -281,7 +281,7 @@ impl Engine {
                 None
             },
         };
-        let mut reader = DocReader::new(entries).unparsed();
+        let mut reader = DocReader::new(entries);
         // Each batch is processed in parallel while the previous one is
         // handed to the sink and the next one read, so the sequential work
         // (reading, printing, corpus-wide counting) overlaps the scanning.

@@ -64,7 +64,7 @@ impl Engine {
         }
         let wanted_entries: HashSet<u32> = wanted_docs.keys().map(|(entry, _)| *entry).collect();
         let wanted = |at: usize| wanted_entries.contains(&(at as u32));
-        let mut reader = DocReader::only(entries, &wanted).unparsed();
+        let mut reader = DocReader::only(entries, &wanted);
         let number_of = |loaded: &Loaded| match loaded {
             Loaded::Doc(doc) => wanted_docs.get(&(doc.entry, 0)),
             Loaded::Pending(pending) => wanted_docs.get(&(pending.entry, pending.line())),
