@@ -360,10 +360,16 @@ impl CorpusIndex {
     }
 }
 
+/// A shingle hash as verification keeps it: its high 32 bits. The spilled
+/// sets and the sets read again must cut hashes the same way.
+pub fn compact_hash(shingle: u64) -> u32 {
+    (shingle >> 32) as u32
+}
+
 /// Truncates shingle hashes to 32 bits, sorted and deduplicated: the compact
 /// set held for verification.
 pub fn compact_shingles(shingles: &[u64]) -> Vec<u32> {
-    let mut out: Vec<u32> = shingles.iter().map(|&h| (h >> 32) as u32).collect();
+    let mut out: Vec<u32> = shingles.iter().map(|&h| compact_hash(h)).collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -392,7 +398,7 @@ mod tests {
             .collect();
         DocSketch::new(
             segments,
-            shingles.iter().map(|&h| (h >> 32) as u32).collect(),
+            shingles.iter().map(|&h| compact_hash(h)).collect(),
             Signature::from_hashes(shingles).as_ref(),
             &Lsh::for_threshold(0.8),
         )

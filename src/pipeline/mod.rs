@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use crate::decode::{decode_vec, DecodeError, Decoded, Detection};
 use crate::detect::across::{
-    compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, SegmentSketch,
+    compact_hash, compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, SegmentSketch,
 };
 use crate::detect::boilerplate::{line_hashes, BoilerplateConfig, BoilerplateCounter};
 use crate::detect::passages::{PassageConfig, PassageIndex};
@@ -530,7 +530,7 @@ impl Engine {
         }
         let shingles = prints
             .iter()
-            .flat_map(|print| print.shingles.iter().map(|&h| (h >> 32) as u32))
+            .flat_map(|print| print.shingles.iter().map(|&h| compact_hash(h)))
             .collect();
         DocSketch::new(keys, shingles, signature, &self.lsh)
     }
