@@ -297,7 +297,8 @@ fn split_moved(
     (ops, moves)
 }
 
-fn plain(tag: Tag, old: Range<usize>, new: Range<usize>) -> Op {
+/// An op with no inline changes and no move.
+pub(crate) fn plain(tag: Tag, old: Range<usize>, new: Range<usize>) -> Op {
     Op {
         tag,
         old,

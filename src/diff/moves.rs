@@ -63,6 +63,22 @@ pub(crate) struct Sides<'a> {
     pub new_lines: &'a [Range<usize>],
 }
 
+impl<'a> Sides<'a> {
+    /// The old and the new text, each with its lines.
+    fn texts(&self) -> (Text<'a>, Text<'a>) {
+        (
+            Text {
+                text: self.old,
+                lines: self.old_lines,
+            },
+            Text {
+                text: self.new,
+                lines: self.new_lines,
+            },
+        )
+    }
+}
+
 /// Finds moves among `ops` (tag, old lines, new lines).
 pub(crate) fn find_moves(
     sides: &Sides<'_>,
@@ -137,14 +153,7 @@ pub(crate) fn find_moves(
 /// none there: a paragraph moved with the blank line before it, to a place
 /// where the blank line comes after it, is the same paragraph.
 fn trim_blank_edges(sides: &Sides<'_>, pair: &mut Pair) {
-    let old = Text {
-        text: sides.old,
-        lines: sides.old_lines,
-    };
-    let new = Text {
-        text: sides.new,
-        lines: sides.new_lines,
-    };
+    let (old, new) = sides.texts();
     let blank = |side: &Text<'_>, i: usize| side.line(i).trim().is_empty();
     let (old_first, new_first) = (blank(&old, pair.old.start), blank(&new, pair.new.start));
     if old_first != new_first {
@@ -174,14 +183,7 @@ fn trim_blank_edges(sides: &Sides<'_>, pair: &mut Pair) {
 /// character with the other block (a changed line next to where the block
 /// left or arrived), then measures the similarity of what remains.
 fn trim(sides: &Sides<'_>, pair: &mut Pair, granularity: Granularity, keyer: &mut Keyer) {
-    let old = Text {
-        text: sides.old,
-        lines: sides.old_lines,
-    };
-    let new = Text {
-        text: sides.new,
-        lines: sides.new_lines,
-    };
+    let (old, new) = sides.texts();
     let mut words = |body: &str| vocabulary(body, granularity, keyer);
     let old_words = words(old.block(pair.old.clone()));
     let new_words = words(new.block(pair.new.clone()));

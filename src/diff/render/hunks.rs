@@ -112,15 +112,7 @@ pub(crate) fn hunks(ops: &[Op], context: usize) -> Vec<Hunk> {
 mod tests {
     use super::*;
 
-    fn op(tag: Tag, old: Range<usize>, new: Range<usize>) -> Op {
-        Op {
-            tag,
-            old,
-            new,
-            inline: None,
-            moved: None,
-        }
-    }
+    use crate::diff::comparison::plain as op;
 
     #[test]
     fn far_changes_make_two_hunks_near_ones_one() {
