@@ -97,12 +97,7 @@ impl Refiner<'_> {
             )
         };
         let ops = self.diff_units(old, &old_units, new, &new_units);
-        let shared: usize = ops
-            .iter()
-            .filter(|(tag, _, _)| *tag == Tag::Equal)
-            .map(|(_, a, _)| span(&old_units, a.clone(), o.start).len())
-            .sum();
-        if (shared as f64) < MIN_SHARED * o.len().max(n.len()) as f64 {
+        if !shares_enough(&ops, &old_units, &o, &n) {
             return vec![InlineChange {
                 tag: Tag::Replace,
                 old: o,
@@ -142,12 +137,7 @@ impl Refiner<'_> {
         let old_tokens = self.kept(old, tokens(&old[o.clone()], o.start, self.granularity));
         let new_tokens = self.kept(new, tokens(&new[n.clone()], n.start, self.granularity));
         let ops = self.diff_units(old, &old_tokens, new, &new_tokens);
-        let shared: usize = ops
-            .iter()
-            .filter(|(tag, _, _)| *tag == Tag::Equal)
-            .map(|(_, a, _)| span(&old_tokens, a.clone(), o.start).len())
-            .sum();
-        if (shared as f64) < MIN_SHARED * o.len().max(n.len()) as f64 {
+        if !shares_enough(&ops, &old_tokens, &o, &n) {
             return None;
         }
         let changes = ops
@@ -195,6 +185,23 @@ impl Refiner<'_> {
 }
 
 /// Bytes covered by units `a` (non-empty).
+/// Whether the equal units of `ops` cover at least [`MIN_SHARED`] of the
+/// longer of the byte ranges `o` and `n`: else the two are shown as one
+/// replacement rather than a scatter of small changes.
+fn shares_enough(
+    ops: &[(Tag, Range<usize>, Range<usize>)],
+    old_units: &[Range<usize>],
+    o: &Range<usize>,
+    n: &Range<usize>,
+) -> bool {
+    let shared: usize = ops
+        .iter()
+        .filter(|(tag, _, _)| *tag == Tag::Equal)
+        .map(|(_, a, _)| span(old_units, a.clone(), o.start).len())
+        .sum();
+    shared as f64 >= MIN_SHARED * o.len().max(n.len()) as f64
+}
+
 fn span(units: &[Range<usize>], a: Range<usize>, fallback: usize) -> Range<usize> {
     if a.is_empty() {
         return fallback..fallback;
