@@ -2,9 +2,10 @@
 //! rebuild every input from the cleaned output.
 //!
 //! ```jsonc
-//! {"type":"begin","schema":1,"version":"0.1.0"}
+//! {"type":"begin","schema":2,"version":"0.1.0"}
 //! {"type":"document","doc":0,"path":"corpus/page.txt","output":"corpus/page.txt","written":true,
-//!  "encoding":"UTF-8","bom":false,"lossless":true,"input_bytes":77394,"input_xxh3":"…","bytes":77394,"output_bytes":39800}
+//!  "encoding":"UTF-8","bom":false,"lossless":true,"input_bytes":77394,"input_xxh3":"…","bytes":77394,"text_xxh3":"…",
+//!  "output_bytes":39800,"output_xxh3":"…"}
 //! {"type":"removal","doc":0,"reason":"block-copy","bytes":[38603,76119],"lines":[157,286],
 //!  "replacement_bytes":0,"twin":{"doc":null,"bytes":[757,38284]},"edits":[36,-1,"更新時間:",…]}
 //! {"type":"summary","documents":1,"removed_documents":0,"removals":5,"removed_bytes":37516}
@@ -21,7 +22,10 @@ use serde::{Deserialize, Serialize};
 use super::edits::Edit;
 use super::plan::Reason;
 
-pub const SCHEMA: u32 = 1;
+/// The manifest format's number. 2 added `text_xxh3` and `output_xxh3`, so
+/// restore can verify every document it rebuilds and tell a changed cleaned
+/// file from a changed manifest.
+pub const SCHEMA: u32 = 2;
 
 /// One line of the manifest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,7 +58,12 @@ pub struct DocumentLine {
     pub input_xxh3: String,
     /// Decoded size.
     pub bytes: usize,
+    /// xxh3-64 of the decoded text (UTF-8), hex.
+    pub text_xxh3: String,
     pub output_bytes: usize,
+    /// xxh3-64 of the cleaned text written (UTF-8; for a record, its text
+    /// field's value), hex; the empty text's hash when nothing was written.
+    pub output_xxh3: String,
     /// Set for a JSON Lines record.
     #[serde(flatten, skip_serializing_if = "Option::is_none", default)]
     pub record: Option<RecordLine>,

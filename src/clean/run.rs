@@ -520,7 +520,9 @@ fn plan_document(
             input_bytes,
             input_xxh3: format!("{input_hash:016x}"),
             bytes: text.len(),
+            text_xxh3: format!("{:016x}", xxh3_64(text.as_bytes())),
             output_bytes: cleaned.len(),
+            output_xxh3: format!("{:016x}", xxh3_64(cleaned.as_bytes())),
             record,
         },
         removed_texts: plan
