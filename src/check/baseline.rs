@@ -16,8 +16,13 @@
 //! copies of that content than the baseline counts: a block copied once more,
 //! into a new place, is new even when its content is already baselined.
 //! Entries with fewer copies now than recorded are reported as fixed.
+//!
+//! [`Baseline::write`] replaces the file atomically: a run killed midway
+//! leaves the old baseline (or none), never half of a new one.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
 use std::path::Path;
 
 use super::finding::Finding;
@@ -76,6 +81,44 @@ impl Baseline {
         Ok(Baseline { counts })
     }
 
+    /// Writes the baseline to `path` atomically: into a new temporary file
+    /// beside it, created with a unique name (never opened through an
+    /// existing file or symbolic link), flushed to disk, then renamed over
+    /// `path`. An existing symbolic link at `path` is replaced, not followed.
+    pub fn write(&self, path: &Path) -> Result<(), CheckError> {
+        let fail = |message: String| CheckError::Write {
+            path: path.to_path_buf(),
+            message: format!("cannot write baseline: {message}"),
+        };
+        let io_fail = |err: std::io::Error| fail(crate::input::io_message(&err));
+        let name = path
+            .file_name()
+            .ok_or_else(|| fail("not a file name".to_owned()))?;
+        let folder = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let mut prefix = OsString::from(".");
+        prefix.push(name);
+        prefix.push(".");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(TEMPORARY_SUFFIX);
+        #[cfg(unix)]
+        {
+            // Read and write for all, less the umask, as any new file: the
+            // temporary file's default is private to the user.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let mut file = builder.tempfile_in(folder).map_err(io_fail)?;
+        file.write_all(self.render().as_bytes())
+            .and_then(|()| file.as_file().sync_all())
+            .map_err(io_fail)?;
+        file.persist(path).map_err(|err| io_fail(err.error))?;
+        sync_folder(folder);
+        Ok(())
+    }
+
     /// The file's text: a header, then one entry per line, sorted.
     pub fn render(&self) -> String {
         let mut out = String::from(HEADER);
@@ -116,6 +159,20 @@ impl Baseline {
     pub fn is_empty(&self) -> bool {
         self.counts.is_empty()
     }
+}
+
+/// How the temporary file of [`Baseline::write`] ends: `.NAME.XXXXXX.doppel-tmp`.
+pub const TEMPORARY_SUFFIX: &str = ".doppel-tmp";
+
+/// Makes a rename in `folder` durable where the platform allows it; a
+/// failure only loses durability, not the file, so it is ignored.
+fn sync_folder(folder: &Path) {
+    #[cfg(unix)]
+    if let Ok(dir) = std::fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
 }
 
 fn parse_line(line: &str) -> Option<Entry> {

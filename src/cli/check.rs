@@ -3,7 +3,7 @@
 //! verdict is printed and becomes the exit status.
 
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{anyhow, Context as _, Result};
 use clap::Args;
@@ -265,7 +265,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         scan(&engine, &entries, problems, collector, settings.format)
     })??;
     if let Some(path) = &args.write_baseline {
-        write_baseline(path, &Baseline::from_findings(&found.findings))?;
+        Baseline::from_findings(&found.findings).write(path)?;
     }
     let context = Context {
         baseline: baseline.as_ref(),
@@ -331,17 +331,4 @@ fn print(verdict: &Verdict, format: Format, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Writes the baseline beside its target, then renames it into place.
-fn write_baseline(path: &Path, baseline: &Baseline) -> Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("{}: not a file name", path.display()))?;
-    let mut temporary = name.to_os_string();
-    temporary.push(".doppel-tmp");
-    let temporary = path.with_file_name(temporary);
-    std::fs::write(&temporary, baseline.render())
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .with_context(|| format!("{}: cannot write baseline", path.display()))
 }
