@@ -163,7 +163,10 @@ fn a_link_planted_at_the_old_temporary_name_is_not_written_through() {
         "the planted link was written through"
     );
     let written = std::fs::symlink_metadata(tree.path().join("baseline.txt")).expect("baseline");
-    assert!(written.file_type().is_file(), "the baseline is a plain file");
+    assert!(
+        written.file_type().is_file(),
+        "the baseline is a plain file"
+    );
     let baseline = tree.read("baseline.txt");
     assert!(baseline.starts_with(BASELINE_HEADER), "{baseline}");
     assert_eq!(baseline.lines().count(), 3, "{baseline}");
@@ -233,7 +236,10 @@ fn many_copies_tree(pages: usize) -> Tree {
         let own = format!(
             "Page {n} has a paragraph of its own about item number {n}, which no other page of this tree repeats."
         );
-        let text = page(&format!("Page {n}"), &[&own, shared[n % 3], shared[(n + 1) % 3]]);
+        let text = page(
+            &format!("Page {n}"),
+            &[&own, shared[n % 3], shared[(n + 1) % 3]],
+        );
         tree.write(&format!("docs/page{n:03}.md"), &text);
     }
     tree
@@ -285,5 +291,183 @@ fn a_killed_baseline_write_never_leaves_half_a_baseline() {
     }
 }
 
-#[allow(dead_code)]
-fn unused(_: PathBuf) {}
+// --- an exact copy of a file is exact, and its repeats are still found ---
+
+/// A page that repeats a paragraph, with a short heading (too short to be
+/// compared on its own) between the copies.
+fn page_with_a_repeat() -> String {
+    format!("# Settings\n\n{UNIQUE_A}\n\n{CONFIGURE}\n\n## Notes\n\n{UNIQUE_B}\n\n{CONFIGURE}\n")
+}
+
+fn fingerprints(finding: &Value) -> Vec<String> {
+    finding["copies"]
+        .as_array()
+        .map(|copies| {
+            copies
+                .iter()
+                .map(|c| c["fingerprint"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_exact_copy_of_a_file_with_a_heading_inside_is_exact() {
+    let tree = Tree::new();
+    let text = page("Guide", &[UNIQUE_A, INSTALL, "## Notes", UNIQUE_B]);
+    tree.write("a.md", &text).write("b.md", &text);
+    let run = tree.check(&["--format", "json", "a.md", "b.md"]);
+    assert_eq!(
+        run.code,
+        1,
+        "an exact copy fails the default policy: {}",
+        run.all()
+    );
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{}", run.stdout);
+    assert_eq!(findings[0]["kind"], "exact");
+    assert_eq!(findings[0]["similarity"], 1.0);
+    assert_eq!(findings[0]["fails"], true);
+}
+
+#[test]
+fn an_exact_copy_of_a_file_does_not_hide_the_repeat_inside_it() {
+    let tree = Tree::new();
+    tree.write("a.md", &page_with_a_repeat())
+        .write("b.md", &page_with_a_repeat());
+    let run = tree.check(&["--format", "json", "a.md", "b.md"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let findings = run.findings();
+    let described: Vec<(String, bool, bool, Vec<u64>)> = findings
+        .iter()
+        .map(|f| {
+            let first_lines = f["copies"]
+                .as_array()
+                .map(|c| {
+                    c.iter()
+                        .map(|c| c["lines"][0].as_u64().unwrap_or(0))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                f["kind"].as_str().unwrap_or_default().to_owned(),
+                f["within"] == true,
+                f["fails"] == true,
+                first_lines,
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            ("exact".to_owned(), false, true, vec![3, 3]),
+            ("exact".to_owned(), true, true, vec![5, 11]),
+            ("exact".to_owned(), true, true, vec![5, 11]),
+        ],
+        "the copied file, then the repeat inside each copy: {}",
+        run.stdout
+    );
+    assert_eq!(run.verdict()["failing"], 3);
+
+    // Each fails on its own: accept the copy of the file in a baseline and
+    // the repeats still fail; accept the repeats and the copy still fails.
+    let written = tree.check(&["--write-baseline", "all.txt", "a.md", "b.md"]);
+    assert_eq!(written.code, 0, "{}", written.all());
+    let all = tree.read("all.txt");
+    let copied_file = fingerprints(&findings[0]);
+    let only = |keep: &dyn Fn(&str) -> bool| -> String {
+        all.lines()
+            .filter(|line| line.starts_with('#') || keep(line))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    };
+    let is_file_copy = |line: &str| copied_file.iter().any(|f| line.starts_with(f.as_str()));
+    tree.write("file-copy.txt", &only(&is_file_copy));
+    tree.write("repeats.txt", &only(&|line| !is_file_copy(line)));
+
+    let repeats_fail = tree.check(&[
+        "--format",
+        "json",
+        "--baseline",
+        "file-copy.txt",
+        "a.md",
+        "b.md",
+    ]);
+    assert_eq!(repeats_fail.code, 1, "{}", repeats_fail.all());
+    let failing: Vec<bool> = repeats_fail
+        .findings()
+        .iter()
+        .filter(|f| f["fails"] == true)
+        .map(|f| f["within"] == true)
+        .collect();
+    assert_eq!(failing, [true, true], "{}", repeats_fail.stdout);
+
+    let copy_fails = tree.check(&[
+        "--format",
+        "json",
+        "--baseline",
+        "repeats.txt",
+        "a.md",
+        "b.md",
+    ]);
+    assert_eq!(copy_fails.code, 1, "{}", copy_fails.all());
+    let failing: Vec<bool> = copy_fails
+        .findings()
+        .iter()
+        .filter(|f| f["fails"] == true)
+        .map(|f| f["within"] == true)
+        .collect();
+    assert_eq!(failing, [false], "{}", copy_fails.stdout);
+}
+
+// --- JSON Lines records are named by file and line, counted as one file ---
+
+#[test]
+fn json_lines_records_are_named_by_line_and_counted_as_one_file() {
+    let tree = Tree::new();
+    let record = |id: &str, text: &str| format!("{{\"id\":\"{id}\",\"text\":\"{text}\"}}\n");
+    let records = [
+        record("r1", UNIQUE_A),
+        record("r2", REPORTS),
+        record("r3", UNIQUE_B),
+        record("r4", REPORTS),
+    ]
+    .concat();
+    tree.write("data.jsonl", &records)
+        .write("page.md", &page("Page", &[INSTALL]));
+    let run = tree.check(&["--format", "json", "data.jsonl", "page.md"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{}", run.stdout);
+    let copies: Vec<(String, Value)> = findings[0]["copies"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .map(|c| {
+                    (
+                        c["path"].as_str().unwrap_or_default().to_owned(),
+                        c["lines"].clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        copies,
+        [
+            ("data.jsonl".to_owned(), serde_json::json!([2, 2])),
+            ("data.jsonl".to_owned(), serde_json::json!([4, 4])),
+        ]
+    );
+    let verdict = run.verdict();
+    assert_eq!(verdict["files"], 2, "{verdict}");
+    let ratio = verdict["total_ratio"].as_f64().unwrap_or(1.0);
+    assert!(ratio > 0.2 && ratio < 0.6, "two records of four: {verdict}");
+
+    let human = tree.check(&["data.jsonl", "page.md"]);
+    assert!(
+        human.stdout.contains("data.jsonl:4 ") && human.stdout.contains("also at data.jsonl:2"),
+        "{}",
+        human.stdout
+    );
+}

@@ -1,7 +1,9 @@
 //! The sink that gathers what the check needs from each scanned document,
 //! and turns it into findings after the last one.
 
+use std::collections::HashMap;
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -18,7 +20,12 @@ use crate::pipeline::{ScannedDoc, Sink};
 /// lines.
 #[derive(Clone, Debug, Default)]
 struct DocInfo {
+    /// The file as reported ([`display_path`]); the records of a JSON Lines
+    /// file share it.
     path: String,
+    /// The line of a JSON Lines record in its file: every copy in the record
+    /// is reported at it.
+    record_line: Option<usize>,
     letters: Vec<u32>,
     hashes: Vec<u64>,
     /// The start of each segment's first line, for reports.
@@ -26,7 +33,8 @@ struct DocInfo {
     lines: Vec<LineRange>,
 }
 
-/// Letters of one file and how many of them are in a finding's copy.
+/// Letters of one file (all the records of a JSON Lines file together) and
+/// how many of them are in a finding's copy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileStat {
     pub path: String,
@@ -45,7 +53,7 @@ impl FileStat {
 }
 
 /// Every finding of a tree, before the baseline and `--changed-since` are
-/// applied, and each file's letters.
+/// applied, and each file's letters (one entry per file, in input order).
 #[derive(Clone, Debug, Default)]
 pub struct Findings {
     pub findings: Vec<Finding>,
@@ -61,6 +69,9 @@ pub struct Collector {
     docs: Vec<DocInfo>,
     /// Blocks repeated inside a document, by document number.
     blocks: Vec<(u32, Block)>,
+    /// The last file named and how it is reported: the records of a JSON
+    /// Lines file come one after another, and a path is resolved once.
+    last_path: Option<(PathBuf, String)>,
 }
 
 impl Collector {
@@ -76,73 +87,85 @@ impl Collector {
             index: PassageIndex::new(config),
             docs: Vec::new(),
             blocks: Vec::new(),
+            last_path: None,
         }
     }
 
     /// The findings, sorted by their first copy, and the files' letters.
     pub fn finish(self) -> Findings {
-        let passages: Vec<Finding> = self
+        let passages: Vec<Found> = self
             .index
             .passages()
             .iter()
             .map(|p| self.passage_finding(p))
             .collect();
-        let by_path = copies_by_path(&passages);
-        let blocks: Vec<Finding> = self
+        let blocks: Vec<Found> = self
             .blocks
             .iter()
             .map(|(doc, b)| self.block_finding(*doc, b))
-            .filter(|block| !covered_by_passage(block, &by_path))
+            .filter(|block| !passages.iter().any(|p| p.lists_each_copy_of(block)))
             .collect();
-        let mut findings: Vec<Finding> = passages
+        let mut found: Vec<Found> = passages
             .into_iter()
             .chain(blocks)
-            .filter(|f| self.policy.big_enough(f.letters, f.segments))
+            .filter(|f| {
+                self.policy
+                    .big_enough(f.finding.letters, f.finding.segments)
+            })
             .collect();
-        findings.sort_by(|a, b| {
-            let (x, y) = (&a.copies[0], &b.copies[0]);
+        found.sort_by(|a, b| {
+            let (x, y) = (&a.finding.copies[0], &b.finding.copies[0]);
             (&x.path, x.lines.first).cmp(&(&y.path, y.lines.first))
         });
-        let files = self.file_stats(&findings);
-        Findings { findings, files }
+        let files = self.file_stats(&found);
+        Findings {
+            findings: found.into_iter().map(|f| f.finding).collect(),
+            files,
+        }
     }
 
-    fn passage_finding(&self, passage: &Passage) -> Finding {
-        let copies: Vec<(u32, std::ops::Range<usize>)> = passage
+    /// A passage is exact when its copies' normalized segments are equal,
+    /// whatever the links that found it: a short segment that is not
+    /// indexed (a heading) leaves a gap in the links of a copied file, yet
+    /// the copies are the same.
+    fn passage_finding(&self, passage: &Passage) -> Found {
+        let copies: Vec<SegmentsOf> = passage
             .copies
             .iter()
             .map(|c| (c.doc, c.segments.clone()))
             .collect();
-        let kind = if passage.exact {
-            Kind::Exact
+        let (kind, similarity) = if passage.exact || self.same_content(&copies) {
+            (Kind::Exact, 1.0)
         } else {
-            Kind::Near
+            (Kind::Near, passage.similarity)
         };
-        self.finding(kind, passage.similarity, &copies)
+        self.found(kind, similarity, copies)
     }
 
-    fn block_finding(&self, doc: u32, block: &Block) -> Finding {
-        let copies: Vec<(u32, std::ops::Range<usize>)> = block
+    fn block_finding(&self, doc: u32, block: &Block) -> Found {
+        let copies: Vec<SegmentsOf> = block
             .copies
             .iter()
             .map(|c| (doc, c.segments.clone()))
             .collect();
         let kind = if block.exact { Kind::Exact } else { Kind::Near };
-        self.finding(kind, block.similarity, &copies)
+        self.found(kind, block.similarity, copies)
     }
 
-    fn finding(
-        &self,
-        kind: Kind,
-        similarity: f64,
-        copies: &[(u32, std::ops::Range<usize>)],
-    ) -> Finding {
+    /// Whether every copy has the same normalized segments as the first.
+    fn same_content(&self, copies: &[SegmentsOf]) -> bool {
+        let hashes = |(doc, range): &SegmentsOf| &self.docs[*doc as usize].hashes[range.clone()];
+        let first = hashes(&copies[0]);
+        copies[1..].iter().all(|copy| hashes(copy) == first)
+    }
+
+    fn found(&self, kind: Kind, similarity: f64, copies: Vec<SegmentsOf>) -> Found {
         let mut locations: Vec<Location> = copies
             .iter()
             .map(|(doc, r)| self.location(*doc, r))
             .collect();
         locations.sort_by(|a, b| (&a.path, a.lines.first).cmp(&(&b.path, b.lines.first)));
-        Finding {
+        let finding = Finding {
             kind,
             within: copies.iter().all(|(doc, _)| *doc == copies[0].0),
             similarity,
@@ -152,7 +175,8 @@ impl Collector {
             copies: locations,
             new: true,
             fails: false,
-        }
+        };
+        Found { finding, copies }
     }
 
     fn location(&self, doc: u32, segments: &std::ops::Range<usize>) -> Location {
@@ -161,12 +185,16 @@ impl Collector {
         for hash in &info.hashes[segments.clone()] {
             seed.extend_from_slice(&hash.to_le_bytes());
         }
-        Location {
-            path: info.path.clone(),
-            lines: LineRange::new(
+        let lines = match info.record_line {
+            Some(line) => LineRange::new(line, line),
+            None => LineRange::new(
                 info.lines[segments.start].first,
                 info.lines[segments.end - 1].last,
             ),
+        };
+        Location {
+            path: info.path.clone(),
+            lines,
             fingerprint: format!("{:016x}", xxh3_64(&seed)),
             preview: info.previews[segments.start].to_string(),
             letters: info.letters[segments.clone()]
@@ -177,36 +205,94 @@ impl Collector {
         }
     }
 
-    /// Each file's letters and the letters of its segments in a finding.
-    fn file_stats(&self, findings: &[Finding]) -> Vec<FileStat> {
-        let mut covered: std::collections::HashMap<&str, Vec<LineRange>> = Default::default();
-        for copy in findings.iter().flat_map(|f| &f.copies) {
-            covered
-                .entry(copy.path.as_str())
-                .or_default()
-                .push(copy.lines);
+    /// [`display_path`] of `origin`, resolved once for consecutive records of
+    /// one file.
+    fn reported_path(&mut self, origin: &Origin) -> String {
+        let Some(file) = origin.file() else {
+            return display_path(&self.root, origin);
+        };
+        match &self.last_path {
+            Some((last, shown)) if last == file => shown.clone(),
+            _ => {
+                let shown = display_path(&self.root, origin);
+                self.last_path = Some((file.to_path_buf(), shown.clone()));
+                shown
+            }
         }
-        self.docs
+    }
+
+    /// Each file's letters and the letters of its segments in a finding;
+    /// the records of a JSON Lines file count as one file.
+    fn file_stats(&self, found: &[Found]) -> Vec<FileStat> {
+        let mut covered: Vec<Vec<bool>> = self
+            .docs
             .iter()
-            .map(|info| {
-                let ranges = covered
-                    .get(info.path.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let duplicate = info
-                    .lines
-                    .iter()
-                    .zip(&info.letters)
-                    .filter(|(lines, _)| overlaps(ranges, **lines))
-                    .map(|(_, &l)| l as usize)
-                    .sum();
-                FileStat {
+            .map(|info| vec![false; info.letters.len()])
+            .collect();
+        for (doc, range) in found.iter().flat_map(|f| &f.copies) {
+            covered[*doc as usize][range.clone()].fill(true);
+        }
+        let mut files: Vec<FileStat> = Vec::new();
+        let mut by_path: HashMap<&str, usize> = HashMap::new();
+        for (info, covered) in self.docs.iter().zip(&covered) {
+            let at = *by_path.entry(info.path.as_str()).or_insert_with(|| {
+                files.push(FileStat {
                     path: info.path.clone(),
-                    letters: info.letters.iter().map(|&l| l as usize).sum(),
-                    duplicate_letters: duplicate,
-                }
-            })
-            .collect()
+                    ..FileStat::default()
+                });
+                files.len() - 1
+            });
+            let letters = info.letters.iter().map(|&l| l as usize);
+            files[at].letters += letters.clone().sum::<usize>();
+            files[at].duplicate_letters += letters
+                .zip(covered)
+                .filter(|(_, &covered)| covered)
+                .map(|(l, _)| l)
+                .sum::<usize>();
+        }
+        files
+    }
+}
+
+/// A document's segment range: `(document number, segments)`.
+type SegmentsOf = (u32, Range<usize>);
+
+/// A finding and the segments of each of its copies, which the reported
+/// paths and lines no longer tell apart (the records of one file share its
+/// path).
+struct Found {
+    finding: Finding,
+    copies: Vec<SegmentsOf>,
+}
+
+impl Found {
+    /// Whether this passage already reports each copy of `block`, a block
+    /// repeated inside one document, as a copy of its own: each block copy
+    /// overlaps a different passage copy (a paragraph repeated in a file and
+    /// copied out). A passage copy that holds several block copies — a whole
+    /// file copied with its repeats — says nothing of the repeat.
+    fn lists_each_copy_of(&self, block: &Found) -> bool {
+        let doc = block.copies[0].0;
+        let mut ours: Vec<&Range<usize>> = self
+            .copies
+            .iter()
+            .filter(|(d, _)| *d == doc)
+            .map(|(_, range)| range)
+            .collect();
+        ours.sort_by_key(|range| range.start);
+        let mut theirs: Vec<&Range<usize>> = block.copies.iter().map(|(_, r)| r).collect();
+        theirs.sort_by_key(|range| range.start);
+        // Both are sorted and disjoint: matching each block copy to the
+        // first unused passage copy it overlaps is a matching when one exists.
+        let mut next = 0;
+        theirs.iter().all(|copy| {
+            while next < ours.len() && ours[next].end <= copy.start {
+                next += 1;
+            }
+            let matched = next < ours.len() && ours[next].start < copy.end;
+            next += 1;
+            matched
+        })
     }
 }
 
@@ -238,8 +324,10 @@ impl Sink for Collector {
                 self.blocks.push((number, kept));
             }
         }
+        let path = self.reported_path(&doc.document.origin);
         self.docs.push(DocInfo {
-            path: display_path(&self.root, &doc.document.origin),
+            path,
+            record_line: doc.document.origin.record_line(),
             letters: doc.segments.iter().map(|s| letters(text, s)).collect(),
             hashes: doc.prints.iter().map(|p| p.exact).collect(),
             previews: doc.segments.iter().map(|s| preview(text, s)).collect(),
@@ -247,35 +335,6 @@ impl Sink for Collector {
         });
         Ok(())
     }
-}
-
-/// Copies of passages by path: `(passage number, lines)`.
-type CopiesByPath<'a> = std::collections::HashMap<&'a str, Vec<(usize, LineRange)>>;
-
-fn copies_by_path(passages: &[Finding]) -> CopiesByPath<'_> {
-    let mut by_path = CopiesByPath::new();
-    for (n, passage) in passages.iter().enumerate() {
-        for copy in &passage.copies {
-            by_path
-                .entry(copy.path.as_str())
-                .or_default()
-                .push((n, copy.lines));
-        }
-    }
-    by_path
-}
-
-/// Whether every copy of a block repeated inside one file is also a copy of
-/// one passage copied to other files: the passage already reports them.
-fn covered_by_passage(block: &Finding, by_path: &CopiesByPath<'_>) -> bool {
-    let Some(copies) = by_path.get(block.copies[0].path.as_str()) else {
-        return false;
-    };
-    let touching =
-        |n: usize, lines: LineRange| copies.iter().any(|&(m, l)| m == n && overlaps(&[l], lines));
-    copies
-        .iter()
-        .any(|&(n, _)| block.copies.iter().all(|copy| touching(n, copy.lines)))
 }
 
 /// The block without its copies that touch suppressed lines; `None` when
@@ -307,12 +366,14 @@ fn letters(text: &str, span: &Span) -> u32 {
     count.min(u32::MAX as usize) as u32
 }
 
-/// A path as reported: relative to `root`, `/`-separated, when inside it.
+/// The file of a document as reported: relative to `root`, `/`-separated,
+/// when inside it; `-` for standard input. A JSON Lines record is reported
+/// as its file, at its line.
 pub fn display_path(root: &Path, origin: &Origin) -> String {
-    let Origin::Path(path) = origin else {
+    let Some(path) = origin.file() else {
         return "-".to_owned();
     };
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let shown = absolute.strip_prefix(root).unwrap_or(path);
     let parts: Vec<String> = shown
         .components()
