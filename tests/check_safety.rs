@@ -471,3 +471,100 @@ fn json_lines_records_are_named_by_line_and_counted_as_one_file() {
         human.stdout
     );
 }
+
+// --- `--changed-since` reads the names git quotes ---
+
+const TABS: &str = "Tabs and spaces were argued over for decades, and the only lasting answer was a formatter that settles every question before anyone can open a review thread about it.";
+const ACCENTS: &str = "An accented letter may be stored as one code point or as a base letter with a combining mark, and both forms must compare equal for a search to find what the reader typed.";
+const SPACES: &str = "Names with spaces break shell scripts that forget their quotes, which is why careful tools print such names in a form that can be pasted back into a command line unchanged.";
+const LATIN1: &str = "Old archives still hold names written in a single-byte code page, which no longer decode as text today, and a careful tool keeps their bytes rather than guessing at them.";
+const NEWLINES: &str = "A newline inside a file name is legal on most systems, and every tool that prints one name per line must decide how to show it without splitting the name in two.";
+
+fn git_available() -> bool {
+    Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+impl Tree {
+    fn git(&self, args: &[&str]) {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+}
+
+fn primary_path(finding: &Value) -> String {
+    let primary = finding["primary"].as_u64().unwrap_or(0) as usize;
+    finding["copies"][primary]["path"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn changed_since_finds_copies_in_files_with_quoted_names() {
+    use std::os::unix::ffi::OsStrExt;
+    if !git_available() {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let tree = Tree::new();
+    tree.git(&["init", "-q", "-b", "main"]);
+    tree.write("old.md", &page("Old", &[UNIQUE_A, REPORTS]))
+        .write("older.md", &page("Older", &[UNIQUE_B, REPORTS]))
+        .write("style.md", &page("Style", &[TABS]))
+        .write("text.md", &page("Text", &[ACCENTS]))
+        .write("shell.md", &page("Shell", &[SPACES]))
+        .write("names.md", &page("Names", &[NEWLINES]))
+        .write("archive.md", &page("Archive", &[LATIN1]));
+    tree.commit("start");
+    tree.git(&["tag", "base"]);
+    // Committed, so only the diff names them (untracked files are listed
+    // apart, unquoted).
+    tree.write("tab\there.md", &page("Tab", &[TABS]))
+        .write("café.md", &page("Café", &[ACCENTS]))
+        .write("with space.md", &page("Space", &[SPACES]))
+        .write("new\nline.md", &page("Newline", &[NEWLINES]));
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(tree.path().join(latin1), page("Latin-1", &[LATIN1])).expect("write file");
+    tree.commit("copies in files with unusual names");
+
+    let run = tree.check(&["--format", "json", "--changed-since", "base"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let mut reported: Vec<String> = run.findings().iter().map(primary_path).collect();
+    reported.sort();
+    assert_eq!(
+        reported,
+        [
+            "café.md",
+            "caf\u{fffd}.md",
+            "new\nline.md",
+            "tab\there.md",
+            "with space.md"
+        ],
+        "each new copy, and not the old one: {}",
+        run.stdout
+    );
+}

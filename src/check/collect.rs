@@ -374,8 +374,13 @@ pub fn display_path(root: &Path, origin: &Origin) -> String {
         return "-".to_owned();
     };
     let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let shown = absolute.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = shown
+    report_form(absolute.strip_prefix(root).unwrap_or(path))
+}
+
+/// A path as reports name it: its components `/`-separated, each as text
+/// (a byte that is not UTF-8 becomes U+FFFD).
+pub(crate) fn report_form(path: &Path) -> String {
+    let parts: Vec<String> = path
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
