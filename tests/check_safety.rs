@@ -3,7 +3,7 @@
 //! JSON Lines records, unusual file names for `--changed-since`, and
 //! symbolic link loops.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -565,6 +565,79 @@ fn changed_since_finds_copies_in_files_with_quoted_names() {
             "with space.md"
         ],
         "each new copy, and not the old one: {}",
+        run.stdout
+    );
+}
+
+// --- symbolic links that cannot be followed are named for what they are ---
+
+/// Paths of the findings' copies, each finding's copies joined by `+`.
+fn finding_paths(run: &Run) -> Vec<String> {
+    run.findings()
+        .iter()
+        .map(|f| {
+            f["copies"]
+                .as_array()
+                .map(|c| {
+                    c.iter()
+                        .map(|c| c["path"].as_str().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join("+")
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_loop_named_on_the_command_line_is_reported_and_the_rest_checked() {
+    use std::os::unix::fs::symlink;
+    let tree = copied_tree();
+    symlink("loop", tree.path().join("loop")).expect("plant link");
+    symlink("nowhere.md", tree.path().join("dangling.md")).expect("plant link");
+    let run = tree.check(&["--format", "json", "a.md", "loop", "dangling.md", "b.md"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let errors: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        errors,
+        [
+            "doppel: loop: symbolic link loop",
+            "doppel: dangling.md: dangling symbolic link → nowhere.md"
+        ]
+    );
+    assert_eq!(finding_paths(&run), ["a.md+b.md"], "{}", run.stdout);
+    assert_eq!(run.verdict()["errors"], 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn link_loops_found_in_a_walk_are_reported_and_the_rest_checked() {
+    use std::os::unix::fs::symlink;
+    let tree = Tree::new();
+    tree.write("docs/a.md", &page("A", &[UNIQUE_A, INSTALL]))
+        .write("docs/b.md", &page("B", &[UNIQUE_B, INSTALL]));
+    let docs = tree.path().join("docs");
+    symlink("loop2", docs.join("loop1")).expect("plant link");
+    symlink("loop1", docs.join("loop2")).expect("plant link");
+    symlink("gone.md", docs.join("dangling.md")).expect("plant link");
+    // A link that can be followed is still skipped quietly in a walk.
+    symlink("a.md", docs.join("link.md")).expect("plant link");
+    let run = tree.check(&["--format", "json", "docs"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let errors: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        errors,
+        [
+            "doppel: docs/dangling.md: dangling symbolic link → gone.md",
+            "doppel: docs/loop1: symbolic link loop",
+            "doppel: docs/loop2: symbolic link loop",
+        ]
+    );
+    assert_eq!(
+        finding_paths(&run),
+        ["docs/a.md+docs/b.md"],
+        "{}",
         run.stdout
     );
 }

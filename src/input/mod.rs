@@ -16,6 +16,7 @@
 //! # let _ = problems;
 //! ```
 
+mod links;
 mod reader;
 
 pub use reader::{Content, DocReader, Loaded, LoadedDoc, PendingRecord};
@@ -77,8 +78,9 @@ impl InputError {
     }
 }
 
-/// Expands command-line paths into entries; paths that do not exist and walk
-/// errors are returned as problems, in order.
+/// Expands command-line paths into entries; paths that cannot be followed
+/// (missing, a symbolic link loop, a dangling link) and walk errors are
+/// returned as problems, in order.
 pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<InputError>) {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
@@ -90,15 +92,15 @@ pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<Inp
                 walked: false,
                 jsonl: None,
             });
-        } else if path.is_dir() {
-            walk(path, options, &mut entries, &mut problems);
-        } else if path.exists() {
-            entries.push(Entry::file(path.clone(), false, &jsonl));
-        } else {
-            problems.push(InputError::new(
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, options, &mut entries, &mut problems),
+            Ok(_) => entries.push(Entry::file(path.clone(), false, &jsonl)),
+            Err(err) => problems.push(InputError::new(
                 Origin::Path(path.clone()),
-                "no such file or folder",
-            ));
+                links::unfollowable(path, &err),
+            )),
         }
     }
     (entries, problems)
@@ -134,6 +136,14 @@ fn walk(
         match result {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 entries.push(Entry::file(entry.into_path(), true, &jsonl))
+            }
+            // Links are not followed in a walk, but one that cannot be
+            // followed (a loop, a dangling link) is reported.
+            Ok(entry) if entry.path_is_symlink() => {
+                if let Err(err) = std::fs::metadata(entry.path()) {
+                    let reason = links::unfollowable(entry.path(), &err);
+                    problems.push(InputError::new(Origin::Path(entry.into_path()), reason));
+                }
             }
             Ok(_) => {}
             Err(err) => {
