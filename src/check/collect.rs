@@ -397,3 +397,81 @@ pub fn repository_root(start: &Path) -> PathBuf {
         .unwrap_or(&start)
         .to_path_buf()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::EngineBuilder;
+
+    const SHARED: &str = "Every setting can be written in the configuration file at the root of the repository, and every setting can also be given as a flag on the command line.";
+    const OTHER: &str = "This page explains the history of the project and nothing else, from its first release to the present day.";
+    const MORE: &str = "This page lists the people who helped, in alphabetical order, with a word of thanks for each of them.";
+
+    fn findings(docs: &[(Origin, String)]) -> Findings {
+        let engine = EngineBuilder::new().keep_fingerprints(true).build();
+        let root = std::env::temp_dir();
+        let mut collector = Collector::new(Policy::default(), &root);
+        for (origin, text) in docs {
+            let scanned = engine.scan_text(origin.clone(), text);
+            collector.document(&scanned).expect("fingerprints are kept");
+        }
+        collector.finish()
+    }
+
+    fn file(name: &str, text: String) -> (Origin, String) {
+        (Origin::Path(std::env::temp_dir().join(name)), text)
+    }
+
+    #[test]
+    fn a_copied_file_with_a_heading_and_a_repeat_is_exact_and_keeps_the_repeat() {
+        let text = format!("# Title\n\n{OTHER}\n\n{SHARED}\n\n## Notes\n\n{MORE}\n\n{SHARED}\n");
+        let found = findings(&[file("a.md", text.clone()), file("b.md", text)]);
+        let described: Vec<(Kind, bool, f64)> = found
+            .findings
+            .iter()
+            .map(|f| (f.kind, f.within, f.similarity))
+            .collect();
+        assert_eq!(
+            described,
+            [
+                (Kind::Exact, false, 1.0),
+                (Kind::Exact, true, 1.0),
+                (Kind::Exact, true, 1.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_repeated_and_copied_out_is_one_finding() {
+        let repeats = format!("{SHARED}\n\n{OTHER}\n\n{SHARED}\n");
+        let found = findings(&[file("a.md", repeats), file("b.md", format!("{SHARED}\n"))]);
+        assert_eq!(found.findings.len(), 1, "{:?}", found.findings);
+        assert_eq!(found.findings[0].copies.len(), 3);
+    }
+
+    #[test]
+    fn records_are_reported_at_their_line_and_counted_as_their_file() {
+        let data: Arc<Path> = Arc::from(std::env::temp_dir().join("data.jsonl").as_path());
+        let record = |line: usize, text: &str| {
+            let origin = Origin::Record {
+                path: Arc::clone(&data),
+                line,
+                id: line.to_string(),
+            };
+            (origin, text.to_owned())
+        };
+        let found = findings(&[record(1, OTHER), record(2, SHARED), record(3, SHARED)]);
+        let labels: Vec<String> = found.findings[0]
+            .copies
+            .iter()
+            .map(Location::label)
+            .collect();
+        assert_eq!(labels, ["data.jsonl:2", "data.jsonl:3"]);
+        assert_eq!(found.files.len(), 1);
+        let stat = &found.files[0];
+        assert_eq!(stat.path, "data.jsonl");
+        assert!(stat.ratio() > 0.5 && stat.ratio() < 1.0, "{stat:?}");
+    }
+}

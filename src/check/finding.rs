@@ -32,8 +32,10 @@ pub struct Finding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     /// Path relative to the repository root, `/`-separated (`-` for standard
-    /// input).
+    /// input); for a JSON Lines record, its file's.
     pub path: String,
+    /// Lines of the copy in its file; for a JSON Lines record, the record's
+    /// line (so a copy is labelled `path:line`).
     pub lines: LineRange,
     /// Stable content fingerprint: 16 hex digits of a hash of the copy's
     /// normalized segments.

@@ -21,6 +21,7 @@ pub struct Verdict {
     pub files_over: Vec<FileStat>,
     /// Duplicated letters of the whole tree over all its letters.
     pub total_ratio: f64,
+    /// Files checked; the records of a JSON Lines file count as one file.
     pub files: usize,
     /// Inputs that could not be read or decoded.
     pub errors: usize,
