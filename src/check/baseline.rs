@@ -161,8 +161,10 @@ impl Baseline {
     }
 }
 
-/// How the temporary file of [`Baseline::write`] ends: `.NAME.XXXXXX.doppel-tmp`.
-pub const TEMPORARY_SUFFIX: &str = ".doppel-tmp";
+/// The temporary file of [`Baseline::write`] is `.NAME.XXXXXX.doppel-tmp`:
+/// hidden, so a folder walk skips what a killed run leaves, and named for
+/// what it is.
+const TEMPORARY_SUFFIX: &str = ".doppel-tmp";
 
 /// Makes a rename in `folder` durable where the platform allows it; a
 /// failure only loses durability, not the file, so it is ignored.
@@ -209,6 +211,27 @@ mod tests {
         assert!(Baseline::parse("zz 1 a.md\n").is_err());
         assert!(Baseline::parse("aa one a.md\n").is_err());
         assert!(Baseline::parse("aa 1\n").is_err());
+    }
+
+    #[test]
+    fn write_replaces_the_file_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.txt");
+        std::fs::write(&path, "old\n").unwrap();
+        let baseline = Baseline::parse("aa 2 a.md\n").unwrap();
+        baseline.write(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), baseline.render());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["baseline.txt"]);
+        let missing = dir.path().join("missing").join("baseline.txt");
+        let err = baseline.write(&missing).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("{}: cannot write baseline: ", missing.display())),
+            "{err}"
+        );
     }
 
     #[test]
