@@ -641,3 +641,30 @@ fn link_loops_found_in_a_walk_are_reported_and_the_rest_checked() {
         run.stdout
     );
 }
+
+#[test]
+fn changed_since_finds_a_record_appended_to_a_json_lines_file() {
+    if !git_available() {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let tree = Tree::new();
+    tree.git(&["init", "-q", "-b", "main"]);
+    let record = |text: &str| format!("{{\"text\":\"{text}\"}}\n");
+    let old = [record(UNIQUE_A), record(REPORTS), record(UNIQUE_B)].concat();
+    tree.write("data.jsonl", &old);
+    tree.commit("start");
+    tree.git(&["tag", "base"]);
+    tree.write("data.jsonl", &format!("{old}{}", record(REPORTS)));
+    tree.commit("a copied record");
+    let run = tree.check(&["--format", "json", "--changed-since", "base"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{}", run.stdout);
+    let primary = findings[0]["primary"].as_u64().unwrap_or(0) as usize;
+    assert_eq!(findings[0]["copies"][primary]["path"], "data.jsonl");
+    assert_eq!(
+        findings[0]["copies"][primary]["lines"],
+        serde_json::json!([4, 4])
+    );
+}
