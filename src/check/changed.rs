@@ -78,7 +78,7 @@ impl ChangedLines {
             } else if let Some(header) = line.strip_prefix("+++ ") {
                 current = new_side_path(header).map(|path| report_form(&path));
             } else if let Some(hunk) = Hunk::parse(line) {
-                in_hunk = hunk.old_lines + hunk.new_lines;
+                in_hunk = hunk.old_lines.saturating_add(hunk.new_lines);
                 if let (Some(path), Some(range)) = (&current, hunk.added()) {
                     files.entry(path.clone()).or_default().push(range);
                 }
@@ -123,8 +123,12 @@ impl Hunk {
 
     /// The added line range, if the hunk adds any.
     fn added(&self) -> Option<LineRange> {
-        (self.new_lines > 0 && self.new_start > 0)
-            .then(|| LineRange::new(self.new_start, self.new_start + self.new_lines - 1))
+        (self.new_lines > 0 && self.new_start > 0).then(|| {
+            LineRange::new(
+                self.new_start,
+                self.new_start.saturating_add(self.new_lines - 1),
+            )
+        })
     }
 }
 
@@ -313,6 +317,14 @@ mod tests {
         assert!(changed.touches("with space.md", LineRange::new(2, 2)));
         assert!(changed.touches("café.md", LineRange::new(3, 3)));
         assert_eq!(changed.files.len(), 3, "{changed:?}");
+    }
+
+    #[test]
+    fn absurd_hunk_counts_do_not_overflow() {
+        let huge = usize::MAX;
+        let diff = format!("+++ b/a.md\n@@ -1,{huge} +{huge},{huge} @@\n+x\n");
+        let changed = ChangedLines::from_diff(&diff);
+        assert!(changed.touches("a.md", LineRange::new(huge, huge)));
     }
 
     #[test]
