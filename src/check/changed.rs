@@ -30,6 +30,10 @@ pub struct ChangedLines {
 impl ChangedLines {
     /// Asks `git` in `root` for the lines changed since `rev`.
     pub fn since(root: &Path, rev: &str) -> Result<ChangedLines, CheckError> {
+        if rev.starts_with('-') {
+            // git would read it as an option.
+            return Err(CheckError::Git(format!("'{rev}' is not a git revision")));
+        }
         let base = text(git(root, &["merge-base", rev, "HEAD"])?);
         let base = base.trim();
         // Quoting every unusual byte keeps the headers ASCII, so the diff's
@@ -317,6 +321,12 @@ mod tests {
         assert!(changed.touches("with space.md", LineRange::new(2, 2)));
         assert!(changed.touches("café.md", LineRange::new(3, 3)));
         assert_eq!(changed.files.len(), 3, "{changed:?}");
+    }
+
+    #[test]
+    fn a_revision_that_reads_as_an_option_is_refused() {
+        let err = ChangedLines::since(Path::new("."), "--output=x").unwrap_err();
+        assert_eq!(err.to_string(), "'--output=x' is not a git revision");
     }
 
     #[test]
