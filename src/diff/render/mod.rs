@@ -267,6 +267,17 @@ fn rename_note(
     )
 }
 
+/// Writes `n` spaces. (A `{:n$}` format width panics past `u16::MAX`.)
+pub(crate) fn pad(out: &mut dyn Write, mut n: usize) -> io::Result<()> {
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    while n > 0 {
+        let chunk = n.min(SPACES.len());
+        out.write_all(&SPACES[..chunk])?;
+        n -= chunk;
+    }
+    Ok(())
+}
+
 /// The note printed when a diff is approximate.
 pub(crate) const APPROXIMATE: &str =
     "approximate diff: the deadline passed, so it is correct but may be larger than needed";
