@@ -216,7 +216,7 @@ fn engine(settings: &Settings) -> Result<doppel::Engine> {
             .ok_or_else(|| anyhow!("unknown encoding '{label}' (expected a WHATWG label such as utf-8, gbk, big5, shift_jis)"))?;
         builder.encoding(Some(encoding));
     }
-    Ok(builder.build())
+    Ok(builder.build()?)
 }
 
 /// Passes everything to the collector, problems also to stderr, and, for
