@@ -17,7 +17,12 @@
 //!
 //! Submodules: `sink` holds what a scan hands out ([`ScannedDoc`],
 //! [`Problem`], [`CorpusReport`], [`Summary`]) and the [`Sink`] trait;
-//! `reread` reads scanned documents again by number ([`Engine::reread`]).
+//! `reread` reads scanned documents again by number ([`Engine::reread`]);
+//! `numbering` hands out those numbers, checked ([`TooManyDocuments`]).
+//!
+//! [`EngineBuilder::build`] checks the settings ([`ConfigError`]) and
+//! resolves those that depend on several setters, so the order of the
+//! setter calls never changes a result.
 //!
 //! ```
 //! use doppel::{EngineBuilder, ScannedDoc, Sink};
