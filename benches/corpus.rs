@@ -73,7 +73,7 @@ fn scan(c: &mut Criterion) {
     };
     let (entries, problems) = expand(&[path], &options);
     assert!(problems.is_empty());
-    let engine = EngineBuilder::new().build();
+    let engine = EngineBuilder::new().build().expect("default settings");
     let documents_only = EngineBuilder::new()
         .find(Findings {
             blocks: false,
@@ -81,7 +81,8 @@ fn scan(c: &mut Criterion) {
             segments: false,
             boilerplate: false,
         })
-        .build();
+        .build()
+        .expect("valid settings");
 
     let mut group = c.benchmark_group("corpus");
     group

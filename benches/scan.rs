@@ -45,7 +45,7 @@ fn page(c: &mut Criterion) {
         group: String::new(),
         content: Content::Bytes(bytes),
     };
-    let engine = EngineBuilder::new().build();
+    let engine = EngineBuilder::new().build().expect("default settings");
     let mut group = c.benchmark_group("page");
     group.throughput(Throughput::Bytes(raw.input_bytes() as u64));
     group.bench_function("scan_text", |b| {
@@ -86,7 +86,7 @@ fn corpus(c: &mut Criterion) {
     let parts: Vec<webgen::Part> = (1..=2)
         .map(|n| webgen::ensure(&data, n, PART_BYTES).expect("generate the corpus"))
         .collect();
-    let engine = EngineBuilder::new().build();
+    let engine = EngineBuilder::new().build().expect("default settings");
     let mut group = c.benchmark_group("corpus");
     group
         .sample_size(10)

@@ -1,6 +1,7 @@
 //! doppel finds, removes and shows duplicated text.
 pub mod check;
 pub mod clean;
+mod config;
 pub mod decode;
 pub mod detect;
 pub mod diff;
@@ -16,6 +17,7 @@ mod segment;
 mod shingle;
 pub mod sketch;
 
+pub use config::ConfigError;
 pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
 pub use diff::{Comparison, DiffOptions};
@@ -23,6 +25,7 @@ pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use pipeline::{
     CorpusReport, Engine, EngineBuilder, Findings, Located, Problem, ScannedDoc, Sink, Summary,
+    TooManyDocuments,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

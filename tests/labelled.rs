@@ -244,7 +244,8 @@ fn spilled_and_reread_verification_sets_give_the_same_clusters() {
         let engine = doppel::EngineBuilder::new()
             .spill_sets(spill)
             .batch_bytes(64 << 10)
-            .build();
+            .build()
+            .expect("valid settings");
         let mut sink = KeepReport::default();
         engine
             .scan(&entries, Vec::new(), &mut sink)

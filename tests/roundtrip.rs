@@ -209,7 +209,7 @@ proptest! {
             boilerplate,
             dry_run: false,
         };
-        let engine = EngineBuilder::new().find(options.findings()).build();
+        let engine = EngineBuilder::new().find(options.findings()).build().expect("valid settings");
         let report = clean(&engine, &inputs, &entries, vec![], &options, &Silent).expect("clean runs");
         prop_assert!(report.problems.is_empty(), "{:?}", report.problems);
         prop_assert!(report.manifest.removed_documents >= 1);

@@ -27,7 +27,7 @@
 //! use doppel::check::{Collector, Context, Policy, Verdict};
 //! use doppel::document::Origin;
 //! use doppel::{EngineBuilder, Sink};
-//! let engine = EngineBuilder::new().keep_fingerprints(true).build();
+//! let engine = EngineBuilder::new().keep_fingerprints(true).build().unwrap();
 //! let policy = Policy::default();
 //! let root = std::env::temp_dir();
 //! let mut collector = Collector::new(policy.clone(), &root);

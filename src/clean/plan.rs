@@ -236,6 +236,7 @@ mod tests {
         let text = format!("Intro line here.\n\n{para}\n\nMiddle part.\n\n{para}\n\nOutro part.\n");
         let doc = EngineBuilder::new()
             .build()
+            .expect("default settings are valid")
             .scan_text(crate::document::Origin::Stdin, &text);
         let mut plan = Plan::default();
         plan_blocks(&mut plan, &text, &doc.index, &doc.blocks, Keep::Cleanest);
@@ -253,6 +254,7 @@ mod tests {
         let text = format!("{damaged}\n\n{other}\n\n分隔段落。\n\n{clean}\n\n{other}\n");
         let doc = EngineBuilder::new()
             .build()
+            .expect("default settings are valid")
             .scan_text(crate::document::Origin::Stdin, &text);
         assert_eq!(doc.blocks.len(), 1);
         let mut plan = Plan::default();

@@ -80,8 +80,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads, 1 to 256 (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", value_parser = super::common::parse_threads)]
     pub threads: Option<usize>,
 
     /// Walk every file in folders: ignore .gitignore, .ignore and .doppelignore.
@@ -216,7 +216,7 @@ fn engine(settings: &Settings) -> Result<doppel::Engine> {
             .ok_or_else(|| anyhow!("unknown encoding '{label}' (expected a WHATWG label such as utf-8, gbk, big5, shift_jis)"))?;
         builder.encoding(Some(encoding));
     }
-    Ok(builder.build())
+    Ok(builder.build()?)
 }
 
 /// Passes everything to the collector, problems also to stderr, and, for

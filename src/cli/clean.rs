@@ -89,7 +89,7 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         boilerplate: args.boilerplate,
         dry_run: args.dry_run,
     };
-    let engine = args.read.engine()?.find(options.findings()).build();
+    let engine = args.read.engine()?.find(options.findings()).build()?;
     let bar = Bar::new();
     let report = args.read.with_threads(|| {
         clean(

@@ -8,7 +8,6 @@ use std::time::Duration;
 use anyhow::bail;
 use clap::ValueEnum;
 
-use doppel::decode::encoding_for_label;
 use doppel::diff::render::Begin;
 use doppel::diff::{
     compare_folders, Algorithm, Comparison, DiffOptions, DocHeader, DocSide, DocStatus, FolderDoc,
@@ -16,6 +15,9 @@ use doppel::diff::{
 };
 use doppel::input::{expand, InputOptions};
 use doppel::{decode_vec, Decoded};
+use encoding_rs::Encoding;
+
+use super::common::{parse_encoding, parse_positive, parse_ratio};
 
 /// Compare two versions of a document, or two folders (two releases).
 ///
@@ -51,31 +53,70 @@ pub struct DiffArgs {
     /// Only say whether the inputs differ.
     #[arg(short = 'q', long = "brief")]
     pub brief: bool,
-    /// Lines of context around changes.
+    /// Lines of context around changes (any number; 0 for none).
     #[arg(short = 'U', long = "unified", value_name = "N", default_value_t = 3)]
     pub context: usize,
     /// Decode inputs with this encoding (a WHATWG label) instead of detecting it.
-    #[arg(long, value_name = "LABEL")]
-    pub encoding: Option<String>,
-    /// Time budget per document in seconds (0: none); past it the diff is
-    /// coarser, still correct, and marked approximate.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub deadline: f64,
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<&'static Encoding>,
+    /// Time budget per document in seconds, 0 or more (0: none); past it
+    /// the diff is coarser, still correct, and marked approximate.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_deadline)]
+    pub deadline: Deadline,
     /// Do not look for moved blocks.
     #[arg(long)]
     pub no_moves: bool,
-    /// Least similarity of an edited moved block (0 to 1).
-    #[arg(long, value_name = "RATIO", default_value_t = 0.6)]
+    /// Least similarity of an edited moved block, in [0, 1].
+    #[arg(long, value_name = "RATIO", default_value_t = 0.6, value_parser = parse_ratio)]
     pub move_similarity: f64,
-    /// Least size of a moved block, in Unicode letters and digits.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    /// Least size of a moved block, in Unicode letters and digits; at least 1.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = parse_positive)]
     pub min_move_letters: usize,
-    /// Least similarity of a removed and an added document to be a rename.
-    #[arg(long, value_name = "RATIO", default_value_t = 0.5)]
+    /// Least similarity of a removed and an added document to be a rename,
+    /// in [0, 1].
+    #[arg(long, value_name = "RATIO", default_value_t = 0.5, value_parser = parse_ratio)]
     pub rename_similarity: f64,
-    /// Width of side-by-side output [default: the terminal's, or 120].
-    #[arg(long, value_name = "COLUMNS")]
+    /// Width of side-by-side output, 20 to 10000 columns [default: the
+    /// terminal's, or 120].
+    #[arg(long, value_name = "COLUMNS", value_parser = parse_width)]
     pub width: Option<usize>,
+}
+
+/// Narrowest and widest `--width`.
+const WIDTHS: std::ops::RangeInclusive<usize> = 20..=10_000;
+
+fn parse_width(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if WIDTHS.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a whole number from {} to {}",
+            WIDTHS.start(),
+            WIDTHS.end()
+        )),
+    }
+}
+
+/// A time budget per document; `None` for none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline(pub Option<Duration>);
+
+/// A time budget in seconds: finite, 0 or more (0 for none), and within
+/// what a `Duration` holds.
+fn parse_deadline(s: &str) -> Result<Deadline, String> {
+    let bad = || format!("'{s}' is not a number of seconds, 0 or more");
+    let seconds: f64 = s.parse().map_err(|_| bad())?;
+    if seconds == 0.0 {
+        return Ok(Deadline(None));
+    }
+    if seconds.is_nan() || seconds < 0.0 {
+        return Err(bad());
+    }
+    if seconds.is_infinite() {
+        return Err(format!("'{s}' is not a finite number of seconds"));
+    }
+    Duration::try_from_secs_f64(seconds)
+        .map(|d| Deadline(Some(d)))
+        .map_err(|_| format!("'{s}' seconds is more than a time budget can hold"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,13 +157,7 @@ const BATCH: usize = 64;
 /// Runs `doppel diff`; returns the exit status.
 pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
     let options = options(args)?;
-    let encoding = match &args.encoding {
-        Some(label) => match encoding_for_label(label) {
-            Some(encoding) => Some(encoding),
-            None => bail!("unknown encoding label {label:?}"),
-        },
-        None => None,
-    };
+    let encoding = args.encoding;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let mut printer = printer(args, terminal);
@@ -144,9 +179,6 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
 
 /// The library settings the arguments ask for.
 fn options(args: &DiffArgs) -> anyhow::Result<DiffOptions> {
-    if !args.deadline.is_finite() || args.deadline < 0.0 {
-        bail!("--deadline must be a number of seconds, 0 or more");
-    }
     let mut options = DiffOptions::new();
     options
         .granularity(match args.by {
@@ -163,11 +195,12 @@ fn options(args: &DiffArgs) -> anyhow::Result<DiffOptions> {
         .ignore_whitespace(args.ignore_whitespace)
         .ignore_case(args.ignore_case)
         .normalize(args.normalize)
-        .deadline((args.deadline > 0.0).then(|| Duration::from_secs_f64(args.deadline)))
+        .deadline(args.deadline.0)
         .detect_moves(!args.no_moves)
         .move_similarity(args.move_similarity)
         .min_move_letters(args.min_move_letters)
         .rename_similarity(args.rename_similarity);
+    options.validate()?;
     Ok(options)
 }
 

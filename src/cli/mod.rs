@@ -7,6 +7,7 @@ mod common;
 mod diff;
 mod progress;
 mod scan;
+mod stdout;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +36,10 @@ enum Command {
 
 /// Runs the command line and returns the exit status.
 pub fn main() -> i32 {
+    if stdout::was_closed() {
+        eprintln!("doppel: standard output is closed: the report cannot be written");
+        return 2;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -56,6 +61,34 @@ pub fn main() -> i32 {
         Err(err) => {
             eprintln!("doppel: {err:#}");
             2
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::Cli;
+
+    #[test]
+    fn the_flag_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_default_value_parses_to_its_field() {
+        // A default that a value parser turns into another type than the
+        // field's panics when the arguments are read, on every run.
+        for args in [
+            &["doppel", "scan"][..],
+            &["doppel", "clean", "-o", "out"],
+            &["doppel", "restore", "out", "-o", "dir"],
+            &["doppel", "diff", "a", "b"],
+            &["doppel", "check"],
+        ] {
+            let parsed = Cli::try_parse_from(args);
+            assert!(parsed.is_ok(), "{args:?}: {:?}", parsed.err());
         }
     }
 }

@@ -96,7 +96,7 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
         .engine()?
         .near_segments(args.near_segments)
         .find(find)
-        .build();
+        .build()?;
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(Problem::from).collect();
     let summary = args.read.with_threads(|| {

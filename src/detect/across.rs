@@ -185,7 +185,9 @@ impl CorpusIndex {
     }
 
     fn add_segments(&mut self, doc: u32, sketch: &DocSketch) {
-        let min_units = self.config.min_segment_units as u32;
+        // Saturating: a least size past what a u32 counts keeps every segment
+        // out rather than wrapping to a small one.
+        let min_units = u32::try_from(self.config.min_segment_units).unwrap_or(u32::MAX);
         for (at, segment) in sketch.segments.iter().enumerate() {
             if segment.units < min_units {
                 continue;
@@ -496,5 +498,18 @@ mod tests {
                 first_lines: LineRange::new(2, 2),
             }]
         );
+    }
+
+    #[test]
+    fn a_least_segment_size_past_u32_keeps_every_segment_out() {
+        // Regression: the least size was cut to 32 bits, so 2^32 became 0.
+        let config = AcrossConfig {
+            min_segment_units: usize::try_from(1u64 << 32).unwrap_or(usize::MAX),
+            ..AcrossConfig::default()
+        };
+        let mut index = CorpusIndex::new(config);
+        index.add(&sketch(&set(0..10), vec![(1, 20)]));
+        index.add(&sketch(&set(20..30), vec![(1, 20)]));
+        assert_eq!(index.repeated_segments(), []);
     }
 }

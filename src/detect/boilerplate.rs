@@ -18,6 +18,8 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::config::{self, ConfigError};
+
 /// When a line is boilerplate.
 #[derive(Clone, Debug)]
 pub struct BoilerplateConfig {
@@ -29,6 +31,17 @@ pub struct BoilerplateConfig {
     pub max_line_bytes: usize,
     /// Shortest line considered, in characters (default 4).
     pub min_line_chars: usize,
+}
+
+impl BoilerplateConfig {
+    /// Checks the settings: `min_docs` and `min_line_chars` at least 1,
+    /// `min_share` in `[0, 1]`.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        config::at_least("boilerplate.min_docs", self.min_docs, 1)?;
+        config::fraction("boilerplate.min_share", self.min_share)?;
+        config::at_least("boilerplate.min_line_chars", self.min_line_chars, 1)?;
+        Ok(())
+    }
 }
 
 impl Default for BoilerplateConfig {
@@ -81,8 +94,7 @@ pub fn line_hashes(text: &str, config: &BoilerplateConfig) -> Vec<(u64, Range<us
         .lines()
         .map(str::trim)
         .filter(|line| {
-            line.len() <= config.max_line_bytes
-                && line.chars().nth(config.min_line_chars - 1).is_some()
+            line.len() <= config.max_line_bytes && has_chars(line, config.min_line_chars)
         })
         .map(|line| {
             let start = line.as_ptr() as usize - base;
@@ -92,6 +104,11 @@ pub fn line_hashes(text: &str, config: &BoilerplateConfig) -> Vec<(u64, Range<us
     out.sort_unstable_by_key(|(hash, _)| *hash);
     out.dedup_by_key(|(hash, _)| *hash);
     out
+}
+
+/// Whether `line` has at least `least` characters (counting no further).
+fn has_chars(line: &str, least: usize) -> bool {
+    least == 0 || line.chars().nth(least - 1).is_some()
 }
 
 impl BoilerplateCounter {
@@ -210,6 +227,43 @@ mod tests {
     fn a_line_repeated_inside_one_document_counts_once() {
         let text = "Same line here\nSame line here\nSame line here\n";
         assert!(count(&[("g", text)]).is_empty());
+    }
+
+    #[test]
+    fn no_least_line_length_counts_every_line() {
+        // Regression: `min_line_chars: 0` underflowed `min_line_chars - 1`.
+        let config = BoilerplateConfig {
+            min_line_chars: 0,
+            ..BoilerplateConfig::default()
+        };
+        let hashes = line_hashes("ab\n\nxyz\n", &config);
+        assert_eq!(hashes.len(), 3, "two short lines and the empty one");
+        let default = line_hashes("ab\n\nxyz\n", &BoilerplateConfig::default());
+        assert!(default.is_empty(), "all under 4 characters");
+    }
+
+    #[test]
+    fn validation_names_the_setting_out_of_range() {
+        assert_eq!(BoilerplateConfig::default().validate(), Ok(()));
+        let bad = |config: BoilerplateConfig| config.validate().unwrap_err().to_string();
+        let base = BoilerplateConfig::default;
+        assert_eq!(
+            bad(BoilerplateConfig {
+                min_line_chars: 0,
+                ..base()
+            }),
+            "boilerplate.min_line_chars: 0 is less than 1"
+        );
+        assert!(bad(BoilerplateConfig {
+            min_share: f64::NAN,
+            ..base()
+        })
+        .starts_with("boilerplate.min_share: NaN"));
+        assert!(bad(BoilerplateConfig {
+            min_docs: 0,
+            ..base()
+        })
+        .starts_with("boilerplate.min_docs"));
     }
 
     #[test]

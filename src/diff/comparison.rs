@@ -62,7 +62,8 @@ pub struct Comparison<'a> {
 impl<'a> Comparison<'a> {
     /// Compares `old` with `new`.
     pub fn new(old: &'a str, new: &'a str, options: &DiffOptions) -> Comparison<'a> {
-        let deadline = options.deadline.map(|d| Instant::now() + d);
+        // A budget that ends past what `Instant` can count is no deadline.
+        let deadline = options.deadline.and_then(|d| Instant::now().checked_add(d));
         let mut keyer = Keyer::new(options);
         let ((old_lines, old_keys), (new_lines, new_keys)) = if old.len() + new.len() > PARALLEL {
             rayon::join(|| line_keys(old, options), || line_keys(new, options))
@@ -454,6 +455,16 @@ mod tests {
         let old = format!("{short}a\nb\nc\n");
         let new = format!("a\nb\nc\n{short}");
         assert!(compare(&old, &new).moves().is_empty());
+    }
+
+    #[test]
+    fn a_deadline_past_what_the_clock_counts_is_no_deadline() {
+        // Regression: `Instant::now() + deadline` panicked on overflow.
+        let mut options = DiffOptions::new();
+        options.deadline(Some(std::time::Duration::MAX));
+        let c = Comparison::new("one\ntwo\n", "one\nthree\n", &options);
+        assert!(!c.is_approximate());
+        assert_eq!(c.apply(), "one\nthree\n");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::config::{self, ConfigError};
+
 /// The unit that changed blocks are refined into.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Granularity {
@@ -146,7 +148,8 @@ impl DiffOptions {
     }
 
     /// Time budget per document; past it the diff is coarser but still
-    /// correct, and marked approximate. `None` waits as long as it takes.
+    /// correct, and marked approximate. `None` waits as long as it takes,
+    /// and so does a budget that ends past what the clock can count.
     pub fn deadline(&mut self, deadline: Option<Duration>) -> &mut Self {
         self.deadline = deadline;
         self
@@ -158,24 +161,46 @@ impl DiffOptions {
         self
     }
 
-    /// Least similarity (0..=1) of an edited moved block (default 0.6).
+    /// Least similarity, in `[0, 1]`, of an edited moved block (default
+    /// 0.6). See [`validate`](Self::validate).
     pub fn move_similarity(&mut self, similarity: f64) -> &mut Self {
-        self.move_similarity = similarity.clamp(0.0, 1.0);
+        self.move_similarity = similarity;
         self
     }
 
-    /// Least size of a moved block, counted in Unicode letters and digits
-    /// (default 20).
+    /// Least size of a moved block, counted in Unicode letters and digits,
+    /// at least 1 (default 20).
     pub fn min_move_letters(&mut self, letters: usize) -> &mut Self {
         self.min_move_letters = letters;
         self
     }
 
-    /// Least similarity (0..=1) of a removed and an added document in two
-    /// folders to be reported as a rename (default 0.5).
+    /// Least similarity, in `[0, 1]`, of a removed and an added document
+    /// in two folders to be reported as a rename (default 0.5). See
+    /// [`validate`](Self::validate).
     pub fn rename_similarity(&mut self, similarity: f64) -> &mut Self {
-        self.rename_similarity = similarity.clamp(0.0, 1.0);
+        self.rename_similarity = similarity;
         self
+    }
+
+    /// Checks the settings: similarities in `[0, 1]` (not NaN), a moved
+    /// block of at least one letter. A comparison made with settings that
+    /// fail this still runs (a similarity no pair can reach finds no move
+    /// or rename), but what it shows is not what was asked for.
+    ///
+    /// ```
+    /// use doppel::diff::DiffOptions;
+    /// let mut options = DiffOptions::new();
+    /// assert!(options.validate().is_ok());
+    /// options.move_similarity(f64::NAN);
+    /// let err = options.validate().unwrap_err();
+    /// assert_eq!(err.to_string(), "move_similarity: NaN is not a number in [0, 1]");
+    /// ```
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        config::fraction("move_similarity", self.move_similarity)?;
+        config::fraction("rename_similarity", self.rename_similarity)?;
+        config::at_least("min_move_letters", self.min_move_letters, 1)?;
+        Ok(())
     }
 
     pub fn ignores_case(&self) -> bool {
@@ -189,5 +214,44 @@ impl DiffOptions {
     /// Whether text is compared byte for byte.
     pub fn is_exact(&self) -> bool {
         !(self.ignore_whitespace || self.ignore_case || self.normalize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_names_each_setting_out_of_range() {
+        let check = |set: fn(&mut DiffOptions)| {
+            let mut options = DiffOptions::new();
+            set(&mut options);
+            options.validate().map_err(|e| e.to_string())
+        };
+        assert_eq!(check(|_| {}), Ok(()));
+        assert_eq!(
+            check(|o| {
+                o.move_similarity(0.0);
+            }),
+            Ok(())
+        );
+        assert_eq!(
+            check(|o| {
+                o.move_similarity(2.0);
+            }),
+            Err("move_similarity: 2 is not a number in [0, 1]".into())
+        );
+        assert_eq!(
+            check(|o| {
+                o.rename_similarity(-0.1);
+            }),
+            Err("rename_similarity: -0.1 is not a number in [0, 1]".into())
+        );
+        assert_eq!(
+            check(|o| {
+                o.min_move_letters(0);
+            }),
+            Err("min_move_letters: 0 is less than 1".into())
+        );
     }
 }

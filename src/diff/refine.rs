@@ -109,8 +109,8 @@ impl Refiner<'_> {
             if tag == Tag::Equal {
                 continue;
             }
-            let run_old = span(&old_units, a, o.start);
-            let run_new = span(&new_units, b, n.start);
+            let run_old = span_at(&old_units, a, o.clone());
+            let run_new = span_at(&new_units, b, n.clone());
             match self.by_token(old, run_old.clone(), new, run_new.clone()) {
                 Some(inner) => changes.extend(inner),
                 None => changes.push(InlineChange {
@@ -184,7 +184,6 @@ impl Refiner<'_> {
     }
 }
 
-/// Bytes covered by units `a` (non-empty).
 /// Whether the equal units of `ops` cover at least [`MIN_SHARED`] of the
 /// longer of the byte ranges `o` and `n`: else the two are shown as one
 /// replacement rather than a scatter of small changes.
@@ -197,26 +196,22 @@ fn shares_enough(
     let shared: usize = ops
         .iter()
         .filter(|(tag, _, _)| *tag == Tag::Equal)
-        .map(|(_, a, _)| span(old_units, a.clone(), o.start).len())
+        .map(|(_, a, _)| span_at(old_units, a.clone(), o.clone()).len())
         .sum();
     shared as f64 >= MIN_SHARED * o.len().max(n.len()) as f64
 }
 
-fn span(units: &[Range<usize>], a: Range<usize>, fallback: usize) -> Range<usize> {
-    if a.is_empty() {
-        return fallback..fallback;
-    }
-    units[a.start].start..units[a.end - 1].end
-}
-
-/// Bytes covered by units `a`; for an empty `a`, the point where it sits.
+/// Bytes covered by units `a` (units tile `whole`); for an empty `a`, the
+/// point where it sits: the end of the unit before it, or the start of
+/// `whole`. An insertion after the last unit sits at the block's end, not
+/// its start, so changes stay in order.
 fn span_at(units: &[Range<usize>], a: Range<usize>, whole: Range<usize>) -> Range<usize> {
     if !a.is_empty() {
         return units[a.start].start..units[a.end - 1].end;
     }
-    let at = match a.start {
-        0 => units.first().map_or(whole.start, |r| r.start),
-        i => units[i - 1].end,
+    let at = match a.start.checked_sub(1).and_then(|i| units.get(i)) {
+        Some(before) => before.end,
+        None => units.first().map_or(whole.start, |r| r.start),
     };
     at..at
 }
@@ -265,6 +260,76 @@ mod tests {
         assert_eq!(texts(old, new, &changes), [("brown", "red")]);
         let changes = refine(old, new, Granularity::Char).unwrap();
         assert!(changes.len() >= 2);
+    }
+
+    /// The changes are in order, inside the blocks, and turn old into new.
+    fn assert_well_formed(old: &str, new: &str, changes: &[InlineChange]) {
+        let mut rebuilt = String::new();
+        let mut at = 0;
+        for c in changes {
+            assert!(at <= c.old.start, "change out of order: {c:?} after {at}");
+            assert!(c.old.end <= old.len() && c.new.end <= new.len(), "{c:?}");
+            rebuilt.push_str(&old[at..c.old.start]);
+            rebuilt.push_str(&new[c.new.clone()]);
+            at = c.old.end;
+        }
+        rebuilt.push_str(&old[at..]);
+        assert_eq!(rebuilt, new);
+    }
+
+    #[test]
+    fn a_sentence_inserted_after_the_last_sits_at_the_end_of_the_block() {
+        // Regression: an insertion past the last old sentence was placed at
+        // the block's start, after an earlier change, so the word printer
+        // sliced backwards and panicked.
+        let sentence = "The committee met again on Tuesday to discuss the budget for next year.";
+        let repeated = format!("{}\n", vec![sentence; 20].join(" "));
+        let old = format!("Alpha beta. {repeated}");
+        let new = format!("Gamma delta epsilon zeta. {repeated}\n");
+        for granularity in [Granularity::Auto, Granularity::Word, Granularity::Char] {
+            let changes = refine(&old, &new, granularity).expect("refined");
+            assert_well_formed(&old, &new, &changes);
+            let last = changes.last().expect("a change");
+            assert_eq!(
+                (last.old.clone(), &new[last.new.clone()]),
+                (old.len()..old.len(), "\n")
+            );
+        }
+    }
+
+    #[test]
+    fn a_sentence_deleted_before_the_end_sits_where_it_was_in_the_new_text() {
+        let sentence = "Every sentence here is long enough to be compared on its own merits.";
+        let body = format!("{sentence} ").repeat(20);
+        let old = format!("Alpha beta. {body}Dropped at the end.");
+        let new = format!("Gamma delta epsilon zeta. {body}");
+        let changes = refine(&old, &new, Granularity::Auto).expect("refined");
+        assert_well_formed(&old, &new, &changes);
+        let last = changes.last().expect("a change");
+        assert_eq!(last.new, new.len()..new.len());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn changes_are_ordered_and_rebuild_the_new_block(
+            old in proptest::collection::vec(0..6usize, 0..60),
+            new in proptest::collection::vec(0..6usize, 0..60),
+            granularity in proptest::sample::select(vec![Granularity::Auto, Granularity::Word, Granularity::Char]),
+        ) {
+            const PIECES: [&str; 6] = [
+                "A sentence that comes back again and again in this text. ",
+                "Another one, a little different from the first. ",
+                "Short.\n",
+                "\n",
+                "中文句子在这里重复出现。",
+                "Gamma delta epsilon zeta. ",
+            ];
+            let old: String = old.iter().map(|&i| PIECES[i]).collect();
+            let new: String = new.iter().map(|&i| PIECES[i]).collect();
+            if let Some(changes) = refine(&old, &new, granularity) {
+                assert_well_formed(&old, &new, &changes);
+            }
+        }
     }
 
     #[test]

@@ -17,14 +17,20 @@
 //!
 //! Submodules: `sink` holds what a scan hands out ([`ScannedDoc`],
 //! [`Problem`], [`CorpusReport`], [`Summary`]) and the [`Sink`] trait;
-//! `reread` reads scanned documents again by number ([`Engine::reread`]).
+//! `reread` reads scanned documents again by number ([`Engine::reread`]);
+//! `numbering` hands out those numbers, checked ([`TooManyDocuments`]).
+//!
+//! [`EngineBuilder::build`] checks the settings ([`ConfigError`]) and
+//! resolves those that depend on several setters, so the order of the
+//! setter calls never changes a result.
 //!
 //! ```
 //! use doppel::{EngineBuilder, ScannedDoc, Sink};
-//! let engine = EngineBuilder::new().build();
+//! let engine = EngineBuilder::new().build()?;
 //! let text = "A paragraph long enough to count as a block of text.\n\nOther.\n\nA paragraph long enough to count as a block of text.\n";
 //! let doc = engine.scan_text(doppel::document::Origin::Stdin, text);
 //! assert_eq!(doc.blocks.len(), 1);
+//! # Ok::<(), doppel::ConfigError>(())
 //! ```
 
 use std::collections::HashMap;
@@ -33,6 +39,7 @@ use std::io;
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
+use crate::config::{self, ConfigError};
 use crate::decode::{decode_vec, DecodeError, Decoded, Detection};
 use crate::detect::across::{
     compact_hash, compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, SegmentSketch,
@@ -48,8 +55,12 @@ use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
 use crate::sketch::{Lsh, Signature};
 
+mod numbering;
 mod reread;
 mod sink;
+
+use numbering::DocNumbers;
+pub use numbering::TooManyDocuments;
 
 pub use sink::{CorpusReport, Located, Problem, ScannedDoc, Sink, Summary};
 
@@ -65,7 +76,7 @@ pub struct EngineBuilder {
     batch_bytes: Option<usize>,
     corpus_off: bool,
     keep_prints: bool,
-    passages: Option<PassageConfig>,
+    near_segments: bool,
     no_spill: bool,
     find: Findings,
 }
@@ -113,22 +124,24 @@ impl EngineBuilder {
         self
     }
 
-    /// Jaccard similarity from which segments and documents are near
-    /// duplicates (default 0.8).
+    /// Jaccard similarity from which segments, passages and documents are
+    /// near duplicates, in `(0, 1]` (default 0.8).
     pub fn threshold(&mut self, threshold: f64) -> &mut Self {
         self.within.threshold = threshold;
         self.across.threshold = threshold;
         self
     }
 
-    /// Smallest block or repeated segment reported, in units (default 10).
+    /// Smallest block, repeated segment or passage segment reported, in
+    /// units, at least 1 (default 10).
     pub fn min_units(&mut self, units: usize) -> &mut Self {
         self.within.min_units = units;
         self.across.min_segment_units = units;
         self
     }
 
-    /// When a line counts as boilerplate.
+    /// When a line counts as boilerplate (checked by [`build`](Self::build)
+    /// with [`BoilerplateConfig::validate`]).
     pub fn boilerplate(&mut self, config: BoilerplateConfig) -> &mut Self {
         self.boilerplate = config;
         self
@@ -146,7 +159,7 @@ impl EngineBuilder {
         self
     }
 
-    /// Shingle lengths (default 5 CJK characters, 3 words).
+    /// Shingle lengths, each at least 1 (default 5 CJK characters, 3 words).
     pub fn shingles(&mut self, config: ShingleConfig) -> &mut Self {
         self.shingles = config;
         self
@@ -156,12 +169,10 @@ impl EngineBuilder {
     /// off): segments copied from one document into another, exact or lightly
     /// edited. Memory then grows with the number of segments of the corpus
     /// (a compact shingle set each), not only with the number of documents.
+    /// Passages use the [`threshold`](Self::threshold) and
+    /// [`min_units`](Self::min_units) in force when the engine is built.
     pub fn near_segments(&mut self, on: bool) -> &mut Self {
-        self.passages = on.then(|| PassageConfig {
-            threshold: self.across.threshold,
-            min_segment_units: self.across.min_segment_units,
-            ..PassageConfig::default()
-        });
+        self.near_segments = on;
         self
     }
 
@@ -193,25 +204,44 @@ impl EngineBuilder {
         self
     }
 
-    pub fn build(&self) -> Engine {
-        Engine {
+    /// Checks the settings and makes the engine. Settings that depend on
+    /// others are resolved here, so the order the setters were called in
+    /// does not matter.
+    pub fn build(&self) -> Result<Engine, ConfigError> {
+        let threshold = config::positive_fraction("threshold", self.across.threshold)?;
+        let min_units = config::at_least("min_units", self.across.min_segment_units, 1)?;
+        config::at_least("shingles.cjk_k", self.shingles.cjk_k, 1)?;
+        config::at_least("shingles.word_k", self.shingles.word_k, 1)?;
+        self.boilerplate.validate()?;
+        let passages = self.near_segments.then(|| PassageConfig {
+            threshold,
+            min_segment_units: min_units,
+            ..PassageConfig::default()
+        });
+        Ok(Engine {
             segmenter: Segmenter::new(self.granularity),
-            within: self.within.clone(),
+            within: WithinConfig {
+                threshold,
+                min_units,
+                ..self.within.clone()
+            },
             across: AcrossConfig {
+                threshold,
+                min_segment_units: min_units,
                 repeated_segments: self.find.segments,
                 ..self.across.clone()
             },
             boilerplate: self.boilerplate.clone(),
-            lsh: Lsh::for_threshold(self.across.threshold),
+            lsh: Lsh::for_threshold(threshold),
             shingles: self.shingles,
             encoding: self.encoding,
             batch_bytes: self.batch_bytes.unwrap_or(8 << 20),
             corpus: !self.corpus_off,
-            keep_prints: self.keep_prints || self.passages.is_some(),
-            passages: self.passages.clone(),
+            keep_prints: self.keep_prints || passages.is_some(),
+            passages,
             spill: !self.no_spill,
             find: self.find,
-        }
+        })
     }
 }
 
@@ -241,6 +271,7 @@ enum Outcome {
 
 /// Corpus-wide state gathered during the first pass.
 struct Corpus {
+    numbers: DocNumbers,
     index: CorpusIndex,
     boilerplate: BoilerplateCounter,
     origins: Vec<Origin>,
@@ -268,19 +299,7 @@ impl Engine {
             summary.errors += 1;
             sink.problem(&problem)?;
         }
-        let mut corpus = Corpus {
-            index: CorpusIndex::new(self.across.clone()),
-            boilerplate: BoilerplateCounter::new(self.boilerplate.clone()),
-            origins: Vec::new(),
-            entry_of: Vec::new(),
-            passages: self.passages.clone().map(PassageIndex::new),
-            segment_lines: Vec::new(),
-            spill: if self.corpus && self.find.documents && self.spill {
-                SetSpill::new().ok()
-            } else {
-                None
-            },
-        };
+        let mut corpus = self.empty_corpus();
         let mut reader = DocReader::new(entries);
         // Each batch is processed in parallel while the previous one is
         // handed to the sink and the next one read, so the sequential work
@@ -320,6 +339,24 @@ impl Engine {
         Ok(summary)
     }
 
+    /// The corpus-wide state before the first document.
+    fn empty_corpus(&self) -> Corpus {
+        Corpus {
+            numbers: DocNumbers::default(),
+            index: CorpusIndex::new(self.across.clone()),
+            boilerplate: BoilerplateCounter::new(self.boilerplate.clone()),
+            origins: Vec::new(),
+            entry_of: Vec::new(),
+            passages: self.passages.clone().map(PassageIndex::new),
+            segment_lines: Vec::new(),
+            spill: if self.corpus && self.find.documents && self.spill {
+                SetSpill::new().ok()
+            } else {
+                None
+            },
+        }
+    }
+
     fn deliver_all(
         &self,
         outcomes: Vec<Outcome>,
@@ -348,6 +385,9 @@ impl Engine {
                 summary.duplicate_bytes += doc.duplicate_bytes();
                 summary.blocks += doc.blocks.len();
                 if self.corpus {
+                    // Checked first: the indexes number documents with
+                    // 32 bits, and past the last number they would wrap.
+                    corpus.numbers.next_number()?;
                     let number = corpus.index.add(&doc.sketch);
                     if let Some(spill) = &mut corpus.spill {
                         // Only representatives are ever candidates: an exact
@@ -606,5 +646,144 @@ impl Engine {
             fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
         }
         compact_shingles(&all)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts the documents it is given.
+    #[derive(Default)]
+    struct Count(usize);
+
+    impl Sink for Count {
+        fn document(&mut self, _doc: &ScannedDoc) -> io::Result<()> {
+            self.0 += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_document_past_the_last_number_is_an_error_not_document_zero() {
+        let engine = EngineBuilder::new().build().expect("default settings");
+        let mut corpus = engine.empty_corpus();
+        corpus.numbers = DocNumbers::starting_at(u32::MAX - 1);
+        let (mut sink, mut summary) = (Count::default(), Summary::default());
+        let mut deliver = |text: &str, corpus: &mut Corpus| {
+            let doc = engine.scan_text(Origin::Stdin, text);
+            engine.deliver(
+                Outcome::Scanned(Box::new(doc), 0),
+                &mut sink,
+                &mut summary,
+                corpus,
+            )
+        };
+        assert!(deliver("The last document that can be numbered.", &mut corpus).is_ok());
+        let err = deliver("One document too many.", &mut corpus).expect_err("out of numbers");
+        assert!(
+            err.to_string()
+                .starts_with("more than 4294967295 documents"),
+            "{err}"
+        );
+        assert_eq!(sink.0, 1, "the document past the limit is not delivered");
+    }
+
+    /// The repeated segments, passages and blocks a scan of `texts` finds.
+    fn findings(builder: &EngineBuilder, texts: &[&str]) -> (usize, usize, usize) {
+        let engine = builder.build().expect("valid settings");
+        let mut corpus = engine.empty_corpus();
+        let (mut sink, mut summary) = (Count::default(), Summary::default());
+        for text in texts {
+            let doc = engine.scan_text(Origin::Stdin, text);
+            let outcome = Outcome::Scanned(Box::new(doc), 0);
+            engine
+                .deliver(outcome, &mut sink, &mut summary, &mut corpus)
+                .expect("delivered");
+        }
+        let report = engine.corpus_report(&[], corpus).expect("report");
+        (report.repeated.len(), report.passages.len(), summary.blocks)
+    }
+
+    #[test]
+    fn settings_give_the_same_results_whatever_order_they_are_set_in() {
+        // Regression: `near_segments(true)` copied the threshold and least
+        // size in force when it was called; a later `threshold` or
+        // `min_units` changed blocks and documents but not passages.
+        let passage = "The river rose all night and by morning the low fields behind the mill were \
+            under water again, so the farmers who had planted early lost their seed and had to wait \
+            for the ground to dry before they could try once more";
+        let edited = passage.replace("fields", "meadows");
+        let texts = [
+            format!("{passage}.\n\nSomething else entirely, written for the first page."),
+            format!("An unrelated opening paragraph for page two.\n\n{edited}."),
+        ];
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut before = EngineBuilder::new();
+        before.near_segments(true).threshold(0.99).min_units(3);
+        let mut after = EngineBuilder::new();
+        after.threshold(0.99).min_units(3).near_segments(true);
+        let strict = findings(&after, &texts);
+        assert_eq!(findings(&before, &texts), strict);
+        assert_eq!(strict.1, 0, "0.99 is stricter than one word in forty");
+        let mut loose = EngineBuilder::new();
+        loose.near_segments(true).threshold(0.5).min_units(3);
+        assert_eq!(
+            findings(&loose, &texts).1,
+            1,
+            "0.5 finds the edited passage"
+        );
+    }
+
+    #[test]
+    fn build_names_the_setting_out_of_range() {
+        let err = |builder: &mut EngineBuilder| builder.build().expect_err("rejected");
+        assert!(matches!(
+            err(EngineBuilder::new().threshold(f64::NAN)),
+            ConfigError::Fraction {
+                setting: "threshold",
+                ..
+            }
+        ));
+        for bad in [0.0, -1.0, 1.5, f64::INFINITY] {
+            assert!(
+                EngineBuilder::new().threshold(bad).build().is_err(),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            err(EngineBuilder::new().min_units(0)),
+            ConfigError::TooSmall {
+                setting: "min_units",
+                value: 0,
+                least: 1
+            }
+        );
+        assert!(matches!(
+            err(EngineBuilder::new().shingles(ShingleConfig {
+                cjk_k: 0,
+                word_k: 3
+            })),
+            ConfigError::TooSmall {
+                setting: "shingles.cjk_k",
+                ..
+            }
+        ));
+        let boilerplate = BoilerplateConfig {
+            min_line_chars: 0,
+            ..BoilerplateConfig::default()
+        };
+        assert!(matches!(
+            err(EngineBuilder::new().boilerplate(boilerplate)),
+            ConfigError::TooSmall {
+                setting: "boilerplate.min_line_chars",
+                ..
+            }
+        ));
+        assert!(EngineBuilder::new()
+            .threshold(1.0)
+            .min_units(1)
+            .build()
+            .is_ok());
     }
 }

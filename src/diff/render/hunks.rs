@@ -90,7 +90,7 @@ pub(crate) fn hunks(ops: &[Op], context: usize) -> Vec<Hunk> {
             continue;
         };
         let len = op.old.len();
-        if len <= 2 * context && i + 1 < ops.len() {
+        if len <= context.saturating_mul(2) && i + 1 < ops.len() {
             hunk.push(piece(i, op.old.clone(), op.new.clone()));
             continue;
         }
@@ -129,6 +129,20 @@ mod tests {
         assert_eq!((got[0].old.clone(), got[0].new.clone()), (7..14, 7..14));
         assert_eq!(got[0].header(), "@@ -8,7 +8,7 @@");
         assert_eq!((got[1].old.clone(), got[1].new.clone()), (17..24, 17..24));
+    }
+
+    #[test]
+    fn any_context_is_total() {
+        // Regression: `2 * context` overflowed for a context near usize::MAX.
+        let ops = vec![
+            op(Tag::Replace, 0..1, 0..1),
+            op(Tag::Equal, 1..50, 1..50),
+            op(Tag::Delete, 50..51, 50..50),
+            op(Tag::Equal, 51..60, 50..59),
+        ];
+        let got = hunks(&ops, usize::MAX);
+        assert_eq!(got.len(), 1);
+        assert_eq!((got[0].old.clone(), got[0].new.clone()), (0..60, 0..59));
     }
 
     #[test]

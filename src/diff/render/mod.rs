@@ -267,6 +267,62 @@ fn rename_note(
     )
 }
 
+/// Writes `n` spaces. (A `{:n$}` format width panics past `u16::MAX`.)
+pub(crate) fn pad(out: &mut dyn Write, mut n: usize) -> io::Result<()> {
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    while n > 0 {
+        let chunk = n.min(SPACES.len());
+        out.write_all(&SPACES[..chunk])?;
+        n -= chunk;
+    }
+    Ok(())
+}
+
 /// The note printed when a diff is approximate.
 pub(crate) const APPROXIMATE: &str =
     "approximate diff: the deadline passed, so it is correct but may be larger than needed";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{DiffOptions, Granularity};
+
+    const PIECES: [&str; 7] = [
+        "A sentence that comes back again and again in this text. ",
+        "Another one, a little different from the first. ",
+        "Short.\n",
+        "\n",
+        "中文句子在这里重复出现。",
+        "Gamma delta epsilon zeta. ",
+        "moved block of text with enough letters to count\n",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn every_format_writes_any_comparison(
+            old in proptest::collection::vec(0..PIECES.len(), 0..80),
+            new in proptest::collection::vec(0..PIECES.len(), 0..80),
+            granularity in proptest::sample::select(vec![
+                Granularity::Auto, Granularity::Line, Granularity::Word, Granularity::Char,
+            ]),
+        ) {
+            let old: String = old.iter().map(|&i| PIECES[i]).collect();
+            let new: String = new.iter().map(|&i| PIECES[i]).collect();
+            let mut options = DiffOptions::new();
+            options.granularity(granularity).deadline(None);
+            let comparison = Comparison::new(&old, &new, &options);
+            for format in [
+                Format::Unified, Format::Color, Format::Word,
+                Format::SideBySide, Format::Stat, Format::Json,
+            ] {
+                let mut printer = Printer::new(format);
+                printer.color(format == Format::Color).width(20);
+                let mut out = Vec::new();
+                printer
+                    .document(&mut out, &DocHeader::files("old", "new"), &comparison)
+                    .and_then(|()| printer.finish(&mut out))
+                    .expect("written to memory");
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::hunks::hunks;
 use super::marks::{marks_of, painted, Paint, CYAN, RESET};
-use super::{DocHeader, Printer, APPROXIMATE};
+use super::{pad, DocHeader, Printer, APPROXIMATE};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Op};
 use crate::diff::lines::trim_terminator;
@@ -138,7 +138,7 @@ impl Layout {
         if color.is_some() {
             out.write_all(RESET.as_bytes())?;
         }
-        write!(out, "{:1$}", "", self.column.saturating_sub(used))
+        pad(out, self.column.saturating_sub(used))
     }
 }
 
@@ -255,5 +255,46 @@ impl<'t> Cell<'t> {
             rows.push(start..self.frags.len());
         }
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::{Comparison, DiffOptions, DocHeader, Format, Printer};
+
+    fn side_by_side(width: usize) -> String {
+        let comparison = Comparison::new("one\ntwo\n", "one\nthree\n", &DiffOptions::new());
+        let mut out = Vec::new();
+        Printer::new(Format::SideBySide)
+            .width(width)
+            .document(&mut out, &DocHeader::files("a", "b"), &comparison)
+            .expect("written to memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_width_past_what_a_format_width_holds_pads_every_column() {
+        // Regression: padding went through `{:n$}`, which panics past 65,535.
+        let out = side_by_side(140_000);
+        let row = out
+            .lines()
+            .find(|l| l.contains("two"))
+            .expect("the changed row");
+        let column = (140_000 - 3) / 2;
+        assert_eq!(row.len(), column + " | ".len() + column);
+        assert!(row.starts_with("two ") && row.contains(" | three"));
+    }
+
+    #[test]
+    fn columns_are_half_the_width() {
+        let out = side_by_side(43);
+        let row = out
+            .lines()
+            .find(|l| l.contains("two"))
+            .expect("the changed row");
+        assert_eq!(
+            row,
+            format!("two{} | three{}", " ".repeat(17), " ".repeat(15))
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use super::{DocHeader, Totals};
+use super::{pad, DocHeader, Totals};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::Comparison;
 use crate::diff::folders::DocStatus;
@@ -95,8 +95,9 @@ pub(crate) fn table(out: &mut dyn Write, rows: &[Row], totals: &Totals) -> io::R
             "+".repeat(scale(r.insertions)),
             "-".repeat(scale(r.deletions))
         );
-        let pad = name_width - r.name.width();
-        write!(out, " {}{:pad$} | {total:>count_width$} {bar}", r.name, "")?;
+        write!(out, " {}", r.name)?;
+        pad(out, name_width - r.name.width())?;
+        write!(out, " | {total:>count_width$} {bar}")?;
         if r.chars_removed + r.chars_added > 0 {
             write!(out, "  (chars -{} +{})", r.chars_removed, r.chars_added)?;
         }
