@@ -410,7 +410,10 @@ mod tests {
     const MORE: &str = "This page lists the people who helped, in alphabetical order, with a word of thanks for each of them.";
 
     fn findings(docs: &[(Origin, String)]) -> Findings {
-        let engine = EngineBuilder::new().keep_fingerprints(true).build();
+        let engine = EngineBuilder::new()
+            .keep_fingerprints(true)
+            .build()
+            .expect("default settings are valid");
         let root = std::env::temp_dir();
         let mut collector = Collector::new(Policy::default(), &root);
         for (origin, text) in docs {
