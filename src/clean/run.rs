@@ -221,10 +221,28 @@ pub fn clean(
         layout.check_collisions(&options.out, &origins)?;
         Some(OutLock::acquire(&options.out)?)
     };
-    let total = entries.iter().map(entry_size).sum();
-    progress.start("scanning", total);
+    let scanned = scan_pass(engine, entries, problems, options, progress)?;
+    write_passes(engine, entries, scanned, options, &layout, progress)
+}
+
+/// What the scan pass found and decided.
+struct Scanned {
+    summary: Summary,
+    decisions: Decisions,
+    problems: Vec<Problem>,
+}
+
+/// Pass 1: the engine's scan, and the decisions made from it.
+fn scan_pass(
+    engine: &Engine,
+    entries: &[Entry],
+    problems: Vec<Problem>,
+    options: &CleanOptions,
+    progress: &dyn Progress,
+) -> Result<Scanned, CleanError> {
+    progress.start("scanning", entries.iter().map(entry_size).sum());
     let mut collect = Collect::default();
-    let scan = engine.scan(
+    let summary = engine.scan(
         entries,
         problems,
         &mut Progressing {
@@ -239,8 +257,30 @@ pub fn clean(
         HashMap::new()
     };
     let decisions = decide(collect_decisions(&mut collect, &damage, options));
-    let mut writer = Writer::new(options, &layout)?;
-    progress.start("writing", total);
+    Ok(Scanned {
+        summary,
+        decisions,
+        problems: collect.problems,
+    })
+}
+
+/// Passes 2 and 3: the cleaned files and the manifest, renamed into place
+/// last.
+fn write_passes(
+    engine: &Engine,
+    entries: &[Entry],
+    scanned: Scanned,
+    options: &CleanOptions,
+    layout: &Layout,
+    progress: &dyn Progress,
+) -> Result<CleanReport, CleanError> {
+    let Scanned {
+        summary,
+        decisions,
+        mut problems,
+    } = scanned;
+    let mut writer = Writer::new(options, layout)?;
+    progress.start("writing", entries.iter().map(entry_size).sum());
     let mut twins = TwinTexts::new((!options.dry_run).then_some(options.out.as_path()))?;
     let refused = write_pass(
         engine,
@@ -253,10 +293,9 @@ pub fn clean(
     progress.finish();
     twin_pass(engine, entries, &decisions, &mut writer, &twins.finish()?)?;
     let (manifest, lines) = writer.finish()?;
-    let mut problems = collect.problems;
     problems.extend(refused);
     Ok(CleanReport {
-        scan,
+        scan: summary,
         manifest,
         lines,
         problems,
@@ -861,4 +900,122 @@ fn twin_pass(
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{expand, InputOptions};
+    use crate::EngineBuilder;
+
+    #[test]
+    fn numbers_stop_at_u32_max_instead_of_wrapping() {
+        let mut numbering = Numbering::starting_at(u32::MAX - 2);
+        assert_eq!(numbering.take().unwrap(), u32::MAX - 2);
+        assert_eq!(numbering.take().unwrap(), u32::MAX - 1);
+        let err = numbering.take().unwrap_err();
+        assert!(matches!(err, CleanError::TooMany), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "more than 4294967295 documents; clean them in parts"
+        );
+    }
+
+    /// Runs the scan pass over `names` in a new folder, calls `between`,
+    /// then the write passes.
+    fn clean_changing(
+        files: &[(&str, &str)],
+        between: impl FnOnce(&std::path::Path),
+    ) -> (
+        Result<CleanReport, CleanError>,
+        std::path::PathBuf,
+        tempfile::TempDir,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        for (name, text) in files {
+            std::fs::write(input.join(name), text).unwrap();
+        }
+        let out = dir.path().join("out");
+        let options = CleanOptions {
+            out: out.clone(),
+            keep: Keep::First,
+            documents: true,
+            blocks: true,
+            segments: true,
+            boilerplate: false,
+            dry_run: false,
+            allow_lossy: false,
+        };
+        let inputs = vec![input.clone()];
+        let (entries, _) = expand(&inputs, &InputOptions::default());
+        let engine = EngineBuilder::new().find(options.findings()).build();
+        let layout = Layout::new(&inputs);
+        let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent).unwrap();
+        between(&input);
+        let result = write_passes(&engine, &entries, scanned, &options, &layout, &Silent);
+        (result, out, dir)
+    }
+
+    fn three() -> [(&'static str, &'static str); 3] {
+        [
+            ("a.txt", "the first document\n"),
+            ("b.txt", "the second document\n"),
+            ("c.txt", "the third document\n"),
+        ]
+    }
+
+    #[test]
+    fn a_last_document_deleted_between_passes_is_an_error() {
+        let (result, out, _dir) = clean_changing(&three(), |input| {
+            std::fs::remove_file(input.join("c.txt")).unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(matches!(err, CleanError::Changed(_)), "{err}");
+        assert!(err.to_string().contains("c.txt"), "{err}");
+        assert!(!out.join("manifest.jsonl").exists());
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(
+            left.iter()
+                .all(|name| !name.to_string_lossy().ends_with(".tmp")),
+            "{left:?}"
+        );
+    }
+
+    #[test]
+    fn trailing_records_cut_between_passes_are_an_error() {
+        let records = "{\"text\":\"the first record\"}\n{\"text\":\"the second record\"}\n\
+                       {\"text\":\"the third record\"}\n";
+        let files = [("a.txt", "a document\n"), ("z.jsonl", records)];
+        let (result, out, _dir) = clean_changing(&files, |input| {
+            let first_two: String = records.lines().take(2).map(|l| format!("{l}\n")).collect();
+            std::fs::write(input.join("z.jsonl"), first_two).unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("z.jsonl:3"), "{err}");
+        assert!(!out.join("manifest.jsonl").exists());
+    }
+
+    #[test]
+    fn a_last_document_emptied_between_passes_is_an_error() {
+        let (result, _, _dir) = clean_changing(&three(), |input| {
+            std::fs::write(input.join("b.txt"), "").unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("b.txt"), "{err}");
+    }
+
+    #[test]
+    fn a_middle_document_deleted_between_passes_is_named() {
+        let (result, _, _dir) = clean_changing(&three(), |input| {
+            std::fs::remove_file(input.join("b.txt")).unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("b.txt"), "{err}");
+    }
 }
