@@ -238,7 +238,7 @@ fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
     std::fs::create_dir(&out).unwrap();
     let mut lock = File::create(out.join(".doppel.lock")).unwrap();
     write!(lock, "4242").unwrap();
-    lock.lock().unwrap();
+    fs4::fs_std::FileExt::lock_exclusive(&lock).unwrap();
     let run = clean(dir.path(), &["a.txt", "-o", "out"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(

@@ -46,7 +46,7 @@ fn paragraph(rng: &mut Rng) -> String {
 /// A few hundred text files in folders, with exact and near duplicates,
 /// repeated paragraphs and shared lines, and some JSON Lines files.
 fn write_corpus(root: &Path) {
-    let mut rng = Rng(0x5eed_0f_c1ea_u64);
+    let mut rng = Rng(0x5EED_0FC1_EA00_u64);
     let shared: Vec<String> = (0..20).map(|_| paragraph(&mut rng)).collect();
     let mut texts: Vec<String> = Vec::new();
     for i in 0..240 {

@@ -19,9 +19,11 @@
 //! place last, so a folder without `manifest.jsonl` is an unfinished run.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+
+use fs4::fs_std::FileExt;
 
 use crate::document::Origin;
 
@@ -232,7 +234,7 @@ impl OutLock {
         };
         // Another run may hold this new file's lock for a moment while it
         // tells a live run from a dead one (`held_or_left`): wait for it.
-        file.lock().map_err(|e| io_error(&path, e))?;
+        file.lock_exclusive().map_err(|e| io_error(&path, e))?;
         let lock = OutLock {
             path: path.clone(),
             _file: file.try_clone().map_err(|e| io_error(&path, e))?,
@@ -259,8 +261,8 @@ impl OutLock {
                 return refuse_not_empty(out);
             };
             let mut pid = String::new();
-            match file.try_lock() {
-                Err(TryLockError::WouldBlock) => {
+            match file.try_lock_exclusive() {
+                Ok(false) => {
                     let _ = file.read_to_string(&mut pid);
                     let pid = pid.trim();
                     return OutputError::Busy {
@@ -268,8 +270,8 @@ impl OutLock {
                         pid: if pid.is_empty() { "unknown" } else { pid }.to_owned(),
                     };
                 }
-                Err(TryLockError::Error(_)) => return refuse_not_empty(out),
-                Ok(()) => {
+                Err(_) => return refuse_not_empty(out),
+                Ok(true) => {
                     let _ = file.read_to_string(&mut pid);
                     if !pid.trim().is_empty() || attempt == 1 {
                         break;
