@@ -162,6 +162,48 @@ fn a_lossy_document_is_never_kept_in_place_of_a_good_copy() {
     );
 }
 
+#[test]
+fn a_record_that_would_not_be_written_back_exactly_is_refused_and_its_copy_kept_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{} See http://example.com/page.", prose(14, 8));
+    let escaped = serde_json::to_string(&text).unwrap().replace('/', "\\/");
+    let plain = serde_json::json!({"id": "b", "text": text}).to_string();
+    let other = serde_json::json!({"id": "c", "text": prose(15, 8)}).to_string();
+    let lines = format!("{{\"id\":\"a\",\"text\":{escaped}}}\n{plain}\n{other}\n");
+    std::fs::write(dir.path().join("r.jsonl"), &lines).unwrap();
+    let run = clean(dir.path(), &["r.jsonl", "--keep", "first", "-o", "out"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("r.jsonl:1: would not restore byte for byte"),
+        "{}",
+        run.stderr
+    );
+    let out = dir.path().join("out");
+    let docs = documents(&out);
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert_eq!(
+        (docs[0]["line"].as_u64(), docs[0]["written"].as_bool()),
+        (Some(2), Some(false))
+    );
+    assert_eq!(
+        (docs[1]["line"].as_u64(), docs[1]["doc"].as_u64()),
+        (Some(3), Some(1))
+    );
+    // The removed copy's twin was refused: its whole text is in the manifest.
+    let removal = manifest(&out)
+        .into_iter()
+        .find(|line| line["type"] == "removal")
+        .expect("a removal");
+    assert_eq!(removal["doc"], 0);
+    assert_eq!(removal["text"], text.as_str());
+    assert!(removal.get("twin").is_none_or(Value::is_null), "{removal}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("r.jsonl")).unwrap(),
+        format!("{other}\n")
+    );
+}
+
 // 2. Output names.
 
 #[cfg(unix)]

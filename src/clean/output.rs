@@ -216,6 +216,8 @@ fn refuse_not_empty(out: &Path) -> OutputError {
 pub struct OutLock {
     path: PathBuf,
     _file: File,
+    /// The lock file is gone already (the lock is held until drop).
+    removed: bool,
 }
 
 impl OutLock {
@@ -238,6 +240,7 @@ impl OutLock {
         let lock = OutLock {
             path: path.clone(),
             _file: file.try_clone().map_err(|e| io_error(&path, e))?,
+            removed: false,
         };
         write!(file, "{}", std::process::id()).map_err(|e| io_error(&path, e))?;
         let only_lock = std::fs::read_dir(out)
@@ -288,9 +291,24 @@ impl OutLock {
     }
 }
 
+impl OutLock {
+    /// Removes the lock file, keeping the lock until drop: done just before
+    /// the manifest is renamed into place, so a finished folder holds no
+    /// lock file, and a run killed in between leaves a temporary manifest.
+    pub fn remove_file(&mut self) -> Result<(), OutputError> {
+        if !self.removed {
+            std::fs::remove_file(&self.path).map_err(|e| io_error(&self.path, e))?;
+            self.removed = true;
+        }
+        Ok(())
+    }
+}
+
 impl Drop for OutLock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if !self.removed {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 

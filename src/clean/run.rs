@@ -214,7 +214,7 @@ pub fn clean(
     let entries = usable_entries(&layout, entries, &mut problems);
     let entries = entries.as_slice();
     let origins: Vec<Origin> = entries.iter().map(|e| e.origin.clone()).collect();
-    let _lock = if options.dry_run {
+    let mut lock = if options.dry_run {
         None
     } else {
         layout.check_not_inside(&options.out)?;
@@ -222,7 +222,15 @@ pub fn clean(
         Some(OutLock::acquire(&options.out)?)
     };
     let scanned = scan_pass(engine, entries, problems, options, progress)?;
-    write_passes(engine, entries, scanned, options, &layout, progress)
+    write_passes(
+        engine,
+        entries,
+        scanned,
+        options,
+        &layout,
+        progress,
+        lock.as_mut(),
+    )
 }
 
 /// What the scan pass found and decided.
@@ -273,6 +281,7 @@ fn write_passes(
     options: &CleanOptions,
     layout: &Layout,
     progress: &dyn Progress,
+    lock: Option<&mut OutLock>,
 ) -> Result<CleanReport, CleanError> {
     let Scanned {
         summary,
@@ -292,7 +301,7 @@ fn write_passes(
     )?;
     progress.finish();
     twin_pass(engine, entries, &decisions, &mut writer, &twins.finish()?)?;
-    let (manifest, lines) = writer.finish()?;
+    let (manifest, lines) = writer.finish(lock)?;
     problems.extend(refused);
     Ok(CleanReport {
         scan: summary,
@@ -370,7 +379,7 @@ fn decoding_loss(document: &Document) -> Option<String> {
 fn lossy_message(reason: &str) -> String {
     format!(
         "would not restore byte for byte ({reason}); left out of the output: \
-         pass --allow-lossy to write it as decoded text"
+         pass --allow-lossy to write it anyway"
     )
 }
 
@@ -954,7 +963,7 @@ mod tests {
         let layout = Layout::new(&inputs);
         let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent).unwrap();
         between(&input);
-        let result = write_passes(&engine, &entries, scanned, &options, &layout, &Silent);
+        let result = write_passes(&engine, &entries, scanned, &options, &layout, &Silent, None);
         (result, out, dir)
     }
 

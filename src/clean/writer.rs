@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::edits::{diff, Edit};
 use super::manifest::{DocumentLine, Line, RemovalLine, SummaryLine, TwinRef, SCHEMA};
-use super::output::{write_atomic, Layout, OutputError, MANIFEST_NAME};
+use super::output::{write_atomic, Layout, OutLock, OutputError, MANIFEST_NAME};
 use super::plan::{Plan, Reason, Removal, Twin};
 use super::run::{CleanError, CleanOptions, Numbering};
 use crate::input::jsonl::{replace_text, Compression, JsonlWriter};
@@ -308,12 +308,20 @@ impl<'a> Writer<'a> {
         line
     }
 
-    pub(super) fn finish(mut self) -> Result<(SummaryLine, Vec<Line>), CleanError> {
+    /// Writes the summary and renames the manifest into place, removing
+    /// the lock file of the output folder (if any) just before.
+    pub(super) fn finish(
+        mut self,
+        lock: Option<&mut OutLock>,
+    ) -> Result<(SummaryLine, Vec<Line>), CleanError> {
         self.close_jsonl()?;
         self.line(Line::Summary(self.summary.clone()))?;
         if let Some(manifest) = self.manifest.take() {
             let file = manifest.into_inner().map_err(|e| e.into_error())?;
             file.sync_data()?;
+            if let Some(lock) = lock {
+                lock.remove_file()?;
+            }
             let target = self.out.join(MANIFEST_NAME);
             std::fs::rename(&self.manifest_temp, &target).map_err(|e| out_error(&target, e))?;
         }
