@@ -330,7 +330,8 @@ fn usable_entries(layout: &Layout, entries: &[Entry], problems: &mut Vec<Problem
 }
 
 fn refusal(layout: &Layout, entry: &Entry) -> Option<String> {
-    if let Origin::Path(path) = &entry.origin {
+    // A folder walk yields regular files only.
+    if let (Origin::Path(path), false) = (&entry.origin, entry.walked) {
         if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             return Some(
                 "not a regular file (a pipe or a device): clean reads each input more than once; \
