@@ -859,7 +859,7 @@ fn twin_pass(
         .filter(|&doc| number_of(doc).is_some())
         .collect();
     removed.sort_unstable();
-    let mut written = 0;
+    let mut written = HashSet::with_capacity(removed.len());
     engine.reread_batches(
         entries,
         decisions.located(),
@@ -892,9 +892,9 @@ fn twin_pass(
             }))
         },
         |lines| -> Result<(), CleanError> {
-            for (_, line) in lines {
+            for (doc, line) in lines {
                 let line = line?;
-                written += 1;
+                written.insert(doc);
                 writer.summary.removals += 1;
                 writer.summary.removed_bytes += line.bytes[1];
                 writer.line(Line::Removal(line))?;
@@ -902,14 +902,15 @@ fn twin_pass(
             Ok(())
         },
     )?;
-    if written != removed.len() {
-        return Err(CleanError::Changed(format!(
-            "{} of {} duplicate documents",
-            removed.len() - written,
-            removed.len()
-        )));
+    match removed.iter().find(|doc| !written.contains(doc)) {
+        Some(&missing) => Err(CleanError::Changed(
+            decisions
+                .origins
+                .get(missing as usize)
+                .map_or_else(|| format!("document {missing}"), Origin::to_string),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]
