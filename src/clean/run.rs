@@ -142,14 +142,24 @@ struct Collect {
     hashes: Vec<u64>,
     /// Documents whose decoding loses bytes, with the reason.
     lossy: HashMap<u32, String>,
+    /// Documents in a legacy encoding, to encode again if they are
+    /// candidates to be kept in another's place.
+    unsure: HashMap<u32, Reencode>,
     report: CorpusReport,
     problems: Vec<Problem>,
 }
 
 impl Sink for Collect {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
-        if let Some(reason) = decoding_loss(&doc.document) {
-            self.lossy.insert(self.lengths.len() as u32, reason);
+        let number = self.lengths.len() as u32;
+        match decoding_loss(&doc.document) {
+            Loss::None => {}
+            Loss::Lost(reason) => {
+                self.lossy.insert(number, reason);
+            }
+            Loss::Unsure(reencode) => {
+                self.unsure.insert(number, reencode);
+            }
         }
         self.lengths.push(doc.document.text().len());
         self.hashes.push(doc.sketch.exact);
@@ -259,6 +269,9 @@ fn scan_pass(
         },
     )?;
     progress.finish();
+    if !options.allow_lossy {
+        check_reencoding(engine, entries, &mut collect);
+    }
     let damage = if options.keep == Keep::Cleanest {
         damage_scores(engine, entries, &collect.report)
     } else {
@@ -349,31 +362,101 @@ fn refusal(layout: &Layout, entry: &Entry) -> Option<String> {
     None
 }
 
-/// Why re-encoding a decoded document would not give its input bytes
-/// back, as far as the decoded text shows: malformed sequences, characters
-/// the encoding cannot write, or a different length. The write pass checks
-/// the bytes themselves. A JSON Lines record's text is exact; its line is
-/// checked when it is written.
-fn decoding_loss(document: &Document) -> Option<String> {
+/// How a document's decoded text compares with its input bytes, as far as
+/// the scan pass can tell cheaply.
+enum Loss {
+    /// Re-encoding gives the input bytes back (UTF-8 or UTF-16 without
+    /// malformed sequences and of the input's length), or the document is a
+    /// JSON Lines record, whose text is exact (its line is checked when it
+    /// is written).
+    None,
+    /// Bytes are lost, for this reason.
+    Lost(String),
+    /// A legacy encoding: only encoding the text again tells.
+    Unsure(Reencode),
+}
+
+/// What encoding a text again needs.
+#[derive(Clone, Copy)]
+struct Reencode {
+    encoding: &'static encoding_rs::Encoding,
+    bom: bool,
+    input_bytes: usize,
+}
+
+impl Reencode {
+    /// Why the text does not encode back to the input's length, if so.
+    fn loss(&self, text: &str) -> Option<String> {
+        let encoded = encode(text, self.encoding, self.bom).map(|bytes| bytes.len());
+        (encoded != Some(self.input_bytes)).then(|| not_the_input(self.encoding))
+    }
+}
+
+/// Why a document whose text encodes to other bytes is refused.
+fn not_the_input(encoding: &'static encoding_rs::Encoding) -> String {
+    format!(
+        "its text written back as {} is not the input's bytes",
+        encoding.name()
+    )
+}
+
+/// Whether re-encoding a decoded document could give its input bytes back:
+/// malformed sequences, or a UTF-8 or UTF-16 text of another length, lose
+/// bytes; a legacy encoding is checked later, for the documents that may be
+/// kept in another's place ([`check_reencoding`]). The write pass checks
+/// the bytes of every document.
+fn decoding_loss(document: &Document) -> Loss {
     if matches!(document.origin, Origin::Record { .. }) {
-        return None;
+        return Loss::None;
     }
     let decoded = &document.decoded;
-    let name = decoded.encoding.name();
     if decoded.malformed > 0 {
-        return Some(format!(
-            "decoding it as {name} replaced {} malformed sequence{}",
+        return Loss::Lost(format!(
+            "decoding it as {} replaced {} malformed sequence{}",
+            decoded.encoding.name(),
             decoded.malformed,
             if decoded.malformed == 1 { "" } else { "s" }
         ));
     }
-    let encoded_len = if decoded.encoding == encoding_rs::UTF_8 {
-        Some(decoded.text.len() + if decoded.bom { 3 } else { 0 })
+    let length = if decoded.encoding == encoding_rs::UTF_8 {
+        decoded.text.len() + if decoded.bom { 3 } else { 0 }
+    } else if decoded.encoding == encoding_rs::UTF_16LE || decoded.encoding == encoding_rs::UTF_16BE
+    {
+        2 * decoded.text.encode_utf16().count() + if decoded.bom { 2 } else { 0 }
     } else {
-        encode(&decoded.text, decoded.encoding, decoded.bom).map(|bytes| bytes.len())
+        return Loss::Unsure(Reencode {
+            encoding: decoded.encoding,
+            bom: decoded.bom,
+            input_bytes: document.input_bytes,
+        });
     };
-    (encoded_len != Some(document.input_bytes))
-        .then(|| format!("its text written back as {name} is not the input's bytes"))
+    if length == document.input_bytes {
+        Loss::None
+    } else {
+        Loss::Lost(not_the_input(decoded.encoding))
+    }
+}
+
+/// Encodes again the members of duplicate clusters whose legacy encoding
+/// the scan pass could not vouch for, so none that loses bytes is kept in
+/// another's place.
+fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
+    let mut members: Vec<u32> = collect
+        .report
+        .clusters
+        .iter()
+        .flat_map(|c| c.members.iter().copied())
+        .filter(|m| collect.unsure.contains_key(m))
+        .collect();
+    if members.is_empty() {
+        return;
+    }
+    members.sort_unstable();
+    let unsure = &collect.unsure;
+    let lost = engine.reread(entries, collect.report.located(), &members, |doc, text| {
+        unsure.get(&doc)?.loss(text)
+    });
+    collect.lossy.extend(lost);
 }
 
 /// The message of a document refused because it would not restore exactly.
@@ -721,10 +804,7 @@ fn plan_document(
         None if !lossless && !decisions.allow_lossy => Some(lossy_message(&if is_record {
             "its JSON string would not be written back as it was".to_owned()
         } else {
-            format!(
-                "its text written back as {} is not the input's bytes",
-                decoded.encoding.name()
-            )
+            not_the_input(decoded.encoding)
         })),
         None => None,
     };
