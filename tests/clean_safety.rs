@@ -163,6 +163,43 @@ fn a_lossy_document_is_never_kept_in_place_of_a_good_copy() {
 }
 
 #[test]
+fn a_legacy_text_that_does_not_encode_back_is_never_kept_in_place_of_a_good_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    // A Hong Kong character (0x88 0x40) decodes from Big5 but is not
+    // written back by the Big5 encoder.
+    let big5 = std::fs::read(util::corpus("big5_sample.txt")).unwrap();
+    let at = big5.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut lossy = big5[..at].to_vec();
+    lossy.extend(b"\x88\x40");
+    lossy.extend(&big5[at..]);
+    std::fs::write(dir.path().join("a.txt"), lossy).unwrap();
+    let run = clean(dir.path(), &["a.txt", "--allow-lossy", "-o", "decoded"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        documents(&dir.path().join("decoded"))[0]["encoding"],
+        "Big5"
+    );
+    std::fs::copy(dir.path().join("decoded/a.txt"), dir.path().join("b.txt")).unwrap();
+    let run = clean(
+        dir.path(),
+        &["a.txt", "b.txt", "--keep", "first", "-o", "out"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("a.txt: would not restore byte for byte (its text written back as Big5"),
+        "{}",
+        run.stderr
+    );
+    let docs = documents(&dir.path().join("out"));
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert_eq!(
+        (docs[0]["path"].as_str(), docs[0]["written"].as_bool()),
+        (Some("b.txt"), Some(true))
+    );
+}
+
+#[test]
 fn a_record_that_would_not_be_written_back_exactly_is_refused_and_its_copy_kept_whole() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!("{} See http://example.com/page.", prose(14, 8));
