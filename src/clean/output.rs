@@ -166,8 +166,8 @@ pub fn is_leftover_name(name: &str) -> bool {
     }
 }
 
-/// The first leftover of an interrupted run found in `dir`, searched
-/// breadth first without following symbolic links.
+/// The first leftover of an interrupted run found in `dir` (depth first,
+/// in name order, without following symbolic links).
 fn find_leftover(dir: &Path) -> Option<PathBuf> {
     let mut folders = vec![dir.to_path_buf()];
     let mut visited = 0usize;
@@ -211,7 +211,8 @@ fn refuse_not_empty(out: &Path) -> OutputError {
 }
 
 /// The lock a `clean` run holds on its output folder; dropping it removes
-/// the lock file, then releases the lock.
+/// the lock file (unless [`OutLock::remove_file`] did), then releases the
+/// lock.
 #[derive(Debug)]
 pub struct OutLock {
     path: PathBuf,
@@ -289,9 +290,7 @@ impl OutLock {
             leftover: path.to_path_buf(),
         }
     }
-}
 
-impl OutLock {
     /// Removes the lock file, keeping the lock until drop: done just before
     /// the manifest is renamed into place, so a finished folder holds no
     /// lock file, and a run killed in between leaves a temporary manifest.
