@@ -432,6 +432,45 @@ mod tests {
     }
 
     #[test]
+    fn leftover_names_are_recognised() {
+        for name in [
+            ".doppel.lock",
+            ".a.txt.doppel-123.tmp",
+            ".manifest.jsonl.doppel-9.tmp",
+        ] {
+            assert!(is_leftover_name(name), "{name}");
+        }
+        for name in [
+            "a.txt.doppel-1.tmp",
+            ".a.doppel-.tmp",
+            ".a.doppel-1x.tmp",
+            "x.tmp",
+            "a.txt",
+        ] {
+            assert!(!is_leftover_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_held_lock_refuses_a_second_run_and_goes_with_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let lock = OutLock::acquire(&out).unwrap();
+        let err = OutLock::acquire(&out).unwrap_err();
+        assert!(matches!(err, OutputError::Busy { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains(&format!("(pid {})", std::process::id())),
+            "{err}"
+        );
+        drop(lock);
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        let mut again = OutLock::acquire(&out).unwrap();
+        again.remove_file().unwrap();
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    }
+
+    #[test]
     fn atomic_writes_leave_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("deep/file.txt");
