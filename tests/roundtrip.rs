@@ -208,6 +208,7 @@ proptest! {
             segments: true,
             boilerplate,
             dry_run: false,
+            allow_lossy: false,
         };
         let engine = EngineBuilder::new().find(options.findings()).build().expect("valid settings");
         let report = clean(&engine, &inputs, &entries, vec![], &options, &Silent).expect("clean runs");

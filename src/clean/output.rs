@@ -5,13 +5,33 @@
 //!
 //! A file input `dir/name.txt` lands at `OUT/name.txt`; a folder input
 //! `path/to/docs` lands at `OUT/docs/…`, mirroring its tree; standard input
-//! lands at `OUT/stdin.txt`.
+//! lands at `OUT/stdin.txt`. Output names are recorded in the manifest as
+//! strings, so an input whose output name is not valid UTF-8 is refused
+//! ([`Layout::output_name`]).
+//!
+//! A `clean` run holds an [`OutLock`] on its output folder: the file
+//! `OUT/.doppel.lock`, locked by the operating system for the run and
+//! removed when the run ends, whether it succeeds or fails. A second run
+//! into the same folder meanwhile is refused ([`OutputError::Busy`]). A
+//! run killed midway leaves its lock file and temporary files
+//! (`.NAME.doppel-PID.tmp`) behind; the next run into that folder names
+//! one of them ([`OutputError::Leftovers`]). The manifest is renamed into
+//! place last, so a folder without `manifest.jsonl` is an unfinished run.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
+use fs4::fs_std::FileExt;
+
 use crate::document::Origin;
+
+/// The lock file of a run writing its output folder.
+pub const LOCK_NAME: &str = ".doppel.lock";
+
+/// The name of the manifest, renamed into place when a run is complete.
+pub const MANIFEST_NAME: &str = "manifest.jsonl";
 
 /// A problem with the output folder or the inputs' output paths.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +39,14 @@ use crate::document::Origin;
 pub enum OutputError {
     #[error("{0}: the output folder must be new or empty")]
     NotEmpty(PathBuf),
+    #[error("{0}: the output folder must be new or empty; it holds a finished clean run (manifest.jsonl)")]
+    Finished(PathBuf),
+    #[error("{0}: the output folder must be new or empty; it holds no manifest.jsonl, so if doppel wrote it, that run did not finish: remove the folder and run again")]
+    Incomplete(PathBuf),
+    #[error("{out}: holds the leftovers of an interrupted doppel run ({leftover}); remove {out} and run again")]
+    Leftovers { out: PathBuf, leftover: PathBuf },
+    #[error("{out}: the output folder is being written by another doppel run (pid {pid}); wait for it to end or choose another folder")]
+    Busy { out: PathBuf, pid: String },
     #[error("{out}: the output folder is inside the input folder {input}; choose a folder outside the inputs")]
     InsideInput { out: PathBuf, input: PathBuf },
     #[error("{first} and {second} would both be written to {output}")]
@@ -51,6 +79,12 @@ impl Layout {
         }
     }
 
+    /// The output path of a document as the manifest records it; `None`
+    /// when it is not valid UTF-8 (a string would not name the file).
+    pub fn output_name(&self, origin: &Origin) -> Option<String> {
+        self.relative(origin).into_os_string().into_string().ok()
+    }
+
     /// The relative output path of a document.
     pub fn relative(&self, origin: &Origin) -> PathBuf {
         let Some(path) = origin.file() else {
@@ -77,6 +111,12 @@ impl Layout {
                 return Err(OutputError::NotEmpty(out.to_path_buf()));
             }
         }
+        self.check_not_inside(out)?;
+        self.check_collisions(out, origins)
+    }
+
+    /// Refuses an output folder inside an input folder.
+    pub fn check_not_inside(&self, out: &Path) -> Result<(), OutputError> {
         let out_abs = absolute(out);
         for (root, is_dir) in &self.roots {
             if *is_dir && out_abs.starts_with(absolute(root)) {
@@ -86,10 +126,18 @@ impl Layout {
                 });
             }
         }
-        let mut seen: HashMap<PathBuf, &Origin> = HashMap::new();
+        Ok(())
+    }
+
+    /// Refuses two documents whose output names, as the manifest records
+    /// them, are one string (names that are not UTF-8 are compared as
+    /// written lossily, so they collide too: refuse them first).
+    pub fn check_collisions(&self, out: &Path, origins: &[Origin]) -> Result<(), OutputError> {
+        let mut seen: HashMap<String, &Origin> = HashMap::new();
         for origin in origins {
             let relative = self.relative(origin);
-            if let Some(first) = seen.insert(relative.clone(), origin) {
+            let name = relative.to_string_lossy().into_owned();
+            if let Some(first) = seen.insert(name, origin) {
                 return Err(OutputError::Collision {
                     first: first.to_string(),
                     second: origin.to_string(),
@@ -98,6 +146,168 @@ impl Layout {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether a file name is one of the temporary names doppel writes
+/// through (`.NAME.doppel-PID.tmp`) or its lock file.
+pub fn is_leftover_name(name: &str) -> bool {
+    if name == LOCK_NAME {
+        return true;
+    }
+    let Some(stem) = name.strip_suffix(".tmp") else {
+        return false;
+    };
+    match stem.rsplit_once(".doppel-") {
+        Some((before, pid)) => {
+            before.starts_with('.') && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// The first leftover of an interrupted run found in `dir` (depth first,
+/// in name order, without following symbolic links).
+fn find_leftover(dir: &Path) -> Option<PathBuf> {
+    let mut folders = vec![dir.to_path_buf()];
+    let mut visited = 0usize;
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        let mut names: Vec<_> = entries.flatten().collect();
+        names.sort_by_key(|e| e.file_name());
+        for entry in names {
+            visited += 1;
+            if visited > 1_000_000 {
+                return None;
+            }
+            if entry.file_name().to_str().is_some_and(is_leftover_name) {
+                return Some(entry.path());
+            }
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(entry.path());
+            }
+        }
+    }
+    None
+}
+
+/// Why a folder that is not empty cannot be written: a live run's lock
+/// is handled by [`OutLock::acquire`]; here, the leftovers of a killed run,
+/// a finished run, or a folder without a manifest.
+fn refuse_not_empty(out: &Path) -> OutputError {
+    if let Some(leftover) = find_leftover(out) {
+        return OutputError::Leftovers {
+            out: out.to_path_buf(),
+            leftover,
+        };
+    }
+    if out.join(MANIFEST_NAME).exists() {
+        OutputError::Finished(out.to_path_buf())
+    } else {
+        OutputError::Incomplete(out.to_path_buf())
+    }
+}
+
+/// The lock a `clean` run holds on its output folder; dropping it removes
+/// the lock file (unless [`OutLock::remove_file`] did), then releases the
+/// lock.
+#[derive(Debug)]
+pub struct OutLock {
+    path: PathBuf,
+    _file: File,
+    /// The lock file is gone already (the lock is held until drop).
+    removed: bool,
+}
+
+impl OutLock {
+    /// Creates `out` if needed and locks it. Refused when another run holds
+    /// it, when it holds the leftovers of an interrupted run (a lock file no
+    /// live process holds, temporary files), and when it holds anything else.
+    pub fn acquire(out: &Path) -> Result<OutLock, OutputError> {
+        std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
+        let path = out.join(LOCK_NAME);
+        let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(file) => file,
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Self::held_or_left(out, &path));
+            }
+            Err(err) => return Err(io_error(&path, err)),
+        };
+        // Another run may hold this new file's lock for a moment while it
+        // tells a live run from a dead one (`held_or_left`): wait for it.
+        file.lock_exclusive().map_err(|e| io_error(&path, e))?;
+        let lock = OutLock {
+            path: path.clone(),
+            _file: file.try_clone().map_err(|e| io_error(&path, e))?,
+            removed: false,
+        };
+        write!(file, "{}", std::process::id()).map_err(|e| io_error(&path, e))?;
+        let only_lock = std::fs::read_dir(out)
+            .map_err(|e| io_error(out, e))?
+            .flatten()
+            .all(|entry| entry.file_name() == LOCK_NAME);
+        if !only_lock {
+            drop(lock);
+            return Err(refuse_not_empty(out));
+        }
+        Ok(lock)
+    }
+
+    /// The refusal for a folder whose lock file already exists: busy when a
+    /// live run holds the lock, else a leftover.
+    fn held_or_left(out: &Path, path: &Path) -> OutputError {
+        // A run writes its pid right after creating and locking the file:
+        // an empty file that can be locked is looked at again a moment later.
+        for attempt in 0..2 {
+            let Ok(mut file) = OpenOptions::new().read(true).write(true).open(path) else {
+                return refuse_not_empty(out);
+            };
+            let mut pid = String::new();
+            match file.try_lock_exclusive() {
+                Ok(false) => {
+                    let _ = file.read_to_string(&mut pid);
+                    let pid = pid.trim();
+                    return OutputError::Busy {
+                        out: out.to_path_buf(),
+                        pid: if pid.is_empty() { "unknown" } else { pid }.to_owned(),
+                    };
+                }
+                Err(_) => return refuse_not_empty(out),
+                Ok(true) => {
+                    let _ = file.read_to_string(&mut pid);
+                    if !pid.trim().is_empty() || attempt == 1 {
+                        break;
+                    }
+                }
+            }
+            drop(file);
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        OutputError::Leftovers {
+            out: out.to_path_buf(),
+            leftover: path.to_path_buf(),
+        }
+    }
+
+    /// Removes the lock file, keeping the lock until drop: done just before
+    /// the manifest is renamed into place, so a finished folder holds no
+    /// lock file, and a run killed in between leaves a temporary manifest.
+    pub fn remove_file(&mut self) -> Result<(), OutputError> {
+        if !self.removed {
+            std::fs::remove_file(&self.path).map_err(|e| io_error(&self.path, e))?;
+            self.removed = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        if !self.removed {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -153,7 +363,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         .unwrap_or_default();
     let temp = parent.join(format!(".{name}.doppel-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(bytes)?;
         file.sync_data()?;
         std::fs::rename(&temp, path)
@@ -216,6 +429,45 @@ mod tests {
             err.to_string().contains("would both be written to"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn leftover_names_are_recognised() {
+        for name in [
+            ".doppel.lock",
+            ".a.txt.doppel-123.tmp",
+            ".manifest.jsonl.doppel-9.tmp",
+        ] {
+            assert!(is_leftover_name(name), "{name}");
+        }
+        for name in [
+            "a.txt.doppel-1.tmp",
+            ".a.doppel-.tmp",
+            ".a.doppel-1x.tmp",
+            "x.tmp",
+            "a.txt",
+        ] {
+            assert!(!is_leftover_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_held_lock_refuses_a_second_run_and_goes_with_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let lock = OutLock::acquire(&out).unwrap();
+        let err = OutLock::acquire(&out).unwrap_err();
+        assert!(matches!(err, OutputError::Busy { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains(&format!("(pid {})", std::process::id())),
+            "{err}"
+        );
+        drop(lock);
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        let mut again = OutLock::acquire(&out).unwrap();
+        again.remove_file().unwrap();
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
     }
 
     #[test]

@@ -16,7 +16,21 @@
 //!    it.
 //!
 //! Documents are numbered in input order in every pass; a document whose
-//! content changed between passes is an error.
+//! content changed between passes, or that is missing from a later pass, is
+//! an error ([`CleanError::Changed`]) and no manifest is written.
+//!
+//! Nothing is written that the manifest cannot give back exactly. Before
+//! the scan, inputs that cannot be read twice (pipes, devices) and inputs
+//! whose output name is not valid UTF-8 are refused. In the scan pass a
+//! document whose decoding loses bytes (malformed sequences, a text the
+//! encoding cannot write back) is refused, so it is never kept in the place
+//! of a removed copy; the write pass checks every document exactly (the
+//! re-encoded text, or a record's rewritten line, against the input bytes)
+//! and refuses what does not match. Refused documents are problems, left
+//! out of the output and the manifest, unless [`CleanOptions::allow_lossy`]
+//! is set: then they are written as decoded text, marked `lossless: false`.
+//! Manifest document numbers run from 0 without gaps over the documents
+//! written.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -28,12 +42,12 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use super::edits::diff;
 use super::encode::encode;
 use super::manifest::{DocumentLine, Line, RecordLine, RemovalLine, SummaryLine, TwinRef};
-use super::output::{Layout, OutputError};
+use super::output::{Layout, OutLock, OutputError};
 use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Twin};
 use super::twins::{TwinReader, TwinTexts};
 use super::writer::{Planned, Writer};
 use crate::detect::across::RepeatedSegment;
-use crate::document::Origin;
+use crate::document::{Document, Origin};
 use crate::input::jsonl::replace_text;
 use crate::input::{Content, DocReader, Entry, Loaded};
 use crate::pipeline::{
@@ -57,6 +71,10 @@ pub struct CleanOptions {
     pub boilerplate: bool,
     /// Plan only: write nothing.
     pub dry_run: bool,
+    /// Write documents that would not restore byte for byte (their decoding
+    /// loses bytes) as decoded text, marked `lossless: false`, instead of
+    /// refusing them.
+    pub allow_lossy: bool,
 }
 
 impl CleanOptions {
@@ -82,6 +100,8 @@ pub enum CleanError {
     Output(#[from] OutputError),
     #[error("{0}: changed while it was being cleaned; run again")]
     Changed(String),
+    #[error("more than {} documents; clean them in parts", u32::MAX)]
+    TooMany,
     #[error(transparent)]
     Io(#[from] io::Error),
 }
@@ -120,12 +140,27 @@ pub struct CleanReport {
 struct Collect {
     lengths: Vec<usize>,
     hashes: Vec<u64>,
+    /// Documents whose decoding loses bytes, with the reason.
+    lossy: HashMap<u32, String>,
+    /// Documents in a legacy encoding, to encode again if they are
+    /// candidates to be kept in another's place.
+    unsure: HashMap<u32, Reencode>,
     report: CorpusReport,
     problems: Vec<Problem>,
 }
 
 impl Sink for Collect {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        let number = self.lengths.len() as u32;
+        match decoding_loss(&doc.document) {
+            Loss::None => {}
+            Loss::Lost(reason) => {
+                self.lossy.insert(number, reason);
+            }
+            Loss::Unsure(reencode) => {
+                self.unsure.insert(number, reencode);
+            }
+        }
         self.lengths.push(doc.document.text().len());
         self.hashes.push(doc.sketch.exact);
         Ok(())
@@ -156,6 +191,11 @@ struct Decisions {
     hashes: Vec<u64>,
     /// Remove later copies of blocks inside documents, keeping which way.
     blocks: Option<Keep>,
+    /// Documents refused in the scan pass, with the reason; never kept in
+    /// another's place nor the first occurrence of a removed segment.
+    refused: HashMap<u32, String>,
+    /// Write documents whose re-encoding is not exact anyway.
+    allow_lossy: bool,
     /// Where each document came from, to read it again.
     origins: Vec<Origin>,
     entry_of: Vec<u32>,
@@ -180,14 +220,47 @@ pub fn clean(
     progress: &dyn Progress,
 ) -> Result<CleanReport, CleanError> {
     let layout = Layout::new(inputs);
+    let mut problems = problems;
+    let entries = usable_entries(&layout, entries, &mut problems);
+    let entries = entries.as_slice();
     let origins: Vec<Origin> = entries.iter().map(|e| e.origin.clone()).collect();
-    if !options.dry_run {
-        layout.check(&options.out, &origins)?;
-    }
-    let total = entries.iter().map(entry_size).sum();
-    progress.start("scanning", total);
+    let mut lock = if options.dry_run {
+        None
+    } else {
+        layout.check_not_inside(&options.out)?;
+        layout.check_collisions(&options.out, &origins)?;
+        Some(OutLock::acquire(&options.out)?)
+    };
+    let scanned = scan_pass(engine, entries, problems, options, progress)?;
+    write_passes(
+        engine,
+        entries,
+        scanned,
+        options,
+        &layout,
+        progress,
+        lock.as_mut(),
+    )
+}
+
+/// What the scan pass found and decided.
+struct Scanned {
+    summary: Summary,
+    decisions: Decisions,
+    problems: Vec<Problem>,
+}
+
+/// Pass 1: the engine's scan, and the decisions made from it.
+fn scan_pass(
+    engine: &Engine,
+    entries: &[Entry],
+    problems: Vec<Problem>,
+    options: &CleanOptions,
+    progress: &dyn Progress,
+) -> Result<Scanned, CleanError> {
+    progress.start("scanning", entries.iter().map(entry_size).sum());
     let mut collect = Collect::default();
-    let scan = engine.scan(
+    let summary = engine.scan(
         entries,
         problems,
         &mut Progressing {
@@ -196,16 +269,42 @@ pub fn clean(
         },
     )?;
     progress.finish();
+    if !options.allow_lossy {
+        check_reencoding(engine, entries, &mut collect);
+    }
     let damage = if options.keep == Keep::Cleanest {
         damage_scores(engine, entries, &collect.report)
     } else {
         HashMap::new()
     };
     let decisions = decide(collect_decisions(&mut collect, &damage, options));
-    let mut writer = Writer::new(options, &layout)?;
-    progress.start("writing", total);
+    Ok(Scanned {
+        summary,
+        decisions,
+        problems: collect.problems,
+    })
+}
+
+/// Passes 2 and 3: the cleaned files and the manifest, renamed into place
+/// last.
+fn write_passes(
+    engine: &Engine,
+    entries: &[Entry],
+    scanned: Scanned,
+    options: &CleanOptions,
+    layout: &Layout,
+    progress: &dyn Progress,
+    lock: Option<&mut OutLock>,
+) -> Result<CleanReport, CleanError> {
+    let Scanned {
+        summary,
+        decisions,
+        mut problems,
+    } = scanned;
+    let mut writer = Writer::new(options, layout)?;
+    progress.start("writing", entries.iter().map(entry_size).sum());
     let mut twins = TwinTexts::new((!options.dry_run).then_some(options.out.as_path()))?;
-    write_pass(
+    let refused = write_pass(
         engine,
         entries,
         &decisions,
@@ -215,13 +314,157 @@ pub fn clean(
     )?;
     progress.finish();
     twin_pass(engine, entries, &decisions, &mut writer, &twins.finish()?)?;
-    let (manifest, lines) = writer.finish()?;
+    let (manifest, lines) = writer.finish(lock)?;
+    problems.extend(refused);
     Ok(CleanReport {
-        scan,
+        scan: summary,
         manifest,
         lines,
-        problems: collect.problems,
+        problems,
     })
+}
+
+/// The entries `clean` can honour; the others become problems: inputs that
+/// are not regular files (a pipe or a device cannot be read once per pass)
+/// and inputs whose output name is not valid UTF-8 (the manifest records
+/// names as strings, so two such names could land on one file).
+fn usable_entries(layout: &Layout, entries: &[Entry], problems: &mut Vec<Problem>) -> Vec<Entry> {
+    let mut usable = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match refusal(layout, entry) {
+            Some(message) => problems.push(Problem {
+                origin: entry.origin.clone(),
+                message,
+            }),
+            None => usable.push(entry.clone()),
+        }
+    }
+    usable
+}
+
+fn refusal(layout: &Layout, entry: &Entry) -> Option<String> {
+    // A folder walk yields regular files only.
+    if let (Origin::Path(path), false) = (&entry.origin, entry.walked) {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            return Some(
+                "not a regular file (a pipe or a device): clean reads each input more than once; \
+                 save it to a file, or give it on standard input as -"
+                    .to_owned(),
+            );
+        }
+    }
+    if layout.output_name(&entry.origin).is_none() {
+        return Some(format!(
+            "its output name {:?} is not valid UTF-8, which the manifest cannot record; rename it",
+            layout.relative(&entry.origin)
+        ));
+    }
+    None
+}
+
+/// How a document's decoded text compares with its input bytes, as far as
+/// the scan pass can tell cheaply.
+enum Loss {
+    /// Re-encoding gives the input bytes back (UTF-8 or UTF-16 without
+    /// malformed sequences and of the input's length), or the document is a
+    /// JSON Lines record, whose text is exact (its line is checked when it
+    /// is written).
+    None,
+    /// Bytes are lost, for this reason.
+    Lost(String),
+    /// A legacy encoding: only encoding the text again tells.
+    Unsure(Reencode),
+}
+
+/// What encoding a text again needs.
+#[derive(Clone, Copy)]
+struct Reencode {
+    encoding: &'static encoding_rs::Encoding,
+    bom: bool,
+    input_bytes: usize,
+}
+
+impl Reencode {
+    /// Why the text does not encode back to the input's length, if so.
+    fn loss(&self, text: &str) -> Option<String> {
+        let encoded = encode(text, self.encoding, self.bom).map(|bytes| bytes.len());
+        (encoded != Some(self.input_bytes)).then(|| not_the_input(self.encoding))
+    }
+}
+
+/// Why a document whose text encodes to other bytes is refused.
+fn not_the_input(encoding: &'static encoding_rs::Encoding) -> String {
+    format!(
+        "its text written back as {} is not the input's bytes",
+        encoding.name()
+    )
+}
+
+/// Whether re-encoding a decoded document could give its input bytes back:
+/// malformed sequences, or a UTF-8 or UTF-16 text of another length, lose
+/// bytes; a legacy encoding is checked later, for the documents that may be
+/// kept in another's place ([`check_reencoding`]). The write pass checks
+/// the bytes of every document.
+fn decoding_loss(document: &Document) -> Loss {
+    if matches!(document.origin, Origin::Record { .. }) {
+        return Loss::None;
+    }
+    let decoded = &document.decoded;
+    if decoded.malformed > 0 {
+        return Loss::Lost(format!(
+            "decoding it as {} replaced {} malformed sequence{}",
+            decoded.encoding.name(),
+            decoded.malformed,
+            if decoded.malformed == 1 { "" } else { "s" }
+        ));
+    }
+    let length = if decoded.encoding == encoding_rs::UTF_8 {
+        decoded.text.len() + if decoded.bom { 3 } else { 0 }
+    } else if decoded.encoding == encoding_rs::UTF_16LE || decoded.encoding == encoding_rs::UTF_16BE
+    {
+        2 * decoded.text.encode_utf16().count() + if decoded.bom { 2 } else { 0 }
+    } else {
+        return Loss::Unsure(Reencode {
+            encoding: decoded.encoding,
+            bom: decoded.bom,
+            input_bytes: document.input_bytes,
+        });
+    };
+    if length == document.input_bytes {
+        Loss::None
+    } else {
+        Loss::Lost(not_the_input(decoded.encoding))
+    }
+}
+
+/// Encodes again the members of duplicate clusters whose legacy encoding
+/// the scan pass could not vouch for, so none that loses bytes is kept in
+/// another's place.
+fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
+    let mut members: Vec<u32> = collect
+        .report
+        .clusters
+        .iter()
+        .flat_map(|c| c.members.iter().copied())
+        .filter(|m| collect.unsure.contains_key(m))
+        .collect();
+    if members.is_empty() {
+        return;
+    }
+    members.sort_unstable();
+    let unsure = &collect.unsure;
+    let lost = engine.reread(entries, collect.report.located(), &members, |doc, text| {
+        unsure.get(&doc)?.loss(text)
+    });
+    collect.lossy.extend(lost);
+}
+
+/// The message of a document refused because it would not restore exactly.
+fn lossy_message(reason: &str) -> String {
+    format!(
+        "would not restore byte for byte ({reason}); left out of the output: \
+         pass --allow-lossy to write it anyway"
+    )
 }
 
 fn entry_size(entry: &Entry) -> u64 {
@@ -294,13 +537,27 @@ fn collect_decisions(
         lengths: std::mem::take(&mut collect.lengths),
         hashes: std::mem::take(&mut collect.hashes),
         blocks: options.blocks.then_some(options.keep),
+        refused: if options.allow_lossy {
+            HashMap::new()
+        } else {
+            std::mem::take(&mut collect.lossy)
+        },
+        allow_lossy: options.allow_lossy,
         origins,
         entry_of,
     };
     if options.documents {
         for cluster in &clusters {
-            let kept = keep_member(&cluster.members, &decisions.lengths, damage, options.keep);
-            for &member in &cluster.members {
+            let members: Vec<u32> = cluster
+                .members
+                .iter()
+                .copied()
+                .filter(|m| !decisions.refused.contains_key(m))
+                .collect();
+            let Some(kept) = keep_member(&members, &decisions.lengths, damage, options.keep) else {
+                continue;
+            };
+            for &member in &members {
                 if member != kept {
                     decisions.removed.insert(member, kept);
                 }
@@ -323,11 +580,13 @@ fn collect_decisions(
 /// or which sit in a removed document, and notes the references kept.
 fn decide(mut decisions: Decisions) -> Decisions {
     let removed = decisions.removed.clone();
+    let refused = decisions.refused.clone();
     decisions
         .repeated
-        .retain(|doc, _| !removed.contains_key(doc));
+        .retain(|doc, _| !removed.contains_key(doc) && !refused.contains_key(doc));
     for repeats in decisions.repeated.values_mut() {
-        repeats.retain(|r| !removed.contains_key(&r.first_doc));
+        repeats
+            .retain(|r| !removed.contains_key(&r.first_doc) && !refused.contains_key(&r.first_doc));
     }
     decisions.kept_twins = decisions.removed.values().copied().collect();
     decisions.referenced = decisions
@@ -339,22 +598,56 @@ fn decide(mut decisions: Decisions) -> Decisions {
     decisions
 }
 
-fn keep_member(members: &[u32], lengths: &[usize], damage: &HashMap<u32, f64>, keep: Keep) -> u32 {
+fn keep_member(
+    members: &[u32],
+    lengths: &[usize],
+    damage: &HashMap<u32, f64>,
+    keep: Keep,
+) -> Option<u32> {
     let score = |doc: u32| damage.get(&doc).copied().unwrap_or(0.0);
-    let first = members[0];
+    let length = |doc: u32| lengths.get(doc as usize).copied().unwrap_or(0);
     match keep {
-        Keep::First => first,
-        Keep::Longest => *members
+        Keep::First => members.first().copied(),
+        Keep::Longest => members
             .iter()
-            .max_by_key(|&&m| (lengths[m as usize], std::cmp::Reverse(m)))
-            .unwrap_or(&first),
-        Keep::Cleanest => *members
+            .copied()
+            .max_by_key(|&m| (length(m), std::cmp::Reverse(m))),
+        Keep::Cleanest => members
             .iter()
-            .min_by(|&&a, &&b| score(a).total_cmp(&score(b)).then(a.cmp(&b)))
-            .unwrap_or(&first),
+            .copied()
+            .min_by(|&a, &b| score(a).total_cmp(&score(b)).then(a.cmp(&b))),
     }
 }
 
+/// Hands out document numbers in order, from 0; past `u32::MAX` numbers
+/// it is an error rather than a wrap.
+#[derive(Debug, Default)]
+pub(super) struct Numbering {
+    next: u32,
+}
+
+impl Numbering {
+    #[cfg(test)]
+    fn starting_at(next: u32) -> Numbering {
+        Numbering { next }
+    }
+
+    /// The next number.
+    pub(super) fn take(&mut self) -> Result<u32, CleanError> {
+        let number = self.next;
+        self.next = number.checked_add(1).ok_or(CleanError::TooMany)?;
+        Ok(number)
+    }
+
+    /// How many numbers were handed out.
+    fn count(&self) -> usize {
+        self.next as usize
+    }
+}
+
+/// Pass 2: every document read, planned and written in order. Returns the
+/// documents refused because they would not restore exactly. Every
+/// document the scan pass numbered must be met again, in order.
 fn write_pass(
     engine: &Engine,
     entries: &[Entry],
@@ -362,26 +655,36 @@ fn write_pass(
     writer: &mut Writer,
     twins: &mut TwinTexts,
     progress: &dyn Progress,
-) -> Result<(), CleanError> {
+) -> Result<Vec<Problem>, CleanError> {
     let mut reader = DocReader::new(entries);
-    let mut next_doc = 0u32;
+    let mut numbering = Numbering::default();
+    let mut refused = Vec::new();
     loop {
         let batch = reader.batch(engine.batch_bytes_limit(), 4096);
         if batch.is_empty() {
-            return Ok(());
+            break;
         }
-        let scanned: Vec<Option<Reread>> = batch
+        let scanned: Vec<Result<Reread, Origin>> = batch
             .into_par_iter()
             .map(|loaded| rescan(engine, loaded))
             .collect();
-        let numbered: Vec<(u32, Reread)> = scanned
-            .into_iter()
-            .flatten()
-            .map(|reread| {
-                next_doc += 1;
-                (next_doc - 1, reread)
-            })
-            .collect();
+        let mut numbered = Vec::with_capacity(scanned.len());
+        for reread in scanned {
+            let expected = decisions.origins.get(numbering.count());
+            match reread {
+                Ok(reread) => {
+                    if expected != Some(&reread.doc.document.origin) {
+                        return Err(CleanError::Changed(reread.doc.document.origin.to_string()));
+                    }
+                    numbered.push((numbering.take()?, reread));
+                }
+                // Unreadable now, but read in the scan pass.
+                Err(origin) if expected == Some(&origin) => {
+                    return Err(CleanError::Changed(origin.to_string()));
+                }
+                Err(_) => {}
+            }
+        }
         let planned: Vec<Result<Planned, CleanError>> = numbered
             .into_par_iter()
             .map(|(number, reread)| {
@@ -391,12 +694,21 @@ fn write_pass(
         for planned in planned {
             let mut planned = planned?;
             progress.advance(planned.document.input_bytes as u64);
+            if let Some(problem) = planned.refused.take() {
+                writer.refuse(planned.document.doc)?;
+                refused.push(problem);
+                continue;
+            }
             if let Some(text) = planned.twin_text.take() {
                 twins.push(planned.document.doc, &text)?;
             }
             writer.write(planned)?;
         }
     }
+    if let Some(missing) = decisions.origins.get(numbering.count()) {
+        return Err(CleanError::Changed(missing.to_string()));
+    }
+    Ok(refused)
 }
 
 /// A document read again: its scan, the entry it came from, the xxh3 and
@@ -409,15 +721,17 @@ struct Reread {
     raw: Option<String>,
 }
 
-fn rescan(engine: &Engine, loaded: Loaded) -> Option<Reread> {
-    let doc = loaded.into_doc().ok()?;
+/// Reads and scans a document again; the origin of one that cannot be.
+fn rescan(engine: &Engine, loaded: Loaded) -> Result<Reread, Origin> {
+    let doc = loaded.into_doc().map_err(|err| err.origin)?;
     let (bytes, raw) = match &doc.content {
         Content::Bytes(bytes) => (bytes.as_slice(), None),
         Content::Record { raw, .. } => (raw.as_bytes(), Some(raw.clone())),
     };
     let (hash, len, entry) = (xxh3_64(bytes), bytes.len(), doc.entry);
-    let scanned = engine.scan_loaded(doc).ok()?;
-    Some(Reread {
+    let origin = doc.origin.clone();
+    let scanned = engine.scan_loaded(doc).map_err(|_| origin)?;
+    Ok(Reread {
         doc: scanned,
         entry,
         hash,
@@ -467,6 +781,7 @@ fn plan_document(
         .jsonl
         .as_ref()
         .map(|o| o.text_field.clone());
+    let is_record = raw.is_some();
     let (lossless, record) = match (&raw, &doc.document.origin, text_field) {
         (Some(raw), Origin::Record { line, .. }, Some(text_field)) => (
             replace_text(raw, &text_field, text).is_ok_and(|line| &line == raw),
@@ -483,6 +798,15 @@ fn plan_document(
                     .is_some_and(|bytes| xxh3_64(&bytes) == input_hash),
             None,
         ),
+    };
+    let refused = match decisions.refused.get(&number) {
+        Some(reason) => Some(lossy_message(reason)),
+        None if !lossless && !decisions.allow_lossy => Some(lossy_message(&if is_record {
+            "its JSON string would not be written back as it was".to_owned()
+        } else {
+            not_the_input(decoded.encoding)
+        })),
+        None => None,
     };
     let cleaned = plan.apply(text);
     let firsts = doc
@@ -502,17 +826,21 @@ fn plan_document(
         .kept_twins
         .contains(&number)
         .then(|| text.to_owned());
+    let output = layout
+        .output_name(&doc.document.origin)
+        .ok_or_else(|| CleanError::Changed(doc.document.origin.to_string()))?;
     Ok(Planned {
+        refused: refused.map(|message| Problem {
+            origin: doc.document.origin.clone(),
+            message,
+        }),
         twin_text,
         entry,
         raw,
         document: DocumentLine {
             doc: number,
             path: doc.document.origin.report_path(),
-            output: layout
-                .relative(&doc.document.origin)
-                .to_string_lossy()
-                .into_owned(),
+            output,
             written: !removed_whole,
             encoding: decoded.encoding.name().to_owned(),
             bom: decoded.bom,
@@ -590,9 +918,11 @@ fn plan_boilerplate(plan: &mut Plan, doc: &ScannedDoc, hashes: Option<&HashSet<u
 }
 
 /// Pass 3: the removal line of every removed duplicate document, with the
-/// edit script that rebuilds it from its kept twin. Only the removed
-/// documents are read again; their twins come from `twins`, so memory holds
-/// one batch whatever the number of duplicates.
+/// edit script that rebuilds it from its kept twin (or its whole text when
+/// the twin was refused in the write pass). Only the removed documents are
+/// read again; their twins come from `twins`, so memory holds one batch
+/// whatever the number of duplicates. Documents are numbered as in the
+/// manifest by `numbers` (scan number → manifest number).
 fn twin_pass(
     engine: &Engine,
     entries: &[Entry],
@@ -600,36 +930,51 @@ fn twin_pass(
     writer: &mut Writer,
     twins: &TwinReader,
 ) -> Result<(), CleanError> {
-    let mut removed: Vec<u32> = decisions.removed.keys().copied().collect();
+    let numbers = writer.numbers().to_vec();
+    let number_of = |doc: u32| numbers.get(doc as usize).copied().flatten();
+    let mut removed: Vec<u32> = decisions
+        .removed
+        .keys()
+        .copied()
+        .filter(|&doc| number_of(doc).is_some())
+        .collect();
     removed.sort_unstable();
-    let mut written = 0;
+    let mut written = HashSet::with_capacity(removed.len());
     engine.reread_batches(
         entries,
         decisions.located(),
         &removed,
         |doc, text| {
             let kept = *decisions.removed.get(&doc)?;
+            let number = number_of(doc)?;
             Some(twins.text(kept).map(|twin| {
-                let twin = twin?;
-                Some(RemovalLine {
-                    doc,
+                let mut line = RemovalLine {
+                    doc: number,
                     reason: Reason::DuplicateDocument,
                     bytes: [0, text.len()],
                     lines: [1, crate::document::LineIndex::new(text).line_count()],
                     replacement_bytes: 0,
-                    twin: Some(TwinRef {
-                        doc: Some(kept),
-                        bytes: [0, twin.len()],
-                    }),
-                    edits: Some(diff(&twin, text)),
+                    twin: None,
+                    edits: None,
                     text: None,
-                })
+                };
+                match (number_of(kept), twin) {
+                    (Some(kept), Some(twin)) => {
+                        line.twin = Some(TwinRef {
+                            doc: Some(kept),
+                            bytes: [0, twin.len()],
+                        });
+                        line.edits = Some(diff(&twin, text));
+                    }
+                    _ => line.text = Some(text.to_owned()),
+                }
+                line
             }))
         },
         |lines| -> Result<(), CleanError> {
-            for (_, line) in lines {
-                let Some(line) = line? else { continue };
-                written += 1;
+            for (doc, line) in lines {
+                let line = line?;
+                written.insert(doc);
                 writer.summary.removals += 1;
                 writer.summary.removed_bytes += line.bytes[1];
                 writer.line(Line::Removal(line))?;
@@ -637,12 +982,131 @@ fn twin_pass(
             Ok(())
         },
     )?;
-    if written != removed.len() {
-        return Err(CleanError::Changed(format!(
-            "{} of {} duplicate documents",
-            removed.len() - written,
-            removed.len()
-        )));
+    match removed.iter().find(|doc| !written.contains(doc)) {
+        Some(&missing) => Err(CleanError::Changed(
+            decisions
+                .origins
+                .get(missing as usize)
+                .map_or_else(|| format!("document {missing}"), Origin::to_string),
+        )),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{expand, InputOptions};
+    use crate::EngineBuilder;
+
+    #[test]
+    fn numbers_stop_at_u32_max_instead_of_wrapping() {
+        let mut numbering = Numbering::starting_at(u32::MAX - 2);
+        assert_eq!(numbering.take().unwrap(), u32::MAX - 2);
+        assert_eq!(numbering.take().unwrap(), u32::MAX - 1);
+        let err = numbering.take().unwrap_err();
+        assert!(matches!(err, CleanError::TooMany), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "more than 4294967295 documents; clean them in parts"
+        );
+    }
+
+    /// Runs the scan pass over `names` in a new folder, calls `between`,
+    /// then the write passes.
+    fn clean_changing(
+        files: &[(&str, &str)],
+        between: impl FnOnce(&std::path::Path),
+    ) -> (
+        Result<CleanReport, CleanError>,
+        std::path::PathBuf,
+        tempfile::TempDir,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        for (name, text) in files {
+            std::fs::write(input.join(name), text).unwrap();
+        }
+        let out = dir.path().join("out");
+        let options = CleanOptions {
+            out: out.clone(),
+            keep: Keep::First,
+            documents: true,
+            blocks: true,
+            segments: true,
+            boilerplate: false,
+            dry_run: false,
+            allow_lossy: false,
+        };
+        let inputs = vec![input.clone()];
+        let (entries, _) = expand(&inputs, &InputOptions::default());
+        let engine = EngineBuilder::new().find(options.findings()).build();
+        let layout = Layout::new(&inputs);
+        let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent).unwrap();
+        between(&input);
+        let result = write_passes(&engine, &entries, scanned, &options, &layout, &Silent, None);
+        (result, out, dir)
+    }
+
+    fn three() -> [(&'static str, &'static str); 3] {
+        [
+            ("a.txt", "the first document\n"),
+            ("b.txt", "the second document\n"),
+            ("c.txt", "the third document\n"),
+        ]
+    }
+
+    #[test]
+    fn a_last_document_deleted_between_passes_is_an_error() {
+        let (result, out, _dir) = clean_changing(&three(), |input| {
+            std::fs::remove_file(input.join("c.txt")).unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(matches!(err, CleanError::Changed(_)), "{err}");
+        assert!(err.to_string().contains("c.txt"), "{err}");
+        assert!(!out.join("manifest.jsonl").exists());
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(
+            left.iter()
+                .all(|name| !name.to_string_lossy().ends_with(".tmp")),
+            "{left:?}"
+        );
+    }
+
+    #[test]
+    fn trailing_records_cut_between_passes_are_an_error() {
+        let records = "{\"text\":\"the first record\"}\n{\"text\":\"the second record\"}\n\
+                       {\"text\":\"the third record\"}\n";
+        let files = [("a.txt", "a document\n"), ("z.jsonl", records)];
+        let (result, out, _dir) = clean_changing(&files, |input| {
+            let first_two: String = records.lines().take(2).map(|l| format!("{l}\n")).collect();
+            std::fs::write(input.join("z.jsonl"), first_two).unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("z.jsonl:3"), "{err}");
+        assert!(!out.join("manifest.jsonl").exists());
+    }
+
+    #[test]
+    fn a_last_document_emptied_between_passes_is_an_error() {
+        let (result, _, _dir) = clean_changing(&three(), |input| {
+            std::fs::write(input.join("b.txt"), "").unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("b.txt"), "{err}");
+    }
+
+    #[test]
+    fn a_middle_document_deleted_between_passes_is_named() {
+        let (result, _, _dir) = clean_changing(&three(), |input| {
+            std::fs::remove_file(input.join("b.txt")).unwrap();
+        });
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("b.txt"), "{err}");
+    }
 }

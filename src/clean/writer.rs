@@ -1,6 +1,12 @@
 //! Writing a clean run's outputs: each cleaned document (a text file, or a
 //! record of a JSON Lines file being written), and the manifest's lines, in
 //! document order, each file under a temporary name renamed into place.
+//!
+//! Documents arrive numbered as the scan pass numbered them; the manifest
+//! numbers the documents written from 0 without gaps, so the writer keeps
+//! the map from one to the other ([`Writer::numbers`]). The manifest is
+//! renamed into place last; a writer dropped before [`Writer::finish`]
+//! removes the temporary files it made.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -8,13 +14,16 @@ use std::path::{Path, PathBuf};
 
 use super::edits::{diff, Edit};
 use super::manifest::{DocumentLine, Line, RemovalLine, SummaryLine, TwinRef, SCHEMA};
-use super::output::{write_atomic, Layout, OutputError};
+use super::output::{write_atomic, Layout, OutLock, OutputError, MANIFEST_NAME};
 use super::plan::{Plan, Reason, Removal, Twin};
-use super::run::{CleanError, CleanOptions};
+use super::run::{CleanError, CleanOptions, Numbering};
 use crate::input::jsonl::{replace_text, Compression, JsonlWriter};
+use crate::pipeline::Problem;
 
 /// A document planned in the write pass.
 pub(super) struct Planned {
+    /// Set when the document is not written: why.
+    pub(super) refused: Option<Problem>,
     pub(super) entry: u32,
     /// For a JSON Lines record: its line as read.
     pub(super) raw: Option<String>,
@@ -46,6 +55,11 @@ pub(super) struct Writer<'a> {
     firsts: HashMap<(u32, u32), (u64, [usize; 2])>,
     /// The JSON Lines output being written.
     jsonl: Option<OpenJsonl>,
+    /// Manifest number of each document by scan number; `None` when refused.
+    numbers: Vec<Option<u32>>,
+    numbering: Numbering,
+    /// The manifest is in place: nothing to remove on drop.
+    finished: bool,
 }
 
 /// A JSON Lines output file being written under a temporary name.
@@ -76,9 +90,18 @@ impl OpenJsonl {
     }
 
     fn close(self) -> Result<(), CleanError> {
-        let file = self.writer.finish().map_err(|e| out_error(&self.temp, e))?;
-        file.sync_data()?;
-        std::fs::rename(&self.temp, &self.target).map_err(|e| out_error(&self.target, e))
+        let temp = self.temp;
+        let target = self.target;
+        let result = self
+            .writer
+            .finish()
+            .and_then(|file| file.sync_data())
+            .map_err(|e| out_error(&temp, e))
+            .and_then(|()| std::fs::rename(&temp, &target).map_err(|e| out_error(&target, e)));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result
     }
 }
 
@@ -94,8 +117,11 @@ impl<'a> Writer<'a> {
             None
         } else {
             std::fs::create_dir_all(&options.out).map_err(|e| out_error(&options.out, e))?;
-            let file =
-                std::fs::File::create(&manifest_temp).map_err(|e| out_error(&manifest_temp, e))?;
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&manifest_temp)
+                .map_err(|e| out_error(&manifest_temp, e))?;
             Some(io::BufWriter::new(file))
         };
         let mut writer = Writer {
@@ -108,6 +134,9 @@ impl<'a> Writer<'a> {
             summary: SummaryLine::default(),
             firsts: HashMap::new(),
             jsonl: None,
+            numbers: Vec::new(),
+            numbering: Numbering::default(),
+            finished: false,
         };
         writer.line(Line::Begin {
             schema: SCHEMA,
@@ -127,10 +156,38 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    pub(super) fn write(&mut self, planned: Planned) -> Result<(), CleanError> {
-        let doc = planned.document.doc;
+    /// The manifest number of each document by scan number, `None` for
+    /// those refused.
+    pub(super) fn numbers(&self) -> &[Option<u32>] {
+        &self.numbers
+    }
+
+    /// Notes that the document the scan pass numbered `scan` is not written.
+    pub(super) fn refuse(&mut self, scan: u32) -> Result<(), CleanError> {
+        self.expect(scan)?;
+        self.numbers.push(None);
+        Ok(())
+    }
+
+    /// Documents must come in scan order, each once.
+    fn expect(&self, scan: u32) -> Result<(), CleanError> {
+        if self.numbers.len() == scan as usize {
+            Ok(())
+        } else {
+            Err(CleanError::Changed(format!("document {scan}")))
+        }
+    }
+
+    /// Writes a document numbered `planned.document.doc` by the scan pass
+    /// under its manifest number.
+    pub(super) fn write(&mut self, mut planned: Planned) -> Result<(), CleanError> {
+        let scan = planned.document.doc;
+        self.expect(scan)?;
+        let doc = self.numbering.take()?;
+        self.numbers.push(Some(doc));
+        planned.document.doc = doc;
         for (segment, hash, bytes) in &planned.firsts {
-            self.firsts.insert((doc, *segment), (*hash, *bytes));
+            self.firsts.insert((scan, *segment), (*hash, *bytes));
         }
         if !self.dry_run {
             self.write_output(&planned)?;
@@ -225,13 +282,16 @@ impl<'a> Writer<'a> {
                 _,
             ) => {
                 let first = self.firsts.get(&(*first_doc, bytes.start as u32));
-                match first {
-                    Some(&(hash, range)) if hash == planned.content_hashes[at] => {
+                let first_number = self.numbers.get(*first_doc as usize).copied().flatten();
+                match (first, first_number) {
+                    (Some(&(hash, range)), Some(first_number))
+                        if hash == planned.content_hashes[at] =>
+                    {
                         let content = &removal.content.bytes;
                         let before = &removed[..content.start - removal.bytes.start];
                         let after = &removed[content.end - removal.bytes.start..];
                         line.twin = Some(TwinRef {
-                            doc: Some(*first_doc),
+                            doc: Some(first_number),
                             bytes: range,
                         });
                         let kept = &removed[before.len()..removed.len() - after.len()];
@@ -248,16 +308,44 @@ impl<'a> Writer<'a> {
         line
     }
 
-    pub(super) fn finish(mut self) -> Result<(SummaryLine, Vec<Line>), CleanError> {
+    /// Writes the summary and renames the manifest into place, removing
+    /// the lock file of the output folder (if any) just before.
+    pub(super) fn finish(
+        mut self,
+        lock: Option<&mut OutLock>,
+    ) -> Result<(SummaryLine, Vec<Line>), CleanError> {
         self.close_jsonl()?;
         self.line(Line::Summary(self.summary.clone()))?;
         if let Some(manifest) = self.manifest.take() {
             let file = manifest.into_inner().map_err(|e| e.into_error())?;
             file.sync_data()?;
-            let target = self.out.join("manifest.jsonl");
+            if let Some(lock) = lock {
+                lock.remove_file()?;
+            }
+            let target = self.out.join(MANIFEST_NAME);
             std::fs::rename(&self.manifest_temp, &target).map_err(|e| out_error(&target, e))?;
         }
-        Ok((self.summary, self.lines))
+        self.finished = true;
+        Ok((
+            std::mem::take(&mut self.summary),
+            std::mem::take(&mut self.lines),
+        ))
+    }
+}
+
+impl Drop for Writer<'_> {
+    /// A run that stops early leaves no temporary file behind.
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        if let Some(open) = self.jsonl.take() {
+            let _ = std::fs::remove_file(&open.temp);
+        }
+        if !self.dry_run {
+            self.manifest.take();
+            let _ = std::fs::remove_file(&self.manifest_temp);
+        }
     }
 }
 

@@ -48,6 +48,13 @@ pub struct CleanArgs {
     /// Report what would be removed; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Also write documents that would not restore byte for byte (their
+    /// decoding loses bytes), as decoded UTF-8 text marked lossless: false
+    /// in the manifest. Without it they are left out, each named, and the
+    /// exit status is 2.
+    #[arg(long)]
+    pub allow_lossy: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -88,6 +95,7 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         segments: !args.no_segments,
         boilerplate: args.boilerplate,
         dry_run: args.dry_run,
+        allow_lossy: args.allow_lossy,
     };
     let engine = args.read.engine()?.find(options.findings()).build()?;
     let bar = Bar::new();
