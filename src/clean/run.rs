@@ -1041,7 +1041,10 @@ mod tests {
         };
         let inputs = vec![input.clone()];
         let (entries, _) = expand(&inputs, &InputOptions::default());
-        let engine = EngineBuilder::new().find(options.findings()).build();
+        let engine = EngineBuilder::new()
+            .find(options.findings())
+            .build()
+            .expect("default settings are valid");
         let layout = Layout::new(&inputs);
         let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent).unwrap();
         between(&input);
