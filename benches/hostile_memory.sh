@@ -84,7 +84,8 @@ measure() { # LABEL PATH
     local label=$1 path=$2 rss=() secs=()
     for _ in $(seq "$RUNS"); do
         local report
-        report=$( { /usr/bin/time -v "$DOPPEL" scan --format json "$path" >/dev/null 2>/dev/null; } 2>&1 || true)
+        /usr/bin/time -v -o "$DATA/time.txt" "$DOPPEL" scan --format json "$path" >/dev/null 2>&1 || true
+        report=$(cat "$DATA/time.txt")
         rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' <<<"$report")")
         secs+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' <<<"$report")")
     done
