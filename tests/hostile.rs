@@ -549,6 +549,30 @@ fn clean_of_a_fifo_without_a_writer_does_not_hang() {
     );
 }
 
+/// Regression: `clean <(cat f)` read the pipe twice and failed on the
+/// second, empty, read.
+#[test]
+fn clean_reads_a_fifo_once_for_both_passes() {
+    let scene = Scene::new();
+    let pipe = scene.path("pipe");
+    mkfifo(&pipe);
+    let writer = std::thread::spawn(move || std::fs::write(&pipe, "Text through a FIFO.\n"));
+    let (run, out) = scene.clean(&[os("pipe")]);
+    assert_clean(
+        &run,
+        &out,
+        &Expect {
+            status: 0,
+            messages: &[],
+        },
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("pipe")).ok().as_deref(),
+        Some("Text through a FIFO.\n")
+    );
+    writer.join().unwrap().expect("the writer wrote");
+}
+
 #[test]
 fn a_character_device_is_refused() {
     let scene = Scene::new();
