@@ -688,8 +688,7 @@ fn assert_records_then_damage(run: &Run, name: &str, garbage_allowed: bool, expe
     let last = run
         .json()
         .into_iter()
-        .filter(|v| v["type"] == "error" && v["path"] == name)
-        .last()
+        .rfind(|v| v["type"] == "error" && v["path"] == name)
         .expect("an error for the damaged file");
     assert!(last["line"].as_u64() > lines.last().copied());
 }
