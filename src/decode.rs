@@ -6,9 +6,10 @@
 //! 1. an encoding the caller forces (`--encoding LABEL`);
 //! 2. a byte-order mark: UTF-8, UTF-16LE, UTF-16BE (the mark is removed);
 //! 3. where there are NUL bytes: UTF-16 without a mark when the NULs fall on
-//!    one parity of offsets the way UTF-16 text puts them there and there is
-//!    enough of them to tell (see [`utf16_by_pattern`]), else the input is
-//!    binary;
+//!    one parity of offsets the way UTF-16 text puts them there, there are
+//!    enough of them to tell (half the code units, or at least four in bytes
+//!    that are not 8-bit text), and the result reads as text; else the input
+//!    is binary (one stray NUL in ASCII text is binary, not UTF-16);
 //! 4. valid UTF-8;
 //! 5. otherwise [`chardetng`] guesses (UTF-8 allowed, no top-level-domain hint)
 //!    and [`encoding_rs`] decodes.
