@@ -116,6 +116,10 @@ use super::io_message;
 /// in large chunks.
 const BUFFER_BYTES: usize = 64 * 1024;
 
+/// The most line buffer a reader keeps between lines; a longer line's
+/// buffer is let go once the line is read.
+const KEPT_SCRATCH_BYTES: usize = 1024 * 1024;
+
 /// Which fields of each object hold the text, the id and the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JsonlOptions {
@@ -319,6 +323,10 @@ impl JsonlReader {
     /// thread; the reader itself then only splits lines.
     pub fn next_line(&mut self) -> Option<Result<RawLine, JsonlLineError>> {
         while !self.done {
+            if self.buf.capacity() > KEPT_SCRATCH_BYTES {
+                // One huge line must not keep its buffer for the rest of the file.
+                self.buf = Vec::new();
+            }
             self.buf.clear();
             match self.input.read_until(b'\n', &mut self.buf) {
                 Ok(0) => self.done = true,
@@ -1039,6 +1047,25 @@ mod tests {
             .clone()
             .unwrap_err()
             .starts_with("t.jsonl:2: invalid JSON"));
+    }
+
+    #[test]
+    fn a_huge_line_does_not_keep_its_buffer() {
+        let huge = format!("{{\"text\": \"{}\"}}\n", "x".repeat(4 * KEPT_SCRATCH_BYTES));
+        let input = huge + "{\"text\": \"small\"}\n";
+        let mut reader = JsonlReader::new(
+            Cursor::new(input.into_bytes()),
+            Compression::None,
+            "t.jsonl",
+            &JsonlOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            reader.next_line().unwrap().unwrap().bytes.len(),
+            4 * KEPT_SCRATCH_BYTES + 12
+        );
+        assert_eq!(reader.next_line().unwrap().unwrap().line, 2);
+        assert!(reader.buf.capacity() <= KEPT_SCRATCH_BYTES);
     }
 
     #[test]
