@@ -968,7 +968,12 @@ fn clean_goes_on_past_every_bad_jsonl_line() {
                    {\"id\": \"s\", \"text\": \"\\ud800\"}\n\
                    {\"id\": \"n\", \"text\": 5}\n\
                    {\"id\": \"b\", \"text\": \"Last.\"}\n";
-    scene.write("t.jsonl", content);
+    let deep = format!(
+        "{{\"id\": \"deep\", \"m\": {}{}, \"text\": \"Deep metadata, kept.\"}}\n",
+        "[".repeat(DEEP_NESTING),
+        "]".repeat(DEEP_NESTING)
+    );
+    scene.write("t.jsonl", content.to_owned() + &deep);
     let (run, out) = scene.clean(&[os("t.jsonl")]);
     assert_clean(
         &run,
@@ -981,5 +986,10 @@ fn clean_goes_on_past_every_bad_jsonl_line() {
             ],
         },
     );
-    assert!(out.join("t.jsonl").is_file());
+    let cleaned = std::fs::read_to_string(out.join("t.jsonl")).unwrap_or_default();
+    assert!(cleaned.contains("First."), "{cleaned:.200}");
+    assert!(
+        cleaned.ends_with(&deep),
+        "the deep record is written as read"
+    );
 }
