@@ -6,8 +6,10 @@
 //! 1. an encoding the caller forces (`--encoding LABEL`);
 //! 2. a byte-order mark: UTF-8, UTF-16LE, UTF-16BE (the mark is removed);
 //! 3. where there are NUL bytes: UTF-16 without a mark when the NULs fall on
-//!    one parity of offsets the way UTF-16 text puts them there, else the
-//!    input is binary;
+//!    one parity of offsets the way UTF-16 text puts them there, there are
+//!    enough of them to tell (half the code units, or at least four in bytes
+//!    that are not 8-bit text), and the result reads as text; else the input
+//!    is binary (one stray NUL in ASCII text is binary, not UTF-16);
 //! 4. valid UTF-8;
 //! 5. otherwise [`chardetng`] guesses (UTF-8 allowed, no top-level-domain hint)
 //!    and [`encoding_rs`] decodes.
@@ -101,10 +103,11 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     } else if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         decode_with(&bytes[bom_len..], encoding, Detection::Bom, true)
     } else if let Some(offset) = memchr::memchr(0, bytes) {
-        match utf16_by_pattern(bytes) {
-            Some(encoding) => decode_with(bytes, encoding, Detection::Utf16Pattern, false),
-            None => return Err(DecodeError::Binary { offset }),
-        }
+        // NULs that look like UTF-16 but decode to noise are binary too.
+        return utf16_by_pattern(bytes)
+            .map(|encoding| decode_with(bytes, encoding, Detection::Utf16Pattern, false))
+            .and_then(|decoded| check_plausible(decoded).ok())
+            .ok_or(DecodeError::Binary { offset });
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         Decoded {
             text: text.to_owned(),
@@ -181,28 +184,96 @@ fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
     false
 }
 
-/// Recognises UTF-16 without a byte-order mark: text in any script has its
-/// line breaks, spaces and ASCII as a byte and a NUL, so the NULs crowd one
-/// parity of offsets and are absent from the other.
+/// Recognises UTF-16 without a byte-order mark from where its NUL bytes
+/// fall, in the first 64 KiB.
+///
+/// UTF-16 text in any script writes its line breaks, spaces and ASCII as a
+/// text byte beside a NUL, so those NULs crowd one parity of offsets and are
+/// nearly absent from the other. That alone is weak evidence: a single stray
+/// NUL in ASCII text also sits on one parity. So the NULs must also be many:
+///
+/// - either at least half the code units are such a NUL-and-text-byte pair
+///   (Latin-script text, where nearly every unit is one), or
+/// - there are at least [`MIN_UTF16_TEXT_UNITS`] of them, they are at least
+///   one unit in fifty, and the bytes make no sense as 8-bit text (invalid
+///   UTF-8, or control characters other than NUL), as with Cyrillic, Greek
+///   or CJK text, whose other code units put bytes like `04` or `9F` on
+///   every other offset.
 fn utf16_by_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(64 * 1024) & !1];
     if sample.len() < 4 {
         return None;
     }
-    let (mut even, mut odd) = (0usize, 0usize);
-    for pair in sample.chunks_exact(2) {
-        even += usize::from(pair[0] == 0);
-        odd += usize::from(pair[1] == 0);
-    }
     let units = sample.len() / 2;
-    let leans = |many: usize, few: usize| many * 50 >= units && many >= few * 10;
-    if leans(odd, even) {
+    let little = NulPattern::count(sample, |pair| (pair[0], pair[1]));
+    let big = NulPattern::count(sample, |pair| (pair[1], pair[0]));
+    let convinces = |mine: &NulPattern, other: &NulPattern| {
+        mine.nuls >= other.nuls * 10
+            && mine.text_units >= 2
+            && (mine.text_units * 2 >= units
+                || (mine.text_units >= MIN_UTF16_TEXT_UNITS
+                    && mine.text_units * 50 >= units
+                    && !plausible_8bit(sample)))
+    };
+    if convinces(&little, &big) {
         Some(UTF_16LE)
-    } else if leans(even, odd) {
+    } else if convinces(&big, &little) {
         Some(UTF_16BE)
     } else {
         None
     }
+}
+
+/// The fewest NUL-and-text-byte code units that, with bytes that are not
+/// 8-bit text, make UTF-16 (a sentence of Greek or two lines of Chinese
+/// have that many).
+const MIN_UTF16_TEXT_UNITS: usize = 4;
+
+/// The NULs of a sample read as UTF-16 of one byte order.
+struct NulPattern {
+    /// Code units whose high byte is NUL.
+    nuls: usize,
+    /// Of those, the units whose low byte is a text character (printable
+    /// Latin-1, tab, line break): U+0000 to U+00FF as text has them.
+    text_units: usize,
+}
+
+impl NulPattern {
+    /// Counts over `sample`; `low_high` splits a pair of bytes into the
+    /// unit's low and high byte.
+    fn count(sample: &[u8], low_high: impl Fn(&[u8]) -> (u8, u8)) -> NulPattern {
+        let mut pattern = NulPattern {
+            nuls: 0,
+            text_units: 0,
+        };
+        for pair in sample.chunks_exact(2) {
+            let (low, high) = low_high(pair);
+            if high == 0 {
+                pattern.nuls += 1;
+                pattern.text_units += usize::from(is_latin1_text(low));
+            }
+        }
+        pattern
+    }
+}
+
+/// Whether a byte, as a Latin-1 character, occurs in text.
+fn is_latin1_text(byte: u8) -> bool {
+    byte != 0 && !is_stray_control(char::from(byte)) && !(0x80..0xA0).contains(&byte)
+}
+
+/// Whether `sample` reads as 8-bit text with stray NULs: valid UTF-8 (a
+/// character cut at the end of the sample aside) and no other control
+/// characters.
+fn plausible_8bit(sample: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        Err(err) => err.error_len().is_none(),
+    };
+    valid
+        && !sample
+            .iter()
+            .any(|&b| b != 0 && is_stray_control(char::from(b)))
 }
 
 /// Decodes with `encoding`, counting malformed sequences.
@@ -345,6 +416,54 @@ mod tests {
     }
 
     #[test]
+    fn ascii_with_a_stray_nul_is_binary_not_utf16() {
+        let bytes = b"hello\x00world this is plain ascii text with one nul byte in it\n";
+        assert_eq!(
+            decode(bytes, None).unwrap_err(),
+            DecodeError::Binary { offset: 5 }
+        );
+        // A few more NULs, all on one parity, are still not UTF-16.
+        let mut bytes = b"A line of ordinary ASCII text, long enough to count.\n".repeat(20);
+        for at in (101..bytes.len()).step_by(100) {
+            bytes[at] = 0;
+        }
+        assert!(matches!(
+            decode(&bytes, None),
+            Err(DecodeError::Binary { .. })
+        ));
+        assert_eq!(
+            decode(b"ab\x00c", None).unwrap_err(),
+            DecodeError::Binary { offset: 2 }
+        );
+    }
+
+    #[test]
+    fn utf16_of_scripts_with_few_ascii_units_is_recognised() {
+        let texts = [
+            "Съешь же ещё этих мягких французских булок, да выпей чаю.\n",
+            "Ξεσκεπάζω την ψυχοφθόρα βδελυγμία.\n",
+            ZH,
+            "hi\n",
+        ];
+        for text in texts {
+            for (bytes, encoding) in [(utf16le(text), UTF_16LE), (utf16be(text), UTF_16BE)] {
+                let decoded = decode(&bytes, None).unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert_eq!((decoded.text.as_str(), decoded.encoding), (text, encoding));
+            }
+        }
+    }
+
+    #[test]
+    fn nuls_on_one_parity_that_decode_to_noise_are_binary() {
+        // Little-endian 16-bit numbers: NUL high bytes, control low bytes.
+        let bytes: Vec<u8> = (0..2000u16).flat_map(|i| (i % 31).to_le_bytes()).collect();
+        assert!(matches!(
+            decode(&bytes, None),
+            Err(DecodeError::Binary { .. })
+        ));
+    }
+
+    #[test]
     fn cjk_utf16_without_bom_is_recognised_by_line_breaks_and_ascii() {
         let text = ZH.repeat(3);
         let decoded = decode(&utf16le(&text), None).unwrap();
@@ -419,6 +538,7 @@ mod tests {
             bom,
             b"".to_vec(),
             b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00".to_vec(),
+            b"hello\x00world, plain ASCII with one NUL byte".to_vec(),
         ];
         for bytes in inputs {
             let a = decode(&bytes, None).map(|d| (d.text, d.encoding, d.detection, d.bom));

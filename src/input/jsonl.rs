@@ -46,6 +46,33 @@
 //! and `\r\n` line ends are accepted; [`JsonRecord::raw`] holds neither, and
 //! [`JsonlWriter`] ends every line with `\n`.
 //!
+//! # What each odd line means
+//!
+//! Every problem is one error for one line, `PATH:LINE: reason`, and reading
+//! goes on with the next line:
+//!
+//! - blank lines (spaces, tabs, `\r` only) are skipped, and later lines keep
+//!   their numbers in the file;
+//! - a byte order mark is a mark on line 1 only; anywhere else it is invalid
+//!   JSON;
+//! - a line that is not an object, lacks the text field, or holds something
+//!   other than a string there (a number, say) is an error; so is an id or
+//!   site that is neither a string, a number nor `null`;
+//! - a field doppel reads (text, id, site) given twice is an error: JSON
+//!   parsers disagree on which one wins. Other keys may repeat; they are kept
+//!   as they are;
+//! - a lone UTF-16 surrogate escape (`"\ud800"`) in a field doppel reads is
+//!   an error: UTF-8 cannot hold it, and replacing it would change the text
+//!   `clean` writes back;
+//! - nesting is not limited in fields doppel does not read (they are kept as
+//!   raw bytes, and skipping them uses no stack), so a 100,000-deep value
+//!   there costs only its bytes;
+//! - a compressed stream that is cut short or damaged ends the file with one
+//!   error at the line where reading stopped (`gzip stream is truncated or
+//!   damaged: …`); the records before it are read. gzip checks its checksum
+//!   only at the end of a stream, so damage inside it can first decode into
+//!   wrong lines, each reported as malformed.
+//!
 //! # Example
 //!
 //! ```
@@ -88,6 +115,10 @@ use super::io_message;
 /// Buffer size for reading and writing; big enough that a compressor is fed
 /// in large chunks.
 const BUFFER_BYTES: usize = 64 * 1024;
+
+/// The most line buffer a reader keeps between lines; a longer line's
+/// buffer is let go once the line is read.
+const KEPT_SCRATCH_BYTES: usize = 1024 * 1024;
 
 /// Which fields of each object hold the text, the id and the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,6 +164,15 @@ impl Compression {
             Compression::Zstd
         } else {
             Compression::None
+        }
+    }
+
+    /// The format's name for messages; `None` when uncompressed.
+    fn name(self) -> Option<&'static str> {
+        match self {
+            Compression::None => None,
+            Compression::Gzip => Some("gzip"),
+            Compression::Zstd => Some("zstd"),
         }
     }
 
@@ -203,6 +243,12 @@ pub enum MalformedLine {
     MissingField { field: String },
     #[error("field {field:?} appears more than once")]
     DuplicateField { field: String },
+    #[error("field {field:?} holds a lone surrogate ({escape}) at column {column}, which UTF-8 cannot hold")]
+    LoneSurrogate {
+        field: String,
+        escape: String,
+        column: usize,
+    },
     #[error("field {field:?} is {found}, expected {expected}")]
     WrongType {
         field: String,
@@ -216,6 +262,7 @@ pub struct JsonlReader {
     path: PathBuf,
     options: JsonlOptions,
     input: Box<dyn BufRead + Send>,
+    compression: Compression,
     /// Scratch buffer for the current line, reused.
     buf: Vec<u8>,
     /// Number of the last line read.
@@ -251,6 +298,7 @@ impl JsonlReader {
             path: path.into(),
             options: options.clone(),
             input: decompressed(input, compression)?,
+            compression,
             buf: Vec::new(),
             line: 0,
             done: false,
@@ -275,6 +323,10 @@ impl JsonlReader {
     /// thread; the reader itself then only splits lines.
     pub fn next_line(&mut self) -> Option<Result<RawLine, JsonlLineError>> {
         while !self.done {
+            if self.buf.capacity() > KEPT_SCRATCH_BYTES {
+                // One huge line must not keep its buffer for the rest of the file.
+                self.buf = Vec::new();
+            }
             self.buf.clear();
             match self.input.read_until(b'\n', &mut self.buf) {
                 Ok(0) => self.done = true,
@@ -293,7 +345,16 @@ impl JsonlReader {
                 }
                 Err(err) => {
                     self.done = true;
-                    return Some(Err(self.error(self.line + 1, io_message(&err))));
+                    let message = match self.compression.name() {
+                        Some(name) => {
+                            format!(
+                                "{name} stream is truncated or damaged: {}",
+                                io_message(&err)
+                            )
+                        }
+                        None => io_message(&err),
+                    };
+                    return Some(Err(self.error(self.line + 1, message)));
                 }
             }
         }
@@ -457,7 +518,7 @@ fn raw_string_field<'a>(fields: &Fields<'a>, name: &str) -> Result<&'a RawValue,
 
 /// The member `name`, which must be present and a string, decoded.
 fn string_field(line: &str, fields: &Fields<'_>, name: &str) -> Result<String, MalformedLine> {
-    decode_string(line, raw_string_field(fields, name)?)
+    decode_string(line, name, raw_string_field(fields, name)?)
 }
 
 /// An id or site member: a string (decoded) or a number (as written);
@@ -467,7 +528,7 @@ fn key_field(line: &str, fields: &Fields<'_>, name: &str) -> Result<Option<Strin
         return Ok(None);
     };
     match first_byte(value) {
-        b'"' => decode_string(line, value).map(Some),
+        b'"' => decode_string(line, name, value).map(Some),
         b'n' => Ok(None),
         b'-' | b'0'..=b'9' => Ok(Some(value.get().to_owned())),
         other => Err(MalformedLine::WrongType {
@@ -478,10 +539,52 @@ fn key_field(line: &str, fields: &Fields<'_>, name: &str) -> Result<Option<Strin
     }
 }
 
-/// Decodes a raw JSON string value. Parsing the object only checked its
-/// escapes' shape; decoding also rejects lone surrogates.
-fn decode_string(line: &str, value: &RawValue) -> Result<String, MalformedLine> {
-    serde_json::from_str(value.get()).map_err(|err| json_error(&err, offset_in(line, value.get())))
+/// Decodes the raw JSON string value of field `name`. Parsing the object
+/// only checked its escapes' shape; decoding also rejects lone surrogates,
+/// which UTF-8 cannot hold (replacing them would change the text that
+/// `clean` writes back).
+fn decode_string(line: &str, name: &str, value: &RawValue) -> Result<String, MalformedLine> {
+    let offset = offset_in(line, value.get());
+    serde_json::from_str(value.get()).map_err(|err| match lone_surrogate(value.get()) {
+        Some((at, escape)) => MalformedLine::LoneSurrogate {
+            field: name.to_owned(),
+            escape: escape.to_owned(),
+            column: offset + at + 1,
+        },
+        None => json_error(&err, offset),
+    })
+}
+
+/// The first `\uXXXX` escape of a UTF-16 surrogate without its partner in
+/// a raw JSON string, with its byte offset.
+fn lone_surrogate(raw: &str) -> Option<(usize, &str)> {
+    let bytes = raw.as_bytes();
+    let escape_at = |at: usize| -> Option<u16> {
+        let hex = raw.get(at + 2..at + 6)?;
+        (bytes.get(at..at + 2) == Some(b"\\u"))
+            .then(|| u16::from_str_radix(hex, 16).ok())
+            .flatten()
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(at) else {
+            at += 2;
+            continue;
+        };
+        match unit {
+            0xD800..=0xDBFF => match escape_at(at + 6) {
+                Some(0xDC00..=0xDFFF) => at += 12,
+                _ => return Some((at, &raw[at..at + 6])),
+            },
+            0xDC00..=0xDFFF => return Some((at, &raw[at..at + 6])),
+            _ => at += 6,
+        }
+    }
+    None
 }
 
 /// Byte offset of `part` in `whole`; `part` must be a slice of `whole`.
@@ -819,12 +922,37 @@ mod tests {
                 "t.jsonl:5: field \"text\" is a number, expected a string",
                 "t.jsonl:6: invalid UTF-8 at byte 11 of the line",
                 "t.jsonl:7: field \"text\" appears more than once",
-                "t.jsonl:8: invalid JSON at column 17: unexpected end of hex escape",
+                "t.jsonl:8: field \"text\" holds a lone surrogate (\\ud800) at column 11, \
+                 which UTF-8 cannot hold",
             ]
         );
         let good: Vec<_> = items.into_iter().filter_map(Result::ok).collect();
         assert_eq!((good[0].line, good[0].text.as_str()), (1, "one"));
         assert_eq!((good[1].line, good[1].text.as_str()), (9, "nine"));
+    }
+
+    #[test]
+    fn lone_surrogates_are_found_and_pairs_are_not() {
+        assert_eq!(lone_surrogate(r#""a\ud800b""#), Some((2, r"\ud800")));
+        assert_eq!(lone_surrogate(r#""\uDC00""#), Some((1, r"\uDC00")));
+        assert_eq!(lone_surrogate(r#""\ude00\ud83d""#), Some((1, r"\ude00")));
+        assert_eq!(lone_surrogate(r#""x\ud83d\u0041""#), Some((2, r"\ud83d")));
+        assert_eq!(lone_surrogate(r#""\ud83d\ude00 \u00e9""#), None);
+        assert_eq!(lone_surrogate(r#""\\ud800 \n""#), None);
+        assert_eq!(lone_surrogate(r#""cut \ud8"#), None);
+    }
+
+    #[test]
+    fn a_lone_surrogate_in_the_id_names_the_id() {
+        let items = read_all(
+            br#"{"id": "\udfff", "text": "a"}"#,
+            &JsonlOptions::default(),
+        );
+        assert_eq!(
+            items[0].clone().unwrap_err(),
+            "t.jsonl:1: field \"id\" holds a lone surrogate (\\udfff) at column 9, \
+             which UTF-8 cannot hold"
+        );
     }
 
     #[test]
@@ -922,6 +1050,25 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_line_does_not_keep_its_buffer() {
+        let huge = format!("{{\"text\": \"{}\"}}\n", "x".repeat(4 * KEPT_SCRATCH_BYTES));
+        let input = huge + "{\"text\": \"small\"}\n";
+        let mut reader = JsonlReader::new(
+            Cursor::new(input.into_bytes()),
+            Compression::None,
+            "t.jsonl",
+            &JsonlOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            reader.next_line().unwrap().unwrap().bytes.len(),
+            4 * KEPT_SCRATCH_BYTES + 12
+        );
+        assert_eq!(reader.next_line().unwrap().unwrap().line, 2);
+        assert!(reader.buf.capacity() <= KEPT_SCRATCH_BYTES);
+    }
+
+    #[test]
     fn a_truncated_stream_ends_with_one_error() {
         let lines: String = (0..2000)
             .map(|i| format!("{{\"text\": \"line {i} {}\"}}\n", i * 7919))
@@ -937,7 +1084,11 @@ mod tests {
         .unwrap()
         .collect();
         let (last, read) = items.split_last().unwrap();
-        assert!(last.is_err());
+        let message = last.as_ref().unwrap_err().to_string();
+        assert!(
+            message.contains(": gzip stream is truncated or damaged: "),
+            "{message}"
+        );
         assert!(read.iter().all(Result::is_ok));
         assert!(!read.is_empty());
     }

@@ -171,6 +171,10 @@ fn io_reason(err: &ignore::Error) -> String {
     }
 }
 
+mod special;
+
+pub use special::FIFO_WAIT;
+
 /// Standard input, read once and kept: later passes over the inputs (the
 /// verification of candidates, the writing of `clean`) read it again.
 fn read_stdin() -> std::io::Result<Vec<u8>> {
@@ -207,11 +211,13 @@ pub fn io_message(err: &std::io::Error) -> String {
 }
 
 impl Entry {
-    /// Reads the entry's bytes.
+    /// Reads the entry's bytes. A FIFO is read once, waiting at most
+    /// [`FIFO_WAIT`] for a writer, and its bytes kept for later reads; a
+    /// device is refused.
     pub fn read(&self) -> Result<RawDoc, InputError> {
         let bytes = match &self.origin {
-            Origin::Path(path) => std::fs::read(path),
-            Origin::Record { path, .. } => std::fs::read(path),
+            Origin::Path(path) => special::read_any(path),
+            Origin::Record { path, .. } => special::read_any(path),
             Origin::Stdin => read_stdin(),
         };
         match bytes {

@@ -13,7 +13,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::jsonl::{JsonRecord, JsonlLineError, JsonlOptions, JsonlReader, RawLine};
+use super::jsonl::{Compression, JsonRecord, JsonlLineError, JsonlOptions, JsonlReader, RawLine};
+use super::special::{self, FileKind};
 use super::{Entry, InputError};
 use crate::document::Origin;
 
@@ -202,7 +203,7 @@ impl Iterator for DocReader<'_> {
             }
             let entry = &self.entries[at];
             if let (Some(options), Some(path)) = (&entry.jsonl, entry.origin.file()) {
-                match JsonlReader::open(path, options) {
+                match open_jsonl(path, options) {
                     Ok(reader) => {
                         self.records = Some(OpenRecords {
                             entry: at,
@@ -235,6 +236,20 @@ impl Iterator for DocReader<'_> {
             });
         }
         None
+    }
+}
+
+/// Opens a JSON Lines file; a FIFO is read whole first (see
+/// [`super::special`]), a device refused.
+fn open_jsonl(path: &Path, options: &JsonlOptions) -> std::io::Result<JsonlReader> {
+    match special::kind_of(path) {
+        FileKind::Plain => JsonlReader::open(path, options),
+        FileKind::Fifo | FileKind::Refused(_) => JsonlReader::new(
+            std::io::Cursor::new(special::read_any(path)?),
+            Compression::from_path(path),
+            path,
+            options,
+        ),
     }
 }
 
