@@ -486,7 +486,7 @@ fn clean_within(dir: &Path, script: &str) -> (i32, String) {
 
 #[cfg(unix)]
 #[test]
-fn a_fifo_is_refused_without_hanging() {
+fn a_fifo_without_a_writer_is_reported_without_hanging() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("good.txt"), prose(12, 5)).unwrap();
     let made = Command::new("mkfifo")
@@ -496,7 +496,7 @@ fn a_fifo_is_refused_without_hanging() {
     assert!(made.success());
     let (code, stderr) = clean_within(dir.path(), "\"$DOPPEL\" clean pipe good.txt -o out");
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("pipe: not a regular file"), "{stderr}");
+    assert!(stderr.contains("pipe: FIFO with no writer"), "{stderr}");
     assert_eq!(
         tree(&dir.path().join("out")),
         ["good.txt", "manifest.jsonl"]
@@ -505,14 +505,26 @@ fn a_fifo_is_refused_without_hanging() {
 
 #[cfg(unix)]
 #[test]
-fn process_substitution_is_refused_and_leaves_nothing_behind() {
+fn process_substitution_is_read_once_and_restores() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("good.txt"), prose(13, 5)).unwrap();
+    let text = prose(13, 5);
+    std::fs::write(dir.path().join("good.txt"), &text).unwrap();
     let (code, stderr) = clean_within(dir.path(), "\"$DOPPEL\" clean <(cat good.txt) -o out");
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("not a regular file"), "{stderr}");
-    assert_eq!(tree(&dir.path().join("out")), ["manifest.jsonl"]);
-    // Standard input works instead.
+    assert_eq!(code, 0, "{stderr}");
+    let written = tree(&dir.path().join("out"));
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert!(
+        written.contains(&"manifest.jsonl".to_owned()),
+        "{written:?}"
+    );
+    let (code, stderr) = clean_within(dir.path(), "\"$DOPPEL\" restore out -o back");
+    assert_eq!(code, 0, "{stderr}");
+    let name = written.iter().find(|n| *n != "manifest.jsonl").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("back").join(name)).unwrap(),
+        text
+    );
+    // Standard input works too.
     let (code, stderr) = clean_within(dir.path(), "cat good.txt | \"$DOPPEL\" clean - -o out2");
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(

@@ -467,7 +467,6 @@ fn fifty_thousand_tiny_files_are_all_read() {
 // ------------------------------------------------------- links, FIFOs, names
 
 #[test]
-#[ignore = "needs symbolic-link loops reported by expand in src/input/mod.rs"]
 fn symlink_loop_named_is_an_error() {
     let scene = Scene::new();
     std::os::unix::fs::symlink("loop-b", scene.path("loop-a")).unwrap();
@@ -612,7 +611,6 @@ fn names_that_are_not_utf8_are_read() {
 }
 
 #[test]
-#[ignore = "needs clean output names that keep a name's bytes or refuse it (src/clean)"]
 fn clean_keeps_both_files_whose_names_are_not_utf8() {
     let scene = Scene::new();
     let names = non_utf8_names(&scene);

@@ -324,10 +324,11 @@ fn write_passes(
     })
 }
 
-/// The entries `clean` can honour; the others become problems: inputs that
-/// are not regular files (a pipe or a device cannot be read once per pass)
-/// and inputs whose output name is not valid UTF-8 (the manifest records
-/// names as strings, so two such names could land on one file).
+/// The entries `clean` can honour; the others become problems: inputs whose
+/// output name is not valid UTF-8 (the manifest records names as strings,
+/// so two such names could land on one file). Pipes are read once and kept
+/// for every pass, and devices are refused, where inputs are read
+/// ([`crate::input`]).
 fn usable_entries(layout: &Layout, entries: &[Entry], problems: &mut Vec<Problem>) -> Vec<Entry> {
     let mut usable = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -343,16 +344,6 @@ fn usable_entries(layout: &Layout, entries: &[Entry], problems: &mut Vec<Problem
 }
 
 fn refusal(layout: &Layout, entry: &Entry) -> Option<String> {
-    // A folder walk yields regular files only.
-    if let (Origin::Path(path), false) = (&entry.origin, entry.walked) {
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-            return Some(
-                "not a regular file (a pipe or a device): clean reads each input more than once; \
-                 save it to a file, or give it on standard input as -"
-                    .to_owned(),
-            );
-        }
-    }
     if layout.output_name(&entry.origin).is_none() {
         return Some(format!(
             "its output name {:?} is not valid UTF-8, which the manifest cannot record; rename it",

@@ -137,14 +137,11 @@ fn walk(
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 entries.push(Entry::file(entry.into_path(), true, &jsonl))
             }
-            // Links are not followed in a walk, but one that cannot be
-            // followed (a loop, a dangling link) is reported.
-            Ok(entry) if entry.path_is_symlink() => {
-                if let Err(err) = std::fs::metadata(entry.path()) {
-                    let reason = links::unfollowable(entry.path(), &err);
-                    problems.push(InputError::new(Origin::Path(entry.into_path()), reason));
-                }
-            }
+            // Links are never followed in a walk, so one that could not be
+            // followed (a loop, a dangling link) is as harmless as any other
+            // and skipped quietly too; a link named on the command line is
+            // followed, and one that cannot be is reported by name.
+            Ok(entry) if entry.path_is_symlink() => {}
             Ok(_) => {}
             Err(err) => {
                 let path = walk_error_path(&err).unwrap_or_else(|| root.to_path_buf());
