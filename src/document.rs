@@ -34,19 +34,69 @@ pub enum Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::Path(path) => write!(f, "{}", path.display()),
+            Origin::Path(path) => f.write_str(&escaped_path(path)),
             Origin::Stdin => f.write_str("<stdin>"),
-            Origin::Record { path, line, .. } => write!(f, "{}:{line}", path.display()),
+            Origin::Record { path, line, .. } => write!(f, "{}:{line}", escaped_path(path)),
         }
     }
 }
 
+/// A path as one line of text that tells every name apart: a byte that is
+/// not UTF-8 is written `\xFF`, a control character `\n`, `\t`, `\r` or
+/// `\u{1b}`; any other name is unchanged. Messages stay one line each, and
+/// two names that differ only in such bytes are not shown alike.
+pub fn escaped_path(path: &Path) -> String {
+    escape(path, true)
+}
+
+/// A path as a string that tells every name apart: bytes that are not
+/// UTF-8 are written `\xFF`; control characters are kept (a JSON string
+/// holds them), so a UTF-8 name is unchanged.
+pub fn lossless_path(path: &Path) -> String {
+    escape(path, false)
+}
+
+fn escape(path: &Path, controls: bool) -> String {
+    let mut out = String::new();
+    for chunk in path_bytes(path).utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                c if !controls => out.push(c),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+                c => out.push(c),
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    match path.to_string_lossy() {
+        std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.as_bytes()),
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.into_bytes()),
+    }
+}
+
 impl Origin {
-    /// The path as reports name it: `-` for standard input.
+    /// The path as reports name it: `-` for standard input; bytes that are
+    /// not UTF-8 escaped ([`lossless_path`]).
     pub fn report_path(&self) -> String {
         match self {
-            Origin::Path(path) => path.display().to_string(),
-            Origin::Record { path, .. } => path.display().to_string(),
+            Origin::Path(path) => lossless_path(path),
+            Origin::Record { path, .. } => lossless_path(path),
             Origin::Stdin => "-".to_owned(),
         }
     }
@@ -202,6 +252,29 @@ impl Document {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn escaped_paths_are_one_line_and_tell_names_apart() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| escaped_path(Path::new(OsStr::from_bytes(bytes)));
+        assert_eq!(name(b"docs/page.txt"), "docs/page.txt");
+        assert_eq!(name("文档/页.txt".as_bytes()), "文档/页.txt");
+        assert_eq!(name(b"new\nline.txt"), "new\\nline.txt");
+        assert_eq!(name(b"a\tb\x1b.txt"), "a\\tb\\u{1b}.txt");
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_ne!(name(b"a\xff.txt"), name(b"a\xfe.txt"));
+        let report = |bytes: &[u8]| Origin::Path(OsStr::from_bytes(bytes).into()).report_path();
+        assert_eq!(report(b"new\nline.txt"), "new\nline.txt");
+        assert_eq!(report(b"a\xff.txt"), "a\\xFF.txt");
+        let record = Origin::Record {
+            path: Arc::from(Path::new("x\ny.jsonl")),
+            line: 3,
+            id: "3".into(),
+        };
+        assert_eq!(record.to_string(), "x\\ny.jsonl:3");
+    }
+
     use super::*;
 
     #[test]

@@ -655,7 +655,6 @@ fn names_with_a_newline_are_read() {
 }
 
 #[test]
-#[ignore = "needs paths escaped in one-line messages (Origin's Display, src/document.rs)"]
 fn an_error_about_a_name_with_a_newline_is_one_line() {
     let scene = Scene::new();
     scene.write("new\nline.bin", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00");
