@@ -87,10 +87,8 @@ impl From<SegmentArg> for Granularity {
     }
 }
 
-/// Most worker threads `--threads` accepts: past a few hundred, threads
-/// only add start-up and scheduling cost (1,024 threads take 20 s over a
-/// 77 KB page on two cores, where 256 take under a second).
-pub const MAX_THREADS: usize = 256;
+/// Most worker threads `--threads` accepts, as `doppel.toml`'s `threads`.
+pub const MAX_THREADS: usize = doppel::check::config::MAX_THREADS;
 
 /// A number in (0, 1]: a similarity threshold.
 pub fn parse_unit_interval(s: &str) -> Result<f64, String> {
