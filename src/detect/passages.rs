@@ -110,6 +110,13 @@ pub struct IndexedSegment {
     pub bands: Vec<u64>,
 }
 
+impl IndexedSegment {
+    /// Long enough to be indexed: it has band keys and may start a pair.
+    pub fn is_indexed(&self) -> bool {
+        !self.bands.is_empty()
+    }
+}
+
 /// A passage that occurs in two or more documents.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Passage {
@@ -161,16 +168,26 @@ impl PassageIndex {
         }
     }
 
-    /// The indexed form of a segment's fingerprint, or `None` when it is too
-    /// short to index.
+    /// The indexed form of a segment's fingerprint. A segment too short to
+    /// index (or without a signature) keeps its exact hash alone: it never
+    /// starts a pair, but a passage that runs across it is exact only when
+    /// its copies there are equal too.
     pub fn segment(&self, print: &Fingerprint) -> Option<IndexedSegment> {
-        if print.units < self.config.min_segment_units {
-            return None;
-        }
-        let signature = print.signature.as_ref()?;
+        let units = print.units.min(u32::MAX as usize) as u32;
+        let signature = print
+            .signature
+            .as_ref()
+            .filter(|_| print.units >= self.config.min_segment_units);
+        let Some(signature) = signature else {
+            return Some(IndexedSegment {
+                exact: print.exact,
+                units,
+                ..IndexedSegment::default()
+            });
+        };
         Some(IndexedSegment {
             exact: print.exact,
-            units: print.units.min(u32::MAX as usize) as u32,
+            units,
             shingles: compact_shingles(&print.shingles),
             bands: self.lsh.band_keys(signature).collect(),
         })
@@ -187,8 +204,14 @@ impl PassageIndex {
         self.docs.len()
     }
 
-    fn get(&self, (doc, seg): At) -> Option<&IndexedSegment> {
-        self.docs[doc as usize][seg as usize].as_ref()
+    /// A segment that can start a pair (long enough to index).
+    fn get(&self, at: At) -> Option<&IndexedSegment> {
+        self.any(at).filter(|s| s.is_indexed())
+    }
+
+    /// Any segment with its exact hash, indexed or too short to be.
+    fn any(&self, (doc, seg): At) -> Option<&IndexedSegment> {
+        self.docs.get(doc as usize)?.get(seg as usize)?.as_ref()
     }
 
     /// Every passage found, sorted by its first copy.
@@ -229,6 +252,7 @@ impl PassageIndex {
                 let key = &key;
                 segments.iter().enumerate().flat_map(move |(seg, s)| {
                     s.iter()
+                        .filter(|s| s.is_indexed())
                         .flat_map(key)
                         .map(move |k| (k, (doc as u32, seg as u32)))
                 })
@@ -309,7 +333,15 @@ impl PassageIndex {
 
     fn link(&self, a: u32, b: u32, run: &Run) -> Link {
         let (left, right) = (run.left(), run.right());
-        let gapless = left.len() == run.pairs.len() && right.len() == run.pairs.len();
+        // Exact when the two ranges are equal segment for segment, the
+        // short segments a run crosses without a pair included.
+        let exact = left.len() == right.len()
+            && left.clone().zip(right.clone()).all(|(i, j)| {
+                match (self.any((a, i as u32)), self.any((b, j as u32))) {
+                    (Some(x), Some(y)) => x.exact == y.exact,
+                    _ => false,
+                }
+            });
         let (mut weight, mut matched) = (0.0, 0.0);
         for pair in &run.pairs {
             let x = (a, pair.i as u32);
@@ -326,12 +358,8 @@ impl PassageIndex {
         Link {
             a: (a, left),
             b: (b, right),
-            exact: gapless && run.exact(),
-            similarity: if gapless && run.exact() {
-                1.0
-            } else {
-                similarity
-            },
+            exact,
+            similarity: if exact { 1.0 } else { similarity },
         }
     }
 }
@@ -464,6 +492,19 @@ mod tests {
         assert_eq!(copies, [(0, 1..4), (1, 0..3)]);
         assert!(passages[0].exact);
         assert_eq!(passages[0].similarity, 1.0);
+    }
+
+    #[test]
+    fn a_copy_across_a_short_heading_is_exact_only_when_the_heading_is_equal() {
+        let index = index_of(&[&[P1, "## Notes", P2, P3], &[P1, "## Notes", P2, P3]]);
+        let passages = index.passages();
+        assert_eq!(passages.len(), 1, "{passages:?}");
+        assert!(passages[0].exact, "{passages:?}");
+        assert_eq!(passages[0].similarity, 1.0);
+        let index = index_of(&[&[P1, "## Notes", P2, P3], &[P1, "## Other", P2, P3]]);
+        let passages = index.passages();
+        assert_eq!(passages.len(), 1, "{passages:?}");
+        assert!(!passages[0].exact, "{passages:?}");
     }
 
     #[test]
