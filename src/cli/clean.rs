@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use doppel::clean::manifest::Line;
-use doppel::clean::restore::restore;
+use doppel::clean::restore::{restore, RestoreReport};
 use doppel::clean::run::{clean, CleanOptions, CleanReport};
 use doppel::clean::Keep;
 use doppel::input::expand;
@@ -156,16 +156,83 @@ fn print_report(report: &CleanReport, options: &CleanOptions) -> io::Result<()> 
     out.flush()
 }
 
+/// Restores, then reports: every document that failed and every one not
+/// restored byte for byte on stderr, one line each; the summary on stdout.
 pub fn run_restore(args: &RestoreArgs) -> Result<i32> {
     let report = restore(&args.cleaned, &args.out)?;
-    for path in &report.as_text {
-        eprintln!("doppel: {path}: restored as decoded UTF-8 text (the input did not decode without loss)");
+    for failure in &report.failed {
+        eprintln!("doppel: {}: {}", failure.document, failure.reason);
     }
-    println!(
-        "restored {} documents into {} ({} byte for byte)",
+    for path in &report.as_text {
+        eprintln!("doppel: {path}: restored as decoded UTF-8 text, checked against the manifest (the input did not decode without loss)");
+    }
+    for path in &report.lines_differ {
+        eprintln!("doppel: {path}: the record's text is restored exactly but its line is not byte for byte (the input escaped its text differently)");
+    }
+    for file in &report.jsonl_files {
+        let path = args.out.join(&file.output);
+        if !file.written {
+            eprintln!(
+                "doppel: {}: not written: a record of it could not be restored",
+                path.display()
+            );
+        } else if !file.missing_lines.is_empty() {
+            eprintln!(
+                "doppel: {}: input {} no record (blank or unreadable when cleaned) and {} left out",
+                path.display(),
+                line_list(&file.missing_lines),
+                if file.missing_lines.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                }
+            );
+        }
+    }
+    print_restore_summary(args, &report)?;
+    Ok(if report.failed.is_empty() { 0 } else { 2 })
+}
+
+fn print_restore_summary(args: &RestoreArgs, report: &RestoreReport) -> io::Result<()> {
+    let mut details = vec![format!("{} byte for byte", report.exact)];
+    if !report.as_text.is_empty() {
+        details.push(format!("{} as decoded text", report.as_text.len()));
+    }
+    if !report.lines_differ.is_empty() {
+        details.push(format!(
+            "{} records with their text exact but not their line",
+            report.lines_differ.len()
+        ));
+    }
+    if !report.failed.is_empty() {
+        details.push(format!("{} failed", report.failed.len()));
+    }
+    let files = report.jsonl_files.iter().filter(|f| f.written).count();
+    let jsonl = match files {
+        0 => String::new(),
+        1 => "; 1 JSON Lines file rebuilt from its records, each line ended by \\n".to_owned(),
+        n => format!("; {n} JSON Lines files rebuilt from their records, each line ended by \\n"),
+    };
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "restored {} of {} documents into {} ({}){jsonl}",
+        report.restored,
         report.documents,
         args.out.display(),
-        report.exact
-    );
-    Ok(0)
+        details.join(", ")
+    )?;
+    out.flush()
+}
+
+/// `line 3` or `lines 3, 5, 9 and 12 more`.
+fn line_list(lines: &[usize]) -> String {
+    const SHOWN: usize = 5;
+    let shown: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
+    let more = lines.len().saturating_sub(SHOWN);
+    match (lines.len(), more) {
+        (1, _) => format!("line {} holds", shown[0]),
+        (_, 0) => format!("lines {} hold", shown.join(", ")),
+        _ => format!("lines {} and {more} more hold", shown.join(", ")),
+    }
 }
