@@ -41,7 +41,10 @@ use super::edits::{apply, ScriptError};
 use super::encode::encode;
 use super::manifest::{DocumentLine, Manifest, ManifestError, RemovalLine};
 use super::output::OutputError;
-use crate::input::jsonl::{replace_text, Compression, JsonlOptions, JsonlReader, JsonlWriter};
+use crate::input::jsonl::{
+    encode_json_string, replace_text, Compression, EscapeStyle, JsonlOptions, JsonlReader,
+    JsonlWriter,
+};
 
 /// Why a restore could not begin or finish.
 #[derive(Debug, thiserror::Error)]
@@ -432,8 +435,7 @@ impl<'a> Run<'a> {
             })?;
             self.check_cleaned(doc, cleaned.text.as_bytes(), "its record in")?;
             let text = self.rebuild(&cleaned.text, doc)?;
-            let line = replace_text(&cleaned_line, field, &text).map_err(|e| e.to_string())?;
-            let status = record_status(doc, &line)?;
+            let (status, line) = record_line(&cleaned_line, field, &text, doc)?;
             Ok((text, status, line))
         })();
         match outcome {
@@ -539,32 +541,33 @@ impl<'a> Run<'a> {
 
     /// Step 3: each JSON Lines file, assembled in line order.
     fn record_files(&mut self, mut spools: Spools) {
-        let files: Vec<(String, Vec<u32>)> = self
-            .manifest
+        let manifest = self.manifest;
+        let work: Vec<RecordFile> = manifest
             .record_files()
             .into_iter()
-            .map(|(output, docs)| (output.to_owned(), docs))
-            .collect();
-        let work: Vec<(String, Vec<u32>, Option<Spool>, Option<String>)> = files
-            .into_iter()
             .map(|(output, docs)| {
-                let mut spool = spools.remove(&output);
+                let mut spool = spools.remove(output);
                 let extra = spool.as_mut().and_then(|spool| {
                     spool.reader.next_line().map(|_| {
                         format!(
                             "{} has more records than the manifest lists ({}); it was changed after clean",
-                            self.cleaned.join(&output).display(),
+                            self.cleaned.join(output).display(),
                             spool.read
                         )
                     })
                 });
-                (output, docs, spool, extra)
+                RecordFile {
+                    output,
+                    docs,
+                    spool,
+                    extra,
+                }
             })
             .collect();
         let this = &*self;
         let assembled: Vec<Assembled> = work
             .into_par_iter()
-            .map(|(output, docs, spool, extra)| this.assemble(&output, &docs, spool, extra))
+            .map(|file| this.assemble(file))
             .collect();
         for file in assembled {
             for (doc, result) in file.removed {
@@ -582,13 +585,14 @@ impl<'a> Run<'a> {
 
     /// Writes one JSON Lines file from its spool and its removed records,
     /// unless one of its records failed.
-    fn assemble(
-        &self,
-        output: &str,
-        docs: &[u32],
-        spool: Option<Spool>,
-        extra: Option<String>,
-    ) -> Assembled {
+    fn assemble(&self, file: RecordFile) -> Assembled {
+        let RecordFile {
+            output,
+            docs,
+            spool,
+            extra,
+        } = file;
+        let docs = docs.as_slice();
         let mut assembled = Assembled {
             output: output.to_owned(),
             removed: Vec::new(),
@@ -629,16 +633,17 @@ impl<'a> Run<'a> {
             }
         };
         if docs.iter().any(|&d| failed(d)) || extra.is_some() {
-            if let Some(reason) = extra {
-                // Reported on the file's first record.
-                if let Some(&first) = docs.iter().find(|&&d| !failed(d)).or(docs.first()) {
-                    assembled.removed.retain(|(d, _)| *d != first);
-                    assembled.removed.push((first, Err(reason)));
-                }
-            }
             for &d in docs.iter().filter(|&&d| !failed(d)) {
                 assembled.removed.retain(|(r, _)| *r != d);
                 assembled.removed.push((d, Ok(Status::Withheld)));
+            }
+            if let Some(reason) = extra {
+                // Reported on the file's last written record.
+                let written = |d: &&u32| self.manifest.documents[**d as usize].written;
+                if let Some(&last) = docs.iter().rev().find(written).or(docs.last()) {
+                    assembled.removed.retain(|(d, _)| *d != last);
+                    assembled.removed.push((last, Err(reason)));
+                }
             }
             return assembled;
         }
@@ -687,9 +692,7 @@ impl<'a> Run<'a> {
             .and_then(|r| r.skeleton.as_deref())
             .ok_or_else(|| "its skeleton is missing".to_owned())?;
         let text = self.rebuild("", doc)?;
-        let line =
-            replace_text(skeleton, field, &text).map_err(|e| format!("its skeleton: {e}"))?;
-        Ok((record_status(doc, &line)?, line))
+        record_line(skeleton, field, &text, doc)
     }
 
     /// The report, from every document's status.
@@ -733,6 +736,15 @@ impl<'a> Run<'a> {
     }
 }
 
+/// A JSON Lines file to assemble: its records, the spool of its written
+/// ones, and whether its cleaned file held more records than listed.
+struct RecordFile<'m> {
+    output: &'m str,
+    docs: Vec<u32>,
+    spool: Option<Spool>,
+    extra: Option<String>,
+}
+
 /// What assembling a JSON Lines file gave.
 struct Assembled {
     output: String,
@@ -759,6 +771,36 @@ fn record_field(doc: &DocumentLine) -> Result<&str, String> {
         .as_ref()
         .map(|r| r.text_field.as_str())
         .ok_or_else(|| "not a record".to_owned())
+}
+
+/// A record's original line: `text` put back into the text field of
+/// `line` (its cleaned line, or its skeleton), checked against the input's
+/// hash. An emptied value no longer shows how the input escaped its text,
+/// so when the line does not match, each escape style is tried, and one is
+/// kept only if it gives the input's hash.
+fn record_line(
+    line: &str,
+    field: &str,
+    text: &str,
+    doc: &DocumentLine,
+) -> Result<(Status, String), String> {
+    let rebuilt = replace_text(line, field, text).map_err(|e| e.to_string())?;
+    if record_status(doc, &rebuilt) == Ok(Status::Exact) {
+        return Ok((Status::Exact, rebuilt));
+    }
+    const MARKER: &str = "doppel-restore-text-field";
+    let quoted = format!("\"{MARKER}\"");
+    if let Ok(marked) = replace_text(line, field, MARKER) {
+        if marked.matches(&quoted).count() == 1 {
+            for style in [EscapeStyle::Ascii, EscapeStyle::Utf8] {
+                let candidate = marked.replacen(&quoted, &encode_json_string(text, style), 1);
+                if record_status(doc, &candidate) == Ok(Status::Exact) {
+                    return Ok((Status::Exact, candidate));
+                }
+            }
+        }
+    }
+    record_status(doc, &rebuilt).map(|status| (status, rebuilt))
 }
 
 /// Whether a record's rebuilt line is its input line.
