@@ -417,4 +417,91 @@ mod tests {
         assert!(json.contains("\"reason\":\"block-copy\""));
         assert_eq!(serde_json::from_str::<Line>(&json).unwrap(), line);
     }
+
+    fn document(doc: u32, output: &str, record: Option<usize>) -> String {
+        let mut line = serde_json::json!({
+            "type": "document", "doc": doc, "path": output, "output": output,
+            "written": true, "encoding": "UTF-8", "bom": false, "lossless": true,
+            "input_bytes": 4, "input_xxh3": "0", "bytes": 4, "text_xxh3": "0",
+            "output_bytes": 4, "output_xxh3": "0",
+        });
+        if let Some(at) = record {
+            line["line"] = at.into();
+            line["text_field"] = "text".into();
+        }
+        line.to_string()
+    }
+
+    fn removal(doc: u32, start: usize) -> String {
+        format!(
+            r#"{{"type":"removal","doc":{doc},"reason":"boilerplate","bytes":[{start},{}],"lines":[1,1],"replacement_bytes":0,"text":"ab"}}"#,
+            start + 2
+        )
+    }
+
+    const BEGIN: &str = r#"{"type":"begin","schema":2,"version":"0.1.0"}"#;
+
+    fn read(lines: &[String]) -> Result<Manifest, ManifestError> {
+        Manifest::read(lines.join("\n").as_bytes())
+    }
+
+    #[test]
+    fn a_consistent_manifest_is_read_with_its_removals_in_order() {
+        let manifest = read(&[
+            BEGIN.to_owned(),
+            document(0, "a.txt", None),
+            removal(0, 10),
+            removal(0, 2),
+            document(1, "r.jsonl", Some(1)),
+            document(2, "r.jsonl", Some(3)),
+            r#"{"type":"summary","documents":3,"removed_documents":0,"removals":2,"removed_bytes":4}"#
+                .to_owned(),
+        ])
+        .unwrap();
+        assert_eq!(manifest.documents.len(), 3);
+        let starts: Vec<usize> = manifest.removals[0].iter().map(|r| r.bytes[0]).collect();
+        assert_eq!(starts, [2, 10]);
+        assert_eq!(manifest.record_files(), [("r.jsonl", vec![1, 2])]);
+    }
+
+    #[test]
+    fn inconsistencies_are_named_by_line() {
+        let summary = |documents: usize| {
+            format!(
+                r#"{{"type":"summary","documents":{documents},"removed_documents":0,"removals":0,"removed_bytes":0}}"#
+            )
+        };
+        for (lines, expected) in [
+            (
+                vec![BEGIN.to_owned(), document(1, "a.txt", None), summary(1)],
+                "line 2: document number 1 where 0 was expected",
+            ),
+            (
+                vec![BEGIN.to_owned(), document(0, "../a.txt", None), summary(1)],
+                "line 2: ../a.txt: output: the path \"../a.txt\" has a `..` component",
+            ),
+            (
+                vec![
+                    BEGIN.to_owned(),
+                    document(0, "r.jsonl", Some(2)),
+                    document(1, "r.jsonl", Some(2)),
+                    summary(2),
+                ],
+                "line 3: r.jsonl:2: follows line 2 of the same file",
+            ),
+            (
+                vec![BEGIN.replace(":2,", ":3,"), summary(0)],
+                "line 1: manifest schema 3; this doppel reads schema 2",
+            ),
+            (
+                vec![BEGIN.to_owned(), document(0, "a.txt", None), summary(2)],
+                "line 3: the summary counts 2 documents where the manifest lists 1",
+            ),
+            (vec![BEGIN.to_owned()], "no summary line at the end"),
+            (vec![], "empty"),
+        ] {
+            let err = read(&lines).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+    }
 }

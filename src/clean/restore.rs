@@ -583,8 +583,10 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Writes one JSON Lines file from its spool and its removed records,
-    /// unless one of its records failed.
+    /// Writes one JSON Lines file in line order: its written records from
+    /// their spool, its removed ones rebuilt as they come. A failed record
+    /// stops the writing (the temporary file is removed) but not the
+    /// checking of the others, so every failure is reported.
     fn assemble(&self, file: RecordFile) -> Assembled {
         let RecordFile {
             output,
@@ -592,7 +594,6 @@ impl<'a> Run<'a> {
             spool,
             extra,
         } = file;
-        let docs = docs.as_slice();
         let mut assembled = Assembled {
             output: output.to_owned(),
             removed: Vec::new(),
@@ -604,52 +605,14 @@ impl<'a> Run<'a> {
             })),
             written: false,
         };
-        // The removed records, rebuilt first: they are checked whether or
-        // not the file can be written.
-        let mut removed_lines: HashMap<u32, String> = HashMap::new();
-        for &d in docs {
-            let doc = &self.manifest.documents[d as usize];
-            if doc.written {
-                continue;
-            }
-            let result = self.removed_record(doc);
-            assembled.removed.push((
-                d,
-                result
-                    .as_ref()
-                    .map(|(status, _)| status.clone())
-                    .map_err(Clone::clone),
-            ));
-            if let Ok((_, line)) = result {
-                removed_lines.insert(d, line);
-            }
-        }
-        let failed = |d: u32| {
-            let doc = &self.manifest.documents[d as usize];
-            if doc.written {
-                !matches!(self.status[d as usize], Status::Exact | Status::LineDiffers)
-            } else {
-                !removed_lines.contains_key(&d)
-            }
-        };
-        if docs.iter().any(|&d| failed(d)) || extra.is_some() {
-            for &d in docs.iter().filter(|&&d| !failed(d)) {
-                assembled.removed.retain(|(r, _)| *r != d);
-                assembled.removed.push((d, Ok(Status::Withheld)));
-            }
-            if let Some(reason) = extra {
-                // Reported on the file's last written record.
-                let written = |d: &&u32| self.manifest.documents[**d as usize].written;
-                if let Some(&last) = docs.iter().rev().find(written).or(docs.last()) {
-                    assembled.removed.retain(|(d, _)| *d != last);
-                    assembled.removed.push((last, Err(reason)));
-                }
-            }
-            return assembled;
-        }
         let relative = PathBuf::from(output);
-        let written = self.destination.place(&relative, |file| {
-            let mut lines = match spool {
+        let mut broken = extra.is_some()
+            || docs.iter().any(|&d| {
+                self.manifest.documents[d as usize].written
+                    && !matches!(self.status[d as usize], Status::Exact | Status::LineDiffers)
+            });
+        let placed = self.destination.place(&relative, |file| {
+            let mut spooled = match spool {
                 Some(spool) => {
                     let mut file = spool.lines.into_inner().map_err(|e| e.into_error())?;
                     file.rewind()?;
@@ -658,20 +621,59 @@ impl<'a> Run<'a> {
                 None => None,
             };
             let mut writer = JsonlWriter::new(file, Compression::from_path(&relative))?;
-            for &d in docs {
-                let line = match removed_lines.remove(&d) {
-                    Some(line) => line,
-                    None => lines
+            for &d in &docs {
+                let doc = &self.manifest.documents[d as usize];
+                let line = if doc.written {
+                    spooled
                         .as_mut()
                         .and_then(|lines| lines.next())
-                        .ok_or_else(|| std::io::Error::other("a rebuilt record is missing"))??,
+                        .ok_or_else(|| std::io::Error::other("a rebuilt record is missing"))??
+                } else {
+                    match self.removed_record(doc) {
+                        Ok((status, line)) => {
+                            assembled.removed.push((d, Ok(status)));
+                            line
+                        }
+                        Err(reason) => {
+                            assembled.removed.push((d, Err(reason)));
+                            broken = true;
+                            continue;
+                        }
+                    }
                 };
-                writer.write_line(&line)?;
+                if !broken {
+                    writer.write_line(&line)?;
+                }
+            }
+            if broken {
+                return Err(std::io::Error::other("a record could not be restored"));
             }
             writer.finish()?.flush()
         });
-        match written {
+        match placed {
             Ok(()) => assembled.written = true,
+            Err(_) if broken => {
+                let failed: HashSet<u32> = docs
+                    .iter()
+                    .copied()
+                    .filter(|&d| {
+                        matches!(self.status[d as usize], Status::Failed(_))
+                            || assembled.removed.iter().any(|(r, s)| *r == d && s.is_err())
+                    })
+                    .collect();
+                assembled.removed.retain(|(_, status)| status.is_err());
+                for &d in docs.iter().filter(|d| !failed.contains(d)) {
+                    assembled.removed.push((d, Ok(Status::Withheld)));
+                }
+                if let Some(reason) = extra {
+                    // Reported on the file's last written record.
+                    let written = |d: &&u32| self.manifest.documents[**d as usize].written;
+                    if let Some(&last) = docs.iter().rev().find(written).or(docs.last()) {
+                        assembled.removed.retain(|(d, _)| *d != last);
+                        assembled.removed.push((last, Err(reason)));
+                    }
+                }
+            }
             Err(err) => {
                 let reason = self.placing_failed(&relative, &err);
                 assembled.removed.clear();
