@@ -708,7 +708,7 @@ fn a_killed_restore_leaves_only_complete_files_and_its_rerun_names_the_leftovers
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("in");
     let mut rng = rng::Rng::new(11);
-    for i in 0..1500 {
+    for i in 0..600 {
         let words: Vec<String> = (0..rng.range(20, 200))
             .map(|_| format!("w{}", rng.below(5000)))
             .collect();
@@ -718,7 +718,7 @@ fn a_killed_restore_leaves_only_complete_files_and_its_rerun_names_the_leftovers
         }
         write(&input.join(format!("d{}/f{i}.txt", i % 13)), text);
     }
-    let jsonl: Vec<String> = (0..400)
+    let jsonl: Vec<String> = (0..200)
         .map(|i| {
             format!(
                 "{{\"id\":{i},\"text\":\"Record {i} {}\"}}",
@@ -745,7 +745,7 @@ fn a_killed_restore_leaves_only_complete_files_and_its_rerun_names_the_leftovers
     assert!(full.status.success());
     let full_ms = started.elapsed().as_millis().max(20) as usize;
     let mut with_leftovers = 0;
-    for round in 0..12 {
+    for round in 0..10 {
         let back = dir.path().join(format!("back{round}"));
         let mut child = restore(&back);
         std::thread::sleep(Duration::from_millis(rng.range(1, full_ms) as u64));

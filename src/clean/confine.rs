@@ -176,12 +176,7 @@ impl Destination {
         match std::fs::symlink_metadata(root) {
             Ok(meta) if meta.is_dir() => {}
             Ok(meta) if meta.file_type().is_symlink() && root.is_dir() => {}
-            Ok(_) => {
-                return Err(io::Error::other(format!(
-                    "{} is not a folder",
-                    root.display()
-                )))
-            }
+            Ok(_) => return Err(io::Error::other("not a folder")),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(root)?;
             }
@@ -353,15 +348,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn not_empty(root: &Path) -> io::Error {
     match find_temporary(root, 4) {
         Some(leftover) => io::Error::other(format!(
-            "{}: the folder holds the leftovers of an interrupted restore (such as {}); remove {} and run again",
-            root.display(),
+            "the folder holds the leftovers of an interrupted restore (such as {}); remove {} and run again",
             leftover.display(),
             root.display()
         )),
-        None => io::Error::other(format!(
-            "{}: the folder to restore into must be new or empty",
-            root.display()
-        )),
+        None => io::Error::other("the folder to restore into must be new or empty"),
     }
 }
 

@@ -50,10 +50,10 @@ use crate::input::jsonl::{
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RestoreError {
-    #[error("{}: {source}", .path.display())]
+    #[error("{}: {problem}", .path.display())]
     Manifest {
         path: PathBuf,
-        source: ManifestError,
+        problem: ManifestError,
     },
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -141,13 +141,13 @@ fn read_manifest(cleaned: &Path) -> Result<Manifest, RestoreError> {
     let path = cleaned.join("manifest.jsonl");
     let fail = |message: String| RestoreError::Manifest {
         path: path.clone(),
-        source: ManifestError { line: 0, message },
+        problem: ManifestError { line: 0, message },
     };
     let file = open_inside(cleaned, Path::new("manifest.jsonl"))
         .map_err(|e| fail(crate::input::io_message(&e)))?;
-    Manifest::read(BufReader::new(file)).map_err(|source| RestoreError::Manifest {
+    Manifest::read(BufReader::new(file)).map_err(|problem| RestoreError::Manifest {
         path: path.clone(),
-        source,
+        problem,
     })
 }
 
