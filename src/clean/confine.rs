@@ -170,8 +170,8 @@ pub struct Unplaced {
 
 impl Destination {
     /// Takes `root` (created if absent) as the destination; refuses a
-    /// folder that is not empty, naming the leftovers of an interrupted
-    /// restore when it holds any.
+    /// folder that holds anything but empty folders, naming the leftovers
+    /// of an interrupted restore when it holds any.
     pub fn new(root: &Path) -> io::Result<Destination> {
         match std::fs::symlink_metadata(root) {
             Ok(meta) if meta.is_dir() => {}
@@ -182,7 +182,7 @@ impl Destination {
             }
             Err(err) => return Err(err),
         }
-        if std::fs::read_dir(root)?.next().is_some() {
+        if holds_a_file(root)? {
             return Err(not_empty(root));
         }
         Ok(Destination {
@@ -343,6 +343,19 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Whether anything but folders is under `folder` (never looking through a
+/// link): a tree of empty folders, such as a restore killed before its
+/// first file leaves, counts as empty.
+fn holds_a_file(folder: &Path) -> io::Result<bool> {
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_dir() || holds_a_file(&entry.path())? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The refusal of a destination that is not empty: names a leftover of an
 /// interrupted restore when there is one, and says how to recover.
 fn not_empty(root: &Path) -> io::Error {
@@ -450,7 +463,8 @@ mod tests {
         let err = Destination::new(&root).unwrap_err().to_string();
         assert!(err.contains(".a.txt.doppel-12-0.tmp"), "{err}");
         assert!(err.contains("remove"), "{err}");
-        std::fs::remove_dir_all(root.join("sub")).unwrap();
+        std::fs::remove_file(root.join("sub/.a.txt.doppel-12-0.tmp")).unwrap();
+        assert!(Destination::new(&root).is_ok(), "empty folders are empty");
         std::fs::write(root.join("x"), "x").unwrap();
         let err = Destination::new(&root).unwrap_err().to_string();
         assert!(err.contains("must be new or empty"), "{err}");

@@ -94,9 +94,10 @@ pub struct JsonlFile {
     /// Its path, relative to the restore's destination.
     pub output: String,
     pub records: usize,
-    /// Input lines no record came from (blank or unreadable lines, which
-    /// the manifest does not hold); the file is written without them.
-    pub missing_lines: Vec<usize>,
+    /// Runs of input lines no record came from (blank or unreadable
+    /// lines, which the manifest does not hold), first and last line of
+    /// each; the file is written without them.
+    pub missing_lines: Vec<(usize, usize)>,
     /// Records whose line is not the input's (see
     /// [`RestoreReport::lines_differ`]).
     pub lines_differ: usize,
@@ -205,6 +206,10 @@ struct Rebuilt {
     /// A record's original line, for its file.
     line: Option<String>,
 }
+
+/// At most this much is set aside ahead for a text, whatever size the
+/// manifest claims.
+const PREALLOCATED: usize = 1 << 24;
 
 /// A batch ends at this many documents or bytes of text.
 const BATCH_DOCUMENTS: usize = 2048;
@@ -449,7 +454,7 @@ impl<'a> Run<'a> {
     fn read_cleaned(&self, doc: &DocumentLine) -> Result<String, String> {
         let relative = relative_path(&doc.output).map_err(|e| e.to_string())?;
         let path = self.cleaned.join(&relative);
-        let mut bytes = Vec::with_capacity(doc.output_bytes.min(1 << 30));
+        let mut bytes = Vec::with_capacity(doc.output_bytes.min(PREALLOCATED));
         open_inside(self.cleaned, &relative)
             .and_then(|mut file| file.read_to_end(&mut bytes))
             .map_err(|e| format!("{}: {}", path.display(), crate::input::io_message(&e)))?;
@@ -753,17 +758,20 @@ struct Assembled {
     /// Status of its removed records, and of every record when the file
     /// was not written.
     removed: Vec<(u32, Result<Status, String>)>,
-    missing_lines: Vec<usize>,
+    missing_lines: Vec<(usize, usize)>,
     written: bool,
 }
 
-/// The lines between 1 and the last record's that no record came from.
-fn missing_lines(lines: impl Iterator<Item = usize>) -> Vec<usize> {
+/// The runs of lines between 1 and the last record's that no record came
+/// from, given the records' lines in increasing order.
+fn missing_lines(lines: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
     let mut missing = Vec::new();
-    let mut next = 1;
+    let mut next: usize = 1;
     for line in lines {
-        missing.extend(next..line.max(next));
-        next = line + 1;
+        if line > next {
+            missing.push((next, line - 1));
+        }
+        next = line.saturating_add(1);
     }
     missing
 }
@@ -866,7 +874,7 @@ fn rebuild(
     originals: &HashMap<u32, String>,
     twin_failure: impl Fn(u32) -> String,
 ) -> Result<String, String> {
-    let mut out = String::with_capacity(doc.bytes.min(1 << 30));
+    let mut out = String::with_capacity(doc.bytes.min(PREALLOCATED));
     let mut cursor: usize = 0;
     for removal in removals {
         let [start, end] = removal.bytes;
@@ -952,7 +960,11 @@ mod tests {
     #[test]
     fn missing_lines_are_the_gaps_before_and_between_records() {
         assert!(missing_lines([1, 2, 3].into_iter()).is_empty());
-        assert_eq!(missing_lines([2, 5].into_iter()), [1, 3, 4]);
+        assert_eq!(missing_lines([2, 5].into_iter()), [(1, 1), (3, 4)]);
+        assert_eq!(
+            missing_lines([usize::MAX].into_iter()),
+            [(1, usize::MAX - 1)]
+        );
         assert!(missing_lines(std::iter::empty()).is_empty());
     }
 }

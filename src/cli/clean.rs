@@ -178,14 +178,9 @@ pub fn run_restore(args: &RestoreArgs) -> Result<i32> {
             );
         } else if !file.missing_lines.is_empty() {
             eprintln!(
-                "doppel: {}: input {} no record (blank or unreadable when cleaned) and {} left out",
+                "doppel: {}: input {}",
                 path.display(),
-                line_list(&file.missing_lines),
-                if file.missing_lines.len() == 1 {
-                    "is"
-                } else {
-                    "are"
-                }
+                line_list(&file.missing_lines)
             );
         }
     }
@@ -225,14 +220,33 @@ fn print_restore_summary(args: &RestoreArgs, report: &RestoreReport) -> io::Resu
     out.flush()
 }
 
-/// `line 3` or `lines 3, 5, 9 and 12 more`.
-fn line_list(lines: &[usize]) -> String {
+/// What the runs of missing lines were, e.g. `line 3 holds no record …`
+/// or `lines 3, 5-9 and 4 more runs hold no record …`.
+fn line_list(runs: &[(usize, usize)]) -> String {
     const SHOWN: usize = 5;
-    let shown: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
-    let more = lines.len().saturating_sub(SHOWN);
-    match (lines.len(), more) {
-        (1, _) => format!("line {} holds", shown[0]),
-        (_, 0) => format!("lines {} hold", shown.join(", ")),
-        _ => format!("lines {} and {more} more hold", shown.join(", ")),
-    }
+    let shown: Vec<String> = runs
+        .iter()
+        .take(SHOWN)
+        .map(|&(first, last)| {
+            if first == last {
+                first.to_string()
+            } else {
+                format!("{first}-{last}")
+            }
+        })
+        .collect();
+    let single = runs.len() == 1 && runs[0].0 == runs[0].1;
+    let (lines, verb, left) = if single {
+        ("line", "holds", "is")
+    } else {
+        ("lines", "hold", "are")
+    };
+    let more = match runs.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        more => format!(" and {more} more runs"),
+    };
+    format!(
+        "{lines} {}{more} {verb} no record (blank or unreadable when cleaned) and {left} left out",
+        shown.join(", ")
+    )
 }
