@@ -85,9 +85,17 @@ fn write_corpus(input: &Path) {
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(GBK_TEXT);
     assert!(!unmappable);
     write(&input.join("gbk.txt"), gbk);
-    let jsonl = jsonl_lines().join("\n") + "\n";
-    write(&input.join("docs.jsonl"), &jsonl);
-    write(&input.join("more.jsonl.gz"), gzip(jsonl.as_bytes()));
+    let jsonl = jsonl_lines();
+    write(&input.join("docs.jsonl"), jsonl.join("\n") + "\n");
+    let more = [
+        "{\"id\":\"m1\",\"text\":\"A record only the gzipped file holds, on the tides of the estuary.\"}",
+        &jsonl[0],
+        "{\"id\":\"m2\",\"text\":\"Another record found only here, on the lighthouse keeper's log.\"}",
+    ];
+    write(
+        &input.join("more.jsonl.gz"),
+        gzip((more.join("\n") + "\n").as_bytes()),
+    );
 }
 
 /// A temporary folder with `in/` cleaned into `out/`.
@@ -260,6 +268,18 @@ fn an_untampered_clean_restores_every_input_byte_for_byte() {
     ] {
         assert!(reasons.iter().any(|r| r == reason), "{reason}: {reasons:?}");
     }
+    let records = |written: bool| {
+        cleaned.manifest().iter().any(|l| {
+            l["written"] == written
+                && l["output"]
+                    .as_str()
+                    .is_some_and(|o| o.ends_with("more.jsonl.gz"))
+        })
+    };
+    assert!(
+        records(true) && records(false),
+        "the .gz keeps some records"
+    );
     let run = cleaned.restore();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "");

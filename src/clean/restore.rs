@@ -80,6 +80,15 @@ pub struct RestoreReport {
     pub jsonl_files: Vec<JsonlFile>,
 }
 
+impl RestoreReport {
+    /// Every document restored (byte for byte or not). When false, the
+    /// documents in [`RestoreReport::failed`] were not written, nor the
+    /// JSON Lines files holding one; everything written was verified.
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty() && self.restored == self.documents
+    }
+}
+
 /// A document that could not be restored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {

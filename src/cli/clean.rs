@@ -185,7 +185,7 @@ pub fn run_restore(args: &RestoreArgs) -> Result<i32> {
         }
     }
     print_restore_summary(args, &report)?;
-    Ok(if report.failed.is_empty() { 0 } else { 2 })
+    Ok(if report.is_complete() { 0 } else { 2 })
 }
 
 fn print_restore_summary(args: &RestoreArgs, report: &RestoreReport) -> io::Result<()> {
