@@ -305,7 +305,7 @@ impl Destination {
         let taken = || {
             io::Error::new(
                 io::ErrorKind::AlreadyExists,
-                format!("{} already exists", target.display()),
+                "something else already has this name; restore does not replace it",
             )
         };
         match std::fs::hard_link(temp, &target) {

@@ -136,7 +136,7 @@ pub fn restore(cleaned: &Path, dest: &Path) -> Result<RestoreReport, RestoreErro
     let unplaced = destination.finish().map_err(|e| io_fail(dest, e))?;
     for unplaced in unplaced {
         let output = unplaced.relative.to_string_lossy();
-        let reason = crate::input::io_message(&unplaced.error);
+        let reason = file_error(&dest.join(&unplaced.relative), &unplaced.error);
         for doc in manifest.documents.iter().filter(|d| d.output == output) {
             run.status[doc.doc as usize] = Status::Failed(reason.clone());
         }
@@ -314,15 +314,14 @@ impl<'a> Run<'a> {
     fn open_spool(&self, doc: &DocumentLine) -> Result<Spool, String> {
         let relative = PathBuf::from(&doc.output);
         let path = self.cleaned.join(&relative);
-        let file = open_inside(self.cleaned, &relative)
-            .map_err(|e| format!("{}: {}", path.display(), crate::input::io_message(&e)))?;
+        let file = open_inside(self.cleaned, &relative).map_err(|e| file_error(&path, &e))?;
         let reader = JsonlReader::new(
             file,
             Compression::from_path(&relative),
             &path,
             &JsonlOptions::default(),
         )
-        .map_err(|e| format!("{}: {}", path.display(), crate::input::io_message(&e)))?;
+        .map_err(|e| file_error(&path, &e))?;
         let lines = tempfile::tempfile_in(self.destination.root()).map_err(|e| {
             format!(
                 "{}: {}",
@@ -394,11 +393,7 @@ impl<'a> Run<'a> {
     }
 
     fn placing_failed(&self, relative: &Path, err: &std::io::Error) -> String {
-        format!(
-            "{}: {}",
-            self.destination.root().join(relative).display(),
-            crate::input::io_message(err)
-        )
+        file_error(&self.destination.root().join(relative), err)
     }
 
     fn rebuilt(
@@ -466,7 +461,7 @@ impl<'a> Run<'a> {
         let mut bytes = Vec::with_capacity(doc.output_bytes.min(PREALLOCATED));
         open_inside(self.cleaned, &relative)
             .and_then(|mut file| file.read_to_end(&mut bytes))
-            .map_err(|e| format!("{}: {}", path.display(), crate::input::io_message(&e)))?;
+            .map_err(|e| file_error(&path, &e))?;
         self.check_cleaned(doc, &bytes, "")?;
         String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", path.display()))
     }
@@ -851,6 +846,16 @@ fn original_bytes(doc: &DocumentLine, text: &str) -> Result<(Vec<u8>, Status), S
         ));
     }
     Ok((bytes, Status::Exact))
+}
+
+/// An error with a file as one line: confinement errors already name the
+/// path at fault (which may be a folder above `path`); others get `path`.
+fn file_error(path: &Path, err: &std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::Other {
+        err.to_string()
+    } else {
+        format!("{}: {}", path.display(), crate::input::io_message(err))
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
