@@ -173,12 +173,16 @@ impl Destination {
     /// folder that holds anything but empty folders, naming the leftovers
     /// of an interrupted restore when it holds any.
     pub fn new(root: &Path) -> io::Result<Destination> {
+        let mut folders = vec![root.to_path_buf()];
         match std::fs::symlink_metadata(root) {
             Ok(meta) if meta.is_dir() => {}
             Ok(meta) if meta.file_type().is_symlink() && root.is_dir() => {}
             Ok(_) => return Err(io::Error::other("not a folder")),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(root)?;
+                // Its own entry is made durable too.
+                let parent = root.parent().filter(|p| !p.as_os_str().is_empty());
+                folders.push(parent.unwrap_or(Path::new(".")).to_path_buf());
             }
             Err(err) => return Err(err),
         }
@@ -189,7 +193,7 @@ impl Destination {
             root: root.to_path_buf(),
             counter: AtomicU64::new(0),
             pending: Mutex::new(Vec::new()),
-            folders: Mutex::new(vec![root.to_path_buf()]),
+            folders: Mutex::new(folders),
         })
     }
 
@@ -293,7 +297,7 @@ impl Destination {
         pool.install(|| {
             folders
                 .par_iter()
-                .try_for_each(|folder| File::open(folder).and_then(|file| file.sync_all()))
+                .try_for_each(|folder| sync_folder(folder))
         })?;
         Ok(unplaced)
     }
@@ -336,6 +340,21 @@ impl Drop for Destination {
 /// Syncs wait on the disk, not the processor: many in flight let the file
 /// system commit them together.
 const SYNC_THREADS: usize = 32;
+
+/// Makes a folder's entries durable (where folders can be opened and
+/// synced; a file system that cannot sync a folder is not an error).
+#[cfg(unix)]
+fn sync_folder(folder: &Path) -> io::Result<()> {
+    match File::open(folder).and_then(|file| file.sync_all()) {
+        Err(err) if err.kind() == io::ErrorKind::InvalidInput => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_: &Path) -> io::Result<()> {
+    Ok(())
+}
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
