@@ -146,8 +146,8 @@ pub fn is_temporary_name(name: &std::ffi::OsStr) -> bool {
 /// restore began.
 ///
 /// [`Destination::place`] writes a file under a temporary name;
-/// [`Destination::finish`] then syncs every temporary file (in parallel),
-/// gives each its final name, and syncs the folders. A run killed before
+/// [`Destination::finish`] then syncs each temporary file and gives it its
+/// final name (many files at once), and syncs the folders. A run killed before
 /// the end leaves only temporary files, never a final name.
 #[derive(Debug)]
 pub struct Destination {
@@ -274,25 +274,35 @@ impl Destination {
     pub fn finish(&self) -> io::Result<Vec<Unplaced>> {
         let mut pending = std::mem::take(&mut *lock(&self.pending));
         pending.sort_by(|a, b| a.1.cmp(&b.1));
+        // A name written twice goes to its first file, whatever the threads.
+        let (first, again): (Vec<_>, Vec<_>) = pending
+            .iter()
+            .enumerate()
+            .partition(|(at, (_, relative))| *at == 0 || pending[at - 1].1 != *relative);
         let folders = std::mem::take(&mut *lock(&self.folders));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(SYNC_THREADS)
             .build()
             .map_err(io::Error::other)?;
-        let synced: Vec<io::Result<()>> = pool.install(|| {
-            pending
+        let place = |(temp, relative): &(PathBuf, PathBuf)| {
+            let placed = File::open(temp)
+                .and_then(|file| file.sync_data())
+                .and_then(|()| self.publish(temp, relative));
+            placed.err().map(|error| {
+                let _ = std::fs::remove_file(temp);
+                Unplaced {
+                    relative: relative.clone(),
+                    error,
+                }
+            })
+        };
+        let mut unplaced: Vec<Unplaced> = pool.install(|| {
+            first
                 .par_iter()
-                .map(|(temp, _)| File::open(temp).and_then(|file| file.sync_data()))
+                .filter_map(|(_, pending)| place(pending))
                 .collect()
         });
-        let mut unplaced = Vec::new();
-        for ((temp, relative), synced) in pending.into_iter().zip(synced) {
-            let placed = synced.and_then(|()| self.publish(&temp, &relative));
-            if let Err(error) = placed {
-                let _ = std::fs::remove_file(&temp);
-                unplaced.push(Unplaced { relative, error });
-            }
-        }
+        unplaced.extend(again.iter().filter_map(|(_, pending)| place(pending)));
         // The folders last: their entries now name complete, durable files.
         pool.install(|| {
             folders
