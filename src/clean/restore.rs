@@ -13,8 +13,10 @@
 //! 3. Removed documents are rebuilt from their kept twins; each JSON Lines
 //!    input is assembled in line order from its written and removed
 //!    records.
-//! 4. Every file is placed under a temporary name; at the end all are
-//!    synced, then given their final names ([`Destination`]).
+//! 4. Every file is written under a temporary name; at the end each is
+//!    synced and given its final name, many at once, and the folders are
+//!    synced last ([`Destination`]). A restore killed before that leaves
+//!    temporary files only.
 //!
 //! Every document is checked three times: the cleaned text read against
 //! `output_bytes`/`output_xxh3` (a cleaned file edited after clean), the
@@ -50,11 +52,14 @@ use crate::input::jsonl::{
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RestoreError {
+    /// The manifest could not be read or is not consistent; nothing was
+    /// written.
     #[error("{}: {problem}", .path.display())]
     Manifest {
         path: PathBuf,
         problem: ManifestError,
     },
+    /// The destination was refused, or writing in it failed.
     #[error(transparent)]
     Output(#[from] OutputError),
 }
@@ -125,6 +130,10 @@ impl JsonlFile {
 
 /// Restores the inputs cleaned into `cleaned` under `dest`, which must be
 /// new or empty.
+///
+/// A document that fails a check does not stop the others: it is listed in
+/// [`RestoreReport::failed`] (see [`RestoreReport::is_complete`]). An error
+/// is returned when the manifest or the destination cannot be used at all.
 pub fn restore(cleaned: &Path, dest: &Path) -> Result<RestoreReport, RestoreError> {
     let manifest = read_manifest(cleaned)?;
     let destination = Destination::new(dest).map_err(|e| io_fail(dest, e))?;
