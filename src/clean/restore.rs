@@ -110,21 +110,22 @@ pub struct JsonlFile {
     pub records: usize,
     /// Runs of input lines no record came from (blank or unreadable
     /// lines, which the manifest does not hold), first and last line of
-    /// each; the file is written without them.
+    /// each; a file with any is not written.
     pub missing_lines: Vec<(usize, usize)>,
     /// Records whose line is not the input's (see
     /// [`RestoreReport::lines_differ`]).
     pub lines_differ: usize,
-    /// False when a record failed: the file was not written.
+    /// False when a record failed or lines are missing: the file was not
+    /// written.
     pub written: bool,
 }
 
 impl JsonlFile {
-    /// Written with every record's line exact and no line missing. The
-    /// input's line ends, a byte-order mark and compression settings are
-    /// not recorded: lines are written ended by `\n`.
+    /// Written with every record's line exact. The input's line ends, a
+    /// byte-order mark and compression settings are not recorded: lines
+    /// are written ended by `\n`.
     pub fn records_exact(&self) -> bool {
-        self.written && self.missing_lines.is_empty() && self.lines_differ == 0
+        self.written && self.lines_differ == 0
     }
 }
 
@@ -624,7 +625,9 @@ impl<'a> Run<'a> {
             written: false,
         };
         let relative = PathBuf::from(output);
+        let gap = self.first_gap(&docs, &assembled.missing_lines);
         let mut broken = extra.is_some()
+            || gap.is_some()
             || docs.iter().any(|&d| {
                 self.manifest.documents[d as usize].written
                     && !matches!(self.status[d as usize], Status::Exact | Status::LineDiffers)
@@ -691,6 +694,16 @@ impl<'a> Run<'a> {
                         assembled.removed.push((last, Err(reason)));
                     }
                 }
+                if let Some((after_gap, reason)) = gap {
+                    if !assembled
+                        .removed
+                        .iter()
+                        .any(|(d, s)| *d == after_gap && s.is_err())
+                    {
+                        assembled.removed.retain(|(d, _)| *d != after_gap);
+                        assembled.removed.push((after_gap, Err(reason)));
+                    }
+                }
             }
             Err(err) => {
                 let reason = self.placing_failed(&relative, &err);
@@ -701,6 +714,35 @@ impl<'a> Run<'a> {
             }
         }
         assembled
+    }
+
+    /// The first record that follows input lines no record came from, and
+    /// why its file cannot be rebuilt: the manifest does not hold those
+    /// lines (blank or unreadable when cleaned), so the file would not be
+    /// the input.
+    fn first_gap(&self, docs: &[u32], missing: &[(usize, usize)]) -> Option<(u32, String)> {
+        let &(first, last) = missing.first()?;
+        let after = docs.iter().copied().find(|&d| {
+            self.manifest.documents[d as usize]
+                .record
+                .as_ref()
+                .is_some_and(|r| r.line > last)
+        })?;
+        let lines = if first == last {
+            format!("input line {first} holds")
+        } else {
+            format!("input lines {first}-{last} hold")
+        };
+        let more = match missing.len() {
+            1 => String::new(),
+            n => format!(" (and {} more runs of lines)", n - 1),
+        };
+        Some((
+            after,
+            format!(
+                "{lines} no record{more}: blank or unreadable when cleaned, so the manifest cannot give the file back as it was"
+            ),
+        ))
     }
 
     /// The original line of a removed record, checked.

@@ -173,14 +173,8 @@ pub fn run_restore(args: &RestoreArgs) -> Result<i32> {
         let path = args.out.join(&file.output);
         if !file.written {
             eprintln!(
-                "doppel: {}: not written: a record of it could not be restored",
+                "doppel: {}: not written: the file could not be rebuilt as it was (see above)",
                 path.display()
-            );
-        } else if !file.missing_lines.is_empty() {
-            eprintln!(
-                "doppel: {}: input {}",
-                path.display(),
-                line_list(&file.missing_lines)
             );
         }
     }
@@ -218,35 +212,4 @@ fn print_restore_summary(args: &RestoreArgs, report: &RestoreReport) -> io::Resu
         details.join(", ")
     )?;
     out.flush()
-}
-
-/// What the runs of missing lines were, e.g. `line 3 holds no record …`
-/// or `lines 3, 5-9 and 4 more runs hold no record …`.
-fn line_list(runs: &[(usize, usize)]) -> String {
-    const SHOWN: usize = 5;
-    let shown: Vec<String> = runs
-        .iter()
-        .take(SHOWN)
-        .map(|&(first, last)| {
-            if first == last {
-                first.to_string()
-            } else {
-                format!("{first}-{last}")
-            }
-        })
-        .collect();
-    let single = runs.len() == 1 && runs[0].0 == runs[0].1;
-    let (lines, verb, left) = if single {
-        ("line", "holds", "is")
-    } else {
-        ("lines", "hold", "are")
-    };
-    let more = match runs.len().saturating_sub(SHOWN) {
-        0 => String::new(),
-        more => format!(" and {more} more runs"),
-    };
-    format!(
-        "{lines} {}{more} {verb} no record (blank or unreadable when cleaned) and {left} left out",
-        shown.join(", ")
-    )
 }
