@@ -1,5 +1,6 @@
 //! The manifest: one JSON line per document and per removal, enough to
-//! rebuild every input from the cleaned output.
+//! rebuild every input from the cleaned output, and the hashes to prove
+//! that what was rebuilt is the input.
 //!
 //! ```jsonc
 //! {"type":"begin","schema":2,"version":"0.1.0"}
@@ -16,9 +17,36 @@
 //! order and disjoint; `bytes` are offsets into the original decoded text,
 //! `replacement_bytes` the length of what stands in their place in the
 //! cleaned text.
+//!
+//! Each document carries three sizes and xxh3-64 hashes (16 lowercase hex
+//! digits), one for each form restore goes through:
+//!
+//! - `output_bytes`, `output_xxh3`: the cleaned text written (for a JSON
+//!   Lines record, its text field's value), so an edit to a cleaned file is
+//!   told from a changed manifest;
+//! - `bytes`, `text_xxh3`: the decoded original text, which the removals
+//!   must rebuild;
+//! - `input_bytes`, `input_xxh3`: the input's bytes (for a record, its line
+//!   without the line end), which re-encoding must give back when
+//!   `lossless` is true.
+//!
+//! # Reading
+//!
+//! [`Manifest::read`] takes nothing on trust. It refuses, naming the line:
+//! an empty manifest, a first line that is not `begin`, a schema other than
+//! [`SCHEMA`], document numbers that do not run 0, 1, 2, … , a removal of a
+//! document with no line before it, a second `begin`, a missing `summary`
+//! or lines after it, summary counts that differ from the lines read, an
+//! `output` that is not a plain relative path ([`relative_path`]), two
+//! documents written to one file, and records of a file whose line numbers
+//! do not increase.
+
+use std::collections::HashMap;
+use std::io::BufRead;
 
 use serde::{Deserialize, Serialize};
 
+use super::confine::relative_path;
 use super::edits::Edit;
 use super::plan::Reason;
 
@@ -122,6 +150,249 @@ pub struct SummaryLine {
     pub removed_bytes: usize,
 }
 
+/// A manifest read whole and checked for consistency.
+#[derive(Clone, Debug, Default)]
+pub struct Manifest {
+    /// Document lines; document `n` is at index `n`.
+    pub documents: Vec<DocumentLine>,
+    /// Each document's removals, ordered by where they start.
+    pub removals: Vec<Vec<RemovalLine>>,
+    pub summary: SummaryLine,
+}
+
+/// Why a manifest cannot be used; `line` is 1-based, 0 for the whole file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", if *.line == 0 { String::new() } else { format!("line {}: ", .line) })]
+pub struct ManifestError {
+    pub line: usize,
+    pub message: String,
+}
+
+fn at(line: usize, message: impl Into<String>) -> ManifestError {
+    ManifestError {
+        line,
+        message: message.into(),
+    }
+}
+
+impl Manifest {
+    /// Reads and checks a manifest.
+    pub fn read(input: impl BufRead) -> Result<Manifest, ManifestError> {
+        let mut reading = Reading::default();
+        let mut number = 0;
+        for line in input.lines() {
+            number += 1;
+            let line = line.map_err(|e| at(number, crate::input::io_message(&e)))?;
+            reading.line(number, &line)?;
+        }
+        reading.finish(number)
+    }
+
+    /// The document lines of each JSON Lines output file, by output path,
+    /// in document (and so line) order.
+    pub fn record_files(&self) -> Vec<(&str, Vec<u32>)> {
+        let mut files: Vec<(&str, Vec<u32>)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for doc in self.documents.iter().filter(|d| d.record.is_some()) {
+            let at = *index.entry(doc.output.as_str()).or_insert_with(|| {
+                files.push((doc.output.as_str(), Vec::new()));
+                files.len() - 1
+            });
+            files[at].1.push(doc.doc);
+        }
+        files
+    }
+}
+
+/// What a file's lines have said so far.
+#[derive(Default)]
+struct Reading {
+    begun: bool,
+    manifest: Manifest,
+    summary: Option<(usize, SummaryLine)>,
+    removals: usize,
+    removed_bytes: usize,
+    /// Output path → (is a record file, last record line).
+    outputs: HashMap<String, (bool, usize)>,
+}
+
+impl Reading {
+    fn line(&mut self, number: usize, text: &str) -> Result<(), ManifestError> {
+        if let Some((summary_at, _)) = self.summary {
+            return Err(at(
+                number,
+                format!("a line after the summary (line {summary_at}); the manifest ends with its summary"),
+            ));
+        }
+        let line: Line = serde_json::from_str(text)
+            .map_err(|e| at(number, format!("not a manifest line: {e}")))?;
+        if !self.begun {
+            let Line::Begin { schema, .. } = line else {
+                return Err(at(
+                    number,
+                    "the manifest does not start with its begin line; is this a manifest written by doppel clean?",
+                ));
+            };
+            if schema != SCHEMA {
+                return Err(at(
+                    number,
+                    format!(
+                        "manifest schema {schema}; this doppel reads schema {SCHEMA} (restore with the version that cleaned it, or clean the inputs again)"
+                    ),
+                ));
+            }
+            self.begun = true;
+            return Ok(());
+        }
+        match line {
+            Line::Begin { .. } => Err(at(number, "a second begin line")),
+            Line::Document(doc) => self.document(number, doc),
+            Line::Removal(removal) => self.removal(number, removal),
+            Line::Summary(summary) => {
+                self.summary = Some((number, summary));
+                Ok(())
+            }
+        }
+    }
+
+    fn document(&mut self, number: usize, doc: DocumentLine) -> Result<(), ManifestError> {
+        let expected = self.manifest.documents.len();
+        if doc.doc as usize != expected {
+            return Err(at(
+                number,
+                format!(
+                    "document number {} where {expected} was expected (documents are numbered 0, 1, 2, … without gaps or repeats)",
+                    doc.doc
+                ),
+            ));
+        }
+        let name = doc.to_string_path();
+        relative_path(&doc.output).map_err(|e| at(number, format!("{name}: output: {e}")))?;
+        if !doc.written && doc.output_bytes != 0 {
+            return Err(at(
+                number,
+                format!(
+                    "{name}: a removed document with {} bytes of output",
+                    doc.output_bytes
+                ),
+            ));
+        }
+        let is_record = doc.record.is_some();
+        match (self.outputs.get_mut(&doc.output), &doc.record) {
+            (None, record) => {
+                let line = record.as_ref().map_or(0, |r| r.line);
+                self.outputs.insert(doc.output.clone(), (is_record, line));
+            }
+            (Some((true, last)), Some(record)) => {
+                if record.line <= *last {
+                    return Err(at(
+                        number,
+                        format!(
+                            "{name}: follows line {last} of the same file (the records of a file are listed in line order, once each)"
+                        ),
+                    ));
+                }
+                *last = record.line;
+            }
+            (Some(_), _) => {
+                return Err(at(
+                    number,
+                    format!(
+                        "{name}: another document is already written to {}",
+                        doc.output
+                    ),
+                ))
+            }
+        }
+        if let Some(record) = &doc.record {
+            if record.line == 0 {
+                return Err(at(
+                    number,
+                    format!("{name}: record line 0 (lines count from 1)"),
+                ));
+            }
+            if !doc.written && record.skeleton.is_none() {
+                return Err(at(
+                    number,
+                    format!("{name}: a removed record without its skeleton"),
+                ));
+            }
+        }
+        self.manifest.documents.push(doc);
+        self.manifest.removals.push(Vec::new());
+        Ok(())
+    }
+
+    fn removal(&mut self, number: usize, removal: RemovalLine) -> Result<(), ManifestError> {
+        let Some(removals) = self.manifest.removals.get_mut(removal.doc as usize) else {
+            return Err(at(
+                number,
+                format!(
+                    "a removal from document {}, which has no document line before it",
+                    removal.doc
+                ),
+            ));
+        };
+        let [start, end] = removal.bytes;
+        let removed = end.checked_sub(start).ok_or_else(|| {
+            at(
+                number,
+                format!("removal bytes [{start}, {end}] end before they start"),
+            )
+        })?;
+        self.removals += 1;
+        self.removed_bytes = self
+            .removed_bytes
+            .saturating_add(removed.saturating_sub(removal.replacement_bytes));
+        removals.push(removal);
+        Ok(())
+    }
+
+    fn finish(mut self, lines: usize) -> Result<Manifest, ManifestError> {
+        if lines == 0 {
+            return Err(at(0, "empty; not a manifest written by doppel clean"));
+        }
+        let Some((summary_at, summary)) = self.summary.take() else {
+            return Err(at(
+                0,
+                "no summary line at the end: the manifest is incomplete (cut short, or its clean did not finish)",
+            ));
+        };
+        let removed_documents = self
+            .manifest
+            .documents
+            .iter()
+            .filter(|d| !d.written)
+            .count();
+        for (what, counted, read) in [
+            (
+                "documents",
+                summary.documents,
+                self.manifest.documents.len(),
+            ),
+            (
+                "removed documents",
+                summary.removed_documents,
+                removed_documents,
+            ),
+            ("removals", summary.removals, self.removals),
+            ("removed bytes", summary.removed_bytes, self.removed_bytes),
+        ] {
+            if counted != read {
+                return Err(at(
+                    summary_at,
+                    format!("the summary counts {counted} {what} where the manifest lists {read}"),
+                ));
+            }
+        }
+        for removals in &mut self.manifest.removals {
+            removals.sort_by_key(|r| r.bytes[0]);
+        }
+        self.manifest.summary = summary;
+        Ok(self.manifest)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +416,92 @@ mod tests {
         assert!(json.starts_with("{\"type\":\"removal\""), "{json}");
         assert!(json.contains("\"reason\":\"block-copy\""));
         assert_eq!(serde_json::from_str::<Line>(&json).unwrap(), line);
+    }
+
+    fn document(doc: u32, output: &str, record: Option<usize>) -> String {
+        let mut line = serde_json::json!({
+            "type": "document", "doc": doc, "path": output, "output": output,
+            "written": true, "encoding": "UTF-8", "bom": false, "lossless": true,
+            "input_bytes": 4, "input_xxh3": "0", "bytes": 4, "text_xxh3": "0",
+            "output_bytes": 4, "output_xxh3": "0",
+        });
+        if let Some(at) = record {
+            line["line"] = at.into();
+            line["text_field"] = "text".into();
+        }
+        line.to_string()
+    }
+
+    fn removal(doc: u32, start: usize) -> String {
+        format!(
+            r#"{{"type":"removal","doc":{doc},"reason":"boilerplate","bytes":[{start},{}],"lines":[1,1],"replacement_bytes":0,"text":"ab"}}"#,
+            start + 2
+        )
+    }
+
+    const BEGIN: &str = r#"{"type":"begin","schema":2,"version":"0.1.0"}"#;
+
+    fn read(lines: &[String]) -> Result<Manifest, ManifestError> {
+        Manifest::read(lines.join("\n").as_bytes())
+    }
+
+    #[test]
+    fn a_consistent_manifest_is_read_with_its_removals_in_order() {
+        let manifest = read(&[
+            BEGIN.to_owned(),
+            document(0, "a.txt", None),
+            removal(0, 10),
+            removal(0, 2),
+            document(1, "r.jsonl", Some(1)),
+            document(2, "r.jsonl", Some(3)),
+            r#"{"type":"summary","documents":3,"removed_documents":0,"removals":2,"removed_bytes":4}"#
+                .to_owned(),
+        ])
+        .unwrap();
+        assert_eq!(manifest.documents.len(), 3);
+        let starts: Vec<usize> = manifest.removals[0].iter().map(|r| r.bytes[0]).collect();
+        assert_eq!(starts, [2, 10]);
+        assert_eq!(manifest.record_files(), [("r.jsonl", vec![1, 2])]);
+    }
+
+    #[test]
+    fn inconsistencies_are_named_by_line() {
+        let summary = |documents: usize| {
+            format!(
+                r#"{{"type":"summary","documents":{documents},"removed_documents":0,"removals":0,"removed_bytes":0}}"#
+            )
+        };
+        for (lines, expected) in [
+            (
+                vec![BEGIN.to_owned(), document(1, "a.txt", None), summary(1)],
+                "line 2: document number 1 where 0 was expected",
+            ),
+            (
+                vec![BEGIN.to_owned(), document(0, "../a.txt", None), summary(1)],
+                "line 2: ../a.txt: output: the path \"../a.txt\" has a `..` component",
+            ),
+            (
+                vec![
+                    BEGIN.to_owned(),
+                    document(0, "r.jsonl", Some(2)),
+                    document(1, "r.jsonl", Some(2)),
+                    summary(2),
+                ],
+                "line 3: r.jsonl:2: follows line 2 of the same file",
+            ),
+            (
+                vec![BEGIN.replace(":2,", ":3,"), summary(0)],
+                "line 1: manifest schema 3; this doppel reads schema 2",
+            ),
+            (
+                vec![BEGIN.to_owned(), document(0, "a.txt", None), summary(2)],
+                "line 3: the summary counts 2 documents where the manifest lists 1",
+            ),
+            (vec![BEGIN.to_owned()], "no summary line at the end"),
+            (vec![], "empty"),
+        ] {
+            let err = read(&lines).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
     }
 }

@@ -11,11 +11,14 @@
 //!   decide; `writer` puts cleaned files and manifest lines in place;
 //!   `twins` keeps the texts of kept twins in a temporary file between the
 //!   write and twin passes.
-//! - [`manifest`]: the manifest's lines; [`restore`]: rebuilding the inputs
-//!   from them.
+//! - [`manifest`]: the manifest's lines, and reading them back checked;
+//!   [`restore`]: rebuilding the inputs from them, verified against their
+//!   hashes; [`confine`]: keeping restore's reads and writes inside its two
+//!   folders.
 //! - [`output`]: where outputs go, the checks before anything is written,
 //!   and atomic writes; [`encode`]: text back to its original bytes.
 
+pub mod confine;
 pub mod edits;
 pub mod encode;
 pub mod manifest;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use doppel::clean::manifest::Line;
-use doppel::clean::restore::restore;
+use doppel::clean::restore::{restore, RestoreReport};
 use doppel::clean::run::{clean, CleanOptions, CleanReport};
 use doppel::clean::Keep;
 use doppel::input::expand;
@@ -164,16 +164,60 @@ fn print_report(report: &CleanReport, options: &CleanOptions) -> io::Result<()> 
     out.flush()
 }
 
+/// Restores, then reports: every document that failed and every one not
+/// restored byte for byte on stderr, one line each; the summary on stdout.
 pub fn run_restore(args: &RestoreArgs) -> Result<i32> {
     let report = restore(&args.cleaned, &args.out)?;
-    for path in &report.as_text {
-        eprintln!("doppel: {path}: restored as decoded UTF-8 text (the input did not decode without loss)");
+    for failure in &report.failed {
+        eprintln!("doppel: {}: {}", failure.document, failure.reason);
     }
-    println!(
-        "restored {} documents into {} ({} byte for byte)",
+    for path in &report.as_text {
+        eprintln!("doppel: {path}: restored as decoded UTF-8 text, checked against the manifest (the input did not decode without loss)");
+    }
+    for path in &report.lines_differ {
+        eprintln!("doppel: {path}: the record's text is restored exactly but its line is not byte for byte (the input escaped its text differently)");
+    }
+    for file in &report.jsonl_files {
+        let path = args.out.join(&file.output);
+        if !file.written {
+            eprintln!(
+                "doppel: {}: not written: the file could not be rebuilt as it was (see above)",
+                path.display()
+            );
+        }
+    }
+    print_restore_summary(args, &report)?;
+    Ok(if report.is_complete() { 0 } else { 2 })
+}
+
+fn print_restore_summary(args: &RestoreArgs, report: &RestoreReport) -> io::Result<()> {
+    let mut details = vec![format!("{} byte for byte", report.exact)];
+    if !report.as_text.is_empty() {
+        details.push(format!("{} as decoded text", report.as_text.len()));
+    }
+    if !report.lines_differ.is_empty() {
+        details.push(format!(
+            "{} records with their text exact but not their line",
+            report.lines_differ.len()
+        ));
+    }
+    if !report.failed.is_empty() {
+        details.push(format!("{} failed", report.failed.len()));
+    }
+    let files = report.jsonl_files.iter().filter(|f| f.written).count();
+    let jsonl = match files {
+        0 => String::new(),
+        1 => "; 1 JSON Lines file rebuilt from its records, each line ended by \\n".to_owned(),
+        n => format!("; {n} JSON Lines files rebuilt from their records, each line ended by \\n"),
+    };
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "restored {} of {} documents into {} ({}){jsonl}",
+        report.restored,
         report.documents,
         args.out.display(),
-        report.exact
-    );
-    Ok(0)
+        details.join(", ")
+    )?;
+    out.flush()
 }
