@@ -995,7 +995,6 @@ fn clean_goes_on_past_every_bad_jsonl_line() {
 /// and blank lines out of its output; `restore` must then not give back a
 /// different file as if it were the input.
 #[test]
-#[ignore = "needs restore to verify JSON Lines files against the input (src/clean/restore.rs)"]
 fn restore_of_a_cleaned_hostile_jsonl_is_exact_or_fails() {
     let scene = Scene::new();
     let content = "\u{feff}{\"id\": \"a\", \"text\": \"First.\"}\r\n\
