@@ -83,6 +83,7 @@ for target in $targets; do
     start=$(date +%s)
     status=0
     args=(-max_len="$(max_len "$target")" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 "${limit[@]}")
+    [[ -f dict/$target.dict ]] && args+=(-dict="dict/$target.dict")
     ((jobs > 1)) && args+=(-fork="$jobs")
     cargo fuzz run "${build_flags[@]}" "$target" "work/corpus/$target" "${seeds[@]}" -- "${args[@]}" \
         >"$log" 2>&1 || status=$?

@@ -84,15 +84,27 @@ fuzz_target!(|data: &[u8]| {
     let restored = restore(&out, &dir).unwrap_or_else(|e| panic!("restore fails: {e}"));
     let back = std::fs::read(dir.join(name)).expect("the restored document");
     if jsonl {
-        assert!(documents.iter().all(|d| d.lossless), "serde_json lines not lossless");
-        assert!(back == bytes, "the JSON Lines file does not come back byte for byte");
+        assert!(
+            documents.iter().all(|d| d.lossless),
+            "serde_json lines not lossless"
+        );
+        assert!(
+            back == bytes,
+            "the JSON Lines file does not come back byte for byte"
+        );
         assert_eq!(restored.exact, restored.documents, "{restored:?}");
     } else if documents.iter().all(|d| d.lossless) {
-        assert!(back == bytes, "a lossless document does not come back byte for byte");
+        assert!(
+            back == bytes,
+            "a lossless document does not come back byte for byte"
+        );
         assert_eq!(restored.exact, restored.documents, "{restored:?}");
     } else {
         let decoded = decode(&bytes, None).expect("a cleaned document decodes");
-        assert!(back == decoded.text.as_bytes(), "a lossy document does not come back as its text");
+        assert!(
+            back == decoded.text.as_bytes(),
+            "a lossy document does not come back as its text"
+        );
     }
 });
 
@@ -108,7 +120,11 @@ fn repeated(text: &str, layout: u8) -> Vec<String> {
         1 => &[text, text],
         2 => &[text, head, text],
         3 => &[head, tail, head, tail],
-        4 => &[text, "A line between the copies, long enough to count.", text],
+        4 => &[
+            text,
+            "A line between the copies, long enough to count.",
+            text,
+        ],
         5 => &[tail, head, tail, head, text],
         6 => &[head, head, head],
         _ => &[text, tail, text, head, text],

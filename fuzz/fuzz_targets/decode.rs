@@ -85,7 +85,10 @@ fuzz_target!(|data: &[u8]| {
     let encoded = encode(&decoded.text, decoded.encoding, decoded.bom);
     if decoded.malformed == 0 && round_trips(decoded.encoding) {
         let encoded = encoded.unwrap_or_else(|| {
-            panic!("{}: decoded text cannot be encoded back", decoded.encoding.name())
+            panic!(
+                "{}: decoded text cannot be encoded back",
+                decoded.encoding.name()
+            )
         });
         assert!(
             encoded == bytes,

@@ -57,7 +57,13 @@ fuzz_target!(|data: &[u8]| {
             Ok(record) => {
                 assert_eq!(record.line, line, "record line number");
                 assert_eq!(record.raw.as_bytes(), bytes, "record raw line");
-                check_record(&record.raw, &record.text, &record.id, record.site.as_deref(), line);
+                check_record(
+                    &record.raw,
+                    &record.text,
+                    &record.id,
+                    record.site.as_deref(),
+                    line,
+                );
             }
             Err(err) => {
                 assert_eq!(err.line, line, "error line number");
@@ -85,7 +91,10 @@ fn non_blank_lines(data: &[u8]) -> Vec<(usize, &[u8])> {
         if at == 0 {
             line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
         }
-        if !line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+        if !line
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
             out.push((at + 1, line));
         }
     }
@@ -101,13 +110,20 @@ fn check_record(raw: &str, text: &str, id: &str, site: Option<&str>, line: usize
         Err(err) => panic!("a record's line is not JSON: {err}"),
     };
     let object = value.as_object().expect("a record's line is an object");
-    assert_eq!(object.get("text"), Some(&Value::String(text.to_owned())), "text");
+    assert_eq!(
+        object.get("text"),
+        Some(&Value::String(text.to_owned())),
+        "text"
+    );
     assert_key(object.get("id"), Some(id), Some(line), "id");
     assert_key(object.get("site"), site, None, "site");
 
     let same = replace_text(raw, "text", text).expect("the record's own line is editable");
     let reparsed: Value = serde_json::from_str(&same).expect("edited line is JSON");
-    assert_eq!(reparsed, value, "writing the same text back changes the value");
+    assert_eq!(
+        reparsed, value,
+        "writing the same text back changes the value"
+    );
 
     let mut others: Vec<String> = OTHER_TEXTS.iter().map(|s| (*s).to_owned()).collect();
     others.push(text.chars().rev().collect());
@@ -132,7 +148,11 @@ fn check_record(raw: &str, text: &str, id: &str, site: Option<&str>, line: usize
 fn assert_key(value: Option<&Value>, found: Option<&str>, line: Option<usize>, what: &str) {
     match value {
         None | Some(Value::Null) => {
-            assert_eq!(found.map(str::to_owned), line.map(|l| l.to_string()), "{what}")
+            assert_eq!(
+                found.map(str::to_owned),
+                line.map(|l| l.to_string()),
+                "{what}"
+            )
         }
         Some(Value::String(s)) => assert_eq!(found, Some(s.as_str()), "{what}"),
         Some(number @ Value::Number(_)) => {
@@ -161,7 +181,10 @@ fn acceptable(bytes: &[u8]) -> bool {
         (1, Some(Value::String(_) | Value::Number(_) | Value::Null)) => true,
         _ => false,
     };
-    count("text") == 1 && matches!(get("text"), Some(Value::String(_))) && keyish("id") && keyish("site")
+    count("text") == 1
+        && matches!(get("text"), Some(Value::String(_)))
+        && keyish("id")
+        && keyish("site")
 }
 
 /// A JSON object's members in order, duplicates kept.
@@ -175,7 +198,10 @@ impl<'de> serde::Deserialize<'de> for Members {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
                 let mut members = Vec::new();
                 while let Some(entry) = map.next_entry::<String, Value>()? {
                     members.push(entry);

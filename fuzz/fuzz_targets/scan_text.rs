@@ -61,7 +61,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(scanned.document.text(), text);
     check_segments(text, &index, &scanned.segments);
     for block in &scanned.blocks {
-        assert!(block.copies.len() >= 2, "a block with {} copies", block.copies.len());
+        assert!(
+            block.copies.len() >= 2,
+            "a block with {} copies",
+            block.copies.len()
+        );
         for copy in &block.copies {
             check_span(text, &index, &copy.span, "copy");
             assert!(
@@ -83,7 +87,11 @@ fuzz_target!(|data: &[u8]| {
         if block.exact {
             let first = &text[block.copies[0].span.bytes.clone()];
             for copy in &block.copies[1..] {
-                assert_eq!(&text[copy.span.bytes.clone()], first, "exact block copies differ");
+                assert_eq!(
+                    &text[copy.span.bytes.clone()],
+                    first,
+                    "exact block copies differ"
+                );
             }
         }
         for differing in &block.differing {
@@ -138,8 +146,16 @@ fn check_span(text: &str, index: &LineIndex, span: &Span, what: &str) {
         "{what} lines {lines:?} of {}",
         index.line_count()
     );
-    assert_eq!(lines.first, index.line_of(bytes.start), "{what} {span:?}: first line");
+    assert_eq!(
+        lines.first,
+        index.line_of(bytes.start),
+        "{what} {span:?}: first line"
+    );
     if bytes.end > bytes.start {
-        assert_eq!(lines.last, index.line_of(bytes.end - 1), "{what} {span:?}: last line");
+        assert_eq!(
+            lines.last,
+            index.line_of(bytes.end - 1),
+            "{what} {span:?}: last line"
+        );
     }
 }

@@ -13,14 +13,17 @@ use doppel::{Engine, EngineBuilder};
 use crate::{snapshot, write_tree, Node, Sandbox, Tree};
 
 const HARBOUR: &str = "The harbour opened at dawn and the cranes began to move the first containers of the day.\nShips waited in a long line beyond the breakwater while the pilots went out one by one.";
-const MARKET: &str = "At the market the traders set out fish, bread and early strawberries on long wooden tables.";
-const NOTICE: &str = "Notice: the council will close the river bridge for repairs from Monday to Friday next week.";
+const MARKET: &str =
+    "At the market the traders set out fish, bread and early strawberries on long wooden tables.";
+const NOTICE: &str =
+    "Notice: the council will close the river bridge for repairs from Monday to Friday next week.";
 const ZH: &str = "新华社北京7月9日电，中共中央关于加强和改进党的群团工作的意见发布。群团事业是党的事业的重要组成部分。";
 const ZH_MORE: &str = "今天港口的工人在码头上装卸货物，城市的河流上有一座新的大桥。";
 
 /// The documents, by path relative to the folder holding `corpus/`.
 fn documents() -> Vec<(&'static str, Vec<u8>)> {
-    let a = format!("{HARBOUR}\n\n{MARKET}\n\n{NOTICE}\n\n{HARBOUR}\n\nThe end of the first report.\n");
+    let a =
+        format!("{HARBOUR}\n\n{MARKET}\n\n{NOTICE}\n\n{HARBOUR}\n\nThe end of the first report.\n");
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
         .chain(
@@ -31,7 +34,8 @@ fn documents() -> Vec<(&'static str, Vec<u8>)> {
         .collect();
     let gb_text = format!("{ZH_MORE}\n\n{ZH}\n\n{ZH_MORE}\n");
     let gb = encoding_rs::GB18030.encode(&gb_text).0.into_owned();
-    let crlf = format!("{MARKET}\r\n\r\nA different closing line for this one.\r\n\r\n{NOTICE}\r\n");
+    let crlf =
+        format!("{MARKET}\r\n\r\nA different closing line for this one.\r\n\r\n{NOTICE}\r\n");
     let record = |id: u32, text: &str| {
         format!(
             "{{\"id\":{id},\"text\":{},\"lang\":\"en\"}}\n",
@@ -40,7 +44,10 @@ fn documents() -> Vec<(&'static str, Vec<u8>)> {
     };
     let jsonl = [
         record(1, &format!("{NOTICE}\n\n{MARKET}")),
-        record(2, &format!("{HARBOUR}\n\nA record of its own.\n\n{HARBOUR}")),
+        record(
+            2,
+            &format!("{HARBOUR}\n\nA record of its own.\n\n{HARBOUR}"),
+        ),
         record(3, &format!("{NOTICE}\n\n{MARKET}")),
         record(4, "Short one."),
     ]
@@ -99,7 +106,11 @@ pub fn baseline() -> &'static Baseline {
         // Short, so the manifest's `path` fields are: seeds stay small.
         let inputs_folder = tempfile::Builder::new()
             .prefix("doppel-fuzz-in-")
-            .tempdir_in(if Path::new("/dev/shm").is_dir() { "/dev/shm" } else { "/tmp" })
+            .tempdir_in(if Path::new("/dev/shm").is_dir() {
+                "/dev/shm"
+            } else {
+                "/tmp"
+            })
             .expect("a temporary folder");
         let inputs = inputs_folder.path().to_path_buf();
         let mut originals = Tree::new();
@@ -107,17 +118,25 @@ pub fn baseline() -> &'static Baseline {
             originals.insert(PathBuf::from(path), Node::File(bytes));
         }
         std::fs::create_dir_all(&inputs).expect("a sandbox folder");
-        write_tree(&inputs, &originals);
+        write_tree(&inputs, &originals).expect("the corpus");
         let out = sandbox.root().join("out");
         let report = clean_folder(&inputs, &out);
-        assert!(report.manifest.removed_documents >= 2, "{:?}", report.manifest);
+        assert!(
+            report.manifest.removed_documents >= 2,
+            "{:?}",
+            report.manifest
+        );
         assert!(report.manifest.removals >= 4, "{:?}", report.manifest);
         let cleaned = snapshot(&out);
         let dir = sandbox.root().join("dir");
         let restored = restore(&out, &dir).expect("the baseline restores");
         assert_eq!(restored.exact, restored.documents, "{restored:?}");
         let originals = snapshot(&inputs);
-        assert_eq!(files(&snapshot(&dir)), files(&originals), "the baseline restores exactly");
+        assert_eq!(
+            files(&snapshot(&dir)),
+            files(&originals),
+            "the baseline restores exactly"
+        );
         Baseline { originals, cleaned }
     })
 }

@@ -32,7 +32,9 @@ impl Sandbox {
     pub fn new() -> Sandbox {
         let shm = Path::new("/dev/shm");
         let temp = if shm.is_dir() {
-            tempfile::Builder::new().prefix("doppel-fuzz-").tempdir_in(shm)
+            tempfile::Builder::new()
+                .prefix("doppel-fuzz-")
+                .tempdir_in(shm)
         } else {
             tempfile::Builder::new().prefix("doppel-fuzz-").tempdir()
         }
@@ -61,7 +63,11 @@ impl Sandbox {
         let mut strays = Vec::new();
         let mut at = self.top().to_path_buf();
         loop {
-            let expected = if at == self.root { None } else { Some(next_level(&at, &self.root)) };
+            let expected = if at == self.root {
+                None
+            } else {
+                Some(next_level(&at, &self.root))
+            };
             let entries = std::fs::read_dir(&at).expect("reading the sandbox");
             for entry in entries {
                 let entry = entry.expect("reading the sandbox");
@@ -140,27 +146,29 @@ fn walk(root: &Path, rel: &Path, tree: &mut Tree) {
     }
 }
 
-/// Writes `tree` under `root` (which exists).
-pub fn write_tree(root: &Path, tree: &Tree) {
+/// Writes `tree` under `root` (which exists). Fails on what the file system
+/// refuses (a name too long, a file where a folder should be).
+pub fn write_tree(root: &Path, tree: &Tree) -> std::io::Result<()> {
     for (rel, node) in tree {
         let path = root.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("a sandbox folder");
+            std::fs::create_dir_all(parent)?;
         }
         match node {
-            Node::File(bytes) => std::fs::write(&path, bytes).expect("a sandbox file"),
-            Node::Dir => std::fs::create_dir_all(&path).expect("a sandbox folder"),
-            Node::Link(target) => {
-                std::os::unix::fs::symlink(target, &path).expect("a sandbox symlink")
-            }
+            Node::File(bytes) => std::fs::write(&path, bytes)?,
+            Node::Dir => std::fs::create_dir_all(&path)?,
+            Node::Link(target) => std::os::unix::fs::symlink(target, &path)?,
         }
     }
+    Ok(())
 }
 
 /// Whether `path` is relative, has no `..`, and names something.
 pub fn is_plain_relative(path: &Path) -> bool {
     path.components().next().is_some()
-        && path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 /// `path` with at most [`MAX_PARENTS`] `..` components (later ones dropped).

@@ -62,7 +62,10 @@ impl<'a> RestoreInput<'a> {
             };
             tree.insert(name.clone(), node);
         }
-        tree.insert(PathBuf::from("manifest.jsonl"), Node::File(confine_manifest(self.manifest, sandbox)));
+        tree.insert(
+            PathBuf::from("manifest.jsonl"),
+            Node::File(confine_manifest(self.manifest, sandbox)),
+        );
         tree
     }
 }
@@ -108,7 +111,8 @@ pub fn confine_manifest(manifest: &[u8], sandbox: &Sandbox) -> Vec<u8> {
 /// `None`: dropped.
 fn confine_line(line: &[u8], sandbox: &Sandbox) -> Option<Option<String>> {
     let Ok(Members(mut members)) = serde_json::from_slice::<Members>(line) else {
-        let suspicious = line.windows(6).any(|w| w == b"output") || line.windows(2).any(|w| w == b"\\u");
+        let suspicious =
+            line.windows(6).any(|w| w == b"output") || line.windows(2).any(|w| w == b"\\u");
         return if suspicious { None } else { Some(None) };
     };
     let mut changed = false;
