@@ -8,7 +8,8 @@
 # Environment:
 #   FUZZ_TARGETS     targets to run (default: all, in the order below)
 #   FUZZ_SANITIZER   none (default) or address
-#   FUZZ_JOBS        libFuzzer worker processes per target (default 1)
+#   FUZZ_KEEP_GOING=1  go on after a failure (libFuzzer's fork mode): for long
+#                    runs while a known bug is open; failures are still counted
 #   DOPPEL_FUZZ_RESTORE=confined   restore target: check confinement only
 #
 # Exits 1 when a target crashes, fails an invariant, times out or runs out of
@@ -28,7 +29,7 @@ fi
 
 targets=${FUZZ_TARGETS:-"decode jsonl scan_text diff restore clean_roundtrip"}
 sanitizer=${FUZZ_SANITIZER:-none}
-jobs=${FUZZ_JOBS:-1}
+keep_going=${FUZZ_KEEP_GOING:-}
 # cargo fuzz passes -Z flags to rustc; the stable toolchain accepts them so.
 export RUSTC_BOOTSTRAP=1
 # One rayon thread: the work per input is small, and libFuzzer runs one
@@ -61,15 +62,14 @@ for target in $targets; do
     shopt -s nullglob
     regressions=(regressions/"$target"/*)
     shopt -u nullglob
-    if ((${#regressions[@]})); then
-        log=work/logs/$target-regressions.log
-        if cargo fuzz run "${build_flags[@]}" "$target" "${regressions[@]}" -- -runs=1 >"$log" 2>&1; then
-            echo "fuzz: $target: ${#regressions[@]} regression inputs pass"
-        else
-            echo "fuzz: $target: a regression input fails again (see fuzz/$log)" >&2
-            failed+=("$target (regression)")
+    for input in "${regressions[@]}"; do
+        log=work/logs/$target-regression-$(basename "$input").log
+        if ! cargo fuzz run "${build_flags[@]}" "$target" "$input" -- -runs=1 >"$log" 2>&1; then
+            echo "fuzz: $target: regression $input fails (see fuzz/$log)" >&2
+            failed+=("$target:$(basename "$input")")
         fi
-    fi
+    done
+    ((${#regressions[@]})) && echo "fuzz: $target: ${#regressions[@]} regression inputs replayed"
 done
 
 limit=(-max_total_time="$seconds")
@@ -84,7 +84,7 @@ for target in $targets; do
     status=0
     args=(-max_len="$(max_len "$target")" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 "${limit[@]}")
     [[ -f dict/$target.dict ]] && args+=(-dict="dict/$target.dict")
-    ((jobs > 1)) && args+=(-fork="$jobs")
+    [[ -n $keep_going ]] && args+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     cargo fuzz run "${build_flags[@]}" "$target" "work/corpus/$target" "${seeds[@]}" -- "${args[@]}" \
         >"$log" 2>&1 || status=$?
     elapsed=$(($(date +%s) - start))
@@ -93,8 +93,21 @@ for target in $targets; do
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
     ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
     result=ok
+    if [[ -n $keep_going ]]; then
+        # Fork mode's status lines: "#EXECS: cov: … oom/timeout/crash: A/B/C …".
+        last=$(grep -E '^#[0-9]+:' "$log" | tail -1)
+        execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
+        rate=$((${execs:-0} / (elapsed > 0 ? elapsed : 1)))
+        failures=$(sed -nE 's/.*oom\/timeout\/crash: ([0-9]+)\/([0-9]+)\/([0-9]+).*/\1 \2 \3/p' <<<"$last")
+        read -r ooms timeouts crashes <<<"${failures:-0 0 0}"
+        if ((ooms + timeouts + crashes > 0)); then
+            status=1
+            result="$crashes crashes, $timeouts timeouts, $ooms OOMs:"
+        fi
+    fi
     if ((status != 0)); then
-        result="FAILED (see fuzz/$log; input in fuzz/artifacts/$target/)"
+        result="${result/#ok/} FAILED (see fuzz/$log; inputs in fuzz/artifacts/$target/)"
+        result=${result# }
         failed+=("$target")
     fi
     printf '%-16s %12s %8s %9s %7s %7s %s\n' "$target" "${execs:-?}" "$elapsed" "${rate:-?}" \
