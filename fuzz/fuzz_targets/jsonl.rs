@@ -183,10 +183,11 @@ fn acceptable(bytes: &[u8]) -> bool {
     };
     let count = |name: &str| members.iter().filter(|(k, _)| k == name).count();
     let get = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| v);
-    let keyish = |name: &str| match (count(name), get(name)) {
-        (0, _) => true,
-        (1, Some(Value::String(_) | Value::Number(_) | Value::Null)) => true,
-        _ => false,
+    let keyish = |name: &str| {
+        matches!(
+            (count(name), get(name)),
+            (0, _) | (1, Some(Value::String(_) | Value::Number(_) | Value::Null))
+        )
     };
     count("text") == 1
         && matches!(get("text"), Some(Value::String(_)))
