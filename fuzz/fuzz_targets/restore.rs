@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     if !verify_success() {
         return;
     }
-    if let Ok(report) = result {
+    if let Some(report) = result.as_ref().ok().filter(|r| r.is_complete()) {
         for (name, node) in &cleaned {
             if let Node::Link(target) = node {
                 let used = baseline.cleaned.keys().any(|p| p.starts_with(name));

@@ -36,7 +36,8 @@ fn engine(choice: u8) -> &'static Engine {
                         .granularity(granularity)
                         .min_units(units)
                         .across_documents(false)
-                        .build(),
+                        .build()
+                        .expect("valid settings"),
                 );
             }
         }

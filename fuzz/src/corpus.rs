@@ -66,7 +66,12 @@ fn documents() -> Vec<(&'static str, Vec<u8>)> {
 /// have some.
 pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| EngineBuilder::new().min_units(3).build())
+    ENGINE.get_or_init(|| {
+        EngineBuilder::new()
+            .min_units(3)
+            .build()
+            .expect("valid settings")
+    })
 }
 
 /// Cleans the files under `inputs_root/corpus` into `out`.
@@ -86,6 +91,8 @@ pub fn clean_paths(inputs: &[PathBuf], out: &Path) -> CleanReport {
         segments: true,
         boilerplate: false,
         dry_run: false,
+        // Lossy documents are cleaned too, so restore's text path is fuzzed.
+        allow_lossy: true,
     };
     clean(engine(), inputs, &entries, Vec::new(), &options, &Silent).expect("clean runs")
 }
@@ -130,6 +137,7 @@ pub fn baseline() -> &'static Baseline {
         let cleaned = snapshot(&out);
         let dir = sandbox.root().join("dir");
         let restored = restore(&out, &dir).expect("the baseline restores");
+        assert!(restored.is_complete(), "{restored:?}");
         assert_eq!(restored.exact, restored.documents, "{restored:?}");
         let originals = snapshot(&inputs);
         assert_eq!(
