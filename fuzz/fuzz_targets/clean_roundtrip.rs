@@ -82,7 +82,10 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let dir = sandbox.root().join("dir");
     let restored = restore(&out, &dir).unwrap_or_else(|e| panic!("restore fails: {e}"));
-    assert!(restored.is_complete(), "restore is incomplete: {restored:?}");
+    assert!(
+        restored.is_complete(),
+        "restore is incomplete: {restored:?}"
+    );
     let back = std::fs::read(dir.join(name)).expect("the restored document");
     if jsonl {
         assert!(
