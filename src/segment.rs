@@ -142,7 +142,10 @@ impl Segmenter {
             let tail = start..range.end;
             if pending_chars < self.min_sentence_chars && !text[tail.clone()].trim().is_empty() {
                 if let Some(last) = out.last_mut().filter(|s| s.bytes.start >= range.start) {
-                    *last = index.span(last.bytes.start..range.end);
+                    // Joined to the sentence before it, trimmed as every
+                    // segment is.
+                    let end = range.start + text[range.clone()].trim_end().len();
+                    *last = index.span(last.bytes.start..end);
                     return;
                 }
             }
@@ -222,6 +225,15 @@ fn push_trimmed(text: &str, range: Range<usize>, index: &LineIndex, out: &mut Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_last_sentence_joined_to_the_one_before_is_trimmed() {
+        let text = "This first sentence is certainly long enough to stand alone. Short one.   \n";
+        assert_eq!(
+            texts(text, Granularity::Sentence),
+            ["This first sentence is certainly long enough to stand alone. Short one."]
+        );
+    }
 
     fn texts(text: &str, granularity: Granularity) -> Vec<&str> {
         Segmenter::new(granularity)

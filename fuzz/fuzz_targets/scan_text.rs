@@ -4,7 +4,7 @@
 //! read as UTF-8 (invalid sequences replaced), is scanned. Invariants: every
 //! segment and every copy of a block lies inside the text on character
 //! boundaries, and its line range is the lines of its first and last byte;
-//! segments are non-blank, in order and disjoint; the copies of a
+//! segments are non-blank, trimmed, in order and disjoint; the copies of a
 //! block are in order and do not overlap, and those of an exact block are
 //! the same text.
 #![no_main]
@@ -114,11 +114,8 @@ fn check_segments(text: &str, index: &LineIndex, segments: &[Span]) {
     for span in segments {
         check_span(text, index, span, "segment");
         let slice = &text[span.bytes.clone()];
-        // Not checked: that segments are trimmed, as src/segment.rs says. A
-        // short last sentence joined to the one before keeps the paragraph's
-        // trailing white space (reported, not an invariant this target holds
-        // the code to).
         assert!(!slice.trim().is_empty(), "blank segment {span:?}");
+        assert_eq!(slice, slice.trim(), "untrimmed segment {span:?}");
     }
     for pair in segments.windows(2) {
         assert!(
