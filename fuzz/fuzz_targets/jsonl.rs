@@ -10,10 +10,10 @@
 //! whose `text` is that text and whose other members are unchanged.
 #![no_main]
 
-use std::fmt;
 use std::io::Cursor;
 
 use doppel::input::jsonl::{replace_text, Compression, JsonlOptions, JsonlReader};
+use doppel_fuzz::members::Members;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 
@@ -193,30 +193,4 @@ fn acceptable(bytes: &[u8]) -> bool {
         && matches!(get("text"), Some(Value::String(_)))
         && keyish("id")
         && keyish("site")
-}
-
-/// A JSON object's members in order, duplicates kept.
-struct Members(Vec<(String, Value)>);
-
-impl<'de> serde::Deserialize<'de> for Members {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Members;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Members, A::Error> {
-                let mut members = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Value>()? {
-                    members.push(entry);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(Visit)
-    }
 }

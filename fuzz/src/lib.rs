@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 pub mod corpus;
+pub mod members;
 pub mod restore_input;
 
 /// Levels of padding between `TOP` and `root`.

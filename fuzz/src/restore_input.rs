@@ -17,11 +17,11 @@
 //! Lines that `serde_json` cannot read as an object but might name a path
 //! are dropped.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::members::Members;
 use crate::{is_plain_relative, limit_parents, Node, Sandbox, Tree};
 
 /// A fuzz input, split.
@@ -142,30 +142,4 @@ fn confine_line(line: &[u8], sandbox: &Sandbox) -> Option<Option<String>> {
         .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), v))
         .collect();
     Some(Some(format!("{{{}}}", body.join(","))))
-}
-
-/// A JSON object's members in order, duplicates kept.
-pub struct Members(pub Vec<(String, Value)>);
-
-impl<'de> serde::Deserialize<'de> for Members {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Members;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Members, A::Error> {
-                let mut members = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Value>()? {
-                    members.push(entry);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(Visit)
-    }
 }
