@@ -9,6 +9,7 @@ pub mod document;
 mod fingerprint;
 pub mod input;
 mod normalize;
+mod params;
 mod pipeline;
 pub mod quality;
 pub mod report;
@@ -23,6 +24,7 @@ pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
 pub use diff::{Comparison, DiffOptions};
 pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
+pub use params::{Incompatible, SketchParams, SKETCH_FORMAT};
 pub use pipeline::{
     CorpusReport, Engine, EngineBuilder, Findings, Located, Problem, ScannedDoc, Sink, Summary,
     TooManyDocuments,

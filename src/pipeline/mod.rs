@@ -457,6 +457,17 @@ impl Engine {
         self.decode_loaded(doc).map(|(document, _)| document)
     }
 
+    /// The parameters this engine's document sketches are made with: what
+    /// signature files and indexes record and compare before mixing sketches.
+    pub fn sketch_params(&self) -> crate::SketchParams {
+        crate::params::SketchParams::new(
+            self.segmenter.granularity(),
+            self.shingles,
+            self.across.threshold,
+            self.lsh,
+        )
+    }
+
     /// Bytes of input read per parallel batch.
     pub fn batch_bytes_limit(&self) -> usize {
         self.batch_bytes

@@ -1,0 +1,188 @@
+//! What makes two document sketches comparable: [`SketchParams`].
+//!
+//! A document's exact hash, its LSH band keys and its compact shingle set
+//! mean something only next to sketches made the same way: the same
+//! segmentation, shingle lengths, band shape and similarity threshold, and
+//! the same normalization and hashing code. Everything that leaves sketches
+//! on disk (signature files, the index) records these parameters and
+//! compares them before it mixes sketches, so sketches made differently are
+//! refused with a message naming what differs, never clustered together.
+//!
+//! ```
+//! use doppel::EngineBuilder;
+//! let a = EngineBuilder::new().build()?.sketch_params();
+//! let b = EngineBuilder::new().threshold(0.9).build()?.sketch_params();
+//! assert!(a.differences(&a).is_empty());
+//! assert_eq!(a.differences(&b)[0], "threshold: 0.8 here, 0.9 there");
+//! # Ok::<(), doppel::ConfigError>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::segment::Granularity;
+use crate::shingle::ShingleConfig;
+use crate::sketch::{Lsh, SLOTS};
+
+/// Version of the sketch computation itself: normalization, segmentation
+/// rules, shingling, hashing, MinHash slots and band keys. Raised whenever a
+/// change to that code would give a stored text another exact hash, other
+/// band keys or another shingle set; sketches of two versions never mix.
+pub const SKETCH_FORMAT: u32 = 1;
+
+/// The parameters a document sketch was made with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SketchParams {
+    /// [`SKETCH_FORMAT`] of the code that made the sketches.
+    pub sketch_format: u32,
+    /// The doppel version that made them (informative: compatibility is
+    /// decided by `sketch_format` and the settings below).
+    pub doppel_version: String,
+    /// Segment kind: `paragraph`, `line`, `sentence` or `auto`.
+    pub granularity: String,
+    /// Units per shingle in CJK text.
+    pub cjk_k: usize,
+    /// Words per shingle in spaced text.
+    pub word_k: usize,
+    /// Jaccard similarity from which documents are near duplicates.
+    pub threshold: f64,
+    /// MinHash slots per signature.
+    pub slots: usize,
+    /// LSH bands, and rows per band.
+    pub bands: usize,
+    pub rows: usize,
+}
+
+impl SketchParams {
+    pub(crate) fn new(
+        granularity: Granularity,
+        shingles: ShingleConfig,
+        threshold: f64,
+        lsh: Lsh,
+    ) -> SketchParams {
+        SketchParams {
+            sketch_format: SKETCH_FORMAT,
+            doppel_version: env!("CARGO_PKG_VERSION").to_owned(),
+            granularity: granularity_name(granularity).to_owned(),
+            cjk_k: shingles.cjk_k,
+            word_k: shingles.word_k,
+            threshold,
+            slots: SLOTS,
+            bands: lsh.bands,
+            rows: lsh.rows,
+        }
+    }
+
+    /// What differs between these parameters (`here`) and `other`
+    /// (`there`), one `name: value here, value there` each; empty when
+    /// sketches made with them can be mixed.
+    pub fn differences(&self, other: &SketchParams) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut compare = |name: &str, here: String, there: String| {
+            if here != there {
+                out.push(format!("{name}: {here} here, {there} there"));
+            }
+        };
+        compare(
+            "sketch format",
+            self.sketch_format.to_string(),
+            other.sketch_format.to_string(),
+        );
+        compare(
+            "granularity",
+            self.granularity.clone(),
+            other.granularity.clone(),
+        );
+        compare("cjk_k", self.cjk_k.to_string(), other.cjk_k.to_string());
+        compare("word_k", self.word_k.to_string(), other.word_k.to_string());
+        compare(
+            "threshold",
+            self.threshold.to_string(),
+            other.threshold.to_string(),
+        );
+        compare("slots", self.slots.to_string(), other.slots.to_string());
+        compare(
+            "bands",
+            format!("{}x{}", self.bands, self.rows),
+            format!("{}x{}", other.bands, other.rows),
+        );
+        out
+    }
+
+    /// `Ok` when sketches made with `other` can be mixed with these; else
+    /// an error naming `what` (a file, an index) and every difference, with
+    /// the doppel versions that made each side.
+    pub fn check_compatible(&self, other: &SketchParams, what: &str) -> Result<(), Incompatible> {
+        let differences = self.differences(other);
+        if differences.is_empty() {
+            return Ok(());
+        }
+        Err(Incompatible {
+            what: what.to_owned(),
+            differences,
+            here_version: self.doppel_version.clone(),
+            there_version: other.doppel_version.clone(),
+        })
+    }
+}
+
+/// Sketches that cannot be mixed, and why.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "{what} was made with other settings ({}; doppel {there_version} made it, this is doppel {here_version})",
+    differences.join(", ")
+)]
+pub struct Incompatible {
+    pub what: String,
+    pub differences: Vec<String>,
+    pub here_version: String,
+    pub there_version: String,
+}
+
+fn granularity_name(granularity: Granularity) -> &'static str {
+    match granularity {
+        Granularity::Paragraph => "paragraph",
+        Granularity::Line => "line",
+        Granularity::Sentence => "sentence",
+        Granularity::Auto => "auto",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(threshold: f64) -> SketchParams {
+        SketchParams::new(
+            Granularity::Auto,
+            ShingleConfig::default(),
+            threshold,
+            Lsh::for_threshold(threshold),
+        )
+    }
+
+    #[test]
+    fn the_same_settings_are_compatible_and_others_are_named() {
+        let a = params(0.8);
+        assert_eq!(a.check_compatible(&a.clone(), "x"), Ok(()));
+        let mut b = params(0.5);
+        b.sketch_format += 1;
+        b.doppel_version = "9.9.9".into();
+        let err = a.check_compatible(&b, "index 'idx'").expect_err("differs");
+        let message = err.to_string();
+        assert!(message.starts_with("index 'idx' was made with other settings (sketch format: 1 here, 2 there, threshold: 0.8 here, 0.5 there, bands:"), "{message}");
+        let tail = format!(
+            "doppel 9.9.9 made it, this is doppel {})",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(message.ends_with(&tail), "{message}");
+    }
+
+    #[test]
+    fn params_survive_json() {
+        let a = params(0.7);
+        let json = serde_json::to_string(&a).expect("serialised");
+        let back: SketchParams = serde_json::from_str(&json).expect("read back");
+        assert_eq!(a, back);
+    }
+}
