@@ -26,8 +26,9 @@ pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use params::{Incompatible, SketchParams, SKETCH_FORMAT};
 pub use pipeline::{
-    CorpusReport, Engine, EngineBuilder, Findings, Located, Problem, ScannedDoc, Sink, Summary,
-    TooManyDocuments,
+    CorpusFindings, CorpusReport, CorpusScan, Engine, EngineBuilder, Findings, FoundBlock,
+    FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Located, Problem, ScannedDoc,
+    ScannedText, Sink, Summary, TextSpan, TooManyDocuments,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

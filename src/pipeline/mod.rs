@@ -42,25 +42,31 @@ use rayon::prelude::*;
 use crate::config::{self, ConfigError};
 use crate::decode::{decode_vec, DecodeError, Decoded, Detection};
 use crate::detect::across::{
-    compact_hash, compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, SegmentSketch,
+    compact_hash, compact_shingles, AcrossConfig, DocSketch, SegmentSketch,
 };
-use crate::detect::boilerplate::{line_hashes, BoilerplateConfig, BoilerplateCounter};
-use crate::detect::passages::{PassageConfig, PassageIndex};
-use crate::detect::sets::{verify, SetCache, SetSpill, SetStore};
+use crate::detect::boilerplate::{line_hashes, BoilerplateConfig};
+use crate::detect::passages::PassageConfig;
 use crate::detect::within::{find_blocks, WithinConfig};
-use crate::document::{Document, LineIndex, LineRange, Origin, Span};
+use crate::document::{Document, LineIndex, Origin, Span};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::input::{Content, DocReader, Entry, Loaded, LoadedDoc};
 use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
 use crate::sketch::{Lsh, Signature};
 
+mod corpus;
+mod memory;
 mod numbering;
+mod places;
 mod reread;
 mod sink;
 
-use numbering::DocNumbers;
+use corpus::{CorpusState, SetFallback};
+pub use memory::{CorpusFindings, CorpusScan, ScannedText};
 pub use numbering::TooManyDocuments;
+pub use places::{
+    FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
+};
 
 pub use sink::{CorpusReport, Located, Problem, ScannedDoc, Sink, Summary};
 
@@ -107,11 +113,6 @@ impl Default for Findings {
         }
     }
 }
-
-/// Bytes of shingle sets held at once while candidates are verified.
-const VERIFY_BUDGET: usize = 64 << 20;
-/// Bytes of shingle sets kept for the comparisons clique building adds.
-const CACHE_BUDGET: usize = 16 << 20;
 
 impl EngineBuilder {
     pub fn new() -> EngineBuilder {
@@ -269,18 +270,12 @@ enum Outcome {
     Failed(Problem),
 }
 
-/// Corpus-wide state gathered during the first pass.
+/// The file driver's corpus-wide state: the shared core's, and where each
+/// document came from, to name it and to read it again.
 struct Corpus {
-    numbers: DocNumbers,
-    index: CorpusIndex,
-    boilerplate: BoilerplateCounter,
+    state: CorpusState,
     origins: Vec<Origin>,
     entry_of: Vec<u32>,
-    passages: Option<PassageIndex>,
-    segment_lines: Vec<Vec<LineRange>>,
-    /// Each document's shingle hashes, for verification; `None` when
-    /// switched off or when the temporary file failed.
-    spill: Option<SetSpill>,
 }
 
 impl Engine {
@@ -342,18 +337,9 @@ impl Engine {
     /// The corpus-wide state before the first document.
     fn empty_corpus(&self) -> Corpus {
         Corpus {
-            numbers: DocNumbers::default(),
-            index: CorpusIndex::new(self.across.clone()),
-            boilerplate: BoilerplateCounter::new(self.boilerplate.clone()),
+            state: CorpusState::new(self, SetFallback::Reread),
             origins: Vec::new(),
             entry_of: Vec::new(),
-            passages: self.passages.clone().map(PassageIndex::new),
-            segment_lines: Vec::new(),
-            spill: if self.corpus && self.find.documents && self.spill {
-                SetSpill::new().ok()
-            } else {
-                None
-            },
         }
     }
 
@@ -385,33 +371,9 @@ impl Engine {
                 summary.duplicate_bytes += doc.duplicate_bytes();
                 summary.blocks += doc.blocks.len();
                 if self.corpus {
-                    // Checked first: the indexes number documents with
-                    // 32 bits, and past the last number they would wrap.
-                    corpus.numbers.next_number()?;
-                    let number = corpus.index.add(&doc.sketch);
-                    if let Some(spill) = &mut corpus.spill {
-                        // Only representatives are ever candidates: an exact
-                        // twin leaves an empty set.
-                        let representative = corpus.index.is_representative(number);
-                        spill.push(if representative {
-                            &doc.sketch.shingles
-                        } else {
-                            &[]
-                        });
-                    }
-                    if self.find.boilerplate && corpus.index.is_representative(number) {
-                        corpus
-                            .boilerplate
-                            .add(&doc.group, doc.document.text(), &doc.lines);
-                    }
+                    corpus.state.add(self, &doc)?;
                     corpus.origins.push(doc.document.origin.clone());
                     corpus.entry_of.push(entry);
-                    if let Some(passages) = &mut corpus.passages {
-                        passages.add(doc.prints.iter().map(|p| passages.segment(p)).collect());
-                        corpus
-                            .segment_lines
-                            .push(doc.segments.iter().map(|s| s.lines).collect());
-                    }
                 }
                 sink.document(&doc)
             }
@@ -498,11 +460,16 @@ impl Engine {
 
     /// Scans text that is already decoded.
     pub fn scan_text(&self, origin: Origin, text: &str) -> ScannedDoc {
+        self.scan_string(origin, text.to_owned())
+    }
+
+    /// Scans text that is already decoded, taking it.
+    pub(crate) fn scan_string(&self, origin: Origin, text: String) -> ScannedDoc {
         let document = Document {
             origin,
             input_bytes: text.len(),
             decoded: Decoded {
-                text: text.to_owned(),
+                text,
                 encoding: encoding_rs::UTF_8,
                 detection: Detection::ValidUtf8,
                 bom: false,
@@ -587,60 +554,37 @@ impl Engine {
     }
 
     /// Makes the corpus-wide findings that were asked for.
-    fn corpus_report(&self, entries: &[Entry], mut corpus: Corpus) -> io::Result<CorpusReport> {
-        // What verification does not need is finished and released first.
-        let boilerplate = std::mem::take(&mut corpus.boilerplate).finish();
-        let clusters = if self.find.documents {
-            self.document_clusters(entries, &mut corpus)?
-        } else {
-            Vec::new()
+    fn corpus_report(&self, entries: &[Entry], corpus: Corpus) -> io::Result<CorpusReport> {
+        let Corpus {
+            state,
+            origins,
+            entry_of,
+        } = corpus;
+        let located = Located {
+            origins: &origins,
+            entry_of: &entry_of,
         };
+        let found = state.finish(self, |needed| {
+            Ok(self.shingle_sets(entries, located, needed))
+        })?;
         Ok(CorpusReport {
-            clusters,
-            repeated: corpus.index.repeated_segments().to_vec(),
-            boilerplate,
-            passages: corpus
-                .passages
-                .map(|index| index.passages())
-                .unwrap_or_default(),
-            segment_lines: corpus.segment_lines,
-            origins: corpus.origins,
-            entry_of: corpus.entry_of,
+            clusters: found.clusters,
+            repeated: found.repeated,
+            boilerplate: found.boilerplate,
+            passages: found.passages,
+            segment_lines: found.segment_lines,
+            origins,
+            entry_of,
         })
-    }
-
-    /// Duplicate documents: candidates verified on the spilled shingle sets
-    /// (else on sets read again from the inputs), joined into clusters.
-    fn document_clusters(
-        &self,
-        entries: &[Entry],
-        corpus: &mut Corpus,
-    ) -> io::Result<Vec<Cluster>> {
-        let pairs = corpus.index.candidates();
-        let store = match corpus.spill.take().and_then(SetSpill::finish) {
-            Some(store) => store,
-            None => {
-                let needed = CorpusIndex::needs_verification(&pairs);
-                SetStore::in_memory(self.shingle_sets(entries, corpus, &needed))
-            }
-        };
-        let sims = verify(&pairs, &store, VERIFY_BUDGET)?;
-        corpus
-            .index
-            .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))
     }
 
     /// The compact shingle sets of documents `needed`, read again.
     fn shingle_sets(
         &self,
         entries: &[Entry],
-        corpus: &Corpus,
+        located: Located<'_>,
         needed: &[u32],
     ) -> HashMap<u32, Vec<u32>> {
-        let located = Located {
-            origins: &corpus.origins,
-            entry_of: &corpus.entry_of,
-        };
         self.reread(entries, located, needed, |_, text| {
             Some(self.compact_shingles(text))
         })
@@ -679,7 +623,7 @@ mod tests {
     fn a_document_past_the_last_number_is_an_error_not_document_zero() {
         let engine = EngineBuilder::new().build().expect("default settings");
         let mut corpus = engine.empty_corpus();
-        corpus.numbers = DocNumbers::starting_at(u32::MAX - 1);
+        corpus.state = corpus.state.numbered_from(u32::MAX - 1);
         let (mut sink, mut summary) = (Count::default(), Summary::default());
         let mut deliver = |text: &str, corpus: &mut Corpus| {
             let doc = engine.scan_text(Origin::Stdin, text);
