@@ -19,15 +19,19 @@ const LATIN: &[&str] = &[
     "letter",
 ];
 const CJK: &[&str] = &[
-    "河", "水", "田", "農", "夫", "種", "朝", "夜", "橋", "市", "冬", "収", "穫", "村", "道",
-    "嵐", "手", "紙", "の", "を",
+    "河", "水", "田", "農", "夫", "種", "朝", "夜", "橋", "市", "冬", "収", "穫", "村", "道", "嵐",
+    "手", "紙", "の", "を",
 ];
 const FOOTER: &str = "Copyright Example Press, every right reserved.";
 
 /// A paragraph of 12 to 20 words (Latin) or 24 to 40 characters (CJK).
 fn paragraph(cjk: bool, picks: &[usize]) -> String {
     if cjk {
-        picks.iter().map(|&i| CJK[i % CJK.len()]).collect::<String>() + "。"
+        picks
+            .iter()
+            .map(|&i| CJK[i % CJK.len()])
+            .collect::<String>()
+            + "。"
     } else {
         picks
             .iter()
@@ -145,7 +149,10 @@ fn scan_in_memory(
             let size = *sizes.next().expect("cycled");
             let end = (at + size).min(texts.len());
             if size == 1 {
-                results.push(scan.add(format!("doc-{at}"), texts[at].as_str()).expect("numbered"));
+                results.push(
+                    scan.add(format!("doc-{at}"), texts[at].as_str())
+                        .expect("numbered"),
+                );
             } else {
                 let batch = (at..end).map(|n| (format!("doc-{n}"), texts[n].clone()));
                 results.extend(scan.add_batch(batch).expect("numbered"));
@@ -193,7 +200,9 @@ fn scan_files(engine: &Engine, texts: &[String]) -> Collect {
     let (entries, problems) = expand(&paths, &InputOptions::default());
     assert!(problems.is_empty());
     let mut sink = Collect::default();
-    engine.scan(&entries, Vec::new(), &mut sink).expect("scanned");
+    engine
+        .scan(&entries, Vec::new(), &mut sink)
+        .expect("scanned");
     sink
 }
 
@@ -283,7 +292,7 @@ proptest! {
             .collect();
         prop_assert_eq!(repeated, from_files);
         // Files of one folder are one boilerplate group, as texts in memory are.
-        let boilerplate = |found: &[doppel::detect::boilerplate::Boilerplate]| -> Vec<(String, usize, usize)> {
+        let boilerplate = |found: &[doppel::Boilerplate]| -> Vec<(String, usize, usize)> {
             found.iter().map(|b| (b.text.clone(), b.documents, b.group_documents)).collect()
         };
         prop_assert_eq!(boilerplate(&findings.boilerplate), boilerplate(&report.boilerplate));
@@ -313,7 +322,10 @@ fn clusters_name_their_members_by_id_and_number() {
     let results = scan
         .add_batch([
             ("https://a.example/1", page.to_owned()),
-            ("https://b.example/2", "Something else entirely, not a copy of anything.".to_owned()),
+            (
+                "https://b.example/2",
+                "Something else entirely, not a copy of anything.".to_owned(),
+            ),
             ("https://c.example/3", page.to_owned()),
             ("https://d.example/4", near),
         ])
@@ -329,13 +341,20 @@ fn clusters_name_their_members_by_id_and_number() {
     assert!(!cluster.exact);
     assert_eq!(
         findings.cluster_ids(cluster),
-        ["https://a.example/1", "https://c.example/3", "https://d.example/4"]
+        [
+            "https://a.example/1",
+            "https://c.example/3",
+            "https://d.example/4"
+        ]
     );
 }
 
 #[test]
 fn block_offsets_slice_multibyte_text_as_bytes_and_as_characters() {
-    let engine = EngineBuilder::new().min_units(5).build().expect("valid settings");
+    let engine = EngineBuilder::new()
+        .min_units(5)
+        .build()
+        .expect("valid settings");
     let mut scan = engine.corpus_scan();
     let repeated = "日本語の段落がここで二度繰り返されていることを確認するための文章です。";
     let text = format!("前書き 😀 héllo\n\n{repeated}\n\n中間の別の段落。\n\n{repeated}\n");
@@ -358,7 +377,9 @@ fn a_scan_without_corpus_findings_still_numbers_documents() {
         .expect("valid settings");
     let mut scan = engine.corpus_scan();
     let page = "The same page twice, which only a corpus scan would see as one document.";
-    let results = scan.add_batch([("x", page), ("y", page)]).expect("numbered");
+    let results = scan
+        .add_batch([("x", page), ("y", page)])
+        .expect("numbered");
     assert_eq!(results[1].number, 1);
     let findings = scan.finish().expect("findings");
     assert!(findings.clusters.is_empty());

@@ -57,6 +57,7 @@ impl Default for BoilerplateConfig {
 
 /// A boilerplate line of one group.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Boilerplate {
     pub group: String,
     /// The line, trimmed.

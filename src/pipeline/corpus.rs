@@ -132,7 +132,6 @@ impl CorpusState {
         Ok(number)
     }
 
-
     /// Segments repeated from earlier documents, so far.
     pub fn repeated_segments(&self) -> &[RepeatedSegment] {
         self.index.repeated_segments()
@@ -178,9 +177,7 @@ impl CorpusState {
                 None => SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
             },
             Sets::Memory(sets) => SetStore::in_memory(sets),
-            Sets::Dropped => {
-                SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?)
-            }
+            Sets::Dropped => SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
         };
         let sims = verify(&pairs, &store, VERIFY_BUDGET)?;
         self.index

@@ -108,6 +108,28 @@ struct Scanned {
 }
 
 impl Engine {
+    /// The blocks `text` repeats inside itself, with their places as bytes
+    /// and as characters: the within-document job on one text, without a
+    /// corpus.
+    ///
+    /// ```
+    /// let engine = doppel::EngineBuilder::new().min_units(5).build()?;
+    /// let text = "Prix : 12 €, livraison comprise dès demain.\n\nAutre.\n\nPrix : 12 €, livraison comprise dès demain.\n";
+    /// let blocks = engine.find_blocks(text);
+    /// let second = &blocks[0].copies[1];
+    /// assert_eq!(&text[second.bytes.clone()], "Prix : 12 €, livraison comprise dès demain.");
+    /// assert_eq!(second.chars.start, text[..second.bytes.start].chars().count());
+    /// # Ok::<(), doppel::ConfigError>(())
+    /// ```
+    pub fn find_blocks(&self, text: &str) -> Vec<FoundBlock> {
+        let doc = self.scan_text(Origin::Stdin, text);
+        let chars = CharIndex::new(text);
+        doc.blocks
+            .iter()
+            .map(|block| FoundBlock::new(block, &chars))
+            .collect()
+    }
+
     /// Starts a corpus scan over documents given in memory.
     pub fn corpus_scan(&self) -> CorpusScan<'_> {
         CorpusScan {

@@ -91,7 +91,18 @@ pub struct EngineBuilder {
 /// blocks and near segments no segment gets a MinHash signature, without
 /// documents nothing is banded or verified, without segments no segment
 /// hash is remembered, without boilerplate no line is counted.
+///
+/// Start from [`Findings::default`] (everything) or [`Findings::none`] and
+/// set the fields:
+///
+/// ```
+/// let mut find = doppel::Findings::none();
+/// find.documents = true;
+/// let engine = doppel::EngineBuilder::new().find(find).build()?;
+/// # Ok::<(), doppel::ConfigError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Findings {
     /// Blocks a document repeats inside itself.
     pub blocks: bool,
@@ -101,6 +112,18 @@ pub struct Findings {
     pub segments: bool,
     /// Lines shared by many documents of one group.
     pub boilerplate: bool,
+}
+
+impl Findings {
+    /// Nothing: a scan that only reads and decodes.
+    pub fn none() -> Findings {
+        Findings {
+            blocks: false,
+            documents: false,
+            segments: false,
+            boilerplate: false,
+        }
+    }
 }
 
 impl Default for Findings {

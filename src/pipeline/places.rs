@@ -205,8 +205,7 @@ mod tests {
     fn character_offsets_slice_the_same_text_as_byte_offsets() {
         // Long enough to cross several checkpoints, with 1- to 4-byte
         // characters on both sides of them.
-        let text = "ascii héllo 中文文本 😀 emoji\nline two ключ 日本語のテキスト\r\n"
-            .repeat(20);
+        let text = "ascii héllo 中文文本 😀 emoji\nline two ключ 日本語のテキスト\r\n".repeat(20);
         let chars = CharIndex::new(&text);
         let index = LineIndex::new(&text);
         let boundaries: Vec<usize> = text
