@@ -162,8 +162,8 @@ pub use normalize::Normalizer;
 pub use params::{Incompatible, SketchParams, SKETCH_FORMAT};
 pub use pipeline::{
     CorpusFindings, CorpusReport, CorpusScan, Engine, EngineBuilder, Findings, FoundBlock,
-    FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Located, Problem, ScannedDoc,
-    ScannedText, Sink, Summary, TextSpan, TooManyDocuments,
+    FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Problem, ScannedDoc, ScannedText,
+    Sink, Summary, TextSpan, TooManyDocuments,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

@@ -315,3 +315,25 @@ fn found_repeat(
         first_span: segment(r.first_doc, r.first_segment)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EngineBuilder;
+
+    #[test]
+    fn a_document_past_the_last_number_is_an_error_not_document_zero() {
+        let engine = EngineBuilder::new().build().expect("default settings");
+        let mut scan = engine.corpus_scan();
+        scan.state = std::mem::replace(
+            &mut scan.state,
+            CorpusState::new(&engine, SetFallback::Memory),
+        )
+        .numbered_from(u32::MAX - 1);
+        let last = scan.add("last", "The last document that can be numbered.");
+        assert!(last.is_ok());
+        let past = scan.add_batch([("past", "One document too many.")]);
+        assert_eq!(past, Err(TooManyDocuments));
+        assert_eq!(scan.documents(), 1, "the document past the limit is not added");
+    }
+}

@@ -68,7 +68,8 @@ pub use places::{
     FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
 };
 
-pub use sink::{CorpusReport, Located, Problem, ScannedDoc, Sink, Summary};
+pub(crate) use sink::Located;
+pub use sink::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
 /// Builds an [`Engine`]; setters take `&mut self` and return `&mut Self`.
 #[derive(Clone, Debug, Default)]
@@ -222,7 +223,8 @@ impl EngineBuilder {
         self
     }
 
-    /// Bytes of input read per parallel batch (default 8 MiB).
+    /// Bytes of input read per parallel batch, at least 1 (default 8 MiB).
+    /// Results do not depend on it; memory and speed do.
     pub fn batch_bytes(&mut self, bytes: usize) -> &mut Self {
         self.batch_bytes = Some(bytes);
         self
@@ -236,6 +238,7 @@ impl EngineBuilder {
         let min_units = config::at_least("min_units", self.across.min_segment_units, 1)?;
         config::at_least("shingles.cjk_k", self.shingles.cjk_k, 1)?;
         config::at_least("shingles.word_k", self.shingles.word_k, 1)?;
+        let batch_bytes = config::at_least("batch_bytes", self.batch_bytes.unwrap_or(8 << 20), 1)?;
         self.boilerplate.validate()?;
         let passages = self.near_segments.then(|| PassageConfig {
             threshold,
@@ -259,7 +262,7 @@ impl EngineBuilder {
             lsh: Lsh::for_threshold(threshold),
             shingles: self.shingles,
             encoding: self.encoding,
-            batch_bytes: self.batch_bytes.unwrap_or(8 << 20),
+            batch_bytes,
             corpus: !self.corpus_off,
             keep_prints: self.keep_prints || passages.is_some(),
             passages,
@@ -438,7 +441,7 @@ impl Engine {
     }
 
     /// Decodes one loaded document, without scanning it.
-    pub fn decode_document(&self, doc: LoadedDoc) -> Result<Document, DecodeError> {
+    pub(crate) fn decode_document(&self, doc: LoadedDoc) -> Result<Document, DecodeError> {
         self.decode_loaded(doc).map(|(document, _)| document)
     }
 
@@ -454,7 +457,7 @@ impl Engine {
     }
 
     /// Bytes of input read per parallel batch.
-    pub fn batch_bytes_limit(&self) -> usize {
+    pub(crate) fn batch_bytes_limit(&self) -> usize {
         self.batch_bytes
     }
 
@@ -519,8 +522,9 @@ impl Engine {
         (segments, prints, fingerprinter.document_signature())
     }
 
-    /// Segments, fingerprints and scans one decoded document.
-    pub fn scan_document(&self, document: Document, group: String) -> ScannedDoc {
+    /// Segments, fingerprints and scans one decoded document: the
+    /// per-document stage every driver shares.
+    pub(crate) fn scan_document(&self, document: Document, group: String) -> ScannedDoc {
         let text = document.text();
         let index = LineIndex::new(text);
         let (segments, prints, signature) = self.fingerprint(text, &index);
@@ -758,6 +762,14 @@ mod tests {
                 ..
             }
         ));
+        assert_eq!(
+            err(EngineBuilder::new().batch_bytes(0)),
+            ConfigError::TooSmall {
+                setting: "batch_bytes",
+                value: 0,
+                least: 1
+            }
+        );
         assert!(EngineBuilder::new()
             .threshold(1.0)
             .min_units(1)

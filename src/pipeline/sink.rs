@@ -90,7 +90,7 @@ impl From<InputError> for Problem {
 /// Where scanned documents came from, by document number: enough to read
 /// them again with [`Engine::reread`](super::Engine::reread).
 #[derive(Clone, Copy, Debug)]
-pub struct Located<'a> {
+pub(crate) struct Located<'a> {
     pub origins: &'a [Origin],
     /// Index of the entry each document was read from.
     pub entry_of: &'a [u32],
@@ -119,7 +119,7 @@ pub struct CorpusReport {
 
 impl CorpusReport {
     /// Where each document came from, to read documents again.
-    pub fn located(&self) -> Located<'_> {
+    pub(crate) fn located(&self) -> Located<'_> {
         Located {
             origins: &self.origins,
             entry_of: &self.entry_of,
