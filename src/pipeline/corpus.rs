@@ -132,6 +132,12 @@ impl CorpusState {
         Ok(number)
     }
 
+    /// Whether `doc` is the first of its exact group (only those are
+    /// indexed segment by segment).
+    pub fn is_representative(&self, doc: u32) -> bool {
+        self.index.is_representative(doc)
+    }
+
     /// Segments repeated from earlier documents, so far.
     pub fn repeated_segments(&self) -> &[RepeatedSegment] {
         self.index.repeated_segments()

@@ -36,9 +36,19 @@ use crate::document::Origin;
 /// assert_eq!(findings.cluster_ids(&findings.clusters[0]), ["a", "c"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// It owns a copy of the engine's settings, so it can be kept anywhere
+/// (in another thread, behind a binding to another language) for as long
+/// as documents keep coming; it is [`Send`].
+///
+/// Memory holds, per document, its id and a sketch (the segment hashes the
+/// corpus index keeps, its band keys), and per segment its place in the
+/// text (to give repeated segments and passages their offsets); the
+/// shingle sets that verify candidates go to a temporary file, or stay in
+/// memory when none can be made.
 #[derive(Debug)]
-pub struct CorpusScan<'e> {
-    engine: &'e Engine,
+pub struct CorpusScan {
+    engine: Engine,
     state: CorpusState,
     ids: Vec<String>,
     /// Each document's segments as places, by document number, when
@@ -131,9 +141,9 @@ impl Engine {
     }
 
     /// Starts a corpus scan over documents given in memory.
-    pub fn corpus_scan(&self) -> CorpusScan<'_> {
+    pub fn corpus_scan(&self) -> CorpusScan {
         CorpusScan {
-            engine: self,
+            engine: self.clone(),
             state: CorpusState::new(self, SetFallback::Memory),
             ids: Vec::new(),
             places: Vec::new(),
@@ -142,7 +152,7 @@ impl Engine {
     }
 }
 
-impl CorpusScan<'_> {
+impl CorpusScan {
     /// Scans one document.
     pub fn add(
         &mut self,
@@ -214,7 +224,7 @@ impl CorpusScan<'_> {
         } = scanned;
         let before = self.state.repeated_segments().len();
         let number = if self.engine.corpus {
-            self.state.add(self.engine, &doc)?
+            self.state.add(&self.engine, &doc)?
         } else {
             u32::try_from(self.ids.len()).map_err(|_| TooManyDocuments)?
         };
@@ -223,7 +233,11 @@ impl CorpusScan<'_> {
                 .iter()
                 .filter_map(|r| found_repeat(&self.places, &places, r))
                 .collect();
-            self.places.push(places);
+            // Only the first of an exact group has its segments indexed:
+            // an exact twin's places are never asked for, unless passages
+            // (which index every document) are.
+            let asked = self.engine.passages.is_some() || self.state.is_representative(number);
+            self.places.push(if asked { places } else { Vec::new() });
             repeats
         } else {
             Vec::new()
@@ -248,7 +262,7 @@ impl CorpusScan<'_> {
                 ..CorpusFindings::default()
             });
         }
-        let found = self.state.finish(self.engine, |_| {
+        let found = self.state.finish(&self.engine, |_| {
             Err(io::Error::other(
                 "the temporary file that holds the shingle sets for verifying near duplicates \
                  could not be written",
@@ -322,6 +336,13 @@ mod tests {
     use crate::EngineBuilder;
 
     #[test]
+    fn a_corpus_scan_can_move_to_another_thread() {
+        fn send<T: Send + 'static>(_: &T) {}
+        let scan = EngineBuilder::new().build().expect("default").corpus_scan();
+        send(&scan);
+    }
+
+    #[test]
     fn a_document_past_the_last_number_is_an_error_not_document_zero() {
         let engine = EngineBuilder::new().build().expect("default settings");
         let mut scan = engine.corpus_scan();
@@ -334,6 +355,10 @@ mod tests {
         assert!(last.is_ok());
         let past = scan.add_batch([("past", "One document too many.")]);
         assert_eq!(past, Err(TooManyDocuments));
-        assert_eq!(scan.documents(), 1, "the document past the limit is not added");
+        assert_eq!(
+            scan.documents(),
+            1,
+            "the document past the limit is not added"
+        );
     }
 }

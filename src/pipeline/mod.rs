@@ -15,10 +15,19 @@
 //! reads just the documents involved again), and clusters, repeated segments
 //! and boilerplate go to [`Sink::corpus`].
 //!
-//! Submodules: `sink` holds what a scan hands out ([`ScannedDoc`],
-//! [`Problem`], [`CorpusReport`], [`Summary`]) and the [`Sink`] trait;
-//! `reread` reads scanned documents again by number ([`Engine::reread`]);
-//! `numbering` hands out those numbers, checked ([`TooManyDocuments`]).
+//! Files are one source among others: the per-document stage
+//! ([`Engine::scan_document`]) and the corpus-wide state and findings
+//! (`corpus`) are shared with the in-memory driver ([`CorpusScan`], made by
+//! [`Engine::corpus_scan`]), which takes `(id, text)` pairs and hands
+//! results back instead of pushing them into a sink.
+//!
+//! Submodules: `corpus` holds the corpus-wide core both drivers fold
+//! documents into; `memory` the in-memory driver; `places` turns byte
+//! offsets into character offsets ([`TextSpan`]); `sink` holds what a file
+//! scan hands out ([`ScannedDoc`], [`Problem`], [`CorpusReport`],
+//! [`Summary`]) and the [`Sink`] trait; `reread` reads scanned documents
+//! again by number ([`Engine::reread`]); `numbering` hands out those
+//! numbers, checked ([`TooManyDocuments`]).
 //!
 //! [`EngineBuilder::build`] checks the settings ([`ConfigError`]) and
 //! resolves those that depend on several setters, so the order of the
