@@ -74,13 +74,10 @@ fn scan(c: &mut Criterion) {
     let (entries, problems) = expand(&[path], &options);
     assert!(problems.is_empty());
     let engine = EngineBuilder::new().build().expect("default settings");
+    let mut only_documents = Findings::none();
+    only_documents.documents = true;
     let documents_only = EngineBuilder::new()
-        .find(Findings {
-            blocks: false,
-            documents: true,
-            segments: false,
-            boilerplate: false,
-        })
+        .find(only_documents)
         .build()
         .expect("valid settings");
 

@@ -15,6 +15,7 @@ use crate::decode::Decoded;
 
 /// Where a document came from, as a user would name it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Origin {
     /// A file, named on the command line or found in a folder walk.
     Path(PathBuf),

@@ -1,9 +1,141 @@
-//! doppel finds, removes and shows duplicated text.
+//! doppel finds, removes and shows duplicated text: blocks a document
+//! repeats inside itself, exact and near-duplicate documents across a
+//! corpus, repeated segments and boilerplate lines, in any language and
+//! encoding.
+//!
+//! # One entry per job
+//!
+//! | job | entry | gives |
+//! | --- | --- | --- |
+//! | corpus from memory | [`Engine::corpus_scan`] → [`CorpusScan`] | [`ScannedText`] per document, [`CorpusFindings`] at the end |
+//! | corpus from files | [`Engine::scan`] over [`input::expand`]ed paths | [`ScannedDoc`]s and a [`CorpusReport`], pushed into a [`Sink`] |
+//! | blocks inside one text | [`Engine::find_blocks`] | [`FoundBlock`]s |
+//! | diff two texts | [`diff::Comparison`] with [`diff::DiffOptions`] | ops, inline changes, moves |
+//! | clean a corpus | [`clean::run::clean`] with [`clean::run::CleanOptions`] | cleaned files and a manifest that restores them |
+//! | gate a tree in CI | [`check::Collector`] then [`check::Verdict`] | findings judged against a [`check::Policy`] |
+//!
+//! Every engine is made by [`EngineBuilder::build`], which checks the
+//! settings ([`ConfigError`]) whatever order the setters were called in.
+//! Files, standard input and JSON Lines are only sources: the file scan
+//! and the in-memory scan share one core, so the same texts give the same
+//! findings, whatever the batch sizes and the number of threads. Results
+//! of the in-memory scan give every span as bytes (to slice a `&str`) and
+//! as characters (to slice a Python `str`): [`TextSpan`].
+//!
+//! # Examples
+//!
+//! A corpus in memory: duplicate documents by id.
+//!
+//! ```
+//! let engine = doppel::EngineBuilder::new().build()?;
+//! let mut scan = engine.corpus_scan();
+//! let page = "A page that a crawler found twice, under two addresses, word for word the same.";
+//! scan.add("https://a.example/1", page)?;
+//! let batch = scan.add_batch([("https://b.example/", "Another page."), ("https://c.example/1", page)])?;
+//! assert_eq!(batch[1].number, 2);
+//! let findings = scan.finish()?;
+//! assert_eq!(
+//!     findings.cluster_ids(&findings.clusters[0]),
+//!     ["https://a.example/1", "https://c.example/1"]
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A corpus in files, results pushed into a sink in input order.
+//!
+//! ```
+//! use doppel::input::{expand, InputOptions};
+//! use doppel::{CorpusReport, ScannedDoc, Sink};
+//!
+//! #[derive(Default)]
+//! struct Clusters(usize);
+//! impl Sink for Clusters {
+//!     fn document(&mut self, _doc: &ScannedDoc) -> std::io::Result<()> { Ok(()) }
+//!     fn corpus(&mut self, report: CorpusReport) -> std::io::Result<()> {
+//!         self.0 = report.clusters.len();
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let dir = tempfile::tempdir()?;
+//! let page = "The same page, saved under two names, is one document twice over.";
+//! std::fs::write(dir.path().join("a.txt"), page)?;
+//! std::fs::write(dir.path().join("b.txt"), page)?;
+//! let (entries, problems) = expand(&[dir.path().to_path_buf()], &InputOptions::default());
+//! assert!(problems.is_empty());
+//! let engine = doppel::EngineBuilder::new().build()?;
+//! let mut sink = Clusters::default();
+//! let summary = engine.scan(&entries, Vec::new(), &mut sink)?;
+//! assert_eq!((summary.documents, sink.0), (2, 1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Blocks repeated inside one text, with byte and character offsets.
+//!
+//! ```
+//! let engine = doppel::EngineBuilder::new().min_units(5).build()?;
+//! let text = "第一段的内容在这里出现两次，请注意。\n\n中间。\n\n第一段的内容在这里出现两次，请注意。\n";
+//! let blocks = engine.find_blocks(text);
+//! assert_eq!(blocks.len(), 1);
+//! let copy = &blocks[0].copies[1];
+//! let by_chars: String = text.chars().skip(copy.chars.start).take(copy.chars.len()).collect();
+//! assert_eq!(by_chars, &text[copy.bytes.clone()]);
+//! # Ok::<(), doppel::ConfigError>(())
+//! ```
+//!
+//! Two versions of a text compared.
+//!
+//! ```
+//! use doppel::diff::{Comparison, DiffOptions};
+//! let comparison = Comparison::new("The quick brown fox.\n", "The quick red fox.\n", &DiffOptions::new());
+//! assert!(!comparison.is_equal());
+//! assert_eq!(comparison.apply(), "The quick red fox.\n");
+//! ```
+//!
+//! A corpus cleaned into a new folder (and restorable from its manifest).
+//!
+//! ```
+//! use doppel::clean::run::{clean, CleanOptions, Silent};
+//! use doppel::clean::Keep;
+//! use doppel::input::{expand, InputOptions};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let input = dir.path().join("in");
+//! std::fs::create_dir(&input)?;
+//! let page = "The same page, saved under two names, is one document twice over.";
+//! std::fs::write(input.join("a.txt"), page)?;
+//! std::fs::write(input.join("b.txt"), page)?;
+//! let options = CleanOptions {
+//!     out: dir.path().join("out"),
+//!     keep: Keep::First,
+//!     documents: true,
+//!     blocks: true,
+//!     segments: false,
+//!     boilerplate: false,
+//!     dry_run: false,
+//!     allow_lossy: false,
+//! };
+//! let engine = doppel::EngineBuilder::new().find(options.findings()).build()?;
+//! let inputs = [input.clone()];
+//! let (entries, _) = expand(&inputs, &InputOptions::default());
+//! let report = clean(&engine, &inputs, &entries, Vec::new(), &options, &Silent)?;
+//! assert!(report.problems.is_empty());
+//! assert_eq!((report.manifest.documents, report.manifest.removed_documents), (2, 1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A check, the CI gate: see the example in [`check`].
+//!
+//! # Features
+//!
+//! `cli` (on by default) builds the `doppel` command and its dependencies
+//! (clap, indicatif, terminal_size, jemalloc). A library-only user turns it
+//! off: `doppel = { version = "0.1", default-features = false }`.
 pub mod check;
 pub mod clean;
 mod config;
 pub mod decode;
-pub mod detect;
+mod detect;
 pub mod diff;
 pub mod document;
 mod fingerprint;
@@ -16,18 +148,22 @@ pub mod report;
 pub mod script;
 mod segment;
 mod shingle;
-pub mod sketch;
+mod sketch;
 
 pub use config::ConfigError;
 pub use decode::{decode, decode_vec, DecodeError, Decoded};
-pub use detect::within::{find_blocks, Block, Copy, Differing, WithinConfig};
+pub use detect::across::{Cluster, RepeatedSegment};
+pub use detect::boilerplate::{Boilerplate, BoilerplateConfig};
+pub use detect::passages::{Passage, PassageCopy};
+pub use detect::within::{Block, BlockCopy, Differing};
 pub use diff::{Comparison, DiffOptions};
 pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use params::{Incompatible, SketchParams, SKETCH_FORMAT};
 pub use pipeline::{
-    CorpusReport, Engine, EngineBuilder, Findings, Located, Problem, ScannedDoc, Sink, Summary,
-    TooManyDocuments,
+    CorpusFindings, CorpusReport, CorpusScan, Engine, EngineBuilder, Findings, FoundBlock,
+    FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Problem, ScannedDoc, ScannedText,
+    Sink, Summary, TextSpan, TooManyDocuments,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

@@ -28,6 +28,7 @@ use crate::script::is_cjk;
 
 /// Shingle lengths, in units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ShingleConfig {
     /// Units per shingle in text written mostly in Han, kana or Hangul.
     pub cjk_k: usize,

@@ -14,13 +14,7 @@
 //! threshold become candidates with probability ≥ 0.995; every candidate is
 //! verified before it is reported.
 //!
-//! ```
-//! use doppel::sketch::Signature;
-//! let a: Vec<u64> = (0..200).collect();
-//! let b: Vec<u64> = (0..200).chain(200..220).collect();
-//! let (sa, sb) = (Signature::from_hashes(&a).unwrap(), Signature::from_hashes(&b).unwrap());
-//! assert!((sa.similarity(&sb) - 200.0 / 220.0).abs() < 0.15);
-//! ```
+//! The test `signatures_estimate_jaccard_similarity` shows one at work.
 
 /// Slots in a signature.
 pub const SLOTS: usize = 128;
@@ -285,5 +279,21 @@ mod tests {
             .filter(|(x, y)| x == y)
             .count();
         assert!(shared > 0);
+    }
+}
+
+#[cfg(test)]
+mod example {
+    use super::*;
+
+    #[test]
+    fn signatures_estimate_jaccard_similarity() {
+        let a: Vec<u64> = (0..200).collect();
+        let b: Vec<u64> = (0..200).chain(200..220).collect();
+        let (sa, sb) = (
+            Signature::from_hashes(&a).unwrap(),
+            Signature::from_hashes(&b).unwrap(),
+        );
+        assert!((sa.similarity(&sb) - 200.0 / 220.0).abs() < 0.15);
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! A check scans a tree with the same pipeline as scan, finds content that
 //! occurs in two or more places — passages copied between files
-//! ([`detect::passages`](crate::detect::passages)) and blocks repeated
-//! inside a file ([`detect::within`](crate::detect::within)), exact or
+//! ([`Passage`](crate::Passage)) and blocks repeated
+//! inside a file ([`Block`](crate::Block)), exact or
 //! near — and judges them against a [`Policy`].
 //!
 //! Main types:

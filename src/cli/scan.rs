@@ -56,12 +56,12 @@ fn findings(asked: &[Finding]) -> Findings {
     if asked.is_empty() {
         return Findings::default();
     }
-    Findings {
-        blocks: asked.contains(&Finding::Blocks),
-        documents: asked.contains(&Finding::Documents),
-        segments: asked.contains(&Finding::Segments),
-        boilerplate: asked.contains(&Finding::Boilerplate),
-    }
+    let mut findings = Findings::none();
+    findings.blocks = asked.contains(&Finding::Blocks);
+    findings.documents = asked.contains(&Finding::Documents);
+    findings.segments = asked.contains(&Finding::Segments);
+    findings.boilerplate = asked.contains(&Finding::Boilerplate);
+    findings
 }
 
 /// Sends every problem to stderr as `doppel: PATH: reason` and passes all

@@ -64,7 +64,9 @@ impl Default for AcrossConfig {
 pub struct DocSketch {
     /// Hash of the sequence of its segments' normalized hashes.
     pub exact: u64,
-    /// Units of the whole document.
+    /// Units of the whole document (what signature files record as its
+    /// length; corpus findings do not read it).
+    #[allow(dead_code)]
     pub units: usize,
     /// LSH band keys of its signature; empty when it has no units.
     pub bands: Vec<u64>,
@@ -111,6 +113,7 @@ impl DocSketch {
 
 /// A group of duplicate documents.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Cluster {
     /// Document numbers in input order.
     pub members: Vec<u32>,
@@ -122,6 +125,7 @@ pub struct Cluster {
 
 /// A segment whose normalized text already occurred in an earlier document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RepeatedSegment {
     pub doc: u32,
     pub segment: u32,
@@ -214,10 +218,6 @@ impl CorpusIndex {
     /// counted once by boilerplate detection).
     pub fn is_representative(&self, doc: u32) -> bool {
         self.representative[doc as usize] == doc
-    }
-
-    pub fn documents(&self) -> usize {
-        self.exact.len()
     }
 
     /// Segments repeated from earlier documents (exact duplicate documents

@@ -20,8 +20,9 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::{self, ConfigError};
 
-/// When a line is boilerplate.
+/// When a line is boilerplate: start from the default and set the fields.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct BoilerplateConfig {
     /// Documents of the group it must occur in (default 3).
     pub min_docs: usize,
@@ -57,6 +58,7 @@ impl Default for BoilerplateConfig {
 
 /// A boilerplate line of one group.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Boilerplate {
     pub group: String,
     /// The line, trimmed.

@@ -9,9 +9,9 @@
 //! - [`sets`]: the shingle sets that verify near-duplicate candidates, kept
 //!   in a temporary file rather than in memory.
 
-pub mod across;
-pub mod boilerplate;
-pub mod passages;
+pub(crate) mod across;
+pub(crate) mod boilerplate;
+pub(crate) mod passages;
 mod runs;
-pub mod sets;
-pub mod within;
+pub(crate) mod sets;
+pub(crate) mod within;

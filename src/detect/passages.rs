@@ -31,24 +31,7 @@
 //! thousand segments: tens of megabytes); a web-scale corpus should use
 //! [`across`](super::across), whose memory does not grow with the segments.
 //!
-//! ```
-//! use doppel::detect::passages::{PassageConfig, PassageIndex};
-//! use doppel::Fingerprinter;
-//! let mut fingerprinter = Fingerprinter::new(3);
-//! let mut index = PassageIndex::new(PassageConfig::default());
-//! let a = "Copied paragraphs drift apart: one copy gets a fix, the other keeps the old \
-//!          mistake, and readers who land on the stale page follow steps that no longer \
-//!          work, which is why a gate that sees near copies as well as exact ones helps.";
-//! let b = a.replace("readers", "visitors");
-//! for text in [a, "Something else entirely, with no words in common at all here.", &b] {
-//!     let print = fingerprinter.fingerprint(text);
-//!     index.add(vec![index.segment(&print)]);
-//! }
-//! let passages = index.passages();
-//! assert_eq!(passages.len(), 1);
-//! assert_eq!(passages[0].copies.iter().map(|c| c.doc).collect::<Vec<_>>(), [0, 2]);
-//! assert!(!passages[0].exact);
-//! ```
+//! The test `a_near_copy_is_one_passage` shows the index at work.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -119,6 +102,7 @@ impl IndexedSegment {
 
 /// A passage that occurs in two or more documents.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Passage {
     /// Every copy, sorted by document then position.
     pub copies: Vec<PassageCopy>,
@@ -131,6 +115,7 @@ pub struct Passage {
 
 /// One occurrence of a passage.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PassageCopy {
     /// Document number, in the order documents were added.
     pub doc: u32,
@@ -198,10 +183,6 @@ impl PassageIndex {
     pub fn add(&mut self, segments: Vec<Option<IndexedSegment>>) -> u32 {
         self.docs.push(segments);
         (self.docs.len() - 1) as u32
-    }
-
-    pub fn documents(&self) -> usize {
-        self.docs.len()
     }
 
     /// A segment that can start a pair (long enough to index).
@@ -568,5 +549,36 @@ mod tests {
         let b = many.install(|| index_of(&slices).passages());
         assert_eq!(a, b);
         assert!(!a.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod example {
+    use super::*;
+    use crate::Fingerprinter;
+
+    #[test]
+    fn a_near_copy_is_one_passage() {
+        let mut fingerprinter = Fingerprinter::new(3);
+        let mut index = PassageIndex::new(PassageConfig::default());
+        let a = "Copied paragraphs drift apart: one copy gets a fix, the other keeps the old \
+                 mistake, and readers who land on the stale page follow steps that no longer \
+                 work, which is why a gate that sees near copies as well as exact ones helps.";
+        let b = a.replace("readers", "visitors");
+        for text in [
+            a,
+            "Something else entirely, with no words in common at all here.",
+            &b,
+        ] {
+            let print = fingerprinter.fingerprint(text);
+            index.add(vec![index.segment(&print)]);
+        }
+        let passages = index.passages();
+        assert_eq!(passages.len(), 1);
+        assert_eq!(
+            passages[0].copies.iter().map(|c| c.doc).collect::<Vec<_>>(),
+            [0, 2]
+        );
+        assert!(!passages[0].exact);
     }
 }

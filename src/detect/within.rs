@@ -62,9 +62,10 @@ impl Default for WithinConfig {
 
 /// A region of text that occurs two or more times in a document.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Block {
     /// Every occurrence, in document order.
-    pub copies: Vec<Copy>,
+    pub copies: Vec<BlockCopy>,
     /// Segments in the first copy.
     pub segments: usize,
     /// Mean similarity of the other copies to the first (1.0 when exact).
@@ -77,7 +78,8 @@ pub struct Block {
 
 /// One occurrence of a block.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Copy {
+#[non_exhaustive]
+pub struct BlockCopy {
     pub span: Span,
     /// Indices of the segments it covers.
     pub segments: Range<usize>,
@@ -86,6 +88,7 @@ pub struct Copy {
 /// A segment where copy `copy` departs from the first copy: each side is the
 /// span that differs, `None` where a segment exists in only one copy.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Differing {
     /// Index into [`Block::copies`], ≥ 1.
     pub copy: usize,
@@ -384,7 +387,7 @@ impl Doc<'_> {
             copies: copies
                 .into_iter()
                 .zip(spans)
-                .map(|(segments, span)| Copy { span, segments })
+                .map(|(segments, span)| BlockCopy { span, segments })
                 .collect(),
             similarity,
             exact,

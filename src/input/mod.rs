@@ -19,7 +19,8 @@
 mod links;
 mod reader;
 
-pub use reader::{Content, DocReader, Loaded, LoadedDoc, PendingRecord};
+pub use reader::{Content, LoadedDoc, PendingRecord};
+pub(crate) use reader::{DocReader, Loaded};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

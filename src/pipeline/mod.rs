@@ -15,10 +15,19 @@
 //! reads just the documents involved again), and clusters, repeated segments
 //! and boilerplate go to [`Sink::corpus`].
 //!
-//! Submodules: `sink` holds what a scan hands out ([`ScannedDoc`],
-//! [`Problem`], [`CorpusReport`], [`Summary`]) and the [`Sink`] trait;
-//! `reread` reads scanned documents again by number ([`Engine::reread`]);
-//! `numbering` hands out those numbers, checked ([`TooManyDocuments`]).
+//! Files are one source among others: the per-document stage
+//! ([`Engine::scan_document`]) and the corpus-wide state and findings
+//! (`corpus`) are shared with the in-memory driver ([`CorpusScan`], made by
+//! [`Engine::corpus_scan`]), which takes `(id, text)` pairs and hands
+//! results back instead of pushing them into a sink.
+//!
+//! Submodules: `corpus` holds the corpus-wide core both drivers fold
+//! documents into; `memory` the in-memory driver; `places` turns byte
+//! offsets into character offsets ([`TextSpan`]); `sink` holds what a file
+//! scan hands out ([`ScannedDoc`], [`Problem`], [`CorpusReport`],
+//! [`Summary`]) and the [`Sink`] trait; `reread` reads scanned documents
+//! again by number ([`Engine::reread`]); `numbering` hands out those
+//! numbers, checked ([`TooManyDocuments`]).
 //!
 //! [`EngineBuilder::build`] checks the settings ([`ConfigError`]) and
 //! resolves those that depend on several setters, so the order of the
@@ -42,27 +51,34 @@ use rayon::prelude::*;
 use crate::config::{self, ConfigError};
 use crate::decode::{decode_vec, DecodeError, Decoded, Detection};
 use crate::detect::across::{
-    compact_hash, compact_shingles, AcrossConfig, Cluster, CorpusIndex, DocSketch, SegmentSketch,
+    compact_hash, compact_shingles, AcrossConfig, DocSketch, SegmentSketch,
 };
-use crate::detect::boilerplate::{line_hashes, BoilerplateConfig, BoilerplateCounter};
-use crate::detect::passages::{PassageConfig, PassageIndex};
-use crate::detect::sets::{verify, SetCache, SetSpill, SetStore};
+use crate::detect::boilerplate::{line_hashes, BoilerplateConfig};
+use crate::detect::passages::PassageConfig;
 use crate::detect::within::{find_blocks, WithinConfig};
-use crate::document::{Document, LineIndex, LineRange, Origin, Span};
+use crate::document::{Document, LineIndex, Origin, Span};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::input::{Content, DocReader, Entry, Loaded, LoadedDoc};
 use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
 use crate::sketch::{Lsh, Signature};
 
+mod corpus;
+mod memory;
 mod numbering;
+mod places;
 mod reread;
 mod sink;
 
-use numbering::DocNumbers;
+use corpus::{CorpusState, SetFallback};
+pub use memory::{CorpusFindings, CorpusScan, ScannedText};
 pub use numbering::TooManyDocuments;
+pub use places::{
+    FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
+};
 
-pub use sink::{CorpusReport, Located, Problem, ScannedDoc, Sink, Summary};
+pub(crate) use sink::Located;
+pub use sink::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
 /// Builds an [`Engine`]; setters take `&mut self` and return `&mut Self`.
 #[derive(Clone, Debug, Default)]
@@ -85,7 +101,18 @@ pub struct EngineBuilder {
 /// blocks and near segments no segment gets a MinHash signature, without
 /// documents nothing is banded or verified, without segments no segment
 /// hash is remembered, without boilerplate no line is counted.
+///
+/// Start from [`Findings::default`] (everything) or [`Findings::none`] and
+/// set the fields:
+///
+/// ```
+/// let mut find = doppel::Findings::none();
+/// find.documents = true;
+/// let engine = doppel::EngineBuilder::new().find(find).build()?;
+/// # Ok::<(), doppel::ConfigError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Findings {
     /// Blocks a document repeats inside itself.
     pub blocks: bool,
@@ -95,6 +122,18 @@ pub struct Findings {
     pub segments: bool,
     /// Lines shared by many documents of one group.
     pub boilerplate: bool,
+}
+
+impl Findings {
+    /// Nothing: a scan that only reads and decodes.
+    pub fn none() -> Findings {
+        Findings {
+            blocks: false,
+            documents: false,
+            segments: false,
+            boilerplate: false,
+        }
+    }
 }
 
 impl Default for Findings {
@@ -107,11 +146,6 @@ impl Default for Findings {
         }
     }
 }
-
-/// Bytes of shingle sets held at once while candidates are verified.
-const VERIFY_BUDGET: usize = 64 << 20;
-/// Bytes of shingle sets kept for the comparisons clique building adds.
-const CACHE_BUDGET: usize = 16 << 20;
 
 impl EngineBuilder {
     pub fn new() -> EngineBuilder {
@@ -198,7 +232,8 @@ impl EngineBuilder {
         self
     }
 
-    /// Bytes of input read per parallel batch (default 8 MiB).
+    /// Bytes of input read per parallel batch, at least 1 (default 8 MiB).
+    /// Results do not depend on it; memory and speed do.
     pub fn batch_bytes(&mut self, bytes: usize) -> &mut Self {
         self.batch_bytes = Some(bytes);
         self
@@ -212,6 +247,7 @@ impl EngineBuilder {
         let min_units = config::at_least("min_units", self.across.min_segment_units, 1)?;
         config::at_least("shingles.cjk_k", self.shingles.cjk_k, 1)?;
         config::at_least("shingles.word_k", self.shingles.word_k, 1)?;
+        let batch_bytes = config::at_least("batch_bytes", self.batch_bytes.unwrap_or(8 << 20), 1)?;
         self.boilerplate.validate()?;
         let passages = self.near_segments.then(|| PassageConfig {
             threshold,
@@ -235,7 +271,7 @@ impl EngineBuilder {
             lsh: Lsh::for_threshold(threshold),
             shingles: self.shingles,
             encoding: self.encoding,
-            batch_bytes: self.batch_bytes.unwrap_or(8 << 20),
+            batch_bytes,
             corpus: !self.corpus_off,
             keep_prints: self.keep_prints || passages.is_some(),
             passages,
@@ -269,18 +305,12 @@ enum Outcome {
     Failed(Problem),
 }
 
-/// Corpus-wide state gathered during the first pass.
+/// The file driver's corpus-wide state: the shared core's, and where each
+/// document came from, to name it and to read it again.
 struct Corpus {
-    numbers: DocNumbers,
-    index: CorpusIndex,
-    boilerplate: BoilerplateCounter,
+    state: CorpusState,
     origins: Vec<Origin>,
     entry_of: Vec<u32>,
-    passages: Option<PassageIndex>,
-    segment_lines: Vec<Vec<LineRange>>,
-    /// Each document's shingle hashes, for verification; `None` when
-    /// switched off or when the temporary file failed.
-    spill: Option<SetSpill>,
 }
 
 impl Engine {
@@ -342,18 +372,9 @@ impl Engine {
     /// The corpus-wide state before the first document.
     fn empty_corpus(&self) -> Corpus {
         Corpus {
-            numbers: DocNumbers::default(),
-            index: CorpusIndex::new(self.across.clone()),
-            boilerplate: BoilerplateCounter::new(self.boilerplate.clone()),
+            state: CorpusState::new(self, SetFallback::Reread),
             origins: Vec::new(),
             entry_of: Vec::new(),
-            passages: self.passages.clone().map(PassageIndex::new),
-            segment_lines: Vec::new(),
-            spill: if self.corpus && self.find.documents && self.spill {
-                SetSpill::new().ok()
-            } else {
-                None
-            },
         }
     }
 
@@ -385,33 +406,9 @@ impl Engine {
                 summary.duplicate_bytes += doc.duplicate_bytes();
                 summary.blocks += doc.blocks.len();
                 if self.corpus {
-                    // Checked first: the indexes number documents with
-                    // 32 bits, and past the last number they would wrap.
-                    corpus.numbers.next_number()?;
-                    let number = corpus.index.add(&doc.sketch);
-                    if let Some(spill) = &mut corpus.spill {
-                        // Only representatives are ever candidates: an exact
-                        // twin leaves an empty set.
-                        let representative = corpus.index.is_representative(number);
-                        spill.push(if representative {
-                            &doc.sketch.shingles
-                        } else {
-                            &[]
-                        });
-                    }
-                    if self.find.boilerplate && corpus.index.is_representative(number) {
-                        corpus
-                            .boilerplate
-                            .add(&doc.group, doc.document.text(), &doc.lines);
-                    }
+                    corpus.state.add(self, &doc)?;
                     corpus.origins.push(doc.document.origin.clone());
                     corpus.entry_of.push(entry);
-                    if let Some(passages) = &mut corpus.passages {
-                        passages.add(doc.prints.iter().map(|p| passages.segment(p)).collect());
-                        corpus
-                            .segment_lines
-                            .push(doc.segments.iter().map(|s| s.lines).collect());
-                    }
                 }
                 sink.document(&doc)
             }
@@ -453,7 +450,7 @@ impl Engine {
     }
 
     /// Decodes one loaded document, without scanning it.
-    pub fn decode_document(&self, doc: LoadedDoc) -> Result<Document, DecodeError> {
+    pub(crate) fn decode_document(&self, doc: LoadedDoc) -> Result<Document, DecodeError> {
         self.decode_loaded(doc).map(|(document, _)| document)
     }
 
@@ -469,7 +466,7 @@ impl Engine {
     }
 
     /// Bytes of input read per parallel batch.
-    pub fn batch_bytes_limit(&self) -> usize {
+    pub(crate) fn batch_bytes_limit(&self) -> usize {
         self.batch_bytes
     }
 
@@ -498,11 +495,16 @@ impl Engine {
 
     /// Scans text that is already decoded.
     pub fn scan_text(&self, origin: Origin, text: &str) -> ScannedDoc {
+        self.scan_string(origin, text.to_owned())
+    }
+
+    /// Scans text that is already decoded, taking it.
+    pub(crate) fn scan_string(&self, origin: Origin, text: String) -> ScannedDoc {
         let document = Document {
             origin,
             input_bytes: text.len(),
             decoded: Decoded {
-                text: text.to_owned(),
+                text,
                 encoding: encoding_rs::UTF_8,
                 detection: Detection::ValidUtf8,
                 bom: false,
@@ -529,8 +531,9 @@ impl Engine {
         (segments, prints, fingerprinter.document_signature())
     }
 
-    /// Segments, fingerprints and scans one decoded document.
-    pub fn scan_document(&self, document: Document, group: String) -> ScannedDoc {
+    /// Segments, fingerprints and scans one decoded document: the
+    /// per-document stage every driver shares.
+    pub(crate) fn scan_document(&self, document: Document, group: String) -> ScannedDoc {
         let text = document.text();
         let index = LineIndex::new(text);
         let (segments, prints, signature) = self.fingerprint(text, &index);
@@ -587,60 +590,37 @@ impl Engine {
     }
 
     /// Makes the corpus-wide findings that were asked for.
-    fn corpus_report(&self, entries: &[Entry], mut corpus: Corpus) -> io::Result<CorpusReport> {
-        // What verification does not need is finished and released first.
-        let boilerplate = std::mem::take(&mut corpus.boilerplate).finish();
-        let clusters = if self.find.documents {
-            self.document_clusters(entries, &mut corpus)?
-        } else {
-            Vec::new()
+    fn corpus_report(&self, entries: &[Entry], corpus: Corpus) -> io::Result<CorpusReport> {
+        let Corpus {
+            state,
+            origins,
+            entry_of,
+        } = corpus;
+        let located = Located {
+            origins: &origins,
+            entry_of: &entry_of,
         };
+        let found = state.finish(self, |needed| {
+            Ok(self.shingle_sets(entries, located, needed))
+        })?;
         Ok(CorpusReport {
-            clusters,
-            repeated: corpus.index.repeated_segments().to_vec(),
-            boilerplate,
-            passages: corpus
-                .passages
-                .map(|index| index.passages())
-                .unwrap_or_default(),
-            segment_lines: corpus.segment_lines,
-            origins: corpus.origins,
-            entry_of: corpus.entry_of,
+            clusters: found.clusters,
+            repeated: found.repeated,
+            boilerplate: found.boilerplate,
+            passages: found.passages,
+            segment_lines: found.segment_lines,
+            origins,
+            entry_of,
         })
-    }
-
-    /// Duplicate documents: candidates verified on the spilled shingle sets
-    /// (else on sets read again from the inputs), joined into clusters.
-    fn document_clusters(
-        &self,
-        entries: &[Entry],
-        corpus: &mut Corpus,
-    ) -> io::Result<Vec<Cluster>> {
-        let pairs = corpus.index.candidates();
-        let store = match corpus.spill.take().and_then(SetSpill::finish) {
-            Some(store) => store,
-            None => {
-                let needed = CorpusIndex::needs_verification(&pairs);
-                SetStore::in_memory(self.shingle_sets(entries, corpus, &needed))
-            }
-        };
-        let sims = verify(&pairs, &store, VERIFY_BUDGET)?;
-        corpus
-            .index
-            .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))
     }
 
     /// The compact shingle sets of documents `needed`, read again.
     fn shingle_sets(
         &self,
         entries: &[Entry],
-        corpus: &Corpus,
+        located: Located<'_>,
         needed: &[u32],
     ) -> HashMap<u32, Vec<u32>> {
-        let located = Located {
-            origins: &corpus.origins,
-            entry_of: &corpus.entry_of,
-        };
         self.reread(entries, located, needed, |_, text| {
             Some(self.compact_shingles(text))
         })
@@ -679,7 +659,7 @@ mod tests {
     fn a_document_past_the_last_number_is_an_error_not_document_zero() {
         let engine = EngineBuilder::new().build().expect("default settings");
         let mut corpus = engine.empty_corpus();
-        corpus.numbers = DocNumbers::starting_at(u32::MAX - 1);
+        corpus.state = corpus.state.numbered_from(u32::MAX - 1);
         let (mut sink, mut summary) = (Count::default(), Summary::default());
         let mut deliver = |text: &str, corpus: &mut Corpus| {
             let doc = engine.scan_text(Origin::Stdin, text);
@@ -791,6 +771,14 @@ mod tests {
                 ..
             }
         ));
+        assert_eq!(
+            err(EngineBuilder::new().batch_bytes(0)),
+            ConfigError::TooSmall {
+                setting: "batch_bytes",
+                value: 0,
+                least: 1
+            }
+        );
         assert!(EngineBuilder::new()
             .threshold(1.0)
             .min_units(1)

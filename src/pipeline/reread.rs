@@ -14,7 +14,7 @@ impl Engine {
     /// maps each text with `f` in parallel, keeping only the results: memory
     /// holds two batches of texts. Only the entries holding them are read,
     /// and of a JSON Lines file only the wanted lines are parsed.
-    pub fn reread<T, F>(
+    pub(crate) fn reread<T, F>(
         &self,
         entries: &[Entry],
         located: Located<'_>,
@@ -39,7 +39,7 @@ impl Engine {
     /// Like [`Engine::reread`], but hands each batch's results, in document
     /// order, to `each` as soon as they are made, and stops at its first
     /// error: nothing is held between batches.
-    pub fn reread_batches<T, F, E>(
+    pub(crate) fn reread_batches<T, F, E>(
         &self,
         entries: &[Entry],
         located: Located<'_>,

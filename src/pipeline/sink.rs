@@ -14,6 +14,7 @@ use crate::input::InputError;
 
 /// A scanned document: the decoded document, its segments and its blocks.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ScannedDoc {
     pub document: Document,
     /// The group its boilerplate is counted in.
@@ -22,7 +23,7 @@ pub struct ScannedDoc {
     pub segments: Vec<Span>,
     pub blocks: Vec<Block>,
     /// What it leaves for corpus-wide detection.
-    pub sketch: DocSketch,
+    pub(crate) sketch: DocSketch,
     /// Hashes and byte ranges of its boilerplate candidate lines.
     pub lines: Vec<(u64, std::ops::Range<usize>)>,
     /// Each segment's fingerprint, in order, when the engine was built with
@@ -65,6 +66,7 @@ impl ScannedDoc {
 
 /// An input that could not be used, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
     pub origin: Origin,
     pub message: String,
@@ -88,7 +90,7 @@ impl From<InputError> for Problem {
 /// Where scanned documents came from, by document number: enough to read
 /// them again with [`Engine::reread`](super::Engine::reread).
 #[derive(Clone, Copy, Debug)]
-pub struct Located<'a> {
+pub(crate) struct Located<'a> {
     pub origins: &'a [Origin],
     /// Index of the entry each document was read from.
     pub entry_of: &'a [u32],
@@ -96,6 +98,7 @@ pub struct Located<'a> {
 
 /// Corpus-wide findings, made after the last document.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CorpusReport {
     /// Origin of each document, by document number (input order).
     pub origins: Vec<Origin>,
@@ -116,7 +119,7 @@ pub struct CorpusReport {
 
 impl CorpusReport {
     /// Where each document came from, to read documents again.
-    pub fn located(&self) -> Located<'_> {
+    pub(crate) fn located(&self) -> Located<'_> {
         Located {
             origins: &self.origins,
             entry_of: &self.entry_of,
@@ -126,6 +129,7 @@ impl CorpusReport {
 
 /// Totals over a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Summary {
     pub documents: usize,
     pub input_bytes: usize,
