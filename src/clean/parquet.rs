@@ -79,7 +79,7 @@ impl RowsHasher {
         let converter = RowConverter::new(fields)
             .map_err(|e| format!("its column types cannot be checksummed: {e}"))?;
         let mut hasher = Xxh3::new();
-        hasher.update(format!("{schema:?}").as_bytes());
+        hasher.update(describe(schema).as_bytes());
         for kv in metadata.iter().filter(|kv| kv.key != ARROW_SCHEMA_KEY) {
             hasher.update(format!("{:?}={:?};", kv.key, kv.value).as_bytes());
         }
@@ -107,6 +107,27 @@ impl RowsHasher {
     pub fn finish(&self) -> String {
         format!("{:016x}", self.hasher.digest())
     }
+}
+
+/// The schema as text, its metadata sorted (it is kept in hash maps).
+fn describe(schema: &SchemaRef) -> String {
+    let sorted = |map: &std::collections::HashMap<String, String>| {
+        let mut pairs: Vec<_> = map.iter().collect();
+        pairs.sort();
+        format!("{pairs:?}")
+    };
+    let mut text = String::new();
+    for field in schema.fields() {
+        text.push_str(&format!(
+            "{:?} {:?} {} {};",
+            field.name(),
+            field.data_type(),
+            field.is_nullable(),
+            sorted(field.metadata())
+        ));
+    }
+    text.push_str(&sorted(schema.metadata()));
+    text
 }
 
 /// A Parquet file opened for reading all its columns.
