@@ -374,8 +374,12 @@ fn assert_same_table(input: &Path, restored: &Path) {
 
 /// Cleans `input` into OUT and restores it into BACK; returns both runs.
 fn clean_and_restore(dir: &Path, input: &Path) -> (Run, Run) {
+    clean_and_restore_keeping(dir, input, "first")
+}
+
+fn clean_and_restore_keeping(dir: &Path, input: &Path, keep: &str) -> (Run, Run) {
     let (out, back) = (dir.join("out"), dir.join("back"));
-    let cleaned = doppel(&["clean", s(input), "-o", s(&out)]);
+    let cleaned = doppel(&["clean", "--keep", keep, s(input), "-o", s(&out)]);
     let restored = doppel(&["restore", s(&out), "-o", s(&back)]);
     (cleaned, restored)
 }
@@ -516,6 +520,35 @@ fn a_table_changed_after_clean_is_not_restored_and_is_named() {
     );
 }
 
+#[test]
+fn rows_and_text_files_that_share_text_restore_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    // a.txt comes first: the table's copy of its text goes, and the table's
+    // r7 loses its first paragraph to it; z.txt repeats a row.
+    std::fs::write(input.join("a.txt"), format!("{LATIN}\n")).unwrap();
+    let table = input.join("m.parquet");
+    write_table(&table, &corpus_rows(), 2);
+    std::fs::write(input.join("z.txt"), format!("{CJK}\n\n{OWN}\n")).unwrap();
+    for keep in ["first", "longest"] {
+        let here = dir.path().join(keep);
+        let (cleaned, restored) = clean_and_restore_keeping(&here, &input, keep);
+        assert_eq!(cleaned.code, 0, "{keep}: {}", cleaned.stderr);
+        assert_eq!(restored.code, 0, "{keep}: {}{}", restored.stdout, restored.stderr);
+        assert_same_table(&table, &here.join("back/in/m.parquet"));
+        for name in ["a.txt", "z.txt"] {
+            assert_eq!(
+                std::fs::read(input.join(name)).unwrap(),
+                std::fs::read(here.join("back/in").join(name)).unwrap(),
+                "{keep}: {name}"
+            );
+        }
+    }
+    let cleaned = read_table(&dir.path().join("first/out/in/m.parquet"));
+    assert_eq!(cleaned.rows.num_rows(), 4, "r1, r4 (a.txt's copies) and r5 go");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
@@ -525,6 +558,7 @@ proptest! {
     fn clean_then_restore_gives_the_rows_back(
         picks in prop::collection::vec((0usize..6, any::<bool>()), 1..24),
         group_rows in 1usize..6,
+        keep in prop::sample::select(vec!["first", "longest"]),
     ) {
         let texts = [
             LATIN.to_owned(),
@@ -550,7 +584,7 @@ proptest! {
         std::fs::create_dir(&input).unwrap();
         let table = input.join("p.parquet");
         write_table(&table, &rows, group_rows);
-        let (cleaned, restored) = clean_and_restore(dir.path(), &input);
+        let (cleaned, restored) = clean_and_restore_keeping(dir.path(), &input, keep);
         prop_assert!(cleaned.code == 0 || cleaned.code == 2, "{}", cleaned.stderr);
         if rows.iter().all(|r| r.text.is_none()) {
             // No row is a document: like an unreadable file, left out.
