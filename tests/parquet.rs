@@ -535,7 +535,11 @@ fn rows_and_text_files_that_share_text_restore_together() {
         let here = dir.path().join(keep);
         let (cleaned, restored) = clean_and_restore_keeping(&here, &input, keep);
         assert_eq!(cleaned.code, 0, "{keep}: {}", cleaned.stderr);
-        assert_eq!(restored.code, 0, "{keep}: {}{}", restored.stdout, restored.stderr);
+        assert_eq!(
+            restored.code, 0,
+            "{keep}: {}{}",
+            restored.stdout, restored.stderr
+        );
         assert_same_table(&table, &here.join("back/in/m.parquet"));
         for name in ["a.txt", "z.txt"] {
             assert_eq!(
@@ -546,7 +550,11 @@ fn rows_and_text_files_that_share_text_restore_together() {
         }
     }
     let cleaned = read_table(&dir.path().join("first/out/in/m.parquet"));
-    assert_eq!(cleaned.rows.num_rows(), 4, "r1, r4 (a.txt's copies) and r5 go");
+    assert_eq!(
+        cleaned.rows.num_rows(),
+        4,
+        "r1, r4 (a.txt's copies) and r5 go"
+    );
 }
 
 proptest! {

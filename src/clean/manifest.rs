@@ -626,4 +626,83 @@ mod tests {
             assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
         }
     }
+
+    fn table(output: &str, removed: &str) -> String {
+        serde_json::json!({
+            "type": "table", "output": output, "text_field": "text", "rows": 3,
+            "output_bytes": 10, "output_xxh3": "0", "removed": removed, "removed_rows": 1,
+            "removed_bytes": 10, "removed_xxh3": "0", "rows_xxh3": "0",
+        })
+        .to_string()
+    }
+
+    fn removed_row(doc: u32, output: &str, row: usize) -> String {
+        let mut line: serde_json::Value =
+            serde_json::from_str(&document(doc, output, Some(row))).expect("a document line");
+        line["written"] = false.into();
+        line["output_bytes"] = 0.into();
+        line.to_string()
+    }
+
+    fn summary(documents: usize, removed: usize) -> String {
+        format!(
+            r#"{{"type":"summary","documents":{documents},"removed_documents":{removed},"removals":0,"removed_bytes":0}}"#
+        )
+    }
+
+    #[test]
+    fn a_table_holds_its_rows_and_only_they_go_to_its_files() {
+        let manifest = read(&[
+            BEGIN.to_owned(),
+            document(0, "t.parquet", Some(1)),
+            removed_row(1, "t.parquet", 3),
+            table("t.parquet", ".doppel-removed/t.parquet"),
+            document(2, "r.jsonl", Some(1)),
+            summary(3, 1),
+        ])
+        .unwrap();
+        assert_eq!(manifest.tables.len(), 1);
+        assert_eq!(manifest.record_files(), [("r.jsonl", vec![2])]);
+        assert_eq!(manifest.record_files_of(true), [("t.parquet", vec![0, 1])]);
+
+        for (lines, expected) in [
+            (
+                vec![removed_row(0, "r.jsonl", 1), summary(1, 1)],
+                "line 2: r.jsonl:1: a removed record without its skeleton",
+            ),
+            (
+                vec![
+                    document(0, "a.txt", None),
+                    table("t.parquet", "a.txt"),
+                    summary(1, 0),
+                ],
+                "line 3: t.parquet: its removed rows' file a.txt is a document's output",
+            ),
+            (
+                vec![table("t.parquet", "../x.parquet"), summary(0, 0)],
+                "line 2: t.parquet: removed: the path",
+            ),
+            (
+                vec![
+                    table("t.parquet", "x.parquet"),
+                    table("u.parquet", "x.parquet"),
+                    summary(0, 0),
+                ],
+                "line 3: u.parquet: its files are another table's (t.parquet)",
+            ),
+            (
+                vec![
+                    table("t.parquet", "x.parquet"),
+                    document(0, "x.parquet", None),
+                    summary(1, 0),
+                ],
+                "t.parquet: a document is written to the table's files",
+            ),
+        ] {
+            let mut all = vec![BEGIN.to_owned()];
+            all.extend(lines);
+            let err = read(&all).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+    }
 }

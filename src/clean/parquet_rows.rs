@@ -162,3 +162,45 @@ pub(super) fn rows_to_skip(docs: &[&DocumentLine]) -> Vec<(u32, usize)> {
     }
     skips
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(doc: u32, line: usize, written: bool) -> DocumentLine {
+        DocumentLine {
+            doc,
+            path: "t.parquet".to_owned(),
+            output: "t.parquet".to_owned(),
+            written,
+            encoding: "UTF-8".to_owned(),
+            bom: false,
+            lossless: true,
+            input_bytes: 0,
+            input_xxh3: String::new(),
+            bytes: 0,
+            text_xxh3: String::new(),
+            output_bytes: 0,
+            output_xxh3: String::new(),
+            record: Some(super::super::manifest::RecordLine {
+                line,
+                text_field: "text".to_owned(),
+                skeleton: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn rows_that_are_no_document_are_skipped_before_the_next_written_row() {
+        // Rows 1, 4, 7 and 8 are no document; 3 and 6 were removed.
+        let docs = [
+            row(0, 2, true),
+            row(1, 3, false),
+            row(2, 5, true),
+            row(3, 6, false),
+            row(4, 9, true),
+        ];
+        let docs: Vec<&DocumentLine> = docs.iter().collect();
+        assert_eq!(rows_to_skip(&docs), [(0, 1), (2, 1), (4, 2)]);
+    }
+}
