@@ -290,3 +290,21 @@ mod imp {
 pub use imp::ParquetRows;
 #[cfg(feature = "parquet")]
 pub use imp::{is_string, string_at};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parquet_name_ends_in_parquet_in_any_case() {
+        for (name, parquet) in [
+            ("rows.parquet", true),
+            ("dir/ROWS.Parquet", true),
+            ("rows.parquet.gz", false),
+            ("parquet", false),
+            ("rows.jsonl", false),
+        ] {
+            assert_eq!(is_parquet_path(Path::new(name)), parquet, "{name}");
+        }
+    }
+}
