@@ -59,10 +59,45 @@ pub const SCHEMA: u32 = 2;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Line {
-    Begin { schema: u32, version: String },
+    Begin {
+        schema: u32,
+        version: String,
+    },
     Document(DocumentLine),
     Removal(RemovalLine),
+    /// A Parquet input's files, after the document lines of its rows.
+    Table(TableLine),
     Summary(SummaryLine),
+}
+
+/// A Parquet input: its cleaned table, the table of its removed rows, and
+/// the checksum of its rows that restore must rebuild.
+///
+/// Its rows that are documents have document lines (with `line` their
+/// 1-based row); the cleaned table holds, in order, every row that is not a
+/// removed document (rows that are not documents, such as rows with a null
+/// text, as they were), and the removed table every removed document's
+/// row with its text emptied. Both keep the input's schema.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableLine {
+    /// The cleaned table, relative to the output folder; restore writes
+    /// the input at the same relative path.
+    pub output: String,
+    pub text_field: String,
+    /// Rows of the input.
+    pub rows: usize,
+    pub output_bytes: u64,
+    /// xxh3-64 of the cleaned table file, hex.
+    pub output_xxh3: String,
+    /// The table of removed rows, relative to the output folder.
+    pub removed: String,
+    pub removed_rows: usize,
+    pub removed_bytes: u64,
+    /// xxh3-64 of the removed rows' file, hex.
+    pub removed_xxh3: String,
+    /// xxh3-64 of the input's schema and of every value of every row, in
+    /// order (see `clean::parquet`), hex.
+    pub rows_xxh3: String,
 }
 
 /// How one input document was read and where its cleaned text went.
@@ -157,6 +192,8 @@ pub struct Manifest {
     pub documents: Vec<DocumentLine>,
     /// Each document's removals, ordered by where they start.
     pub removals: Vec<Vec<RemovalLine>>,
+    /// Parquet inputs, in the order of their lines.
+    pub tables: Vec<TableLine>,
     pub summary: SummaryLine,
 }
 
@@ -188,12 +225,23 @@ impl Manifest {
         reading.finish(number)
     }
 
-    /// The document lines of each JSON Lines output file, by output path,
-    /// in document (and so line) order.
-    pub fn record_files(&self) -> Vec<(&str, Vec<u32>)> {
+    /// The table line of the Parquet output `output`, if it is one.
+    pub fn table(&self, output: &str) -> Option<&TableLine> {
+        self.tables.iter().find(|t| t.output == output)
+    }
+
+    /// The document lines of each output file of records (JSON Lines, or
+    /// Parquet with `tables`), by output path, in document (and so line)
+    /// order.
+    pub fn record_files_of(&self, tables: bool) -> Vec<(&str, Vec<u32>)> {
         let mut files: Vec<(&str, Vec<u32>)> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
-        for doc in self.documents.iter().filter(|d| d.record.is_some()) {
+        let is_table = |doc: &&DocumentLine| self.table(&doc.output).is_some();
+        for doc in self
+            .documents
+            .iter()
+            .filter(|d| d.record.is_some() && is_table(d) == tables)
+        {
             let at = *index.entry(doc.output.as_str()).or_insert_with(|| {
                 files.push((doc.output.as_str(), Vec::new()));
                 files.len() - 1
@@ -201,6 +249,12 @@ impl Manifest {
             files[at].1.push(doc.doc);
         }
         files
+    }
+
+    /// The document lines of each JSON Lines output file, by output path,
+    /// in document (and so line) order.
+    pub fn record_files(&self) -> Vec<(&str, Vec<u32>)> {
+        self.record_files_of(false)
     }
 }
 
@@ -214,6 +268,8 @@ struct Reading {
     removed_bytes: usize,
     /// Output path → (is a record file, last record line).
     outputs: HashMap<String, (bool, usize)>,
+    /// Removed records without a skeleton: (line, output, name).
+    skeletonless: Vec<(usize, String, String)>,
 }
 
 impl Reading {
@@ -248,6 +304,7 @@ impl Reading {
             Line::Begin { .. } => Err(at(number, "a second begin line")),
             Line::Document(doc) => self.document(number, doc),
             Line::Removal(removal) => self.removal(number, removal),
+            Line::Table(table) => self.table(number, table),
             Line::Summary(summary) => {
                 self.summary = Some((number, summary));
                 Ok(())
@@ -312,10 +369,9 @@ impl Reading {
                 ));
             }
             if !doc.written && record.skeleton.is_none() {
-                return Err(at(
-                    number,
-                    format!("{name}: a removed record without its skeleton"),
-                ));
+                // Allowed for a row of a table, whose line comes later.
+                self.skeletonless
+                    .push((number, doc.output.clone(), name.clone()));
             }
         }
         self.manifest.documents.push(doc);
@@ -348,7 +404,73 @@ impl Reading {
         Ok(())
     }
 
+    /// A table line: its two names plain relative paths, its output a file
+    /// of records or no document's, its removed rows' file no other
+    /// file's, and each table listed once.
+    fn table(&mut self, number: usize, table: TableLine) -> Result<(), ManifestError> {
+        let name = &table.output;
+        for (what, path) in [("output", &table.output), ("removed", &table.removed)] {
+            relative_path(path).map_err(|e| at(number, format!("{name}: {what}: {e}")))?;
+        }
+        if table.output == table.removed {
+            return Err(at(
+                number,
+                format!("{name}: its removed rows are its output"),
+            ));
+        }
+        if let Some((false, _)) = self.outputs.get(&table.output) {
+            return Err(at(
+                number,
+                format!("{name}: a text document is already written to it"),
+            ));
+        }
+        for other in &self.manifest.tables {
+            let names = [&other.output, &other.removed];
+            if names.contains(&&table.output) || names.contains(&&table.removed) {
+                return Err(at(
+                    number,
+                    format!("{name}: its files are another table's ({})", other.output),
+                ));
+            }
+        }
+        if self.outputs.contains_key(&table.removed) {
+            return Err(at(
+                number,
+                format!(
+                    "{name}: its removed rows' file {} is a document's output",
+                    table.removed
+                ),
+            ));
+        }
+        self.manifest.tables.push(table);
+        Ok(())
+    }
+
     fn finish(mut self, lines: usize) -> Result<Manifest, ManifestError> {
+        if let Some((number, _, name)) = self
+            .skeletonless
+            .iter()
+            .find(|(_, output, _)| self.manifest.table(output).is_none())
+        {
+            return Err(at(
+                *number,
+                format!("{name}: a removed record without its skeleton"),
+            ));
+        }
+        if let Some(table) = self.manifest.tables.iter().find(|t| {
+            self.manifest
+                .documents
+                .iter()
+                .any(|d| d.output == t.removed || (d.output == t.output && d.record.is_none()))
+        }) {
+            return Err(at(
+                0,
+                format!(
+                    "{}: a document is written to the table's files",
+                    table.output
+                ),
+            ));
+        }
         if lines == 0 {
             return Err(at(0, "empty; not a manifest written by doppel clean"));
         }
@@ -501,6 +623,85 @@ mod tests {
             (vec![], "empty"),
         ] {
             let err = read(&lines).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+    }
+
+    fn table(output: &str, removed: &str) -> String {
+        serde_json::json!({
+            "type": "table", "output": output, "text_field": "text", "rows": 3,
+            "output_bytes": 10, "output_xxh3": "0", "removed": removed, "removed_rows": 1,
+            "removed_bytes": 10, "removed_xxh3": "0", "rows_xxh3": "0",
+        })
+        .to_string()
+    }
+
+    fn removed_row(doc: u32, output: &str, row: usize) -> String {
+        let mut line: serde_json::Value =
+            serde_json::from_str(&document(doc, output, Some(row))).expect("a document line");
+        line["written"] = false.into();
+        line["output_bytes"] = 0.into();
+        line.to_string()
+    }
+
+    fn summary(documents: usize, removed: usize) -> String {
+        format!(
+            r#"{{"type":"summary","documents":{documents},"removed_documents":{removed},"removals":0,"removed_bytes":0}}"#
+        )
+    }
+
+    #[test]
+    fn a_table_holds_its_rows_and_only_they_go_to_its_files() {
+        let manifest = read(&[
+            BEGIN.to_owned(),
+            document(0, "t.parquet", Some(1)),
+            removed_row(1, "t.parquet", 3),
+            table("t.parquet", ".doppel-removed/t.parquet"),
+            document(2, "r.jsonl", Some(1)),
+            summary(3, 1),
+        ])
+        .unwrap();
+        assert_eq!(manifest.tables.len(), 1);
+        assert_eq!(manifest.record_files(), [("r.jsonl", vec![2])]);
+        assert_eq!(manifest.record_files_of(true), [("t.parquet", vec![0, 1])]);
+
+        for (lines, expected) in [
+            (
+                vec![removed_row(0, "r.jsonl", 1), summary(1, 1)],
+                "line 2: r.jsonl:1: a removed record without its skeleton",
+            ),
+            (
+                vec![
+                    document(0, "a.txt", None),
+                    table("t.parquet", "a.txt"),
+                    summary(1, 0),
+                ],
+                "line 3: t.parquet: its removed rows' file a.txt is a document's output",
+            ),
+            (
+                vec![table("t.parquet", "../x.parquet"), summary(0, 0)],
+                "line 2: t.parquet: removed: the path",
+            ),
+            (
+                vec![
+                    table("t.parquet", "x.parquet"),
+                    table("u.parquet", "x.parquet"),
+                    summary(0, 0),
+                ],
+                "line 3: u.parquet: its files are another table's (t.parquet)",
+            ),
+            (
+                vec![
+                    table("t.parquet", "x.parquet"),
+                    document(0, "x.parquet", None),
+                    summary(1, 0),
+                ],
+                "t.parquet: a document is written to the table's files",
+            ),
+        ] {
+            let mut all = vec![BEGIN.to_owned()];
+            all.extend(lines);
+            let err = read(&all).unwrap_err().to_string();
             assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
         }
     }

@@ -15,6 +15,9 @@
 //!   [`restore`]: rebuilding the inputs from them, verified against their
 //!   hashes; [`confine`]: keeping restore's reads and writes inside its two
 //!   folders.
+//! - `parquet`: Parquet inputs written back as Parquet, and rebuilt by
+//!   restore (the `parquet` feature); `parquet_rows` ties them to the
+//!   writer and restore in builds with or without it.
 //! - [`output`]: where outputs go, the checks before anything is written,
 //!   and atomic writes; [`encode`]: text back to its original bytes.
 
@@ -23,6 +26,9 @@ pub mod edits;
 pub mod encode;
 pub mod manifest;
 pub mod output;
+#[cfg(feature = "parquet")]
+pub mod parquet;
+mod parquet_rows;
 pub mod plan;
 pub mod restore;
 pub mod run;

@@ -43,6 +43,7 @@ use super::edits::{apply, ScriptError};
 use super::encode::encode;
 use super::manifest::{DocumentLine, Manifest, ManifestError, RemovalLine};
 use super::output::OutputError;
+use super::parquet_rows;
 use crate::input::jsonl::{
     encode_json_string, replace_text, Compression, EscapeStyle, JsonlOptions, JsonlReader,
     JsonlWriter,
@@ -143,12 +144,19 @@ pub fn restore(cleaned: &Path, dest: &Path) -> Result<RestoreReport, RestoreErro
     run.written_documents(&mut spools)?;
     run.removed_documents();
     run.record_files(spools);
+    run.tables();
     let unplaced = destination.finish().map_err(|e| io_fail(dest, e))?;
     for unplaced in unplaced {
         let output = unplaced.relative.to_string_lossy();
         let reason = file_error(&dest.join(&unplaced.relative), &unplaced.error);
         for doc in manifest.documents.iter().filter(|d| d.output == output) {
             run.status[doc.doc as usize] = Status::Failed(reason.clone());
+        }
+        if manifest.table(&output).is_some() {
+            run.table_failures.push(Failure {
+                document: printable(&output),
+                reason: reason.clone(),
+            });
         }
         for file in run.files.iter_mut().filter(|f| f.output == output) {
             file.written = false;
@@ -195,6 +203,8 @@ struct Run<'a> {
     status: Vec<Status>,
     /// JSON Lines files, in the order of their first record.
     files: Vec<JsonlFile>,
+    /// Parquet tables that could not be written, by their output.
+    table_failures: Vec<Failure>,
 }
 
 /// Output path → its spool, while its written records are rebuilt.
@@ -214,6 +224,8 @@ enum Job<'d> {
     Text(&'d DocumentLine),
     /// A record and its line in the cleaned file, or why it is missing.
     Record(&'d DocumentLine, Result<String, String>),
+    /// A Parquet row and its text in the cleaned table, or why it is missing.
+    Row(&'d DocumentLine, Result<String, String>),
 }
 
 /// What rebuilding one document gave.
@@ -261,6 +273,7 @@ impl<'a> Run<'a> {
             originals: HashMap::new(),
             status: vec![Status::Pending; manifest.documents.len()],
             files,
+            table_failures: Vec::new(),
         }
     }
 
@@ -269,6 +282,7 @@ impl<'a> Run<'a> {
         let mut batch: Vec<Job> = Vec::new();
         let mut in_batch: HashSet<u32> = HashSet::new();
         let mut batch_bytes = 0;
+        let mut tables = Tables::new(self.manifest);
         for doc in self.manifest.documents.iter().filter(|d| d.written) {
             let refers_to_batch = self.manifest.removals[doc.doc as usize].iter().any(|r| {
                 r.twin
@@ -285,6 +299,9 @@ impl<'a> Run<'a> {
             batch_bytes += doc.bytes.min(BATCH_BYTES);
             batch.push(match doc.record {
                 None => Job::Text(doc),
+                Some(_) if self.manifest.table(&doc.output).is_some() => {
+                    Job::Row(doc, tables.next_text(self.cleaned, self.manifest, doc))
+                }
                 Some(_) => Job::Record(doc, self.next_cleaned_record(spools, doc)),
             });
         }
@@ -355,6 +372,7 @@ impl<'a> Run<'a> {
             .map(|job| match job {
                 Job::Text(doc) => this.text_document(doc, true),
                 Job::Record(doc, line) => this.written_record(doc, line),
+                Job::Row(doc, text) => this.written_row(doc, text),
             })
             .collect();
         for rebuilt in rebuilt {
@@ -460,6 +478,73 @@ impl<'a> Run<'a> {
         match outcome {
             Ok((text, status, line)) => self.rebuilt(doc, Ok((text, status)), Some(line)),
             Err(reason) => self.rebuilt(doc, Err(reason), None),
+        }
+    }
+
+    /// A written Parquet row: its cleaned text checked and rebuilt; its
+    /// table is written in step 3 ([`Run::tables`]).
+    fn written_row(&self, doc: &DocumentLine, cleaned: Result<String, String>) -> Rebuilt {
+        let outcome = cleaned.and_then(|cleaned| {
+            self.check_cleaned(doc, cleaned.as_bytes(), "its row in")?;
+            let text = self.row_text(doc, &cleaned)?;
+            Ok((text, Status::Exact))
+        });
+        self.rebuilt(doc, outcome, None)
+    }
+
+    /// A Parquet row's original text, checked against the input's.
+    fn row_text(&self, doc: &DocumentLine, cleaned: &str) -> Result<String, String> {
+        let text = self.rebuild(cleaned, doc)?;
+        if text.len() != doc.input_bytes || hex(text.as_bytes()) != doc.input_xxh3 {
+            return Err("its rebuilt text differs from the input's".to_owned());
+        }
+        Ok(text)
+    }
+
+    /// Step 3: each Parquet table, rebuilt from its cleaned and removed
+    /// rows and checked against the checksum of the input's rows.
+    fn tables(&mut self) {
+        let manifest = self.manifest;
+        for table in &manifest.tables {
+            let docs: Vec<&DocumentLine> = manifest
+                .documents
+                .iter()
+                .filter(|d| d.record.is_some() && d.output == table.output)
+                .collect();
+            let broken = docs
+                .iter()
+                .any(|d| d.written && self.status[d.doc as usize] != Status::Exact);
+            let this = &*self;
+            let restored = parquet_rows::restore_table(
+                self.cleaned,
+                self.destination,
+                table,
+                &docs,
+                &|doc, cleaned| this.row_text(doc, cleaned),
+                broken,
+            );
+            for (doc, reason) in &restored.failed {
+                self.status[*doc as usize] = Status::Failed(reason.clone());
+            }
+            for doc in &docs {
+                let status = &mut self.status[doc.doc as usize];
+                *status = match (&restored.error, &*status) {
+                    (_, Status::Failed(_)) => continue,
+                    (Some(reason), _) if !reason.is_empty() && !broken => {
+                        Status::Failed(reason.clone())
+                    }
+                    (Some(_), _) => Status::Withheld,
+                    (None, _) => Status::Exact,
+                };
+            }
+            if let Some(reason) = restored.error.filter(|r| !r.is_empty()) {
+                if docs.is_empty() || broken {
+                    self.table_failures.push(Failure {
+                        document: printable(&table.output),
+                        reason,
+                    });
+                }
+            }
         }
     }
 
@@ -794,7 +879,53 @@ impl<'a> Run<'a> {
             report.restored += 1;
         }
         report.jsonl_files = files;
+        report.failed.extend(self.table_failures);
         report
+    }
+}
+
+/// The cleaned tables being read, in step with their written rows.
+struct Tables {
+    /// Rows of its cleaned table to skip before each written row.
+    skips: HashMap<u32, usize>,
+    open: HashMap<String, Result<parquet_rows::TableTexts, String>>,
+}
+
+impl Tables {
+    fn new(manifest: &Manifest) -> Tables {
+        let mut skips = HashMap::new();
+        for (_, docs) in manifest.record_files_of(true) {
+            let docs: Vec<&DocumentLine> = docs
+                .iter()
+                .map(|&d| &manifest.documents[d as usize])
+                .collect();
+            skips.extend(parquet_rows::rows_to_skip(&docs));
+        }
+        Tables {
+            skips,
+            open: HashMap::new(),
+        }
+    }
+
+    /// The text of written row `doc` in its cleaned table.
+    fn next_text(
+        &mut self,
+        cleaned: &Path,
+        manifest: &Manifest,
+        doc: &DocumentLine,
+    ) -> Result<String, String> {
+        let skip = self.skips.get(&doc.doc).copied().unwrap_or(0);
+        let table = manifest
+            .table(&doc.output)
+            .ok_or_else(|| "it has no table line".to_owned())?;
+        let texts = self
+            .open
+            .entry(doc.output.clone())
+            .or_insert_with(|| parquet_rows::TableTexts::open(cleaned, table));
+        match texts {
+            Ok(texts) => texts.next_text(skip),
+            Err(reason) => Err(reason.clone()),
+        }
     }
 }
 

@@ -773,7 +773,21 @@ fn plan_document(
         .as_ref()
         .map(|o| o.text_field.clone());
     let is_record = raw.is_some();
+    let table = super::parquet_rows::table_input(&entries[entry as usize]);
+    let (input_hash, input_bytes, raw) = match table {
+        // A row's own bytes are its text; the table line checks the rest.
+        Some(_) => (xxh3_64(text.as_bytes()), text.len(), None),
+        None => (input_hash, input_bytes, raw),
+    };
     let (lossless, record) = match (&raw, &doc.document.origin, text_field) {
+        (None, Origin::Record { line, .. }, Some(text_field)) if table.is_some() => (
+            true,
+            Some(RecordLine {
+                line: *line,
+                skeleton: None,
+                text_field,
+            }),
+        ),
         (Some(raw), Origin::Record { line, .. }, Some(text_field)) => (
             replace_text(raw, &text_field, text).is_ok_and(|line| &line == raw),
             Some(RecordLine {
@@ -828,6 +842,7 @@ fn plan_document(
         twin_text,
         entry,
         raw,
+        table,
         document: DocumentLine {
             doc: number,
             path: doc.document.origin.report_path(),

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use super::edits::{diff, Edit};
 use super::manifest::{DocumentLine, Line, RemovalLine, SummaryLine, TwinRef, SCHEMA};
 use super::output::{write_atomic, Layout, OutLock, OutputError, MANIFEST_NAME};
+use super::parquet_rows::OpenTable;
 use super::plan::{Plan, Reason, Removal, Twin};
 use super::run::{CleanError, CleanOptions, Numbering};
 use crate::input::jsonl::{replace_text, Compression, JsonlWriter};
@@ -27,6 +28,8 @@ pub(super) struct Planned {
     pub(super) entry: u32,
     /// For a JSON Lines record: its line as read.
     pub(super) raw: Option<String>,
+    /// For a Parquet row: its input file.
+    pub(super) table: Option<PathBuf>,
     pub(super) document: DocumentLine,
     pub(super) cleaned: String,
     pub(super) plan: Plan,
@@ -55,6 +58,8 @@ pub(super) struct Writer<'a> {
     firsts: HashMap<(u32, u32), (u64, [usize; 2])>,
     /// The JSON Lines output being written.
     jsonl: Option<OpenJsonl>,
+    /// The Parquet output being written.
+    table: Option<OpenTable>,
     /// Manifest number of each document by scan number; `None` when refused.
     numbers: Vec<Option<u32>>,
     numbering: Numbering,
@@ -134,6 +139,7 @@ impl<'a> Writer<'a> {
             summary: SummaryLine::default(),
             firsts: HashMap::new(),
             jsonl: None,
+            table: None,
             numbers: Vec::new(),
             numbering: Numbering::default(),
             finished: false,
@@ -213,6 +219,11 @@ impl<'a> Writer<'a> {
     /// Writes a cleaned document, or its record into its JSON Lines output.
     fn write_output(&mut self, planned: &Planned) -> Result<(), CleanError> {
         let target = self.out.join(&planned.document.output);
+        if let Some(input) = &planned.table {
+            self.close_jsonl()?;
+            return self.write_row(planned, input);
+        }
+        self.close_table()?;
         let Some(raw) = &planned.raw else {
             self.close_jsonl()?;
             if planned.document.written {
@@ -239,6 +250,48 @@ impl<'a> Writer<'a> {
                 .map_err(|e| out_error(&open.temp, e))?;
         }
         Ok(())
+    }
+
+    /// Writes a Parquet row into its table (see [`super::parquet`]).
+    fn write_row(&mut self, planned: &Planned, input: &Path) -> Result<(), CleanError> {
+        let document = &planned.document;
+        let Some(record) = &document.record else {
+            return Ok(());
+        };
+        if self
+            .table
+            .as_ref()
+            .is_none_or(|open| open.entry() != planned.entry)
+        {
+            self.close_table()?;
+            self.table = Some(OpenTable::open(
+                planned.entry,
+                input,
+                &self.out,
+                &document.output,
+                &record.text_field,
+            )?);
+        }
+        match self.table.as_mut() {
+            Some(open) => open.push(
+                record.line,
+                document.written,
+                &planned.cleaned,
+                &document.text_xxh3,
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// Finishes the Parquet output being written and writes its table line.
+    fn close_table(&mut self) -> Result<(), CleanError> {
+        match self.table.take() {
+            Some(open) => {
+                let line = open.close()?;
+                self.line(Line::Table(line))
+            }
+            None => Ok(()),
+        }
     }
 
     fn close_jsonl(&mut self) -> Result<(), CleanError> {
@@ -315,6 +368,7 @@ impl<'a> Writer<'a> {
         lock: Option<&mut OutLock>,
     ) -> Result<(SummaryLine, Vec<Line>), CleanError> {
         self.close_jsonl()?;
+        self.close_table()?;
         self.line(Line::Summary(self.summary.clone()))?;
         if let Some(manifest) = self.manifest.take() {
             let file = manifest.into_inner().map_err(|e| e.into_error())?;

@@ -53,17 +53,19 @@ pub struct ReadArgs {
     #[arg(long)]
     pub hidden: bool,
 
-    /// JSON Lines inputs: the field holding each document's text.
+    /// JSON Lines and Parquet inputs: the field (column) holding each
+    /// document's text.
     #[arg(long, default_value = "text", value_name = "FIELD")]
     pub text_field: String,
 
-    /// JSON Lines inputs: the field holding each document's id (else the
-    /// line number).
+    /// JSON Lines and Parquet inputs: the field (column) holding each
+    /// document's id (else the line or row number).
     #[arg(long, default_value = "id", value_name = "FIELD")]
     pub id_field: String,
 
-    /// JSON Lines inputs: a field naming each document's site (a host name,
-    /// say); boilerplate is counted per site (else per file).
+    /// JSON Lines and Parquet inputs: a field (column) naming each
+    /// document's site (a host name, say); boilerplate is counted per site
+    /// (else per file).
     #[arg(long, value_name = "FIELD")]
     pub site_field: Option<String>,
 }

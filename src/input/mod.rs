@@ -31,6 +31,7 @@ use jsonl::{is_jsonl_path, JsonlOptions};
 use crate::document::Origin;
 
 pub mod jsonl;
+pub mod parquet;
 
 /// How folders are walked and JSON Lines files read.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +51,9 @@ pub struct Entry {
     /// Found in a folder walk rather than named: binary files are then
     /// skipped quietly instead of being errors.
     pub walked: bool,
-    /// Read as JSON Lines, one document per line, with these fields.
+    /// Read as JSON Lines, one document per line, with these fields; or,
+    /// for a Parquet file ([`parquet::is_parquet_path`]), one document per
+    /// row, with these columns.
     pub jsonl: Option<Arc<JsonlOptions>>,
 }
 
@@ -110,7 +113,8 @@ pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<Inp
 impl Entry {
     fn file(path: PathBuf, walked: bool, jsonl: &Arc<JsonlOptions>) -> Entry {
         Entry {
-            jsonl: is_jsonl_path(&path).then(|| Arc::clone(jsonl)),
+            jsonl: (is_jsonl_path(&path) || parquet::is_parquet_path(&path))
+                .then(|| Arc::clone(jsonl)),
             origin: Origin::Path(path),
             walked,
         }

@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::jsonl::{Compression, JsonRecord, JsonlLineError, JsonlOptions, JsonlReader, RawLine};
+use super::parquet::{is_parquet_path, ParquetRows, Row, RowError};
 use super::special::{self, FileKind};
 use super::{Entry, InputError};
 use crate::document::Origin;
@@ -23,7 +24,8 @@ use crate::document::Origin;
 pub enum Content {
     /// Bytes still to be decoded.
     Bytes(Vec<u8>),
-    /// A JSON Lines record: its text field, decoded, and the line as read.
+    /// A JSON Lines record: its text field, decoded, and the line as read;
+    /// or a Parquet row: its text, and no line (`raw` is empty).
     Record { text: String, raw: String },
 }
 
@@ -46,6 +48,8 @@ impl LoadedDoc {
     pub fn input_bytes(&self) -> usize {
         match &self.content {
             Content::Bytes(bytes) => bytes.len(),
+            // A Parquet row has no line: its text is its size.
+            Content::Record { raw, text } if raw.is_empty() => text.len(),
             Content::Record { raw, .. } => raw.len() + 1,
         }
     }
@@ -142,6 +146,15 @@ pub struct DocReader<'a> {
     wanted: Option<&'a (dyn Fn(usize) -> bool + Sync)>,
     /// The JSON Lines file being read.
     records: Option<OpenRecords>,
+    /// The Parquet file being read.
+    rows: Option<OpenRows>,
+}
+
+/// The Parquet file a [`DocReader`] is in.
+struct OpenRows {
+    entry: usize,
+    rows: ParquetRows,
+    path: Arc<Path>,
 }
 
 /// The JSON Lines file a [`DocReader`] is in: its entry index, its reader,
@@ -160,6 +173,7 @@ impl<'a> DocReader<'a> {
             next: 0,
             wanted: None,
             records: None,
+            rows: None,
         }
     }
 
@@ -170,6 +184,7 @@ impl<'a> DocReader<'a> {
             next: 0,
             wanted: Some(wanted),
             records: None,
+            rows: None,
         }
     }
 
@@ -195,6 +210,9 @@ impl Iterator for DocReader<'_> {
         if let Some(record) = self.next_record() {
             return Some(record);
         }
+        if let Some(row) = self.next_row() {
+            return Some(row);
+        }
         while self.next < self.entries.len() {
             let at = self.next;
             self.next += 1;
@@ -203,6 +221,27 @@ impl Iterator for DocReader<'_> {
             }
             let entry = &self.entries[at];
             if let (Some(options), Some(path)) = (&entry.jsonl, entry.origin.file()) {
+                if is_parquet_path(path) {
+                    match ParquetRows::open(path, options) {
+                        Ok(rows) => {
+                            self.rows = Some(OpenRows {
+                                entry: at,
+                                rows,
+                                path: Arc::from(path),
+                            });
+                            match self.next_row() {
+                                Some(row) => return Some(row),
+                                None => continue,
+                            }
+                        }
+                        Err(message) => {
+                            return Some(Loaded::Problem(InputError {
+                                origin: entry.origin.clone(),
+                                message,
+                            }))
+                        }
+                    }
+                }
                 match open_jsonl(path, options) {
                     Ok(reader) => {
                         self.records = Some(OpenRecords {
@@ -274,6 +313,59 @@ impl DocReader<'_> {
             }
         };
         Some(loaded)
+    }
+}
+
+impl DocReader<'_> {
+    /// The next row of the Parquet file being read, as a record.
+    fn next_row(&mut self) -> Option<Loaded> {
+        let open = self.rows.as_mut()?;
+        let walked = self.entries[open.entry].walked;
+        let entry = open.entry as u32;
+        let path = Arc::clone(&open.path);
+        Some(match open.rows.next_row() {
+            Some(Ok(row)) => Loaded::Doc(row_doc(entry, walked, path, row)),
+            Some(Err(err)) => Loaded::Problem(row_problem(path, err)),
+            None => {
+                self.rows = None;
+                return None;
+            }
+        })
+    }
+}
+
+/// A Parquet row as a document: a record whose line is its row number,
+/// with no raw line.
+fn row_doc(entry: u32, walked: bool, path: Arc<Path>, row: Row) -> LoadedDoc {
+    let group = row.site.unwrap_or_else(|| path.display().to_string());
+    LoadedDoc {
+        entry,
+        origin: Origin::Record {
+            path,
+            line: row.row,
+            id: row.id,
+        },
+        walked,
+        group,
+        content: Content::Record {
+            text: row.text,
+            raw: String::new(),
+        },
+    }
+}
+
+fn row_problem(path: Arc<Path>, err: RowError) -> InputError {
+    InputError {
+        origin: if err.row == 0 {
+            Origin::Path(path.to_path_buf())
+        } else {
+            Origin::Record {
+                path,
+                line: err.row,
+                id: String::new(),
+            }
+        },
+        message: err.message,
     }
 }
 

@@ -66,7 +66,9 @@ impl Engine {
         let wanted = |at: usize| wanted_entries.contains(&(at as u32));
         let mut reader = DocReader::only(entries, &wanted);
         let number_of = |loaded: &Loaded| match loaded {
-            Loaded::Doc(doc) => wanted_docs.get(&(doc.entry, 0)),
+            Loaded::Doc(doc) => {
+                wanted_docs.get(&(doc.entry, doc.origin.record_line().unwrap_or(0)))
+            }
             Loaded::Pending(pending) => wanted_docs.get(&(pending.entry, pending.line())),
             Loaded::Problem(_) => None,
         };
