@@ -16,6 +16,7 @@ pub mod report;
 pub mod script;
 mod segment;
 mod shingle;
+pub mod signature;
 pub mod sketch;
 
 pub use config::ConfigError;
@@ -26,8 +27,8 @@ pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use params::{Incompatible, SketchParams, SKETCH_FORMAT};
 pub use pipeline::{
-    CorpusReport, Engine, EngineBuilder, Findings, Located, Problem, ScannedDoc, Sink, Summary,
-    TooManyDocuments,
+    CorpusReport, DocumentFacts, Engine, EngineBuilder, Findings, Located, Problem, ScannedDoc,
+    SignSink, SignedDoc, Sink, Summary, TooManyDocuments,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

@@ -57,10 +57,12 @@ use crate::sketch::{Lsh, Signature};
 
 mod numbering;
 mod reread;
+mod signing;
 mod sink;
 
 use numbering::DocNumbers;
 pub use numbering::TooManyDocuments;
+pub use signing::{DocumentFacts, SignSink, SignedDoc};
 
 pub use sink::{CorpusReport, Located, Problem, ScannedDoc, Sink, Summary};
 
