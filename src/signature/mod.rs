@@ -45,9 +45,9 @@
 //! Reading one from Python:
 //!
 //! ```python
-//! import pyarrow as pa
-//! table = pa.ipc.open_file("sigs/part-00001.jsonl.sig.arrow").read_all()
-//! docs = table.filter(pa.compute.equal(table["kind"], "document"))
+//! import pyarrow as pa, pyarrow.compute as pc
+//! table = pa.ipc.open_file(pa.memory_map("sigs/part-00001.jsonl.sig.arrow")).read_all()
+//! docs = table.filter(pc.equal(table["kind"], "document"))
 //! ```
 //!
 //! [Arrow IPC file]: https://arrow.apache.org/docs/format/Columnar.html#ipc-file-format

@@ -241,7 +241,7 @@ impl SignatureWriter {
             .map_err(|err| fail(&err))?
             .into_inner()
             .map_err(|err| fail(&err.error()))?;
-        temp.as_file().sync_all().map_err(|err| fail(&err))?;
+        temp.as_file().sync_data().map_err(|err| fail(&err))?;
         temp.persist(&target).map_err(|err| fail(&err.error))?;
         Ok(target)
     }
