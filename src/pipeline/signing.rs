@@ -158,7 +158,8 @@ impl Engine {
         let text = document.text();
         let index = LineIndex::new(text);
         let segments = self.segmenter.segment_indexed(text, &index);
-        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text));
+        // Only the document's signature: segments need none of their own.
+        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text)).sign_segments(false);
         let mut keys = Vec::with_capacity(segments.len());
         let mut shingles = Vec::new();
         for span in &segments {
