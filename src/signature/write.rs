@@ -190,9 +190,13 @@ impl SignatureWriter {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".doppel-sign-")
-            .suffix(".tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".doppel-sign-").suffix(".tmp");
+        // Readable as any file made here (the umask applies), not only by
+        // its owner as temporary files are.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder
             .tempfile_in(folder)
             .map_err(|err| SignatureError::new(target, crate::input::io_message(&err)))?;
         let schema = Arc::new(schema(params));
