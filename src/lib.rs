@@ -148,6 +148,7 @@ pub mod report;
 pub mod script;
 mod segment;
 mod shingle;
+pub mod signature;
 mod sketch;
 
 pub use config::ConfigError;
@@ -161,9 +162,9 @@ pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use params::{Incompatible, SketchParams, SKETCH_FORMAT};
 pub use pipeline::{
-    CorpusFindings, CorpusReport, CorpusScan, Engine, EngineBuilder, Findings, FoundBlock,
-    FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Problem, ScannedDoc, ScannedText,
-    Sink, Summary, TextSpan, TooManyDocuments,
+    CorpusFindings, CorpusReport, CorpusScan, DocumentFacts, Engine, EngineBuilder, Findings,
+    FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Problem, ScannedDoc,
+    ScannedText, SignSink, SignedDoc, Sink, Summary, TextSpan, TooManyDocuments,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

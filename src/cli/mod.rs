@@ -3,10 +3,12 @@
 
 mod check;
 mod clean;
+mod cluster;
 mod common;
 mod diff;
 mod progress;
 mod scan;
+mod sign;
 mod stdout;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +34,12 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Gate CI on duplicate content: fail when new duplication breaks the policy.
     Check(check::CheckArgs),
+    /// Sign input shards for `doppel cluster`: one signature file per shard,
+    /// so duplicate documents can be found across processes and machines.
+    Sign(sign::SignArgs),
+    /// Find duplicate documents from signature files alone, with the report
+    /// `scan --find documents` prints over the same inputs.
+    Cluster(cluster::ClusterArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -54,6 +62,8 @@ pub fn main() -> i32 {
         Command::Restore(args) => clean::run_restore(args),
         Command::Diff(args) => diff::run(args),
         Command::Check(args) => check::run(args),
+        Command::Sign(args) => sign::run(args),
+        Command::Cluster(args) => cluster::run(args),
     };
     match result {
         Ok(code) => code,
@@ -86,6 +96,8 @@ mod tests {
             &["doppel", "restore", "out", "-o", "dir"],
             &["doppel", "diff", "a", "b"],
             &["doppel", "check"],
+            &["doppel", "sign", "-o", "sigs"],
+            &["doppel", "cluster", "sigs"],
         ] {
             let parsed = Cli::try_parse_from(args);
             assert!(parsed.is_ok(), "{args:?}: {:?}", parsed.err());

@@ -84,6 +84,15 @@ pub struct SetStore {
 enum Source {
     File { file: File, offsets: Vec<u64> },
     Memory(HashMap<u32, Vec<u32>>),
+    External(Box<dyn SetSource>),
+}
+
+/// Sets kept somewhere else (signature files, say), by document number.
+pub trait SetSource: std::fmt::Debug + Send + Sync {
+    /// Bytes the document's set takes; 0 for an unknown document.
+    fn size(&self, doc: u32) -> usize;
+    /// The document's set (sorted or not); empty for an unknown document.
+    fn load(&self, doc: u32) -> io::Result<Vec<u32>>;
 }
 
 impl SetStore {
@@ -92,6 +101,13 @@ impl SetStore {
     pub fn in_memory(sets: HashMap<u32, Vec<u32>>) -> SetStore {
         SetStore {
             source: Source::Memory(sets),
+        }
+    }
+
+    /// Sets another store holds.
+    pub fn external(source: Box<dyn SetSource>) -> SetStore {
+        SetStore {
+            source: Source::External(source),
         }
     }
 
@@ -105,6 +121,7 @@ impl SetStore {
                 }
             }
             Source::Memory(sets) => sets.get(&doc).map_or(0, |set| set.len() * 4),
+            Source::External(source) => source.size(doc),
         }
     }
 
@@ -125,6 +142,7 @@ impl SetStore {
                     .collect()
             }
             Source::Memory(sets) => sets.get(&doc).cloned().unwrap_or_default(),
+            Source::External(source) => source.load(doc)?,
         };
         set.sort_unstable();
         set.dedup();

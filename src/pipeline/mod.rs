@@ -68,6 +68,7 @@ mod memory;
 mod numbering;
 mod places;
 mod reread;
+mod signing;
 mod sink;
 
 use corpus::{CorpusState, SetFallback};
@@ -76,6 +77,7 @@ pub use numbering::TooManyDocuments;
 pub use places::{
     FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
 };
+pub use signing::{DocumentFacts, SignSink, SignedDoc};
 
 pub(crate) use sink::Located;
 pub use sink::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
@@ -132,6 +134,15 @@ impl Findings {
             documents: false,
             segments: false,
             boilerplate: false,
+        }
+    }
+
+    /// Exact and near-duplicate documents alone: what `scan --find
+    /// documents`, `sign` and `cluster` look for.
+    pub fn documents_only() -> Findings {
+        Findings {
+            documents: true,
+            ..Findings::none()
         }
     }
 }

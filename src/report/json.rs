@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{passage_places, round4, segment_clusters};
 use crate::detect::within::Block;
 use crate::document::{Origin, Span};
-use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
+use crate::pipeline::{CorpusReport, DocumentFacts, Problem, ScannedDoc, Sink, Summary};
 
 /// Prints the JSON Lines report.
 pub struct JsonPrinter<W: Write> {
@@ -29,6 +29,12 @@ impl<W: Write> JsonPrinter<W> {
         self
     }
 
+    /// Prints a document line from stored facts, as a scan that looked
+    /// for no blocks prints it (signature files keep no blocks).
+    pub fn document_facts(&mut self, origin: &Origin, facts: &DocumentFacts) -> io::Result<()> {
+        self.line(&document_line(origin, facts))
+    }
+
     fn line(&mut self, value: &impl Serialize) -> io::Result<()> {
         serde_json::to_writer(&mut self.out, value)?;
         self.out.write_all(b"\n")
@@ -44,14 +50,14 @@ struct Begin {
 }
 
 #[derive(Serialize)]
-struct DocumentLine {
+struct DocumentLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     path: String,
     #[serde(flatten)]
     record: Option<RecordJson>,
-    encoding: &'static str,
-    detection: &'static str,
+    encoding: &'a str,
+    detection: &'a str,
     bom: bool,
     malformed: usize,
     input_bytes: usize,
@@ -61,6 +67,26 @@ struct DocumentLine {
     duplicate_bytes: usize,
     duplicate_ratio: f64,
     blocks: Vec<BlockJson>,
+}
+
+/// A document line without blocks.
+fn document_line<'a>(origin: &Origin, facts: &DocumentFacts<'a>) -> DocumentLine<'a> {
+    DocumentLine {
+        kind: "document",
+        path: origin.report_path(),
+        record: record_json(origin),
+        encoding: facts.encoding,
+        detection: facts.detection,
+        bom: facts.bom,
+        malformed: facts.malformed,
+        input_bytes: facts.input_bytes,
+        bytes: facts.bytes,
+        lines: facts.lines,
+        segments: facts.segments,
+        duplicate_bytes: 0,
+        duplicate_ratio: 0.0,
+        blocks: Vec::new(),
+    }
 }
 
 /// Where a JSON Lines document sits in its file.
@@ -290,27 +316,15 @@ impl<W: Write> Sink for JsonPrinter<W> {
     }
 
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
-        let decoded = &doc.document.decoded;
-        let line = DocumentLine {
-            kind: "document",
-            path: doc.document.origin.report_path(),
-            record: record_json(&doc.document.origin),
-            encoding: decoded.encoding.name(),
-            detection: decoded.detection.as_str(),
-            bom: decoded.bom,
-            malformed: decoded.malformed,
-            input_bytes: doc.document.input_bytes,
-            bytes: decoded.text.len(),
-            lines: doc.index.line_count(),
-            segments: doc.segments.len(),
-            duplicate_bytes: doc.duplicate_bytes(),
-            duplicate_ratio: round4(doc.duplicate_ratio()),
-            blocks: doc
-                .blocks
-                .iter()
-                .map(|b| block_json(doc, b, self.show_diffs))
-                .collect(),
-        };
+        let facts = DocumentFacts::of(&doc.document, doc.index.line_count(), doc.segments.len());
+        let mut line = document_line(&doc.document.origin, &facts);
+        line.duplicate_bytes = doc.duplicate_bytes();
+        line.duplicate_ratio = round4(doc.duplicate_ratio());
+        line.blocks = doc
+            .blocks
+            .iter()
+            .map(|b| block_json(doc, b, self.show_diffs))
+            .collect();
         self.line(&line)
     }
 

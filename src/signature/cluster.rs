@@ -1,0 +1,329 @@
+//! Clustering from signature files alone: the reduce side of staged
+//! deduplication.
+//!
+//! Documents are numbered across the files in the order given, exactly as a
+//! scan of the same inputs in the same order numbers them, and go through
+//! the same [`CorpusIndex`]: the first document of each exact hash is its
+//! group's representative, whichever file it is in. Only then do band keys
+//! matter: the representatives' keys are sorted within a memory budget and
+//! merged from disk past it ([`super::bands`]); candidate pairs are verified
+//! on the shingle sets, read from the mapped files as needed
+//! ([`SignatureSets`]), and joined into cliques by [`CorpusIndex::clusters`].
+//! What a scan would report, line for line, is handed to a
+//! [`ClusterSink`]: the up-front input errors, each document and error in
+//! order, the clusters and the totals.
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::bands::BandSorter;
+use super::read::{Row, SignatureFile};
+use super::SignatureError;
+use crate::detect::across::{AcrossConfig, Cluster, CorpusIndex, DocSketch};
+use crate::detect::sets::{verify, SetCache, SetSource, SetStore};
+use crate::document::{escaped_path, Origin};
+use crate::pipeline::{CorpusReport, DocumentFacts, Problem, Summary, TooManyDocuments};
+
+/// Memory budgets of a cluster run.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ClusterOptions {
+    /// Bytes of band keys sorted in memory before they are sorted in runs
+    /// on disk and merged (default 256 MiB).
+    pub band_budget: usize,
+    /// Bytes of shingle sets held at once while candidates are verified
+    /// (default 64 MiB, as in a scan).
+    pub verify_budget: usize,
+    /// Bytes of shingle sets kept for the comparisons clique building adds
+    /// (default 16 MiB, as in a scan).
+    pub cache_budget: usize,
+}
+
+impl Default for ClusterOptions {
+    fn default() -> ClusterOptions {
+        ClusterOptions {
+            band_budget: 256 << 20,
+            verify_budget: 64 << 20,
+            cache_budget: 16 << 20,
+        }
+    }
+}
+
+/// Receives what a cluster run reports, in the order a scan reports it.
+pub trait ClusterSink {
+    fn begin(&mut self) -> io::Result<()>;
+    fn document(&mut self, origin: &Origin, facts: &DocumentFacts) -> io::Result<()>;
+    fn problem(&mut self, problem: &Problem) -> io::Result<()>;
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// Why a cluster run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// A signature file that cannot be used; nothing was reported.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// Writing the report or a temporary file failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// What a cluster run did, besides its report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClusterReport {
+    pub summary: Summary,
+    /// Candidate pairs verified.
+    pub candidates: usize,
+    /// Runs of band keys sorted on disk (0 when they fit the budget).
+    pub band_runs: usize,
+}
+
+/// Opens and checks every file, then refuses any whose parameters differ
+/// from the first file's.
+pub fn open_all(paths: &[PathBuf]) -> Result<Vec<SignatureFile>, SignatureError> {
+    let opened: Vec<Result<SignatureFile, SignatureError>> = paths
+        .par_iter()
+        .map(|path| SignatureFile::open(path))
+        .collect();
+    let files = opened.into_iter().collect::<Result<Vec<_>, _>>()?;
+    if let Some(first) = files.first() {
+        for file in &files[1..] {
+            let what = format!(
+                "{}, unlike {},",
+                escaped_path(file.path()),
+                escaped_path(first.path())
+            );
+            file.params()
+                .check_compatible(first.params(), &what)
+                .map_err(|err| SignatureError::new(file.path(), err.to_string()))?;
+        }
+        let threshold = first.params().threshold;
+        if !(threshold > 0.0 && threshold <= 1.0) {
+            return Err(SignatureError::new(
+                first.path(),
+                format!("damaged (threshold {threshold} is not in (0, 1])"),
+            ));
+        }
+    }
+    Ok(files)
+}
+
+/// Clusters the documents of the signature files `paths`, in that order,
+/// and reports as a scan of their inputs would. Every file is opened and
+/// checked before anything is reported.
+pub fn cluster(
+    paths: &[PathBuf],
+    options: &ClusterOptions,
+    sink: &mut dyn ClusterSink,
+) -> Result<ClusterReport, ClusterError> {
+    let files: Arc<[SignatureFile]> = open_all(paths)?.into();
+    let threshold = files.first().map_or(0.8, |file| file.params().threshold);
+    let across = AcrossConfig {
+        threshold,
+        repeated_segments: false,
+        ..AcrossConfig::default()
+    };
+    let neighbours = across.neighbours;
+    let mut summary = Summary::default();
+    sink.begin()?;
+    for (_, _, batch) in batches(&files) {
+        for row in 0..batch.len() {
+            if let Ok(Row::InputError { origin, message }) = batch.row(row) {
+                summary.errors += 1;
+                sink.problem(&Problem {
+                    origin,
+                    message: message.to_owned(),
+                })?;
+            }
+        }
+    }
+    let mut index = CorpusIndex::new(across);
+    let mut bands = BandSorter::new(options.band_budget);
+    let mut places = Vec::new();
+    let mut numbered = 0u64;
+    for (file, at, batch) in batches(&files) {
+        let mut place = BatchPlace {
+            file,
+            batch: at,
+            first_doc: u32::try_from(numbered).unwrap_or(u32::MAX),
+            rows: None,
+        };
+        let all_documents = (0..batch.len()).all(|row| batch.is_document(row));
+        if !all_documents {
+            place.rows = Some(Vec::new());
+        }
+        for row in 0..batch.len() {
+            let read = batch
+                .row(row)
+                .map_err(|reason| SignatureError::new(files[file].path(), reason))?;
+            match read {
+                Row::Document {
+                    origin,
+                    facts,
+                    exact,
+                    units,
+                } => {
+                    if numbered >= u64::from(u32::MAX) {
+                        return Err(io::Error::from(TooManyDocuments).into());
+                    }
+                    numbered += 1;
+                    let number = index.add(&DocSketch {
+                        exact,
+                        units: usize::try_from(units).unwrap_or(usize::MAX),
+                        ..DocSketch::default()
+                    });
+                    if index.is_representative(number) {
+                        bands.add(number, batch.bands(row))?;
+                    }
+                    if let Some(rows) = &mut place.rows {
+                        rows.push(row as u32);
+                    }
+                    summary.documents += 1;
+                    summary.input_bytes += facts.input_bytes;
+                    summary.bytes += facts.bytes;
+                    sink.document(&origin, &facts)?;
+                }
+                Row::Error { origin, message } => {
+                    summary.errors += 1;
+                    sink.problem(&Problem {
+                        origin,
+                        message: message.to_owned(),
+                    })?;
+                }
+                Row::InputError { .. } => {}
+                Row::Skipped => summary.skipped += 1,
+            }
+        }
+        if place.rows.as_ref().is_none_or(|rows| !rows.is_empty()) {
+            places.push(place);
+        }
+    }
+    let band_runs = bands.runs();
+    let pairs = bands.candidates(neighbours)?;
+    // The index holds no band keys; this only releases its maps of first
+    // occurrences before verification.
+    let _ = index.candidates();
+    let sets = SignatureSets {
+        files: Arc::clone(&files),
+        places: places.into(),
+    };
+    let store = SetStore::external(Box::new(sets.clone()));
+    let sims = verify(&pairs, &store, options.verify_budget)?;
+    let clusters = index.clusters(
+        &pairs,
+        &sims,
+        &mut SetCache::new(&store, options.cache_budget),
+    )?;
+    summary.clusters = clusters.len();
+    summary.duplicate_documents = clusters.iter().map(|c| c.members.len() - 1).sum();
+    let report = member_report(&sets, clusters)?;
+    sink.corpus(report)?;
+    sink.finish(&summary)?;
+    Ok(ClusterReport {
+        summary,
+        candidates: pairs.len(),
+        band_runs,
+    })
+}
+
+/// Every batch of every file, in order, with its file's index and its
+/// index in the file.
+fn batches(
+    files: &[SignatureFile],
+) -> impl Iterator<Item = (usize, usize, &super::read::Batch)> + '_ {
+    files.iter().enumerate().flat_map(|(file, signatures)| {
+        signatures
+            .batches
+            .iter()
+            .enumerate()
+            .map(move |(at, batch)| (file, at, batch))
+    })
+}
+
+/// Where a batch's documents are: its first document's number and, when
+/// other rows are mixed in, each document's row.
+#[derive(Clone, Debug)]
+struct BatchPlace {
+    file: usize,
+    batch: usize,
+    first_doc: u32,
+    rows: Option<Vec<u32>>,
+}
+
+/// The documents of the signature files, by number: their shingle sets
+/// for verification, their origins for the report.
+#[derive(Clone, Debug)]
+struct SignatureSets {
+    files: Arc<[SignatureFile]>,
+    /// Every batch, in order.
+    places: Arc<[BatchPlace]>,
+}
+
+impl SignatureSets {
+    /// The batch and row of document `doc`.
+    fn locate(&self, doc: u32) -> Option<(&super::read::Batch, usize)> {
+        let at = self
+            .places
+            .partition_point(|place| place.first_doc <= doc)
+            .checked_sub(1)?;
+        let place = &self.places[at];
+        let nth = (doc - place.first_doc) as usize;
+        let row = match &place.rows {
+            Some(rows) => *rows.get(nth)? as usize,
+            None => nth,
+        };
+        let batch = self.files.get(place.file)?.batches.get(place.batch)?;
+        (row < batch.len() && batch.is_document(row)).then_some((batch, row))
+    }
+}
+
+impl SetSource for SignatureSets {
+    fn size(&self, doc: u32) -> usize {
+        self.locate(doc)
+            .map_or(0, |(batch, row)| batch.shingle_count(row) * 4)
+    }
+
+    fn load(&self, doc: u32) -> io::Result<Vec<u32>> {
+        Ok(self
+            .locate(doc)
+            .map(|(batch, row)| batch.shingles(row).to_vec())
+            .unwrap_or_default())
+    }
+}
+
+/// The report of `clusters`, whose members are renumbered densely so that
+/// only their origins are held.
+fn member_report(sets: &SignatureSets, mut clusters: Vec<Cluster>) -> io::Result<CorpusReport> {
+    let mut members: Vec<u32> = clusters
+        .iter()
+        .flat_map(|c| c.members.iter().copied())
+        .collect();
+    members.sort_unstable();
+    members.dedup();
+    let mut origins = Vec::with_capacity(members.len());
+    for &doc in &members {
+        let origin = sets
+            .locate(doc)
+            .and_then(|(batch, row)| batch.origin(row).ok())
+            .ok_or_else(|| {
+                io::Error::other(format!("document {doc} is not in the signature files"))
+            })?;
+        origins.push(origin);
+    }
+    for cluster in &mut clusters {
+        for member in &mut cluster.members {
+            // Found: every member is in `members`.
+            *member = members.binary_search(member).unwrap_or(0) as u32;
+        }
+    }
+    Ok(CorpusReport {
+        origins,
+        clusters,
+        ..CorpusReport::default()
+    })
+}

@@ -1,0 +1,401 @@
+//! Reading signature files: memory-mapped, checked whole when opened, then
+//! read without copying.
+//!
+//! Opening a file checks that it is an Arrow IPC file with a complete
+//! footer, that its metadata names this format and version, that its
+//! columns are the expected ones, and that every row is well formed (Arrow's
+//! own validation of offsets and UTF-8, then each row's kind and the columns
+//! its kind needs). A file that fails any check is refused with one line
+//! naming it, before anything is reported from it.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{UInt32Type, UInt64Type};
+use arrow_array::{Array, BooleanArray, ListArray, PrimitiveArray, RecordBatch, StringArray};
+use arrow_buffer::Buffer;
+use arrow_ipc::reader::{read_footer_length, FileDecoder};
+use memmap2::Mmap;
+
+use super::schema::{col, fields, kind, FORMAT_KEY, FORMAT_VERSION, PARAMS_KEY};
+use super::{SignatureError, EXTENSION};
+use crate::document::Origin;
+use crate::pipeline::DocumentFacts;
+use crate::SketchParams;
+
+/// The start and end of an Arrow IPC file.
+const MAGIC: &[u8; 6] = b"ARROW1";
+
+/// One signature file, open and checked.
+#[derive(Debug)]
+pub struct SignatureFile {
+    path: PathBuf,
+    params: SketchParams,
+    pub(crate) batches: Vec<Batch>,
+}
+
+/// The columns of one record batch, typed.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    kind: StringArray,
+    path: StringArray,
+    record_id: StringArray,
+    record_line: PrimitiveArray<UInt64Type>,
+    encoding: StringArray,
+    detection: StringArray,
+    bom: BooleanArray,
+    facts: [PrimitiveArray<UInt64Type>; 5],
+    message: StringArray,
+    exact: PrimitiveArray<UInt64Type>,
+    units: PrimitiveArray<UInt64Type>,
+    bands: ListArray,
+    shingles: ListArray,
+}
+
+/// One row, read.
+#[derive(Debug)]
+pub(crate) enum Row<'a> {
+    Document {
+        origin: Origin,
+        facts: DocumentFacts<'a>,
+        exact: u64,
+        units: u64,
+    },
+    /// An input that could not be read or decoded, in its place.
+    Error {
+        origin: Origin,
+        message: &'a str,
+    },
+    /// A path that could not be found or walked, reported first.
+    InputError {
+        origin: Origin,
+        message: &'a str,
+    },
+    Skipped,
+}
+
+impl SignatureFile {
+    /// Opens and checks `path`.
+    pub fn open(path: &Path) -> Result<SignatureFile, SignatureError> {
+        let fail = |reason: &dyn std::fmt::Display| SignatureError::new(path, reason);
+        let file = File::open(path).map_err(|err| fail(&crate::input::io_message(&err)))?;
+        let len = file.metadata().map_err(|err| fail(&err))?.len();
+        if len < 8 {
+            return Err(fail(&"not a signature file (not an Arrow IPC file)"));
+        }
+        // SAFETY: the map is read only; a file changed by another process
+        // while it is mapped is outside what doppel can guard against (as
+        // for any mapped file), and is documented.
+        let map = unsafe { Mmap::map(&file) }.map_err(|err| fail(&err))?;
+        if &map[..6] != MAGIC {
+            return Err(fail(&"not a signature file (not an Arrow IPC file)"));
+        }
+        let map = Arc::new(map);
+        let Some(pointer) = NonNull::new(map.as_ptr().cast_mut()) else {
+            return Err(fail(&"cannot be mapped"));
+        };
+        let length = map.len();
+        // SAFETY: the pointer and length are the map's, and the map lives
+        // as long as the buffer, which holds it.
+        let buffer = unsafe { Buffer::from_custom_allocation(pointer, length, map) };
+        // Arrow's decoding is checked, but a file is untrusted input: any
+        // panic inside it is taken as damage rather than a crash.
+        let decoded = std::panic::catch_unwind(|| decode(&buffer));
+        let (params, batches) = match decoded {
+            Ok(result) => result.map_err(|reason| fail(&reason))?,
+            Err(_) => return Err(fail(&"damaged (its Arrow data cannot be decoded)")),
+        };
+        let file = SignatureFile {
+            path: path.to_path_buf(),
+            params,
+            batches,
+        };
+        file.check_rows().map_err(|reason| fail(&reason))?;
+        Ok(file)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The parameters its sketches were made with.
+    pub fn params(&self) -> &SketchParams {
+        &self.params
+    }
+
+    /// Rows of every kind.
+    pub fn rows(&self) -> usize {
+        self.batches.iter().map(|b| b.kind.len()).sum()
+    }
+
+    /// Checks every row's kind and the columns it needs.
+    fn check_rows(&self) -> Result<(), String> {
+        let mut at = 0usize;
+        for batch in &self.batches {
+            for row in 0..batch.kind.len() {
+                at += 1;
+                batch
+                    .row(row)
+                    .map_err(|reason| format!("damaged (row {at}: {reason})"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The footer, metadata and record batches of a mapped file.
+fn decode(buffer: &Buffer) -> Result<(SketchParams, Vec<Batch>), String> {
+    const TRUNCATED: &str = "truncated or damaged (no complete Arrow footer)";
+    let len = buffer.len();
+    if len < 6 + 2 + 10 {
+        return Err(TRUNCATED.into());
+    }
+    let trailer: [u8; 10] = buffer[len - 10..]
+        .try_into()
+        .map_err(|_| TRUNCATED.to_owned())?;
+    let footer_len = read_footer_length(trailer).map_err(|_| TRUNCATED.to_owned())?;
+    let footer_start = (len - 10)
+        .checked_sub(footer_len)
+        .ok_or_else(|| TRUNCATED.to_owned())?;
+    let footer = arrow_ipc::root_as_footer(&buffer[footer_start..len - 10])
+        .map_err(|_| TRUNCATED.to_owned())?;
+    let ipc_schema = footer.schema().ok_or_else(|| TRUNCATED.to_owned())?;
+    let schema = arrow_ipc::convert::fb_to_schema(ipc_schema);
+    let metadata = schema.metadata();
+    let Some(version) = metadata.get(FORMAT_KEY) else {
+        return Err(format!(
+            "not a signature file (an Arrow file without '{FORMAT_KEY}' metadata)"
+        ));
+    };
+    if version != FORMAT_VERSION {
+        return Err(format!(
+            "signature format version {version:?}, and this doppel reads version {FORMAT_VERSION} (sign the shard again with this doppel)"
+        ));
+    }
+    let params: SketchParams = metadata
+        .get(PARAMS_KEY)
+        .and_then(|json| serde_json::from_str(json).ok())
+        .ok_or_else(|| format!("damaged ('{PARAMS_KEY}' metadata missing or unreadable)"))?;
+    let expected = fields();
+    let found = schema.fields();
+    if found.len() != expected.len()
+        || found
+            .iter()
+            .zip(&expected)
+            .any(|(a, b)| a.name() != b.name() || a.data_type() != b.data_type())
+    {
+        return Err("damaged (not the columns of a signature file)".into());
+    }
+    let decoder = FileDecoder::new(Arc::new(schema), footer.version());
+    let mut batches = Vec::new();
+    for block in footer.recordBatches().into_iter().flatten() {
+        let (offset, meta, body) = (block.offset(), block.metaDataLength(), block.bodyLength());
+        let start = usize::try_from(offset).map_err(|_| TRUNCATED.to_owned())?;
+        let size = usize::try_from(i64::from(meta).saturating_add(body))
+            .map_err(|_| TRUNCATED.to_owned())?;
+        if meta < 8 || start.checked_add(size).is_none_or(|end| end > footer_start) {
+            return Err(TRUNCATED.into());
+        }
+        let data = buffer.slice_with_length(start, size);
+        let batch = decoder
+            .read_record_batch(block, &data)
+            .map_err(|err| format!("damaged ({err})"))?
+            .ok_or_else(|| TRUNCATED.to_owned())?;
+        batches.push(Batch::new(&batch).ok_or_else(|| TRUNCATED.to_owned())?);
+    }
+    Ok((params, batches))
+}
+
+impl Batch {
+    fn new(batch: &RecordBatch) -> Option<Batch> {
+        let column = |at: usize| batch.columns().get(at);
+        let text = |at: usize| column(at)?.as_string_opt::<i32>().cloned();
+        let number = |at: usize| column(at)?.as_primitive_opt::<UInt64Type>().cloned();
+        let list = |at: usize| column(at)?.as_list_opt::<i32>().cloned();
+        Some(Batch {
+            kind: text(col::KIND)?,
+            path: text(col::PATH)?,
+            record_id: text(col::RECORD_ID)?,
+            record_line: number(col::RECORD_LINE)?,
+            encoding: text(col::ENCODING)?,
+            detection: text(col::DETECTION)?,
+            bom: column(col::BOM)?.as_boolean_opt()?.clone(),
+            facts: [
+                number(col::MALFORMED)?,
+                number(col::INPUT_BYTES)?,
+                number(col::BYTES)?,
+                number(col::LINES)?,
+                number(col::SEGMENTS)?,
+            ],
+            message: text(col::MESSAGE)?,
+            exact: number(col::EXACT)?,
+            units: number(col::UNITS)?,
+            bands: list(col::BANDS)?,
+            shingles: list(col::SHINGLES)?,
+        })
+    }
+
+    /// Rows in this batch.
+    pub(crate) fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    /// Whether row `row` is a document.
+    pub(crate) fn is_document(&self, row: usize) -> bool {
+        self.kind.is_valid(row) && self.kind.value(row) == kind::DOCUMENT
+    }
+
+    /// Where row `row` comes from.
+    pub(crate) fn origin(&self, row: usize) -> Result<Origin, &'static str> {
+        if self.path.is_null(row) {
+            return Ok(Origin::Stdin);
+        }
+        let path = PathBuf::from(self.path.value(row));
+        match (self.record_line.is_valid(row), self.record_id.is_valid(row)) {
+            (true, true) => Ok(Origin::Record {
+                path: Arc::from(path),
+                line: usize::try_from(self.record_line.value(row))
+                    .map_err(|_| "a record line out of range")?,
+                id: self.record_id.value(row).to_owned(),
+            }),
+            (false, false) => Ok(Origin::Path(path)),
+            _ => Err("a record with an id and no line, or a line and no id"),
+        }
+    }
+
+    /// Row `row`, checked.
+    pub(crate) fn row(&self, row: usize) -> Result<Row<'_>, &'static str> {
+        if self.kind.is_null(row) {
+            return Err("no kind");
+        }
+        let message = || {
+            self.message
+                .is_valid(row)
+                .then(|| self.message.value(row))
+                .ok_or("an error without a message")
+        };
+        match self.kind.value(row) {
+            kind::DOCUMENT => {
+                let origin = self.origin(row)?;
+                let needed = [&self.exact, &self.units]
+                    .into_iter()
+                    .chain(&self.facts)
+                    .all(|column| column.is_valid(row))
+                    && self.encoding.is_valid(row)
+                    && self.detection.is_valid(row)
+                    && self.bom.is_valid(row)
+                    && self.bands.is_valid(row)
+                    && self.shingles.is_valid(row);
+                if !needed {
+                    return Err("a document without its facts or sketch");
+                }
+                let size = |at: usize| usize::try_from(self.facts[at].value(row)).ok();
+                let (Some(malformed), Some(input_bytes), Some(bytes), Some(lines), Some(segments)) =
+                    (size(0), size(1), size(2), size(3), size(4))
+                else {
+                    return Err("a size out of range");
+                };
+                Ok(Row::Document {
+                    origin,
+                    facts: DocumentFacts {
+                        encoding: self.encoding.value(row),
+                        detection: self.detection.value(row),
+                        bom: self.bom.value(row),
+                        malformed,
+                        input_bytes,
+                        bytes,
+                        lines,
+                        segments,
+                    },
+                    exact: self.exact.value(row),
+                    units: self.units.value(row),
+                })
+            }
+            kind::ERROR => Ok(Row::Error {
+                origin: self.origin(row)?,
+                message: message()?,
+            }),
+            kind::INPUT_ERROR => Ok(Row::InputError {
+                origin: self.origin(row)?,
+                message: message()?,
+            }),
+            kind::SKIPPED => Ok(Row::Skipped),
+            _ => Err("an unknown kind of row"),
+        }
+    }
+
+    /// A document's band keys.
+    pub(crate) fn bands(&self, row: usize) -> &[u64] {
+        list_values::<UInt64Type>(&self.bands, row)
+    }
+
+    /// A document's compact shingle set.
+    pub(crate) fn shingles(&self, row: usize) -> &[u32] {
+        list_values::<UInt32Type>(&self.shingles, row)
+    }
+
+    /// Shingles in a document's set, without reading them.
+    pub(crate) fn shingle_count(&self, row: usize) -> usize {
+        let offsets = self.shingles.value_offsets();
+        match (offsets.get(row), offsets.get(row + 1)) {
+            (Some(&start), Some(&end)) => usize::try_from(end - start).unwrap_or(0),
+            _ => 0,
+        }
+    }
+}
+
+/// The values of a list row as a slice of the mapped file (empty when out
+/// of range: Arrow's validation has already ruled that out).
+fn list_values<T: arrow_array::ArrowPrimitiveType>(list: &ListArray, row: usize) -> &[T::Native] {
+    let offsets = list.value_offsets();
+    let (Some(&start), Some(&end)) = (offsets.get(row), offsets.get(row + 1)) else {
+        return &[];
+    };
+    let Some(values) = list.values().as_primitive_opt::<T>() else {
+        return &[];
+    };
+    let (Ok(start), Ok(end)) = (usize::try_from(start), usize::try_from(end)) else {
+        return &[];
+    };
+    values.values().get(start..end).unwrap_or(&[])
+}
+
+/// The signature files `paths` name: files as given, and the files of a
+/// folder whose names end with [`EXTENSION`], in name order.
+pub fn signature_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SignatureError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path)
+            .map_err(|err| SignatureError::new(path, crate::input::io_message(&err)))?;
+        if !meta.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let listing = std::fs::read_dir(path)
+            .map_err(|err| SignatureError::new(path, crate::input::io_message(&err)))?;
+        for entry in listing {
+            let entry =
+                entry.map_err(|err| SignatureError::new(path, crate::input::io_message(&err)))?;
+            let name = entry.file_name();
+            let is_signature = name
+                .to_str()
+                .is_some_and(|n| n.ends_with(EXTENSION) && !n.starts_with('.'));
+            if is_signature && entry.path().is_file() {
+                found.push(entry.path());
+            }
+        }
+        if found.is_empty() {
+            return Err(SignatureError::new(
+                path,
+                format!("a folder without signature files (*{EXTENSION})"),
+            ));
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
