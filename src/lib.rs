@@ -7,6 +7,7 @@ pub mod detect;
 pub mod diff;
 pub mod document;
 mod fingerprint;
+pub mod index;
 pub mod input;
 mod normalize;
 mod params;

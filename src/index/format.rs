@@ -1,0 +1,452 @@
+//! The segment file: one `index add`'s documents in a little-endian binary
+//! layout, written once and read through a memory map.
+//!
+//! ```text
+//! offset  bytes  field
+//!      0      8  magic "DOPPSEG\0"
+//!      8      4  segment format version (u32, SEGMENT_FORMAT)
+//!     12      4  header length (u32, 64)
+//!     16      8  documents D (u64)
+//!     24      8  band entries B (u64)
+//!     32      8  shingle hashes S (u64), all sets together
+//!     40      8  place bytes P (u64)
+//!     48      8  tables checksum: xxh3-64 of bytes 0..48, then the tables
+//!     56      8  payload checksum: xxh3-64 of the shingle sets, then the places
+//!     64  12·D   exact table: (u64 exact hash, u32 doc), sorted
+//!         12·B   band table: (u64 band key, u32 doc), sorted
+//!      8·(D+1)   set offsets: u64, in hashes, into the shingle sets
+//!      8·(D+1)   place offsets: u64, in bytes, into the places
+//!          4·S   shingle sets: u32 each, every set sorted, no repeats
+//!            P   places: per document u64 line (0: a whole file), u32 id
+//!                length, the id, then the path to the end of the entry
+//! ```
+//!
+//! Documents are numbered 0..D in input order. Only the first document of
+//! each exact hash in a segment has band keys and a shingle set (its twins
+//! match exactly). The file's length must be exactly what the counts say:
+//! a truncated file is refused. Opening checks the header and the tables
+//! (what binary searches trust); every read of a set or place is bounds
+//! checked, and [`Segment::verify_payload`] checks the rest.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::IndexError;
+
+/// The first bytes of every segment file.
+pub const MAGIC: &[u8; 8] = b"DOPPSEG\0";
+/// Version of the segment layout above.
+pub const SEGMENT_FORMAT: u32 = 1;
+const HEADER: usize = 64;
+const ENTRY: usize = 12;
+
+/// Where a stored document came from: its file, and for a JSON Lines
+/// record its line and id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub path: String,
+    /// 1-based line of a JSON Lines record; `None` for a whole file.
+    pub line: Option<u64>,
+    /// The record's id; `None` for a whole file.
+    pub id: Option<String>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// What the index keeps of one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDoc {
+    pub exact: u64,
+    pub bands: Vec<u64>,
+    /// Compact shingle hashes, sorted, no repeats.
+    pub set: Vec<u32>,
+    pub place: Place,
+}
+
+/// What the manifest records of a written segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub documents: u64,
+    pub bytes: u64,
+    pub checksum: u64,
+}
+
+/// Writes `docs` as one segment to `out`.
+pub fn write_segment(docs: &[StoredDoc], out: &mut impl Write) -> io::Result<Written> {
+    let count = docs.len();
+    let mut exact: Vec<(u64, u32)> = Vec::with_capacity(count);
+    let mut bands: Vec<(u64, u32)> = Vec::new();
+    let mut set_offsets: Vec<u64> = Vec::with_capacity(count + 1);
+    let mut place_offsets: Vec<u64> = Vec::with_capacity(count + 1);
+    let mut sets: Vec<u8> = Vec::new();
+    let mut places: Vec<u8> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    set_offsets.push(0);
+    place_offsets.push(0);
+    for (doc, stored) in docs.iter().enumerate() {
+        let doc = u32::try_from(doc).map_err(|_| io::Error::other("more than 2^32 documents"))?;
+        exact.push((stored.exact, doc));
+        if seen.insert(stored.exact) {
+            bands.extend(stored.bands.iter().map(|&key| (key, doc)));
+            sets.extend(stored.set.iter().flat_map(|h| h.to_le_bytes()));
+        }
+        set_offsets.push(sets.len() as u64 / 4);
+        places.extend_from_slice(&stored.place.line.unwrap_or(0).to_le_bytes());
+        let id = stored.place.id.as_deref().unwrap_or("");
+        places.extend_from_slice(&(id.len() as u32).to_le_bytes());
+        places.extend_from_slice(id.as_bytes());
+        places.extend_from_slice(stored.place.path.as_bytes());
+        place_offsets.push(places.len() as u64);
+    }
+    exact.sort_unstable();
+    bands.sort_unstable();
+    let mut tables = Vec::with_capacity(ENTRY * (exact.len() + bands.len()) + 16 * (count + 1));
+    for (key, doc) in exact.iter().chain(&bands) {
+        tables.extend_from_slice(&key.to_le_bytes());
+        tables.extend_from_slice(&doc.to_le_bytes());
+    }
+    for offset in set_offsets.iter().chain(&place_offsets) {
+        tables.extend_from_slice(&offset.to_le_bytes());
+    }
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&SEGMENT_FORMAT.to_le_bytes());
+    header.extend_from_slice(&(HEADER as u32).to_le_bytes());
+    for n in [
+        count as u64,
+        bands.len() as u64,
+        sets.len() as u64 / 4,
+        places.len() as u64,
+    ] {
+        header.extend_from_slice(&n.to_le_bytes());
+    }
+    let checksum = tables_checksum(&header, &tables);
+    header.extend_from_slice(&checksum.to_le_bytes());
+    header.extend_from_slice(&payload_checksum(&sets, &places).to_le_bytes());
+    for part in [&header, &tables, &sets, &places] {
+        out.write_all(part)?;
+    }
+    Ok(Written {
+        documents: count as u64,
+        bytes: (header.len() + tables.len() + sets.len() + places.len()) as u64,
+        checksum,
+    })
+}
+
+fn tables_checksum(header: &[u8], tables: &[u8]) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&header[..48]);
+    hasher.update(tables);
+    hasher.digest()
+}
+
+fn payload_checksum(sets: &[u8], places: &[u8]) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(sets);
+    hasher.update(places);
+    hasher.digest()
+}
+
+/// A segment file, mapped read-only.
+#[derive(Debug)]
+pub struct Segment {
+    path: PathBuf,
+    map: Mmap,
+    documents: usize,
+    exact: Range<usize>,
+    bands: Range<usize>,
+    set_offsets: usize,
+    place_offsets: usize,
+    sets: Range<usize>,
+    places: Range<usize>,
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(word)
+}
+
+impl Segment {
+    /// Maps the segment at `path` and checks its header, length and tables
+    /// against the `checksum` the manifest recorded.
+    pub fn open(path: &Path, checksum: u64) -> Result<Segment, IndexError> {
+        let corrupt = |reason: String| IndexError::Corrupt {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let file = File::open(path).map_err(|e| IndexError::io(path, e))?;
+        // SAFETY: segment files are never written after they are renamed
+        // into place (adding makes new files; nothing rewrites one), and the
+        // map is read-only; every read below is bounds checked.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| IndexError::io(path, e))?;
+        if map.len() < HEADER {
+            return Err(corrupt(format!(
+                "truncated: {} bytes, shorter than a segment header",
+                map.len()
+            )));
+        }
+        if &map[..8] != MAGIC {
+            return Err(corrupt("not a doppel index segment (bad magic)".into()));
+        }
+        let version = u32_at(&map, 8);
+        if version != SEGMENT_FORMAT {
+            return Err(IndexError::Version {
+                path: path.to_path_buf(),
+                found: version,
+                expected: SEGMENT_FORMAT,
+            });
+        }
+        let counts: Vec<u64> = (0..4).map(|i| u64_at(&map, 16 + 8 * i)).collect();
+        let (documents, bands, hashes, place_bytes) = (counts[0], counts[1], counts[2], counts[3]);
+        let expected = (HEADER as u128)
+            + 12 * u128::from(documents)
+            + 12 * u128::from(bands)
+            + 16 * (u128::from(documents) + 1)
+            + 4 * u128::from(hashes)
+            + u128::from(place_bytes);
+        if expected != map.len() as u128 {
+            return Err(corrupt(format!(
+                "truncated or damaged: {} bytes where its header says {expected}",
+                map.len()
+            )));
+        }
+        // Every count fits: together they are the file's length.
+        let documents = documents as usize;
+        let exact = HEADER..HEADER + ENTRY * documents;
+        let bands = exact.end..exact.end + ENTRY * bands as usize;
+        let set_offsets = bands.end;
+        let place_offsets = set_offsets + 8 * (documents + 1);
+        let sets = place_offsets + 8 * (documents + 1)..place_offsets + 8 * (documents + 1) + 4 * hashes as usize;
+        let places = sets.end..map.len();
+        let found = tables_checksum(&map[..HEADER], &map[HEADER..sets.start]);
+        if found != u64_at(&map, 48) {
+            return Err(corrupt("checksum mismatch in its header or tables".into()));
+        }
+        if found != checksum {
+            return Err(corrupt(format!(
+                "checksum {found:016x} differs from the manifest's {checksum:016x}"
+            )));
+        }
+        Ok(Segment {
+            path: path.to_path_buf(),
+            map,
+            documents,
+            exact,
+            bands,
+            set_offsets,
+            place_offsets,
+            sets,
+            places,
+        })
+    }
+
+    pub fn documents(&self) -> usize {
+        self.documents
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Documents of the table at `table` whose key is `key`, in order.
+    fn lookup(&self, table: &Range<usize>, key: u64) -> impl Iterator<Item = u32> + '_ {
+        let entries = &self.map[table.clone()];
+        let len = entries.len() / ENTRY;
+        let key_at = |i: usize| u64_at(entries, i * ENTRY);
+        let (mut low, mut high) = (0, len);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if key_at(mid) < key {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        (low..len)
+            .take_while(move |&i| key_at(i) == key)
+            .map(move |i| u32_at(entries, i * ENTRY + 8))
+    }
+
+    /// Documents whose exact hash is `hash`, first first.
+    pub fn exact_docs(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        self.lookup(&self.exact, hash)
+    }
+
+    /// Documents that have the band key `key`, first first.
+    pub fn band_docs(&self, key: u64) -> impl Iterator<Item = u32> + '_ {
+        self.lookup(&self.bands, key)
+    }
+
+    /// The byte range `offsets[doc]..offsets[doc + 1]` of a payload, checked.
+    fn span(&self, table: usize, doc: u32, unit: usize, within: &Range<usize>) -> io::Result<Range<usize>> {
+        let doc = doc as usize;
+        if doc >= self.documents {
+            return Err(self.damaged("a document number past the end"));
+        }
+        let start = u64_at(&self.map, table + 8 * doc);
+        let end = u64_at(&self.map, table + 8 * (doc + 1));
+        let size = (within.end - within.start) as u64;
+        if start > end || end.saturating_mul(unit as u64) > size {
+            return Err(self.damaged("offsets out of order or past the end"));
+        }
+        Ok(within.start + start as usize * unit..within.start + end as usize * unit)
+    }
+
+    fn damaged(&self, what: &str) -> io::Error {
+        io::Error::other(format!("{}: damaged index segment: {what}", self.path.display()))
+    }
+
+    /// The document's shingle set (empty for an exact twin).
+    pub fn set(&self, doc: u32) -> io::Result<Vec<u32>> {
+        let span = self.span(self.set_offsets, doc, 4, &self.sets)?;
+        Ok(self.map[span]
+            .chunks_exact(4)
+            .map(|word| u32::from_le_bytes([word[0], word[1], word[2], word[3]]))
+            .collect())
+    }
+
+    /// Where the document came from.
+    pub fn place(&self, doc: u32) -> io::Result<Place> {
+        let span = self.span(self.place_offsets, doc, 1, &self.places)?;
+        let entry = &self.map[span];
+        if entry.len() < 12 {
+            return Err(self.damaged("a place entry too short"));
+        }
+        let line = u64_at(entry, 0);
+        let id_len = u32_at(entry, 8) as usize;
+        let rest = &entry[12..];
+        if id_len > rest.len() {
+            return Err(self.damaged("an id past its entry"));
+        }
+        let text = |bytes: &[u8]| {
+            std::str::from_utf8(bytes)
+                .map(str::to_owned)
+                .map_err(|_| self.damaged("a place that is not UTF-8"))
+        };
+        let id = text(&rest[..id_len])?;
+        let path = text(&rest[id_len..])?;
+        Ok(Place {
+            path,
+            line: (line > 0).then_some(line),
+            id: (line > 0).then_some(id),
+        })
+    }
+
+    /// Checks the shingle sets and places against the payload checksum.
+    pub fn verify_payload(&self) -> Result<(), IndexError> {
+        if payload_checksum(&self.map[self.sets.clone()], &self.map[self.places.clone()])
+            != u64_at(&self.map, 56)
+        {
+            return Err(IndexError::Corrupt {
+                path: self.path.clone(),
+                reason: "checksum mismatch in its shingle sets or places".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(exact: u64, bands: &[u64], set: &[u32], line: Option<u64>) -> StoredDoc {
+        StoredDoc {
+            exact,
+            bands: bands.to_vec(),
+            set: set.to_vec(),
+            place: Place {
+                path: "shard/文書.jsonl".into(),
+                line,
+                id: line.map(|l| format!("id-{l}")),
+            },
+        }
+    }
+
+    fn written(docs: &[StoredDoc]) -> (tempfile::TempDir, PathBuf, Written) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seg-000001.dseg");
+        let mut bytes = Vec::new();
+        let written = write_segment(docs, &mut bytes).unwrap();
+        assert_eq!(written.bytes as usize, bytes.len());
+        std::fs::write(&path, &bytes).unwrap();
+        (dir, path, written)
+    }
+
+    #[test]
+    fn a_segment_reads_back_what_was_written() {
+        let docs = [
+            doc(7, &[100, 200], &[1, 2, 3], Some(4)),
+            doc(5, &[200, 300], &[2, 3, 9], None),
+            doc(7, &[100, 200], &[1, 2, 3], Some(9)),
+        ];
+        let (_dir, path, written) = written(&docs);
+        let segment = Segment::open(&path, written.checksum).unwrap();
+        assert_eq!(segment.documents(), 3);
+        assert_eq!(segment.exact_docs(7).collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(segment.exact_docs(6).count(), 0);
+        assert_eq!(segment.band_docs(200).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(segment.band_docs(100).collect::<Vec<_>>(), [0], "twins add no bands");
+        assert_eq!(segment.set(1).unwrap(), [2, 3, 9]);
+        assert!(segment.set(2).unwrap().is_empty());
+        assert_eq!(segment.place(0).unwrap(), docs[0].place);
+        assert_eq!(segment.place(1).unwrap().to_string(), "shard/文書.jsonl");
+        assert_eq!(segment.place(2).unwrap().to_string(), "shard/文書.jsonl:9");
+        assert!(segment.set(3).is_err());
+        segment.verify_payload().unwrap();
+    }
+
+    #[test]
+    fn truncated_or_damaged_segments_are_refused_by_name() {
+        let docs = [doc(1, &[10], &[1, 2], Some(1)), doc(2, &[20], &[3], None)];
+        let (_dir, path, written) = written(&docs);
+        let bytes = std::fs::read(&path).unwrap();
+        let refused = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            Segment::open(&path, written.checksum)
+                .expect_err("refused")
+                .to_string()
+        };
+        let message = refused(&bytes[..bytes.len() - 1]);
+        assert!(message.contains("seg-000001.dseg") && message.contains("truncated"), "{message}");
+        assert!(refused(&bytes[..10]).contains("truncated"));
+        let mut damaged = bytes.clone();
+        damaged[HEADER + 3] ^= 1;
+        assert!(refused(&damaged).contains("checksum mismatch"));
+        let mut version = bytes.clone();
+        version[8] = 9;
+        assert!(refused(&version).contains("format version 9"));
+        std::fs::write(&path, &bytes).unwrap();
+        let other = Segment::open(&path, written.checksum ^ 1).expect_err("refused");
+        assert!(other.to_string().contains("differs from the manifest"), "{other}");
+        let mut payload = bytes;
+        let last = payload.len() - 1;
+        payload[last] ^= 1;
+        std::fs::write(&path, &payload).unwrap();
+        let segment = Segment::open(&path, written.checksum).expect("tables intact");
+        assert!(segment.verify_payload().is_err());
+    }
+}

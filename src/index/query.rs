@@ -1,0 +1,154 @@
+//! Queries: which stored document a new document duplicates
+//! ([`Index::lookup`]), and a [`Sink`] that asks for every scanned document
+//! ([`Against`]).
+//!
+//! A document matches exactly when a stored document has its exact hash
+//! (the hash of its normalized segment sequence); else near, when a stored
+//! document shares one of its LSH band keys and their compact shingle sets
+//! have a Jaccard similarity at least the index's threshold. The best
+//! verified candidate is reported, ties to the earliest stored.
+
+use std::io;
+
+use super::format::Place;
+use super::store::Index;
+use crate::detect::across::DocSketch;
+use crate::fingerprint::jaccard;
+use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
+
+/// Stored documents of one band key and segment that are verified at most:
+/// a key shared by very many documents (near-empty texts) stays cheap.
+const CANDIDATES_PER_KEY: usize = 32;
+
+/// A stored document a new document duplicates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredMatch {
+    /// The normalized texts are equal.
+    pub exact: bool,
+    /// Jaccard similarity of the shingle sets (1.0 when exact).
+    pub similarity: f64,
+    /// Where the stored document came from.
+    pub stored: Place,
+}
+
+impl Index {
+    /// The stored document `sketch` duplicates, if any.
+    pub fn lookup(&self, sketch: &DocSketch) -> io::Result<Option<StoredMatch>> {
+        for segment in &self.segments {
+            if let Some(doc) = segment.exact_docs(sketch.exact).next() {
+                return Ok(Some(StoredMatch {
+                    exact: true,
+                    similarity: 1.0,
+                    stored: segment.place(doc)?,
+                }));
+            }
+        }
+        if sketch.bands.is_empty() {
+            return Ok(None);
+        }
+        let mut candidates: Vec<(usize, u32)> = Vec::new();
+        for (at, segment) in self.segments.iter().enumerate() {
+            for &key in &sketch.bands {
+                candidates.extend(
+                    segment
+                        .band_docs(key)
+                        .take(CANDIDATES_PER_KEY)
+                        .map(|doc| (at, doc)),
+                );
+            }
+        }
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut set = sketch.shingles.clone();
+        set.sort_unstable();
+        set.dedup();
+        let threshold = self.params().threshold;
+        let mut best: Option<(f64, usize, u32)> = None;
+        for (at, doc) in candidates {
+            let similarity = jaccard(&set, &self.segments[at].set(doc)?);
+            if similarity >= threshold && best.is_none_or(|(b, _, _)| similarity > b) {
+                best = Some((similarity, at, doc));
+            }
+        }
+        best.map(|(similarity, at, doc)| {
+            Ok(StoredMatch {
+                exact: false,
+                similarity,
+                stored: self.segments[at].place(doc)?,
+            })
+        })
+        .transpose()
+    }
+}
+
+/// A report that can show documents found in an index.
+pub trait ReportStored: Sink {
+    /// `doc` (just reported) duplicates the stored document of `found`.
+    fn stored(&mut self, doc: &ScannedDoc, found: &StoredMatch) -> io::Result<()>;
+    /// How many documents were found in the index, told before
+    /// [`Sink::finish`].
+    fn stored_total(&mut self, _total: usize) {}
+}
+
+/// Passes every result on to `inner`, and looks each document up in an
+/// index: documents found are reported to `inner` and remembered by number
+/// (input order, as the engine numbers them).
+pub struct Against<'a, S> {
+    index: &'a Index,
+    inner: S,
+    next: u32,
+    found: Vec<(u32, StoredMatch)>,
+}
+
+impl<'a, S> Against<'a, S> {
+    pub fn new(index: &'a Index, inner: S) -> Against<'a, S> {
+        Against {
+            index,
+            inner,
+            next: 0,
+            found: Vec::new(),
+        }
+    }
+
+    /// Documents found in the index: their numbers and matches.
+    pub fn found(&self) -> &[(u32, StoredMatch)] {
+        &self.found
+    }
+
+    pub fn into_parts(self) -> (S, Vec<(u32, StoredMatch)>) {
+        (self.inner, self.found)
+    }
+}
+
+impl<S: ReportStored> Sink for Against<'_, S> {
+    fn begin(&mut self) -> io::Result<()> {
+        self.inner.begin()
+    }
+
+    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        let number = self.next;
+        self.next += 1;
+        self.inner.document(doc)?;
+        if let Some(found) = self.index.lookup(&doc.sketch)? {
+            self.inner.stored(doc, &found)?;
+            self.found.push((number, found));
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.inner.problem(problem)
+    }
+
+    fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
+        self.inner.corpus(report)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.inner.stored_total(self.found.len());
+        self.inner.finish(summary)
+    }
+}
