@@ -5,6 +5,7 @@ mod check;
 mod clean;
 mod common;
 mod diff;
+mod index;
 mod progress;
 mod scan;
 mod stdout;
@@ -32,6 +33,9 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Gate CI on duplicate content: fail when new duplication breaks the policy.
     Check(check::CheckArgs),
+    /// Keep a corpus's documents in an index, to deduplicate new data
+    /// against it (`scan --against`, `clean --against`).
+    Index(index::IndexArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -54,6 +58,7 @@ pub fn main() -> i32 {
         Command::Restore(args) => clean::run_restore(args),
         Command::Diff(args) => diff::run(args),
         Command::Check(args) => check::run(args),
+        Command::Index(args) => index::run(args),
     };
     match result {
         Ok(code) => code,
@@ -86,6 +91,7 @@ mod tests {
             &["doppel", "restore", "out", "-o", "dir"],
             &["doppel", "diff", "a", "b"],
             &["doppel", "check"],
+            &["doppel", "index", "add", "idx"],
         ] {
             let parsed = Cli::try_parse_from(args);
             assert!(parsed.is_ok(), "{args:?}: {:?}", parsed.err());

@@ -235,7 +235,8 @@ impl Segment {
         let bands = exact.end..exact.end + ENTRY * bands as usize;
         let set_offsets = bands.end;
         let place_offsets = set_offsets + 8 * (documents + 1);
-        let sets = place_offsets + 8 * (documents + 1)..place_offsets + 8 * (documents + 1) + 4 * hashes as usize;
+        let sets = place_offsets + 8 * (documents + 1)
+            ..place_offsets + 8 * (documents + 1) + 4 * hashes as usize;
         let places = sets.end..map.len();
         let found = tables_checksum(&map[..HEADER], &map[HEADER..sets.start]);
         if found != u64_at(&map, 48) {
@@ -301,7 +302,13 @@ impl Segment {
     }
 
     /// The byte range `offsets[doc]..offsets[doc + 1]` of a payload, checked.
-    fn span(&self, table: usize, doc: u32, unit: usize, within: &Range<usize>) -> io::Result<Range<usize>> {
+    fn span(
+        &self,
+        table: usize,
+        doc: u32,
+        unit: usize,
+        within: &Range<usize>,
+    ) -> io::Result<Range<usize>> {
         let doc = doc as usize;
         if doc >= self.documents {
             return Err(self.damaged("a document number past the end"));
@@ -316,7 +323,10 @@ impl Segment {
     }
 
     fn damaged(&self, what: &str) -> io::Error {
-        io::Error::other(format!("{}: damaged index segment: {what}", self.path.display()))
+        io::Error::other(format!(
+            "{}: damaged index segment: {what}",
+            self.path.display()
+        ))
     }
 
     /// The document's shingle set (empty for an exact twin).
@@ -409,7 +419,11 @@ mod tests {
         assert_eq!(segment.exact_docs(7).collect::<Vec<_>>(), [0, 2]);
         assert_eq!(segment.exact_docs(6).count(), 0);
         assert_eq!(segment.band_docs(200).collect::<Vec<_>>(), [0, 1]);
-        assert_eq!(segment.band_docs(100).collect::<Vec<_>>(), [0], "twins add no bands");
+        assert_eq!(
+            segment.band_docs(100).collect::<Vec<_>>(),
+            [0],
+            "twins add no bands"
+        );
         assert_eq!(segment.set(1).unwrap(), [2, 3, 9]);
         assert!(segment.set(2).unwrap().is_empty());
         assert_eq!(segment.place(0).unwrap(), docs[0].place);
@@ -431,7 +445,10 @@ mod tests {
                 .to_string()
         };
         let message = refused(&bytes[..bytes.len() - 1]);
-        assert!(message.contains("seg-000001.dseg") && message.contains("truncated"), "{message}");
+        assert!(
+            message.contains("seg-000001.dseg") && message.contains("truncated"),
+            "{message}"
+        );
         assert!(refused(&bytes[..10]).contains("truncated"));
         let mut damaged = bytes.clone();
         damaged[HEADER + 3] ^= 1;
@@ -441,7 +458,10 @@ mod tests {
         assert!(refused(&version).contains("format version 9"));
         std::fs::write(&path, &bytes).unwrap();
         let other = Segment::open(&path, written.checksum ^ 1).expect_err("refused");
-        assert!(other.to_string().contains("differs from the manifest"), "{other}");
+        assert!(
+            other.to_string().contains("differs from the manifest"),
+            "{other}"
+        );
         let mut payload = bytes;
         let last = payload.len() - 1;
         payload[last] ^= 1;

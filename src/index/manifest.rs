@@ -144,6 +144,7 @@ impl Manifest {
             .prefix(".tmp-manifest-")
             .tempfile_in(index)
             .map_err(|e| IndexError::io(index, e))?;
+        share(temp.as_file(), temp.path())?;
         temp.write_all(&json)
             .and_then(|()| temp.as_file().sync_all())
             .map_err(|e| IndexError::io(temp.path(), e))?;
@@ -154,6 +155,20 @@ impl Manifest {
         sync_folder(index)?;
         Ok(())
     }
+}
+
+/// Gives a file of the index the usual permissions (temporary files are
+/// made readable by their owner only): an index is shared data.
+pub fn share(file: &std::fs::File, path: &Path) -> Result<(), IndexError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| IndexError::io(path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
+    Ok(())
 }
 
 /// Makes a rename in `folder` durable.
@@ -181,7 +196,13 @@ mod tests {
         assert_eq!(segment_name(7), "seg-000007.dseg");
         assert_eq!(segment_number("seg-000007.dseg"), Some(7));
         assert_eq!(segment_number("seg-1234567.dseg"), Some(1234567));
-        for bad in ["../seg-000001.dseg", "seg-00001.dseg", "seg-00000a.dseg", "/etc/passwd", "seg-000001.dseg/x"] {
+        for bad in [
+            "../seg-000001.dseg",
+            "seg-00001.dseg",
+            "seg-00000a.dseg",
+            "/etc/passwd",
+            "seg-000001.dseg/x",
+        ] {
             assert_eq!(segment_number(bad), None, "{bad}");
         }
     }
@@ -202,7 +223,10 @@ mod tests {
         manifest.segments[0].file = "../../outside.dseg".into();
         manifest.commit(dir.path(), |_| {}).unwrap();
         let err = Manifest::read(dir.path()).expect_err("refused").to_string();
-        assert!(err.contains("manifest.json") && err.contains("outside.dseg"), "{err}");
+        assert!(
+            err.contains("manifest.json") && err.contains("outside.dseg"),
+            "{err}"
+        );
         std::fs::write(dir.path().join(MANIFEST_NAME), "{\"format\":99}").unwrap();
         let err = Manifest::read(dir.path()).expect_err("refused").to_string();
         assert!(err.contains("format version 99"), "{err}");

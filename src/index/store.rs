@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use fs4::fs_std::FileExt;
 
 use super::format::{write_segment, Segment, StoredDoc};
-use super::manifest::{segment_number, sync_folder, Manifest, SegmentEntry, MANIFEST_NAME};
+use super::manifest::{segment_number, share, sync_folder, Manifest, SegmentEntry, MANIFEST_NAME};
 use super::{test_pause, IndexError};
 use crate::params::SketchParams;
 
@@ -27,9 +27,7 @@ pub struct Index {
 
 /// Files in `dir` that are not part of the index `manifest` describes.
 fn leftovers(dir: &Path, manifest: Option<&Manifest>) -> Result<Vec<String>, IndexError> {
-    let listed = |name: &str| {
-        manifest.is_some_and(|m| m.segments.iter().any(|s| s.file == name))
-    };
+    let listed = |name: &str| manifest.is_some_and(|m| m.segments.iter().any(|s| s.file == name));
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| IndexError::io(dir, e))? {
         let entry = entry.map_err(|e| IndexError::io(dir, e))?;
@@ -59,7 +57,10 @@ fn lock(dir: &Path) -> Result<File, IndexError> {
         .open(&path)
         .map_err(|e| IndexError::io(&path, e))?;
     for _ in 0..20 {
-        if file.try_lock_exclusive().map_err(|e| IndexError::io(&path, e))? {
+        if file
+            .try_lock_exclusive()
+            .map_err(|e| IndexError::io(&path, e))?
+        {
             return Ok(file);
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -250,6 +251,7 @@ impl IndexWriter {
             .prefix(".tmp-segment-")
             .tempfile_in(&self.dir)
             .map_err(|e| IndexError::io(&self.dir, e))?;
+        share(temp.as_file(), temp.path())?;
         let mut out = BufWriter::with_capacity(1 << 20, temp);
         let written = write_segment(docs, &mut out).map_err(|e| IndexError::io(&path, e))?;
         let temp = out
@@ -368,8 +370,14 @@ mod tests {
             .unwrap()
             .commit_empty()
             .unwrap();
-        let other = EngineBuilder::new().threshold(0.6).build().unwrap().sketch_params();
-        let err = IndexWriter::open(dir.path(), &other).expect_err("refused").to_string();
+        let other = EngineBuilder::new()
+            .threshold(0.6)
+            .build()
+            .unwrap()
+            .sketch_params();
+        let err = IndexWriter::open(dir.path(), &other)
+            .expect_err("refused")
+            .to_string();
         assert!(err.contains("threshold: 0.6 here, 0.8 there"), "{err}");
         let index = Index::open(dir.path()).unwrap();
         assert!(index.check_params(&other).is_err());

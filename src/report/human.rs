@@ -24,6 +24,9 @@ pub struct HumanPrinter<W: Write> {
     colour: bool,
     show_diffs: bool,
     find: Findings,
+    /// The first documents found in an index, as lines, and how many were.
+    stored: Vec<String>,
+    stored_total: Option<usize>,
 }
 
 const PREVIEW_CHARS: usize = 48;
@@ -35,6 +38,8 @@ impl<W: Write> HumanPrinter<W> {
             colour,
             show_diffs: false,
             find: Findings::default(),
+            stored: Vec::new(),
+            stored_total: None,
         }
     }
 
@@ -280,6 +285,15 @@ impl<W: Write> Sink for HumanPrinter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let stored = self.stored_total.unwrap_or(0);
+        if stored > 0 {
+            let title = self.paint("1;33", "already stored");
+            writeln!(self.out, "{title}  {stored} documents")?;
+            for line in std::mem::take(&mut self.stored) {
+                writeln!(self.out, "{line}")?;
+            }
+            self.more(stored)?;
+        }
         let ratio = if summary.bytes == 0 {
             0.0
         } else {
@@ -303,6 +317,9 @@ impl<W: Write> Sink for HumanPrinter<W> {
                 summary.duplicate_documents, summary.clusters
             ));
         }
+        if let Some(stored) = self.stored_total {
+            line.push_str(&format!(", {stored} already stored"));
+        }
         if summary.skipped > 0 {
             line.push_str(&format!(", {} binary files skipped", summary.skipped));
         }
@@ -311,6 +328,31 @@ impl<W: Write> Sink for HumanPrinter<W> {
         }
         writeln!(self.out, "{}", self.paint("2", &line))?;
         self.out.flush()
+    }
+}
+
+impl<W: Write> crate::index::ReportStored for HumanPrinter<W> {
+    fn stored(&mut self, doc: &ScannedDoc, found: &crate::index::StoredMatch) -> io::Result<()> {
+        if self.stored.len() < MAX_LISTED {
+            let kind = if found.exact {
+                "exact".to_owned()
+            } else {
+                format!("near {:.2}", found.similarity)
+            };
+            let id = match &found.stored.id {
+                Some(id) => format!(" (id {id})"),
+                None => String::new(),
+            };
+            self.stored.push(format!(
+                "  {kind:<9} {}  =  {}{id}",
+                doc.document.origin, found.stored
+            ));
+        }
+        Ok(())
+    }
+
+    fn stored_total(&mut self, total: usize) {
+        self.stored_total = Some(total);
     }
 }
 
