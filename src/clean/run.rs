@@ -1136,7 +1136,7 @@ mod tests {
             .build()
             .expect("default settings are valid");
         let layout = Layout::new(&inputs);
-        let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent).unwrap();
+        let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent, None).unwrap();
         between(&input);
         let result = write_passes(&engine, &entries, scanned, &options, &layout, &Silent, None);
         (result, out, dir)
