@@ -513,7 +513,7 @@ fn damaged_segments_and_manifests_are_refused_by_name() {
     std::fs::write(&segment, &bytes[..bytes.len() - 3]).expect("truncate");
     refused("seg-000001.dseg: truncated");
     let mut damaged = bytes.clone();
-    damaged[70] ^= 0x40;
+    damaged[90] ^= 0x40;
     std::fs::write(&segment, &damaged).expect("damage");
     refused("seg-000001.dseg: checksum mismatch");
     let mut payload = bytes.clone();

@@ -10,10 +10,16 @@
 //!     24      8  band entries B (u64)
 //!     32      8  shingle hashes S (u64), all sets together
 //!     40      8  place bytes P (u64)
-//!     48      8  tables checksum: xxh3-64 of bytes 0..48, then the tables
-//!     56      8  payload checksum: xxh3-64 of the shingle sets, then the places
-//!     64  12·D   exact table: (u64 exact hash, u32 doc), sorted
+//!     48      4  exact directory bits E (u32, at most 24)
+//!     52      4  band directory bits F (u32, at most 24)
+//!     56      8  tables checksum: xxh3-64 of bytes 0..56, then the tables
+//!     64      8  payload checksum: xxh3-64 of the shingle sets, then the places
+//!     72      8  zero (reserved)
+//!     80  12·D   exact table: (u64 exact hash, u32 doc), sorted
 //!         12·B   band table: (u64 band key, u32 doc), sorted
+//!   8·(2^E+1)   exact directory: u64 entry index of the first key whose
+//!                top E bits are ≥ i, for i in 0..=2^E
+//!   8·(2^F+1)   band directory: the same for the band table
 //!      8·(D+1)   set offsets: u64, in hashes, into the shingle sets
 //!      8·(D+1)   place offsets: u64, in bytes, into the places
 //!          4·S   shingle sets: u32 each, every set sorted, no repeats
@@ -21,12 +27,18 @@
 //!                length, the id, then the path to the end of the entry
 //! ```
 //!
+//! Keys are hashes, spread evenly, so the directory of a table cuts it into
+//! buckets of about 32 entries: a lookup reads one directory entry and
+//! binary-searches one bucket, a page or two of the mapped file.
+//!
 //! Documents are numbered 0..D in input order. Only the first document of
 //! each exact hash in a segment has band keys and a shingle set (its twins
 //! match exactly). The file's length must be exactly what the counts say:
 //! a truncated file is refused. Opening checks the header and the tables
-//! (what binary searches trust); every read of a set or place is bounds
-//! checked, and [`Segment::verify_payload`] checks the rest.
+//! (what binary searches trust), reading them through a buffer rather than
+//! the map so they do not stay in the process's memory; every read of a
+//! set or place is bounds checked, and [`Segment::verify_payload`] checks
+//! the rest.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -42,7 +54,13 @@ use super::IndexError;
 pub const MAGIC: &[u8; 8] = b"DOPPSEG\0";
 /// Version of the segment layout above.
 pub const SEGMENT_FORMAT: u32 = 1;
-const HEADER: usize = 64;
+const HEADER: usize = 80;
+/// Bytes of the header the tables checksum covers.
+const CHECKED_HEADER: usize = 56;
+/// Most bits of a directory: 2^24 buckets.
+const MAX_BITS: u32 = 24;
+/// Entries per directory bucket aimed at.
+const BUCKET: usize = 32;
 const ENTRY: usize = 12;
 
 /// Where a stored document came from: its file, and for a JSON Lines
@@ -112,12 +130,16 @@ pub fn write_segment(docs: &[StoredDoc], out: &mut impl Write) -> io::Result<Wri
     }
     exact.sort_unstable();
     bands.sort_unstable();
+    let (exact_bits, band_bits) = (directory_bits(exact.len()), directory_bits(bands.len()));
     let mut tables = Vec::with_capacity(ENTRY * (exact.len() + bands.len()) + 16 * (count + 1));
     for (key, doc) in exact.iter().chain(&bands) {
         tables.extend_from_slice(&key.to_le_bytes());
         tables.extend_from_slice(&doc.to_le_bytes());
     }
-    for offset in set_offsets.iter().chain(&place_offsets) {
+    let directories = directory(&exact, exact_bits)
+        .into_iter()
+        .chain(directory(&bands, band_bits));
+    for offset in directories.chain(set_offsets).chain(place_offsets) {
         tables.extend_from_slice(&offset.to_le_bytes());
     }
     let mut header = Vec::with_capacity(HEADER);
@@ -132,9 +154,15 @@ pub fn write_segment(docs: &[StoredDoc], out: &mut impl Write) -> io::Result<Wri
     ] {
         header.extend_from_slice(&n.to_le_bytes());
     }
-    let checksum = tables_checksum(&header, &tables);
+    header.extend_from_slice(&exact_bits.to_le_bytes());
+    header.extend_from_slice(&band_bits.to_le_bytes());
+    let mut hasher = Xxh3::new();
+    hasher.update(&header);
+    hasher.update(&tables);
+    let checksum = hasher.digest();
     header.extend_from_slice(&checksum.to_le_bytes());
     header.extend_from_slice(&payload_checksum(&sets, &places).to_le_bytes());
+    header.extend_from_slice(&0u64.to_le_bytes());
     for part in [&header, &tables, &sets, &places] {
         out.write_all(part)?;
     }
@@ -145,11 +173,54 @@ pub fn write_segment(docs: &[StoredDoc], out: &mut impl Write) -> io::Result<Wri
     })
 }
 
-fn tables_checksum(header: &[u8], tables: &[u8]) -> u64 {
+/// Bits of the directory of a table of `entries` keys: buckets of about
+/// [`BUCKET`] entries.
+fn directory_bits(entries: usize) -> u32 {
+    let buckets = entries.div_ceil(BUCKET).max(1);
+    buckets.next_power_of_two().trailing_zeros().min(MAX_BITS)
+}
+
+/// The bucket of `key` in a directory of `bits` bits: its top bits.
+fn bucket(key: u64, bits: u32) -> usize {
+    if bits == 0 {
+        0
+    } else {
+        (key >> (64 - bits)) as usize
+    }
+}
+
+/// For each bucket `i` in `0..=2^bits`, the index of the first entry of
+/// sorted `table` in a bucket `>= i`.
+fn directory(table: &[(u64, u32)], bits: u32) -> Vec<u64> {
+    let buckets = 1usize << bits;
+    let mut out = Vec::with_capacity(buckets + 1);
+    let mut at = 0;
+    for i in 0..=buckets {
+        while at < table.len() && bucket(table[at].0, bits) < i {
+            at += 1;
+        }
+        out.push(at as u64);
+    }
+    out
+}
+
+/// The tables checksum of the segment file `file`, read through a buffer.
+fn tables_checksum(file: &File, tables_end: usize) -> io::Result<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = file;
     let mut hasher = Xxh3::new();
-    hasher.update(&header[..48]);
-    hasher.update(tables);
-    hasher.digest()
+    let mut buffer = vec![0u8; 1 << 20];
+    file.seek(SeekFrom::Start(0))?;
+    file.read_exact(&mut buffer[..HEADER])?;
+    hasher.update(&buffer[..CHECKED_HEADER]);
+    let mut left = tables_end - HEADER;
+    while left > 0 {
+        let chunk = left.min(buffer.len());
+        file.read_exact(&mut buffer[..chunk])?;
+        hasher.update(&buffer[..chunk]);
+        left -= chunk;
+    }
+    Ok(hasher.digest())
 }
 
 fn payload_checksum(sets: &[u8], places: &[u8]) -> u64 {
@@ -159,14 +230,22 @@ fn payload_checksum(sets: &[u8], places: &[u8]) -> u64 {
     hasher.digest()
 }
 
+/// Where a sorted table and its directory sit in the file.
+#[derive(Debug)]
+struct Table {
+    entries: Range<usize>,
+    directory: usize,
+    bits: u32,
+}
+
 /// A segment file, mapped read-only.
 #[derive(Debug)]
 pub struct Segment {
     path: PathBuf,
     map: Mmap,
     documents: usize,
-    exact: Range<usize>,
-    bands: Range<usize>,
+    exact: Table,
+    bands: Table,
     set_offsets: usize,
     place_offsets: usize,
     sets: Range<usize>,
@@ -217,9 +296,15 @@ impl Segment {
         }
         let counts: Vec<u64> = (0..4).map(|i| u64_at(&map, 16 + 8 * i)).collect();
         let (documents, bands, hashes, place_bytes) = (counts[0], counts[1], counts[2], counts[3]);
+        let (exact_bits, band_bits) = (u32_at(&map, 48), u32_at(&map, 52));
+        if exact_bits > MAX_BITS || band_bits > MAX_BITS {
+            return Err(corrupt("damaged header: directory too large".into()));
+        }
+        let directory_entries = (1usize << exact_bits) + (1usize << band_bits) + 2;
         let expected = (HEADER as u128)
             + 12 * u128::from(documents)
             + 12 * u128::from(bands)
+            + 8 * directory_entries as u128
             + 16 * (u128::from(documents) + 1)
             + 4 * u128::from(hashes)
             + u128::from(place_bytes);
@@ -233,13 +318,15 @@ impl Segment {
         let documents = documents as usize;
         let exact = HEADER..HEADER + ENTRY * documents;
         let bands = exact.end..exact.end + ENTRY * bands as usize;
-        let set_offsets = bands.end;
+        let exact_directory = bands.end;
+        let band_directory = exact_directory + 8 * ((1 << exact_bits) + 1);
+        let set_offsets = band_directory + 8 * ((1 << band_bits) + 1);
         let place_offsets = set_offsets + 8 * (documents + 1);
         let sets = place_offsets + 8 * (documents + 1)
             ..place_offsets + 8 * (documents + 1) + 4 * hashes as usize;
         let places = sets.end..map.len();
-        let found = tables_checksum(&map[..HEADER], &map[HEADER..sets.start]);
-        if found != u64_at(&map, 48) {
+        let found = tables_checksum(&file, sets.start).map_err(|e| IndexError::io(path, e))?;
+        if found != u64_at(&map, 56) {
             return Err(corrupt("checksum mismatch in its header or tables".into()));
         }
         if found != checksum {
@@ -251,8 +338,16 @@ impl Segment {
             path: path.to_path_buf(),
             map,
             documents,
-            exact,
-            bands,
+            exact: Table {
+                entries: exact,
+                directory: exact_directory,
+                bits: exact_bits,
+            },
+            bands: Table {
+                entries: bands,
+                directory: band_directory,
+                bits: band_bits,
+            },
             set_offsets,
             place_offsets,
             sets,
@@ -272,12 +367,18 @@ impl Segment {
         &self.path
     }
 
-    /// Documents of the table at `table` whose key is `key`, in order.
-    fn lookup(&self, table: &Range<usize>, key: u64) -> impl Iterator<Item = u32> + '_ {
-        let entries = &self.map[table.clone()];
+    /// Documents of `table` whose key is `key`, in order: the key's
+    /// bucket read from the directory, then binary-searched.
+    fn lookup(&self, table: &Table, key: u64) -> impl Iterator<Item = u32> + '_ {
+        let entries = &self.map[table.entries.clone()];
         let len = entries.len() / ENTRY;
+        let at = table.directory + 8 * bucket(key, table.bits);
+        // A damaged directory gives a wrong bucket, never a read past the
+        // table: both ends are clamped.
+        let high = (u64_at(&self.map, at + 8).min(len as u64)) as usize;
+        let low = (u64_at(&self.map, at).min(high as u64)) as usize;
         let key_at = |i: usize| u64_at(entries, i * ENTRY);
-        let (mut low, mut high) = (0, len);
+        let (mut low, mut high) = (low, high);
         while low < high {
             let mid = low + (high - low) / 2;
             if key_at(mid) < key {
@@ -368,7 +469,7 @@ impl Segment {
     /// Checks the shingle sets and places against the payload checksum.
     pub fn verify_payload(&self) -> Result<(), IndexError> {
         if payload_checksum(&self.map[self.sets.clone()], &self.map[self.places.clone()])
-            != u64_at(&self.map, 56)
+            != u64_at(&self.map, 64)
         {
             return Err(IndexError::Corrupt {
                 path: self.path.clone(),
@@ -431,6 +532,31 @@ mod tests {
         assert_eq!(segment.place(2).unwrap().to_string(), "shard/文書.jsonl:9");
         assert!(segment.set(3).is_err());
         segment.verify_payload().unwrap();
+    }
+
+    #[test]
+    fn directories_find_every_key_of_a_large_segment() {
+        let key = |i: u64| xxhash_rust::xxh3::xxh3_64(&i.to_le_bytes());
+        let docs: Vec<StoredDoc> = (0..3000)
+            .map(|i| doc(key(i), &[key(i + 1_000_000), key(i % 7)], &[i as u32], None))
+            .collect();
+        assert_eq!(directory_bits(0), 0);
+        assert_eq!(directory_bits(32), 0);
+        assert_eq!(directory_bits(33), 1);
+        assert_eq!(directory_bits(3000), 7);
+        let (_dir, path, written) = written(&docs);
+        let segment = Segment::open(&path, written.checksum).unwrap();
+        for i in 0..3000u64 {
+            assert_eq!(segment.exact_docs(key(i)).collect::<Vec<_>>(), [i as u32]);
+            assert_eq!(
+                segment.band_docs(key(i + 1_000_000)).collect::<Vec<_>>(),
+                [i as u32]
+            );
+        }
+        assert_eq!(segment.band_docs(key(3)).count(), 3000 / 7 + 1);
+        assert_eq!(segment.exact_docs(key(5000)).count(), 0);
+        assert_eq!(segment.exact_docs(0).count(), 0);
+        assert_eq!(segment.exact_docs(u64::MAX).count(), 0);
     }
 
     #[test]
