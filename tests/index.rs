@@ -498,12 +498,15 @@ fn damaged_segments_and_manifests_are_refused_by_name() {
     assert_eq!(run(dir, &["index", "create", "idx", "a.jsonl"]).code, 0);
     let segment = dir.join("idx/seg-000001.dseg");
     let bytes = std::fs::read(&segment).expect("segment");
-    let refused = |expect: &str| {
+    let refused = |expect: &str, add_too: bool| {
         for args in [
             &["scan", "--against", "idx", "a.jsonl"][..],
             &["index", "add", "idx", "a.jsonl"],
             &["index", "info", "idx"],
         ] {
+            if args[1] == "add" && !add_too {
+                continue;
+            }
             let run = run(dir, args);
             assert_eq!(run.code, 2, "{args:?}");
             assert!(run.stderr.contains(expect), "{args:?}: {}", run.stderr);
@@ -511,11 +514,13 @@ fn damaged_segments_and_manifests_are_refused_by_name() {
         }
     };
     std::fs::write(&segment, &bytes[..bytes.len() - 3]).expect("truncate");
-    refused("seg-000001.dseg: truncated");
+    refused("seg-000001.dseg: truncated", true);
     let mut damaged = bytes.clone();
     damaged[90] ^= 0x40;
     std::fs::write(&segment, &damaged).expect("damage");
-    refused("seg-000001.dseg: checksum mismatch");
+    // An add reads nothing stored: damage inside a segment is found by
+    // the readers.
+    refused("seg-000001.dseg: checksum mismatch", false);
     let mut payload = bytes.clone();
     let last = payload.len() - 1;
     payload[last] ^= 0x01;
@@ -532,10 +537,10 @@ fn damaged_segments_and_manifests_are_refused_by_name() {
     let manifest_path = dir.join("idx/manifest.json");
     let manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
     std::fs::write(&manifest_path, &manifest[..manifest.len() / 2]).expect("truncate");
-    refused("manifest.json: not a valid manifest");
+    refused("manifest.json: not a valid manifest", true);
     let escaped = manifest.replace("seg-000001.dseg", "../../seg-000001.dseg");
     std::fs::write(&manifest_path, escaped).expect("write");
-    refused("is not of the form seg-NNNNNN.dseg");
+    refused("is not of the form seg-NNNNNN.dseg", true);
     std::fs::write(&manifest_path, &manifest).expect("repair");
     assert_eq!(run(dir, &["index", "info", "idx", "--verify"]).code, 0);
 }
