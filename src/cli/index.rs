@@ -82,16 +82,17 @@ fn run_add(args: &AddArgs, create: bool) -> Result<i32> {
     }
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(doppel::Problem::from).collect();
-    let mut collect = Collect::default();
+    let mut builder = writer.segment()?;
+    let mut collect = Collect::new(&mut builder);
     let summary = args
         .read
         .with_threads(|| engine.scan(&entries, problems, &mut collect))??;
     for problem in &collect.problems {
         eprintln!("doppel: {problem}");
     }
-    let added = collect.docs.len();
+    let added = builder.documents();
     if added > 0 {
-        let entry = writer.add(&collect.docs)?;
+        let entry = writer.commit(builder)?;
         let manifest = writer.manifest();
         println!(
             "{}: added {added} documents as {}; the index holds {} documents in {} segments",

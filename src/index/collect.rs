@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::format::{Place, StoredDoc};
+use super::format::{Place, SegmentBuilder, StoredDoc};
 use crate::document::Origin;
 use crate::pipeline::{ScannedDoc, Sink};
 
@@ -37,18 +37,27 @@ pub fn place(origin: &Origin) -> Place {
     }
 }
 
-/// Collects the stored form of every scanned document, in input order.
-#[derive(Debug, Default)]
-pub struct Collect {
-    pub docs: Vec<StoredDoc>,
+/// Passes the stored form of every scanned document, in input order, to a
+/// segment being built.
+#[derive(Debug)]
+pub struct Collect<'a> {
+    builder: &'a mut SegmentBuilder,
     /// Inputs that could not be read, as `place: reason`.
     pub problems: Vec<String>,
 }
 
-impl Sink for Collect {
+impl<'a> Collect<'a> {
+    pub fn new(builder: &'a mut SegmentBuilder) -> Collect<'a> {
+        Collect {
+            builder,
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl Sink for Collect<'_> {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
-        self.docs.push(stored_doc(doc));
-        Ok(())
+        self.builder.push(&stored_doc(doc))
     }
 
     fn problem(&mut self, problem: &crate::Problem) -> io::Result<()> {

@@ -41,7 +41,7 @@
 //! the rest.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -101,76 +101,166 @@ pub struct Written {
     pub checksum: u64,
 }
 
-/// Writes `docs` as one segment to `out`.
-pub fn write_segment(docs: &[StoredDoc], out: &mut impl Write) -> io::Result<Written> {
-    let count = docs.len();
-    let mut exact: Vec<(u64, u32)> = Vec::with_capacity(count);
-    let mut bands: Vec<(u64, u32)> = Vec::new();
-    let mut set_offsets: Vec<u64> = Vec::with_capacity(count + 1);
-    let mut place_offsets: Vec<u64> = Vec::with_capacity(count + 1);
-    let mut sets: Vec<u8> = Vec::new();
-    let mut places: Vec<u8> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    set_offsets.push(0);
-    place_offsets.push(0);
-    for (doc, stored) in docs.iter().enumerate() {
-        let doc = u32::try_from(doc).map_err(|_| io::Error::other("more than 2^32 documents"))?;
-        exact.push((stored.exact, doc));
-        if seen.insert(stored.exact) {
-            bands.extend(stored.bands.iter().map(|&key| (key, doc)));
-            sets.extend(stored.set.iter().flat_map(|h| h.to_le_bytes()));
+/// Builds one segment a document at a time: the tables in memory (about
+/// 12 bytes per document and per band key), the shingle sets and places
+/// streamed to unnamed temporary files, so the shard's texts and sets are
+/// never held whole. [`finish`](Self::finish) writes the segment file.
+#[derive(Debug)]
+pub struct SegmentBuilder {
+    exact: Vec<(u64, u32)>,
+    bands: Vec<(u64, u32)>,
+    seen: std::collections::HashSet<u64>,
+    set_offsets: Vec<u64>,
+    place_offsets: Vec<u64>,
+    sets: BufWriter<File>,
+    places: BufWriter<File>,
+    entry: Vec<u8>,
+}
+
+impl SegmentBuilder {
+    /// A builder whose temporary files are made in `dir` (unnamed: nothing
+    /// is left behind whatever happens).
+    pub fn new(dir: &Path) -> io::Result<SegmentBuilder> {
+        Ok(SegmentBuilder {
+            exact: Vec::new(),
+            bands: Vec::new(),
+            seen: std::collections::HashSet::new(),
+            set_offsets: vec![0],
+            place_offsets: vec![0],
+            sets: BufWriter::with_capacity(1 << 20, tempfile::tempfile_in(dir)?),
+            places: BufWriter::with_capacity(1 << 20, tempfile::tempfile_in(dir)?),
+            entry: Vec::new(),
+        })
+    }
+
+    pub fn documents(&self) -> usize {
+        self.exact.len()
+    }
+
+    /// Adds the next document.
+    pub fn push(&mut self, stored: &StoredDoc) -> io::Result<()> {
+        let doc = u32::try_from(self.exact.len())
+            .map_err(|_| io::Error::other("more than 2^32 documents in one add"))?;
+        self.exact.push((stored.exact, doc));
+        let mut hashes = self.set_offsets[self.set_offsets.len() - 1];
+        if self.seen.insert(stored.exact) {
+            self.bands
+                .extend(stored.bands.iter().map(|&key| (key, doc)));
+            self.entry.clear();
+            self.entry
+                .extend(stored.set.iter().flat_map(|h| h.to_le_bytes()));
+            self.sets.write_all(&self.entry)?;
+            hashes += stored.set.len() as u64;
         }
-        set_offsets.push(sets.len() as u64 / 4);
-        places.extend_from_slice(&stored.place.line.unwrap_or(0).to_le_bytes());
+        self.set_offsets.push(hashes);
+        self.entry.clear();
+        self.entry
+            .extend_from_slice(&stored.place.line.unwrap_or(0).to_le_bytes());
         let id = stored.place.id.as_deref().unwrap_or("");
-        places.extend_from_slice(&(id.len() as u32).to_le_bytes());
-        places.extend_from_slice(id.as_bytes());
-        places.extend_from_slice(stored.place.path.as_bytes());
-        place_offsets.push(places.len() as u64);
+        self.entry
+            .extend_from_slice(&(id.len() as u32).to_le_bytes());
+        self.entry.extend_from_slice(id.as_bytes());
+        self.entry.extend_from_slice(stored.place.path.as_bytes());
+        self.places.write_all(&self.entry)?;
+        let end = self.place_offsets[self.place_offsets.len() - 1] + self.entry.len() as u64;
+        self.place_offsets.push(end);
+        Ok(())
     }
-    exact.sort_unstable();
-    bands.sort_unstable();
-    let (exact_bits, band_bits) = (directory_bits(exact.len()), directory_bits(bands.len()));
-    let mut tables = Vec::with_capacity(ENTRY * (exact.len() + bands.len()) + 16 * (count + 1));
-    for (key, doc) in exact.iter().chain(&bands) {
-        tables.extend_from_slice(&key.to_le_bytes());
-        tables.extend_from_slice(&doc.to_le_bytes());
+
+    /// Writes the segment to `out`, from its start.
+    pub fn finish(mut self, out: &File) -> io::Result<Written> {
+        let mut out = out;
+        use std::io::{Seek, SeekFrom};
+        self.exact.sort_unstable();
+        self.bands.sort_unstable();
+        let (exact_bits, band_bits) = (
+            directory_bits(self.exact.len()),
+            directory_bits(self.bands.len()),
+        );
+        let documents = self.exact.len() as u64;
+        let set_bytes = self.set_offsets[self.set_offsets.len() - 1] * 4;
+        let place_bytes = self.place_offsets[self.place_offsets.len() - 1];
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&SEGMENT_FORMAT.to_le_bytes());
+        header.extend_from_slice(&(HEADER as u32).to_le_bytes());
+        for n in [
+            documents,
+            self.bands.len() as u64,
+            set_bytes / 4,
+            place_bytes,
+        ] {
+            header.extend_from_slice(&n.to_le_bytes());
+        }
+        header.extend_from_slice(&exact_bits.to_le_bytes());
+        header.extend_from_slice(&band_bits.to_le_bytes());
+        // The header goes last, once its checksums are known.
+        out.seek(SeekFrom::Start(HEADER as u64))?;
+        let mut writer = Hashing::new(BufWriter::with_capacity(1 << 20, out));
+        writer.hasher.update(&header);
+        for (key, doc) in self.exact.iter().chain(&self.bands) {
+            writer.write_all(&key.to_le_bytes())?;
+            writer.write_all(&doc.to_le_bytes())?;
+        }
+        let directories = directory(&self.exact, exact_bits)
+            .into_iter()
+            .chain(directory(&self.bands, band_bits));
+        for offset in directories
+            .chain(self.set_offsets.iter().copied())
+            .chain(self.place_offsets.iter().copied())
+        {
+            writer.write_all(&offset.to_le_bytes())?;
+        }
+        let checksum = writer.hasher.digest();
+        writer.hasher = Xxh3::new();
+        for payload in [self.sets, self.places] {
+            let mut file = payload.into_inner().map_err(|e| e.into_error())?;
+            file.seek(SeekFrom::Start(0))?;
+            io::copy(&mut file, &mut writer)?;
+        }
+        let Hashing { mut inner, hasher } = writer;
+        let payload = hasher.digest();
+        inner.flush()?;
+        drop(inner);
+        header.extend_from_slice(&checksum.to_le_bytes());
+        header.extend_from_slice(&payload.to_le_bytes());
+        header.extend_from_slice(&0u64.to_le_bytes());
+        out.seek(SeekFrom::Start(0))?;
+        out.write_all(&header)?;
+        let bytes = out.seek(SeekFrom::End(0))?;
+        Ok(Written {
+            documents,
+            bytes,
+            checksum,
+        })
     }
-    let directories = directory(&exact, exact_bits)
-        .into_iter()
-        .chain(directory(&bands, band_bits));
-    for offset in directories.chain(set_offsets).chain(place_offsets) {
-        tables.extend_from_slice(&offset.to_le_bytes());
+}
+
+/// A writer that hashes what goes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: Xxh3,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Hashing<W> {
+        Hashing {
+            inner,
+            hasher: Xxh3::new(),
+        }
     }
-    let mut header = Vec::with_capacity(HEADER);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&SEGMENT_FORMAT.to_le_bytes());
-    header.extend_from_slice(&(HEADER as u32).to_le_bytes());
-    for n in [
-        count as u64,
-        bands.len() as u64,
-        sets.len() as u64 / 4,
-        places.len() as u64,
-    ] {
-        header.extend_from_slice(&n.to_le_bytes());
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..n]);
+        Ok(n)
     }
-    header.extend_from_slice(&exact_bits.to_le_bytes());
-    header.extend_from_slice(&band_bits.to_le_bytes());
-    let mut hasher = Xxh3::new();
-    hasher.update(&header);
-    hasher.update(&tables);
-    let checksum = hasher.digest();
-    header.extend_from_slice(&checksum.to_le_bytes());
-    header.extend_from_slice(&payload_checksum(&sets, &places).to_le_bytes());
-    header.extend_from_slice(&0u64.to_le_bytes());
-    for part in [&header, &tables, &sets, &places] {
-        out.write_all(part)?;
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
-    Ok(Written {
-        documents: count as u64,
-        bytes: (header.len() + tables.len() + sets.len() + places.len()) as u64,
-        checksum,
-    })
 }
 
 /// Bits of the directory of a table of `entries` keys: buckets of about
@@ -500,10 +590,14 @@ mod tests {
     fn written(docs: &[StoredDoc]) -> (tempfile::TempDir, PathBuf, Written) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("seg-000001.dseg");
-        let mut bytes = Vec::new();
-        let written = write_segment(docs, &mut bytes).unwrap();
-        assert_eq!(written.bytes as usize, bytes.len());
-        std::fs::write(&path, &bytes).unwrap();
+        let mut builder = SegmentBuilder::new(dir.path()).unwrap();
+        for doc in docs {
+            builder.push(doc).unwrap();
+        }
+        assert_eq!(builder.documents(), docs.len());
+        let file = File::create(&path).unwrap();
+        let written = builder.finish(&file).unwrap();
+        assert_eq!(written.bytes, std::fs::metadata(&path).unwrap().len());
         (dir, path, written)
     }
 

@@ -34,7 +34,7 @@ mod query;
 mod store;
 
 pub use collect::{stored_doc, Collect};
-pub use format::{Place, StoredDoc};
+pub use format::{Place, SegmentBuilder, StoredDoc};
 pub use query::{Against, ReportStored, StoredMatch};
 pub use store::{Index, IndexWriter};
 

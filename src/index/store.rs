@@ -3,12 +3,11 @@
 //! order of the writes that makes an add all or nothing.
 
 use std::fs::{File, OpenOptions};
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use fs4::fs_std::FileExt;
 
-use super::format::{write_segment, Segment, StoredDoc};
+use super::format::{Segment, SegmentBuilder, StoredDoc};
 use super::manifest::{segment_number, share, sync_folder, Manifest, SegmentEntry, MANIFEST_NAME};
 use super::{test_pause, IndexError};
 use crate::params::SketchParams;
@@ -256,9 +255,25 @@ impl IndexWriter {
         self.manifest.commit(&self.dir, test_pause)
     }
 
-    /// Stores `docs` as one new segment and commits it. Nothing stored is
-    /// rewritten; until the manifest's rename the index is as it was.
+    /// A builder for the next segment, its temporary files in the index.
+    pub fn segment(&self) -> Result<SegmentBuilder, IndexError> {
+        SegmentBuilder::new(&self.dir).map_err(|e| IndexError::io(&self.dir, e))
+    }
+
+    /// Stores `docs` as one new segment and commits it.
     pub fn add(&mut self, docs: &[StoredDoc]) -> Result<SegmentEntry, IndexError> {
+        let mut builder = self.segment()?;
+        for doc in docs {
+            builder
+                .push(doc)
+                .map_err(|e| IndexError::io(&self.dir, e))?;
+        }
+        self.commit(builder)
+    }
+
+    /// Writes the segment `builder` holds and commits it. Nothing stored
+    /// is rewritten; until the manifest's rename the index is as it was.
+    pub fn commit(&mut self, builder: SegmentBuilder) -> Result<SegmentEntry, IndexError> {
         test_pause("signed");
         let name = self.manifest.next_segment();
         let path = self.dir.join(&name);
@@ -267,11 +282,9 @@ impl IndexWriter {
             .tempfile_in(&self.dir)
             .map_err(|e| IndexError::io(&self.dir, e))?;
         share(temp.as_file(), temp.path())?;
-        let mut out = BufWriter::with_capacity(1 << 20, temp);
-        let written = write_segment(docs, &mut out).map_err(|e| IndexError::io(&path, e))?;
-        let temp = out
-            .into_inner()
-            .map_err(|e| IndexError::io(&path, e.into_error()))?;
+        let written = builder
+            .finish(temp.as_file())
+            .map_err(|e| IndexError::io(&path, e))?;
         temp.as_file()
             .sync_all()
             .map_err(|e| IndexError::io(temp.path(), e))?;
