@@ -508,7 +508,7 @@ impl Sink for Progressing<'_> {
         self.progress.advance(doc.document.input_bytes as u64);
         if let Some(found) = self
             .against
-            .map(|index| index.lookup(&doc.sketch))
+            .map(|index| index.lookup_counted(&doc.sketch))
             .transpose()?
             .flatten()
         {

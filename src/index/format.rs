@@ -332,6 +332,10 @@ struct Table {
 #[derive(Debug)]
 pub struct Segment {
     path: PathBuf,
+    /// The file, for the shingle sets and places, read with positioned
+    /// reads rather than through the map: they are most of the file, and
+    /// pages read through a map count as the process's memory.
+    file: File,
     map: Mmap,
     documents: usize,
     exact: Table,
@@ -424,8 +428,12 @@ impl Segment {
                 "checksum {found:016x} differs from the manifest's {checksum:016x}"
             )));
         }
+        // Lookups land anywhere in the tables: no read-ahead.
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Random);
         Ok(Segment {
             path: path.to_path_buf(),
+            file,
             map,
             documents,
             exact: Table {
@@ -513,6 +521,35 @@ impl Segment {
         Ok(within.start + start as usize * unit..within.start + end as usize * unit)
     }
 
+    /// Bytes `span` of the file, read at their place.
+    fn read(&self, span: Range<usize>) -> io::Result<Vec<u8>> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            let mut bytes = vec![0u8; span.len()];
+            self.file.read_exact_at(&mut bytes, span.start as u64)?;
+            Ok(bytes)
+        }
+        #[cfg(not(unix))]
+        Ok(self.map[span].to_vec())
+    }
+
+    /// Lets the operating system take back the pages of the map read so
+    /// far: they are read again from the file when next needed, so a long
+    /// run of lookups holds a bounded part of the tables in memory.
+    pub fn release_pages(&self) {
+        // SAFETY: the map is a read-only, shared map of a file that is
+        // never written after it is renamed into place; dropping its pages
+        // only makes the next read fault them in again from the file, with
+        // the same bytes. No reference into the map outlives a lookup.
+        #[cfg(unix)]
+        unsafe {
+            let _ = self
+                .map
+                .unchecked_advise(memmap2::UncheckedAdvice::DontNeed);
+        }
+    }
+
     fn damaged(&self, what: &str) -> io::Error {
         io::Error::other(format!(
             "{}: damaged index segment: {what}",
@@ -523,7 +560,8 @@ impl Segment {
     /// The document's shingle set (empty for an exact twin).
     pub fn set(&self, doc: u32) -> io::Result<Vec<u32>> {
         let span = self.span(self.set_offsets, doc, 4, &self.sets)?;
-        Ok(self.map[span]
+        Ok(self
+            .read(span)?
             .chunks_exact(4)
             .map(|word| u32::from_le_bytes([word[0], word[1], word[2], word[3]]))
             .collect())
@@ -532,7 +570,7 @@ impl Segment {
     /// Where the document came from.
     pub fn place(&self, doc: u32) -> io::Result<Place> {
         let span = self.span(self.place_offsets, doc, 1, &self.places)?;
-        let entry = &self.map[span];
+        let entry = &self.read(span)?;
         if entry.len() < 12 {
             return Err(self.damaged("a place entry too short"));
         }

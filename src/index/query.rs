@@ -5,8 +5,9 @@
 //! A document matches exactly when a stored document has its exact hash
 //! (the hash of its normalized segment sequence); else near, when a stored
 //! document shares one of its LSH band keys and their compact shingle sets
-//! have a Jaccard similarity at least the index's threshold. The best
-//! verified candidate is reported, ties to the earliest stored.
+//! have a Jaccard similarity at least the index's threshold. Candidates are
+//! verified by most shared band keys first, then earliest stored, and the
+//! first verified is the match: one set read for most documents.
 
 use std::io;
 
@@ -20,6 +21,11 @@ use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 /// a key shared by very many documents (near-empty texts) stays cheap.
 const CANDIDATES_PER_KEY: usize = 32;
 
+/// Lookups between two releases of the mapped pages: about 21 band keys
+/// each, so at most some 300,000 pages (in practice far fewer) are mapped
+/// in at once.
+const RELEASE_EVERY: u64 = 4096;
+
 /// A stored document a new document duplicates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredMatch {
@@ -32,7 +38,9 @@ pub struct StoredMatch {
 }
 
 impl Index {
-    /// The stored document `sketch` duplicates, if any.
+    /// The stored document `sketch` duplicates, if any: an exact match, or
+    /// the first verified of the near candidates (those sharing the most
+    /// band keys first).
     pub fn lookup(&self, sketch: &DocSketch) -> io::Result<Option<StoredMatch>> {
         for segment in &self.segments {
             if let Some(doc) = segment.exact_docs(sketch.exact).next() {
@@ -60,27 +68,41 @@ impl Index {
         if candidates.is_empty() {
             return Ok(None);
         }
+        // Most shared bands first (the likeliest to be similar), then the
+        // earliest stored; the first verified is the match.
         candidates.sort_unstable();
-        candidates.dedup();
+        let mut ranked: Vec<(usize, (usize, u32))> = candidates
+            .chunk_by(|a, b| a == b)
+            .map(|same| (same.len(), same[0]))
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut set = sketch.shingles.clone();
         set.sort_unstable();
         set.dedup();
         let threshold = self.params().threshold;
-        let mut best: Option<(f64, usize, u32)> = None;
-        for (at, doc) in candidates {
+        for (_, (at, doc)) in ranked {
             let similarity = jaccard(&set, &self.segments[at].set(doc)?);
-            if similarity >= threshold && best.is_none_or(|(b, _, _)| similarity > b) {
-                best = Some((similarity, at, doc));
+            if similarity >= threshold {
+                return Ok(Some(StoredMatch {
+                    exact: false,
+                    similarity,
+                    stored: self.segments[at].place(doc)?,
+                }));
             }
         }
-        best.map(|(similarity, at, doc)| {
-            Ok(StoredMatch {
-                exact: false,
-                similarity,
-                stored: self.segments[at].place(doc)?,
-            })
-        })
-        .transpose()
+        Ok(None)
+    }
+
+    /// Looks `sketch` up ([`lookup`](Self::lookup)), and every so many
+    /// lookups lets the operating system take back the mapped pages read.
+    pub fn lookup_counted(&self, sketch: &DocSketch) -> io::Result<Option<StoredMatch>> {
+        let done = self
+            .lookups
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if done > 0 && done % RELEASE_EVERY == 0 {
+            self.segments.iter().for_each(|s| s.release_pages());
+        }
+        self.lookup(sketch)
     }
 }
 
@@ -132,7 +154,7 @@ impl<S: ReportStored> Sink for Against<'_, S> {
         let number = self.next;
         self.next += 1;
         self.inner.document(doc)?;
-        if let Some(found) = self.index.lookup(&doc.sketch)? {
+        if let Some(found) = self.index.lookup_counted(&doc.sketch)? {
             self.inner.stored(doc, &found)?;
             self.found.push((number, found));
         }

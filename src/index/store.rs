@@ -22,6 +22,8 @@ pub struct Index {
     manifest: Manifest,
     pub(super) segments: Vec<Segment>,
     leftovers: Vec<String>,
+    /// Lookups made, to release mapped pages now and then.
+    pub(super) lookups: std::sync::atomic::AtomicU64,
 }
 
 /// Files in `dir` that are not part of the index `manifest` describes.
@@ -92,6 +94,7 @@ impl Index {
             manifest,
             segments,
             leftovers,
+            lookups: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
