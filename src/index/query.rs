@@ -6,8 +6,9 @@
 //! (the hash of its normalized segment sequence); else near, when a stored
 //! document shares one of its LSH band keys and their compact shingle sets
 //! have a Jaccard similarity at least the index's threshold. Candidates are
-//! verified by most shared band keys first, then earliest stored, and the
-//! first verified is the match: one set read for most documents.
+//! verified by most shared band keys first, then earliest stored, at most
+//! [`MAX_VERIFIED`] of them, and the first verified is the match: one set
+//! read for most documents.
 
 use std::io;
 
@@ -19,7 +20,13 @@ use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
 /// Stored documents of one band key and segment that are verified at most:
 /// a key shared by very many documents (near-empty texts) stays cheap.
-const CANDIDATES_PER_KEY: usize = 32;
+const CANDIDATES_PER_KEY: usize = 16;
+
+/// Candidates verified at most per document, those sharing the most band
+/// keys first: a document near many stored documents of a family (each
+/// below the threshold) stays cheap. A stored document at the threshold
+/// shares about a quarter of the band keys, so it ranks among the first.
+const MAX_VERIFIED: usize = 32;
 
 /// Lookups between two releases of the mapped pages: about 21 band keys
 /// each, so at most some 300,000 pages (in practice far fewer) are mapped
@@ -80,7 +87,7 @@ impl Index {
         set.sort_unstable();
         set.dedup();
         let threshold = self.params().threshold;
-        for (_, (at, doc)) in ranked {
+        for (_, (at, doc)) in ranked.into_iter().take(MAX_VERIFIED) {
             let similarity = jaccard(&set, &self.segments[at].set(doc)?);
             if similarity >= threshold {
                 return Ok(Some(StoredMatch {
