@@ -331,6 +331,20 @@ impl<W: Write> Sink for HumanPrinter<W> {
     }
 }
 
+/// `text` with its control characters escaped (`\n`, `\u{1b}`).
+fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
+
 impl<W: Write> crate::index::ReportStored for HumanPrinter<W> {
     fn stored(&mut self, doc: &ScannedDoc, found: &crate::index::StoredMatch) -> io::Result<()> {
         if self.stored.len() < MAX_LISTED {
@@ -339,13 +353,15 @@ impl<W: Write> crate::index::ReportStored for HumanPrinter<W> {
             } else {
                 format!("near {:.2}", found.similarity)
             };
+            // What the index holds is shown one line each, controls escaped.
             let id = match &found.stored.id {
-                Some(id) => format!(" (id {id})"),
+                Some(id) => format!(" (id {})", one_line(id)),
                 None => String::new(),
             };
             self.stored.push(format!(
                 "  {kind:<9} {}  =  {}{id}",
-                doc.document.origin, found.stored
+                doc.document.origin,
+                one_line(&found.stored.to_string())
             ));
         }
         Ok(())
@@ -365,6 +381,11 @@ mod tests {
         assert_eq!(preview("a\n\n  b"), "a b");
         let long = "字".repeat(60);
         assert_eq!(preview(&long).chars().count(), PREVIEW_CHARS + 1);
+    }
+
+    #[test]
+    fn stored_places_are_shown_on_one_line() {
+        assert_eq!(one_line("a\nb\u{1b}[31m東京"), "a\\nb\\u{1b}[31m東京");
     }
 
     #[test]
