@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::Write;
+
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
@@ -65,6 +67,7 @@ fn documents_only() -> Findings {
 }
 
 fn run_add(args: &AddArgs, create: bool) -> Result<i32> {
+    let mut out = std::io::stdout().lock();
     let engine = args.read.engine()?.find(documents_only()).build()?;
     let params = engine.sketch_params();
     let mut writer = if create {
@@ -94,33 +97,35 @@ fn run_add(args: &AddArgs, create: bool) -> Result<i32> {
     if added > 0 {
         let entry = writer.commit(builder)?;
         let manifest = writer.manifest();
-        println!(
+        writeln!(
+            out,
             "{}: added {added} documents as {}; the index holds {} documents in {} segments",
             args.index.display(),
             entry.file,
             manifest.documents(),
             manifest.segments.len()
-        );
+        )?;
     } else if create {
         writer.commit_empty()?;
-        println!("{}: created, with no documents", args.index.display());
+        writeln!(out, "{}: created, with no documents", args.index.display())?;
     } else {
-        println!("{}: no documents to add", args.index.display());
+        writeln!(out, "{}: no documents to add", args.index.display())?;
     }
     Ok(if summary.errors > 0 { 2 } else { 0 })
 }
 
 fn run_info(args: &InfoArgs) -> Result<i32> {
+    let mut out = std::io::stdout().lock();
     let index = open(&args.index)?;
     if args.verify {
         index.verify()?;
     }
     let params = index.params();
-    println!("index      {}", args.index.display());
-    println!("documents  {}", index.documents());
-    println!("segments   {}", index.manifest().segments.len());
-    println!("bytes      {}", index.bytes());
-    println!(
+    writeln!(out, "index      {}", args.index.display())?;
+    writeln!(out, "documents  {}", index.documents())?;
+    writeln!(out, "segments   {}", index.manifest().segments.len())?;
+    writeln!(out, "bytes      {}", index.bytes())?;
+    writeln!(out,
         "settings   segment {}, threshold {}, shingles {} CJK / {} words, bands {}x{}, sketch format {} (made by doppel {})",
         params.granularity,
         params.threshold,
@@ -130,9 +135,9 @@ fn run_info(args: &InfoArgs) -> Result<i32> {
         params.rows,
         params.sketch_format,
         params.doppel_version
-    );
+    )?;
     if args.verify {
-        println!("verified   every checksum matches");
+        writeln!(out, "verified   every checksum matches")?;
     }
     Ok(0)
 }
