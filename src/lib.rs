@@ -139,6 +139,7 @@ mod detect;
 pub mod diff;
 pub mod document;
 mod fingerprint;
+pub mod index;
 pub mod input;
 mod normalize;
 mod params;

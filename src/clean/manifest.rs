@@ -13,7 +13,10 @@
 //! ```
 //!
 //! A removal's text is `edits` applied to its twin's text in the original
-//! document, or `text` when it has no twin. Removals of a document are in
+//! document, or `text` when it has no twin. A document removed because it
+//! duplicates a document stored in an index (`clean --against INDEX`) has
+//! its whole text in `text` and the stored document in `stored`
+//! (`{"kind":"near","similarity":0.93,"path":"old/a.jsonl","id":"7","line":8}`). Removals of a document are in
 //! order and disjoint; `bytes` are offsets into the original decoded text,
 //! `replacement_bytes` the length of what stands in their place in the
 //! cleaned text.
@@ -167,6 +170,23 @@ pub struct RemovalLine {
     pub edits: Option<Vec<Edit>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
+    /// For a document removed by `clean --against INDEX`: the stored
+    /// document it duplicates (its text is in `text`: the index keeps none).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub stored: Option<StoredRef>,
+}
+
+/// The stored document a removed document duplicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredRef {
+    /// `exact` or `near`.
+    pub kind: String,
+    pub similarity: f64,
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<u64>,
 }
 
 /// The kept text a removal duplicates.
@@ -533,6 +553,7 @@ mod tests {
             }),
             edits: Some(vec![Edit::Keep(4)]),
             text: None,
+            stored: None,
         });
         let json = serde_json::to_string(&line).unwrap();
         assert!(json.starts_with("{\"type\":\"removal\""), "{json}");

@@ -41,13 +41,16 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::edits::diff;
 use super::encode::encode;
-use super::manifest::{DocumentLine, Line, RecordLine, RemovalLine, SummaryLine, TwinRef};
+use super::manifest::{
+    DocumentLine, Line, RecordLine, RemovalLine, StoredRef, SummaryLine, TwinRef,
+};
 use super::output::{Layout, OutLock, OutputError};
-use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Twin};
+use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Removal, Twin};
 use super::twins::{TwinReader, TwinTexts};
 use super::writer::{Planned, Writer};
 use crate::detect::across::RepeatedSegment;
 use crate::document::{Document, Origin};
+use crate::index::{Index, StoredMatch};
 use crate::input::jsonl::replace_text;
 use crate::input::{Content, DocReader, Entry, Loaded};
 use crate::pipeline::{
@@ -133,6 +136,9 @@ pub struct CleanReport {
     /// hold (empty otherwise: the manifest has them).
     pub lines: Vec<Line>,
     pub problems: Vec<Problem>,
+    /// Documents removed because they duplicate a document stored in the
+    /// index of [`clean_against`].
+    pub stored: usize,
 }
 
 /// Collects what the write pass needs from the scan pass.
@@ -147,6 +153,8 @@ struct Collect {
     unsure: HashMap<u32, Reencode>,
     report: CorpusReport,
     problems: Vec<Problem>,
+    /// Documents that duplicate a stored document, by number.
+    stored: HashMap<u32, StoredMatch>,
 }
 
 impl Sink for Collect {
@@ -179,6 +187,8 @@ impl Sink for Collect {
 struct Decisions {
     /// Removed document → the document kept in its place.
     removed: HashMap<u32, u32>,
+    /// Documents removed because they duplicate a stored document.
+    stored: HashMap<u32, StoredMatch>,
     /// Repeated segments by the document they are removed from.
     repeated: HashMap<u32, Vec<RepeatedSegment>>,
     /// First occurrences referenced by a removal: (document, segment).
@@ -219,6 +229,24 @@ pub fn clean(
     options: &CleanOptions,
     progress: &dyn Progress,
 ) -> Result<CleanReport, CleanError> {
+    clean_against(engine, inputs, entries, problems, options, progress, None)
+}
+
+/// Runs clean over `entries`, also removing, with `against`, every
+/// document that duplicates a document stored in that index (its text is
+/// kept in the manifest, with the stored document it matches). A duplicate
+/// cluster of the inputs keeps one of its members that is not stored, if
+/// any. The engine must make sketches the index can compare
+/// ([`Index::check_params`]) and look for documents.
+pub fn clean_against(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    entries: &[Entry],
+    problems: Vec<Problem>,
+    options: &CleanOptions,
+    progress: &dyn Progress,
+    against: Option<&Index>,
+) -> Result<CleanReport, CleanError> {
     let layout = Layout::new(inputs);
     let mut problems = problems;
     let entries = usable_entries(&layout, entries, &mut problems);
@@ -231,7 +259,7 @@ pub fn clean(
         layout.check_collisions(&options.out, &origins)?;
         Some(OutLock::acquire(&options.out)?)
     };
-    let scanned = scan_pass(engine, entries, problems, options, progress)?;
+    let scanned = scan_pass(engine, entries, problems, options, progress, against)?;
     write_passes(
         engine,
         entries,
@@ -257,6 +285,7 @@ fn scan_pass(
     problems: Vec<Problem>,
     options: &CleanOptions,
     progress: &dyn Progress,
+    against: Option<&Index>,
 ) -> Result<Scanned, CleanError> {
     progress.start("scanning", entries.iter().map(entry_size).sum());
     let mut collect = Collect::default();
@@ -266,6 +295,7 @@ fn scan_pass(
         &mut Progressing {
             inner: &mut collect,
             progress,
+            against,
         },
     )?;
     progress.finish();
@@ -321,6 +351,7 @@ fn write_passes(
         manifest,
         lines,
         problems,
+        stored: decisions.stored.len(),
     })
 }
 
@@ -469,11 +500,21 @@ fn entry_size(entry: &Entry) -> u64 {
 struct Progressing<'a> {
     inner: &'a mut Collect,
     progress: &'a dyn Progress,
+    against: Option<&'a Index>,
 }
 
 impl Sink for Progressing<'_> {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
         self.progress.advance(doc.document.input_bytes as u64);
+        if let Some(found) = self
+            .against
+            .map(|index| index.lookup_counted(&doc.sketch))
+            .transpose()?
+            .flatten()
+        {
+            let number = self.inner.lengths.len() as u32;
+            self.inner.stored.insert(number, found);
+        }
         self.inner.document(doc)
     }
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
@@ -519,8 +560,17 @@ fn collect_decisions(
                 .insert(found.hash);
         }
     }
+    let refused = if options.allow_lossy {
+        HashMap::new()
+    } else {
+        std::mem::take(&mut collect.lossy)
+    };
+    // A refused document is not written at all: it is not removed either.
+    let mut stored = std::mem::take(&mut collect.stored);
+    stored.retain(|doc, _| !refused.contains_key(doc));
     let mut decisions = Decisions {
         removed: HashMap::new(),
+        stored,
         repeated: HashMap::new(),
         referenced: HashSet::new(),
         kept_twins: HashSet::new(),
@@ -528,11 +578,7 @@ fn collect_decisions(
         lengths: std::mem::take(&mut collect.lengths),
         hashes: std::mem::take(&mut collect.hashes),
         blocks: options.blocks.then_some(options.keep),
-        refused: if options.allow_lossy {
-            HashMap::new()
-        } else {
-            std::mem::take(&mut collect.lossy)
-        },
+        refused,
         allow_lossy: options.allow_lossy,
         origins,
         entry_of,
@@ -545,6 +591,13 @@ fn collect_decisions(
                 .copied()
                 .filter(|m| !decisions.refused.contains_key(m))
                 .collect();
+            // Stored members are removed anyway: one of the others is kept.
+            let unstored: Vec<u32> = members
+                .iter()
+                .copied()
+                .filter(|m| !decisions.stored.contains_key(m))
+                .collect();
+            let members = unstored;
             let Some(kept) = keep_member(&members, &decisions.lengths, damage, options.keep) else {
                 continue;
             };
@@ -570,7 +623,8 @@ fn collect_decisions(
 /// Drops repeated segments whose first occurrence is in a removed document
 /// or which sit in a removed document, and notes the references kept.
 fn decide(mut decisions: Decisions) -> Decisions {
-    let removed = decisions.removed.clone();
+    let mut removed = decisions.removed.clone();
+    removed.extend(decisions.stored.keys().map(|&doc| (doc, doc)));
     let refused = decisions.refused.clone();
     decisions
         .repeated
@@ -759,6 +813,8 @@ fn plan_document(
             kept,
             decisions.lengths[kept as usize],
         );
+    } else if decisions.stored.contains_key(&number) {
+        plan_stored(&mut plan, text, &doc.index);
     } else {
         if let Some(keep) = decisions.blocks {
             plan_blocks(&mut plan, text, &doc.index, &doc.blocks, keep);
@@ -767,7 +823,8 @@ fn plan_document(
         plan_boilerplate(&mut plan, doc, decisions.boilerplate.get(&doc.group));
     }
     let decoded = &doc.document.decoded;
-    let removed_whole = decisions.removed.contains_key(&number);
+    let removed_whole =
+        decisions.removed.contains_key(&number) || decisions.stored.contains_key(&number);
     let text_field = entries[entry as usize]
         .jsonl
         .as_ref()
@@ -883,6 +940,21 @@ fn plan_document(
     })
 }
 
+/// Plans the removal of a whole document that duplicates a stored one: no
+/// twin in the inputs, so pass 3 records its text.
+fn plan_stored(plan: &mut Plan, text: &str, index: &crate::document::LineIndex) {
+    if text.is_empty() {
+        return;
+    }
+    plan.add(Removal {
+        bytes: 0..text.len(),
+        content: index.span(0..text.len()),
+        reason: Reason::DuplicateDocument,
+        replacement: String::new(),
+        twin: None,
+    });
+}
+
 fn raw_hash(text: &str) -> u64 {
     xxh3_64_with_seed(text.as_bytes(), 7)
 }
@@ -941,6 +1013,7 @@ fn twin_pass(
     let mut removed: Vec<u32> = decisions
         .removed
         .keys()
+        .chain(decisions.stored.keys())
         .copied()
         .filter(|&doc| number_of(doc).is_some())
         .collect();
@@ -951,8 +1024,11 @@ fn twin_pass(
         decisions.located(),
         &removed,
         |doc, text| {
-            let kept = *decisions.removed.get(&doc)?;
             let number = number_of(doc)?;
+            if let Some(found) = decisions.stored.get(&doc) {
+                return Some(Ok(stored_removal(number, text, found)));
+            }
+            let kept = *decisions.removed.get(&doc)?;
             Some(twins.text(kept).map(|twin| {
                 let mut line = RemovalLine {
                     doc: number,
@@ -963,6 +1039,7 @@ fn twin_pass(
                     twin: None,
                     edits: None,
                     text: None,
+                    stored: None,
                 };
                 match (number_of(kept), twin) {
                     (Some(kept), Some(twin)) => {
@@ -996,6 +1073,28 @@ fn twin_pass(
                 .map_or_else(|| format!("document {missing}"), Origin::to_string),
         )),
         None => Ok(()),
+    }
+}
+
+/// The removal line of a document that duplicates the stored document of
+/// `found`: its whole text, and the stored document it matches.
+fn stored_removal(number: u32, text: &str, found: &StoredMatch) -> RemovalLine {
+    RemovalLine {
+        doc: number,
+        reason: Reason::DuplicateDocument,
+        bytes: [0, text.len()],
+        lines: [1, crate::document::LineIndex::new(text).line_count()],
+        replacement_bytes: 0,
+        twin: None,
+        edits: None,
+        text: Some(text.to_owned()),
+        stored: Some(StoredRef {
+            kind: if found.exact { "exact" } else { "near" }.to_owned(),
+            similarity: found.similarity,
+            path: found.stored.path.clone(),
+            id: found.stored.id.clone(),
+            line: found.stored.line,
+        }),
     }
 }
 
@@ -1052,7 +1151,7 @@ mod tests {
             .build()
             .expect("default settings are valid");
         let layout = Layout::new(&inputs);
-        let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent).unwrap();
+        let scanned = scan_pass(&engine, &entries, vec![], &options, &Silent, None).unwrap();
         between(&input);
         let result = write_passes(&engine, &entries, scanned, &options, &layout, &Silent, None);
         (result, out, dir)

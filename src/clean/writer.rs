@@ -318,6 +318,7 @@ impl<'a> Writer<'a> {
             twin: None,
             edits: None,
             text: None,
+            stored: None,
         };
         match (&removal.twin, &planned.own_twins[at]) {
             (Some(Twin { doc: None, bytes }), Some(twin_text)) => {

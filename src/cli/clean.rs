@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use doppel::clean::manifest::Line;
 use doppel::clean::restore::{restore, RestoreReport};
-use doppel::clean::run::{clean, CleanOptions, CleanReport};
+use doppel::clean::run::{clean_against, CleanOptions, CleanReport};
 use doppel::clean::Keep;
 use doppel::input::expand;
 use doppel::Problem;
@@ -55,6 +55,12 @@ pub struct CleanArgs {
     /// exit status is 2.
     #[arg(long)]
     pub allow_lossy: bool,
+
+    /// Also remove the documents that duplicate a document stored in this
+    /// index (`doppel index create`); the manifest keeps their text and the
+    /// stored document each matches.
+    #[arg(long, value_name = "INDEX")]
+    pub against: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -97,16 +103,23 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         dry_run: args.dry_run,
         allow_lossy: args.allow_lossy,
     };
-    let engine = args.read.engine()?.find(options.findings()).build()?;
+    let mut find = options.findings();
+    // Looking documents up in an index needs their sketches.
+    find.documents |= args.against.is_some();
+    let engine = args.read.engine()?.find(find).build()?;
+    let index = (args.against.as_deref())
+        .map(|path| super::index::open_against(path, &engine))
+        .transpose()?;
     let bar = Bar::new();
     let report = args.read.with_threads(|| {
-        clean(
+        clean_against(
             &engine,
             &args.read.paths,
             &entries,
             problems,
             &options,
             &bar,
+            index.as_ref(),
         )
     })??;
     for problem in &report.problems {
@@ -147,11 +160,16 @@ fn print_report(report: &CleanReport, options: &CleanOptions) -> io::Result<()> 
     let summary = &report.manifest;
     writeln!(
         out,
-        "{} documents, {verb} {} bytes in {} removals ({} whole documents){}",
+        "{} documents, {verb} {} bytes in {} removals ({} whole documents{}){}",
         summary.documents,
         summary.removed_bytes,
         summary.removals,
         summary.removed_documents,
+        if report.stored > 0 {
+            format!(", {} already stored", report.stored)
+        } else {
+            String::new()
+        },
         if options.dry_run {
             String::new()
         } else {

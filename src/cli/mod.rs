@@ -6,6 +6,7 @@ mod clean;
 mod cluster;
 mod common;
 mod diff;
+mod index;
 mod progress;
 mod scan;
 mod sign;
@@ -40,6 +41,9 @@ enum Command {
     /// Find duplicate documents from signature files alone, with the report
     /// `scan --find documents` prints over the same inputs.
     Cluster(cluster::ClusterArgs),
+    /// Keep a corpus's documents in an index, to deduplicate new data
+    /// against it (`scan --against`, `clean --against`).
+    Index(index::IndexArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -64,6 +68,7 @@ pub fn main() -> i32 {
         Command::Check(args) => check::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Cluster(args) => cluster::run(args),
+        Command::Index(args) => index::run(args),
     };
     match result {
         Ok(code) => code,
@@ -98,6 +103,7 @@ mod tests {
             &["doppel", "check"],
             &["doppel", "sign", "-o", "sigs"],
             &["doppel", "cluster", "sigs"],
+            &["doppel", "index", "add", "idx"],
         ] {
             let parsed = Cli::try_parse_from(args);
             assert!(parsed.is_ok(), "{args:?}: {:?}", parsed.err());

@@ -5,6 +5,7 @@ use std::io::{self, BufWriter};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
+use doppel::index::Against;
 use doppel::input::expand;
 use doppel::report::{HumanPrinter, JsonPrinter};
 use doppel::{CorpusReport, Findings, Problem, ScannedDoc, Sink, Summary};
@@ -36,6 +37,11 @@ pub struct ScanArgs {
     /// that differ (`[-old-]{+new+}`; in JSON, a `changes` list).
     #[arg(long)]
     pub show_diffs: bool,
+
+    /// Also report the documents that duplicate a document stored in this
+    /// index (`doppel index create`), exact or near, with the stored one.
+    #[arg(long, value_name = "INDEX")]
+    pub against: Option<std::path::PathBuf>,
 }
 
 /// A kind of finding `--find` can ask for.
@@ -90,13 +96,18 @@ impl<S: Sink> Sink for Stderr<S> {
 }
 
 pub fn run(args: &ScanArgs) -> Result<i32> {
-    let find = findings(&args.find);
+    let mut find = findings(&args.find);
+    // Looking documents up in an index needs their sketches.
+    find.documents |= args.against.is_some();
     let engine = args
         .read
         .engine()?
         .near_segments(args.near_segments)
         .find(find)
         .build()?;
+    let index = (args.against.as_deref())
+        .map(|path| super::index::open_against(path, &engine))
+        .transpose()?;
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(Problem::from).collect();
     let summary = args.read.with_threads(|| {
@@ -105,12 +116,30 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
             ReportFormat::Json => {
                 let mut printer = JsonPrinter::new(stdout);
                 printer.show_diffs(args.show_diffs);
-                engine.scan(&entries, problems, &mut Stderr { inner: printer })
+                match &index {
+                    Some(index) => engine.scan(
+                        &entries,
+                        problems,
+                        &mut Stderr {
+                            inner: Against::new(index, printer),
+                        },
+                    ),
+                    None => engine.scan(&entries, problems, &mut Stderr { inner: printer }),
+                }
             }
             ReportFormat::Human => {
                 let mut printer = HumanPrinter::new(stdout, use_colour());
                 printer.show_diffs(args.show_diffs).find(find);
-                engine.scan(&entries, problems, &mut Stderr { inner: printer })
+                match &index {
+                    Some(index) => engine.scan(
+                        &entries,
+                        problems,
+                        &mut Stderr {
+                            inner: Against::new(index, printer),
+                        },
+                    ),
+                    None => engine.scan(&entries, problems, &mut Stderr { inner: printer }),
+                }
             }
         }
     })??;

@@ -24,6 +24,9 @@ pub struct HumanPrinter<W: Write> {
     colour: bool,
     show_diffs: bool,
     find: Findings,
+    /// The first documents found in an index, as lines, and how many were.
+    stored: Vec<String>,
+    stored_total: Option<usize>,
 }
 
 const PREVIEW_CHARS: usize = 48;
@@ -35,6 +38,8 @@ impl<W: Write> HumanPrinter<W> {
             colour,
             show_diffs: false,
             find: Findings::default(),
+            stored: Vec::new(),
+            stored_total: None,
         }
     }
 
@@ -280,6 +285,15 @@ impl<W: Write> Sink for HumanPrinter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let stored = self.stored_total.unwrap_or(0);
+        if stored > 0 {
+            let title = self.paint("1;33", "already stored");
+            writeln!(self.out, "{title}  {stored} documents")?;
+            for line in std::mem::take(&mut self.stored) {
+                writeln!(self.out, "{line}")?;
+            }
+            self.more(stored)?;
+        }
         let ratio = if summary.bytes == 0 {
             0.0
         } else {
@@ -303,6 +317,9 @@ impl<W: Write> Sink for HumanPrinter<W> {
                 summary.duplicate_documents, summary.clusters
             ));
         }
+        if let Some(stored) = self.stored_total {
+            line.push_str(&format!(", {stored} already stored"));
+        }
         if summary.skipped > 0 {
             line.push_str(&format!(", {} binary files skipped", summary.skipped));
         }
@@ -311,6 +328,47 @@ impl<W: Write> Sink for HumanPrinter<W> {
         }
         writeln!(self.out, "{}", self.paint("2", &line))?;
         self.out.flush()
+    }
+}
+
+/// `text` with its control characters escaped (`\n`, `\u{1b}`).
+fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
+
+impl<W: Write> crate::index::ReportStored for HumanPrinter<W> {
+    fn stored(&mut self, doc: &ScannedDoc, found: &crate::index::StoredMatch) -> io::Result<()> {
+        if self.stored.len() < MAX_LISTED {
+            let kind = if found.exact {
+                "exact".to_owned()
+            } else {
+                format!("near {:.2}", found.similarity)
+            };
+            // What the index holds is shown one line each, controls escaped.
+            let id = match &found.stored.id {
+                Some(id) => format!(" (id {})", one_line(id)),
+                None => String::new(),
+            };
+            self.stored.push(format!(
+                "  {kind:<9} {}  =  {}{id}",
+                doc.document.origin,
+                one_line(&found.stored.to_string())
+            ));
+        }
+        Ok(())
+    }
+
+    fn stored_total(&mut self, total: usize) {
+        self.stored_total = Some(total);
     }
 }
 
@@ -323,6 +381,11 @@ mod tests {
         assert_eq!(preview("a\n\n  b"), "a b");
         let long = "字".repeat(60);
         assert_eq!(preview(&long).chars().count(), PREVIEW_CHARS + 1);
+    }
+
+    #[test]
+    fn stored_places_are_shown_on_one_line() {
+        assert_eq!(one_line("a\nb\u{1b}[31m東京"), "a\\nb\\u{1b}[31m東京");
     }
 
     #[test]

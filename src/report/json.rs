@@ -13,6 +13,8 @@ use crate::pipeline::{CorpusReport, DocumentFacts, Problem, ScannedDoc, Sink, Su
 pub struct JsonPrinter<W: Write> {
     out: W,
     show_diffs: bool,
+    /// Documents found in an index, when the scan looked in one.
+    stored: Option<usize>,
 }
 
 impl<W: Write> JsonPrinter<W> {
@@ -20,6 +22,7 @@ impl<W: Write> JsonPrinter<W> {
         JsonPrinter {
             out,
             show_diffs: false,
+            stored: None,
         }
     }
 
@@ -188,6 +191,10 @@ struct SummaryLine {
     boilerplate: usize,
     errors: usize,
     skipped: usize,
+    /// Documents that duplicate a document stored in the index of
+    /// `--against` (only with it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stored_documents: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -403,7 +410,54 @@ impl<W: Write> Sink for JsonPrinter<W> {
             boilerplate: summary.boilerplate,
             errors: summary.errors,
             skipped: summary.skipped,
+            stored_documents: self.stored,
         })?;
         self.out.flush()
+    }
+}
+
+/// A document that duplicates a stored one (`scan --against INDEX`).
+#[derive(Serialize)]
+struct StoredLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    path: String,
+    #[serde(flatten)]
+    record: Option<RecordJson>,
+    #[serde(rename = "kind")]
+    match_kind: &'static str,
+    similarity: f64,
+    stored: StoredJson<'a>,
+}
+
+#[derive(Serialize)]
+struct StoredJson<'a> {
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    place: String,
+}
+
+impl<W: Write> crate::index::ReportStored for JsonPrinter<W> {
+    fn stored(&mut self, doc: &ScannedDoc, found: &crate::index::StoredMatch) -> io::Result<()> {
+        self.line(&StoredLine {
+            kind: "stored",
+            path: doc.document.origin.report_path(),
+            record: record_json(&doc.document.origin),
+            match_kind: if found.exact { "exact" } else { "near" },
+            similarity: round4(found.similarity),
+            stored: StoredJson {
+                path: &found.stored.path,
+                id: found.stored.id.as_deref(),
+                line: found.stored.line,
+                place: found.stored.to_string(),
+            },
+        })
+    }
+
+    fn stored_total(&mut self, total: usize) {
+        self.stored = Some(total);
     }
 }
