@@ -82,9 +82,9 @@ fn run_add(args: &AddArgs, create: bool) -> Result<i32> {
     let problems = problems.into_iter().map(doppel::Problem::from).collect();
     let mut builder = writer.segment()?;
     let mut collect = Collect::new(&mut builder);
-    let summary = args
-        .read
-        .with_threads(|| engine.scan(&entries, problems, &mut collect))??;
+    args.read
+        .with_threads(|| engine.sign(&entries, problems, &mut collect))??;
+    let errors = collect.errors();
     for problem in &collect.problems {
         eprintln!("doppel: {problem}");
     }
@@ -106,7 +106,7 @@ fn run_add(args: &AddArgs, create: bool) -> Result<i32> {
     } else {
         writeln!(out, "{}: no documents to add", args.index.display())?;
     }
-    Ok(if summary.errors > 0 { 2 } else { 0 })
+    Ok(if errors > 0 { 2 } else { 0 })
 }
 
 fn run_info(args: &InfoArgs) -> Result<i32> {

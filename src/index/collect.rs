@@ -1,11 +1,13 @@
-//! Signing documents for the index: a [`Sink`] that keeps what the index
-//! stores of each scanned document.
+//! Signing documents for the index: a [`SignSink`] that keeps what the
+//! index stores of each signed document ([`Engine::sign`](crate::Engine::sign):
+//! per-document sketches, no corpus-wide work).
 
 use std::io;
 
 use super::format::{Place, SegmentBuilder, StoredDoc};
 use crate::document::Origin;
-use crate::pipeline::{ScannedDoc, Sink};
+use crate::pipeline::{ScannedDoc, SignSink, SignedDoc};
+use crate::Problem;
 
 /// What the index keeps of a scanned document: its exact hash, band keys,
 /// compact shingle set (sorted, no repeats) and place.
@@ -37,7 +39,18 @@ pub fn place(origin: &Origin) -> Place {
     }
 }
 
-/// Passes the stored form of every scanned document, in input order, to a
+/// What the index keeps of a signed document (its shingle set is already
+/// sorted, without repeats).
+pub fn signed_doc(doc: SignedDoc) -> StoredDoc {
+    StoredDoc {
+        exact: doc.exact,
+        place: place(&doc.origin),
+        bands: doc.bands,
+        set: doc.shingles,
+    }
+}
+
+/// Passes the stored form of every signed document, in input order, to a
 /// segment being built.
 #[derive(Debug)]
 pub struct Collect<'a> {
@@ -55,13 +68,29 @@ impl<'a> Collect<'a> {
     }
 }
 
-impl Sink for Collect<'_> {
-    fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
-        self.builder.push(&stored_doc(doc))
+impl Collect<'_> {
+    /// How many inputs could not be read or decoded.
+    pub fn errors(&self) -> usize {
+        self.problems.len()
+    }
+}
+
+impl SignSink for Collect<'_> {
+    fn input_problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.problems.push(problem.to_string());
+        Ok(())
     }
 
-    fn problem(&mut self, problem: &crate::Problem) -> io::Result<()> {
+    fn document(&mut self, doc: SignedDoc) -> io::Result<()> {
+        self.builder.push(&signed_doc(doc))
+    }
+
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         self.problems.push(problem.to_string());
+        Ok(())
+    }
+
+    fn skipped(&mut self, _origin: &Origin) -> io::Result<()> {
         Ok(())
     }
 }
