@@ -110,11 +110,11 @@ for lang in $LANGS; do
         grep -c '"type":"stored"' | sed 's/^/   new documents matching a stored one: /'
 
     mv "$WORK/index" "$WORK/index-1G"
-    measure "$lang index add 100 MB to 1 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index"' \
+    measure "$lang index add 100 MB to 1 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index" && sync' \
         "$BIN" index add "$WORK/index" "$new"
     add1=$WALL
     "$BIN" index add "$WORK/index-1G" "$second" >/dev/null
-    measure "$lang index add 100 MB to 2 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index"' \
+    measure "$lang index add 100 MB to 2 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index" && sync' \
         "$BIN" index add "$WORK/index" "$new"
     add2=$WALL
     echo "   add at 2 GiB ÷ add at 1 GiB: $(ratio "$add2" "$add1")"
