@@ -558,6 +558,14 @@ impl Segment {
     }
 
     /// The document's shingle set (empty for an exact twin).
+    /// The size of the document's shingle set, read from the offsets table
+    /// alone: enough to rule out a candidate whose size alone keeps its
+    /// Jaccard similarity below the threshold, without reading its set.
+    pub fn set_len(&self, doc: u32) -> io::Result<usize> {
+        let span = self.span(self.set_offsets, doc, 4, &self.sets)?;
+        Ok(span.len() / 4)
+    }
+
     pub fn set(&self, doc: u32) -> io::Result<Vec<u32>> {
         let span = self.span(self.set_offsets, doc, 4, &self.sets)?;
         Ok(self

@@ -16,6 +16,7 @@ use super::format::Place;
 use super::store::Index;
 use crate::detect::across::DocSketch;
 use crate::fingerprint::jaccard;
+use crate::pipeline::sort_dedup;
 use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
 /// Stored documents of one band key and segment that are verified at most:
@@ -84,10 +85,19 @@ impl Index {
             .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut set = sketch.shingles.clone();
-        set.sort_unstable();
-        set.dedup();
+        sort_dedup(&mut set);
         let threshold = self.params().threshold;
         for (_, (at, doc)) in ranked.into_iter().take(MAX_VERIFIED) {
+            // |A ∩ B| / |A ∪ B| ≤ min / max of the sizes: a candidate far
+            // shorter or longer cannot reach the threshold, and its set is
+            // not read.
+            let other = self.segments[at].set_len(doc)?;
+            let (small, large) = (set.len().min(other), set.len().max(other));
+            // (Divided as `jaccard` divides, so rounding never turns a
+            // match into a skip.)
+            if large > 0 && (small as f64) / (large as f64) < threshold {
+                continue;
+            }
             let similarity = jaccard(&set, &self.segments[at].set(doc)?);
             if similarity >= threshold {
                 return Ok(Some(StoredMatch {

@@ -77,6 +77,7 @@ pub use numbering::TooManyDocuments;
 pub use places::{
     FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
 };
+pub(crate) use signing::sort_dedup;
 pub use signing::{DocumentFacts, SignSink, SignedDoc};
 
 pub(crate) use sink::Located;

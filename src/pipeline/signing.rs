@@ -188,7 +188,7 @@ impl Engine {
 /// Sorts hashes and removes repeats: a radix sort (three passes of 11
 /// bits) for the thousands of hashes of a page, where it is about three
 /// times as fast as a comparison sort; a comparison sort for small sets.
-fn sort_dedup(hashes: &mut Vec<u32>) {
+pub(crate) fn sort_dedup(hashes: &mut Vec<u32>) {
     const BITS: u32 = 11;
     const BUCKETS: usize = 1 << BITS;
     if hashes.len() < 512 {
