@@ -600,3 +600,58 @@ fn create_refuses_a_folder_that_is_not_empty() {
         add.stderr
     );
 }
+
+#[test]
+fn the_report_against_an_index_is_the_same_whatever_the_threads_and_batches() {
+    // Lookups run on the worker threads, a fixed number of documents at a
+    // time: more documents than one such batch, copies of stored ones
+    // spread through them, and the report must not depend on the threads.
+    let dir = tempfile::tempdir().expect("tempdir");
+    shard(&dir.path().join("old/a.jsonl"), 1, 1500);
+    let stored: Vec<(String, String)> = (0..2500u64)
+        .map(|i| {
+            let text = if i % 3 == 0 {
+                edited(&words(100_000 + (i * 7) % 1500, 120), 11)
+            } else {
+                words(900_000 + i, 120)
+            };
+            (format!("n-{i}"), text)
+        })
+        .collect();
+    let records: Vec<(&str, &str)> = stored
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write(&dir.path().join("new/b.jsonl"), &jsonl(&records));
+    let created = run(dir.path(), &["index", "create", "idx", "old"]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let report = |threads: &str| {
+        let args = [
+            "scan",
+            "--find",
+            "documents",
+            "--format",
+            "json",
+            "--against",
+            "idx",
+            "-j",
+            threads,
+            "new",
+        ];
+        let run = run(dir.path(), &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let one = report("1");
+    assert_eq!(one, report("2"));
+    assert_eq!(one, report("3"));
+    let found = one
+        .lines()
+        .filter(|l| l.contains(r#""type":"stored""#))
+        .count();
+    assert!(found >= 800, "{found} of the 834 copies found");
+    // Every stored line comes after its document line and before the
+    // summary.
+    let position = |needle: &str| one.find(needle).expect("present");
+    assert!(position(r#""id":"n-2499""#) < position(r#""type":"summary""#));
+}

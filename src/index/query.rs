@@ -17,6 +17,9 @@ use super::store::Index;
 use crate::detect::across::DocSketch;
 use crate::fingerprint::jaccard;
 use crate::pipeline::sort_dedup;
+use rayon::prelude::*;
+
+use crate::document::Origin;
 use crate::pipeline::{CorpusReport, Problem, ScannedDoc, Sink, Summary};
 
 /// Stored documents of one band key and segment that are verified at most:
@@ -125,20 +128,30 @@ impl Index {
 
 /// A report that can show documents found in an index.
 pub trait ReportStored: Sink {
-    /// `doc` (just reported) duplicates the stored document of `found`.
-    fn stored(&mut self, doc: &ScannedDoc, found: &StoredMatch) -> io::Result<()>;
+    /// The document from `origin` (reported a little earlier) duplicates
+    /// the stored document of `found`.
+    fn stored(&mut self, origin: &Origin, found: &StoredMatch) -> io::Result<()>;
     /// How many documents were found in the index, told before
     /// [`Sink::finish`].
     fn stored_total(&mut self, _total: usize) {}
 }
 
+/// Documents looked up together, on the worker threads: the sketches of
+/// this many delivered documents are kept, then looked up in parallel and
+/// their matches reported in input order. A fixed count, so the report is
+/// the same whatever the number of threads.
+const LOOKUP_BATCH: usize = 1024;
+
 /// Passes every result on to `inner`, and looks each document up in an
-/// index: documents found are reported to `inner` and remembered by number
-/// (input order, as the engine numbers them).
+/// index: documents found are reported to `inner` (after their document
+/// lines, at most [`LOOKUP_BATCH`] documents later, and always before the
+/// corpus findings) and remembered by number (input order, as the engine
+/// numbers them).
 pub struct Against<'a, S> {
     index: &'a Index,
     inner: S,
     next: u32,
+    pending: Vec<(u32, Origin, DocSketch)>,
     found: Vec<(u32, StoredMatch)>,
 }
 
@@ -148,6 +161,7 @@ impl<'a, S> Against<'a, S> {
             index,
             inner,
             next: 0,
+            pending: Vec::new(),
             found: Vec::new(),
         }
     }
@@ -162,6 +176,26 @@ impl<'a, S> Against<'a, S> {
     }
 }
 
+impl<S: ReportStored> Against<'_, S> {
+    /// Looks the pending documents up in parallel and reports their
+    /// matches in input order.
+    fn look_up_pending(&mut self) -> io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        let index = self.index;
+        let matches: Vec<io::Result<Option<StoredMatch>>> = pending
+            .par_iter()
+            .map(|(_, _, sketch)| index.lookup_counted(sketch))
+            .collect();
+        for ((number, origin, _), found) in pending.into_iter().zip(matches) {
+            if let Some(found) = found? {
+                self.inner.stored(&origin, &found)?;
+                self.found.push((number, found));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<S: ReportStored> Sink for Against<'_, S> {
     fn begin(&mut self) -> io::Result<()> {
         self.inner.begin()
@@ -171,9 +205,10 @@ impl<S: ReportStored> Sink for Against<'_, S> {
         let number = self.next;
         self.next += 1;
         self.inner.document(doc)?;
-        if let Some(found) = self.index.lookup_counted(&doc.sketch)? {
-            self.inner.stored(doc, &found)?;
-            self.found.push((number, found));
+        self.pending
+            .push((number, doc.document.origin.clone(), doc.sketch.clone()));
+        if self.pending.len() >= LOOKUP_BATCH {
+            self.look_up_pending()?;
         }
         Ok(())
     }
@@ -183,10 +218,12 @@ impl<S: ReportStored> Sink for Against<'_, S> {
     }
 
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
+        self.look_up_pending()?;
         self.inner.corpus(report)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.look_up_pending()?;
         self.inner.stored_total(self.found.len());
         self.inner.finish(summary)
     }

@@ -346,7 +346,11 @@ fn one_line(text: &str) -> String {
 }
 
 impl<W: Write> crate::index::ReportStored for HumanPrinter<W> {
-    fn stored(&mut self, doc: &ScannedDoc, found: &crate::index::StoredMatch) -> io::Result<()> {
+    fn stored(
+        &mut self,
+        origin: &crate::document::Origin,
+        found: &crate::index::StoredMatch,
+    ) -> io::Result<()> {
         if self.stored.len() < MAX_LISTED {
             let kind = if found.exact {
                 "exact".to_owned()
@@ -360,7 +364,7 @@ impl<W: Write> crate::index::ReportStored for HumanPrinter<W> {
             };
             self.stored.push(format!(
                 "  {kind:<9} {}  =  {}{id}",
-                doc.document.origin,
+                origin,
                 one_line(&found.stored.to_string())
             ));
         }

@@ -441,11 +441,11 @@ struct StoredJson<'a> {
 }
 
 impl<W: Write> crate::index::ReportStored for JsonPrinter<W> {
-    fn stored(&mut self, doc: &ScannedDoc, found: &crate::index::StoredMatch) -> io::Result<()> {
+    fn stored(&mut self, origin: &Origin, found: &crate::index::StoredMatch) -> io::Result<()> {
         self.line(&StoredLine {
             kind: "stored",
-            path: doc.document.origin.report_path(),
-            record: record_json(&doc.document.origin),
+            path: origin.report_path(),
+            record: record_json(origin),
             match_kind: if found.exact { "exact" } else { "near" },
             similarity: round4(found.similarity),
             stored: StoredJson {
