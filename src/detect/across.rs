@@ -220,6 +220,11 @@ impl CorpusIndex {
         self.representative[doc as usize] == doc
     }
 
+    /// Jaccard similarity from which two documents are near duplicates.
+    pub fn threshold(&self) -> f64 {
+        self.config.threshold
+    }
+
     /// Segments repeated from earlier documents (exact duplicate documents
     /// excluded: they are reported as clusters).
     pub fn repeated_segments(&self) -> &[RepeatedSegment] {
@@ -424,7 +429,7 @@ mod tests {
         }
         let pairs = index.candidates();
         let clusters = |store: &SetStore| {
-            let sims = verify(&pairs, store, 1 << 10).unwrap();
+            let sims = verify(&pairs, store, 1 << 10, index.config.threshold).unwrap();
             index
                 .clusters(&pairs, &sims, &mut SetCache::new(store, 1 << 10))
                 .unwrap()

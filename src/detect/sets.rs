@@ -175,7 +175,12 @@ pub(crate) fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) ->
 /// The Jaccard similarity of each pair's sets, in the pairs' order. Pairs
 /// are taken in runs whose distinct documents' sets fit in `budget` bytes;
 /// each run's sets are loaded and compared in parallel, then dropped.
-pub fn verify(pairs: &[(u32, u32)], store: &SetStore, budget: usize) -> io::Result<Vec<f64>> {
+pub fn verify(
+    pairs: &[(u32, u32)],
+    store: &SetStore,
+    budget: usize,
+    threshold: f64,
+) -> io::Result<Vec<f64>> {
     let mut sims = Vec::with_capacity(pairs.len());
     let mut start = 0;
     while start < pairs.len() {
@@ -210,7 +215,7 @@ pub fn verify(pairs: &[(u32, u32)], store: &SetStore, budget: usize) -> io::Resu
         sims.par_extend(
             pairs[start..end]
                 .par_iter()
-                .map(|&(a, b)| jaccard(set(a), set(b))),
+                .map(|&(a, b)| jaccard_if_reachable(set(a), set(b), threshold)),
         );
         start = end;
     }
@@ -261,6 +266,24 @@ impl<'a> SetCache<'a> {
     }
 }
 
+/// The Jaccard similarity of two sorted sets when their sizes let it reach
+/// `threshold`; else the bound their sizes set, `smaller / larger`, which is
+/// below `threshold` (and at least the similarity), without intersecting
+/// them. Clustering only compares similarities with the threshold and
+/// reports those at or above it, so the bound decides exactly as the
+/// similarity would. Divided as [`jaccard`] divides, so rounding never
+/// turns a reachable pair into a bound.
+pub fn jaccard_if_reachable(a: &[u32], b: &[u32], threshold: f64) -> f64 {
+    let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
+    if large > 0 {
+        let bound = small as f64 / large as f64;
+        if bound < threshold {
+            return bound;
+        }
+    }
+    jaccard(a, b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,14 +325,28 @@ mod tests {
             .collect();
         let store = spilled(&sets);
         for budget in [0, 200, 1000, 1 << 20] {
-            assert_eq!(verify(&pairs, &store, budget).unwrap(), expected);
+            assert_eq!(verify(&pairs, &store, budget, 0.0).unwrap(), expected);
         }
         let memory =
             SetStore::in_memory(sets.iter().cloned().zip(0..).map(|(s, d)| (d, s)).collect());
-        assert_eq!(verify(&pairs, &memory, 300).unwrap(), expected);
+        assert_eq!(verify(&pairs, &memory, 300, 0.0).unwrap(), expected);
         let mut cache = SetCache::new(&store, 250);
         for (&(a, b), &sim) in pairs.iter().zip(&expected) {
             assert_eq!(cache.similarity(a, b).unwrap(), sim);
         }
+    }
+
+    #[test]
+    fn pairs_whose_sizes_keep_them_below_the_threshold_get_a_bound_below_it() {
+        let a: Vec<u32> = (0..100).collect();
+        let b: Vec<u32> = (0..70).collect(); // Jaccard 0.7, sizes 0.7
+        let c: Vec<u32> = (10..100).collect(); // Jaccard 0.9, sizes 0.9
+        assert_eq!(jaccard_if_reachable(&a, &b, 0.8), 0.7);
+        assert_eq!(jaccard_if_reachable(&a, &c, 0.8), jaccard(&a, &c));
+        assert_eq!(jaccard_if_reachable(&a, &b, 0.5), jaccard(&a, &b));
+        let d: Vec<u32> = (50..120).collect(); // sizes 0.7, Jaccard 0.2
+        let bound = jaccard_if_reachable(&a, &d, 0.8);
+        assert!(bound < 0.8 && bound >= jaccard(&a, &d), "{bound}");
+        assert_eq!(jaccard_if_reachable(&[], &[], 0.8), 1.0);
     }
 }

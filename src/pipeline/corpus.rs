@@ -185,7 +185,7 @@ impl CorpusState {
             Sets::Memory(sets) => SetStore::in_memory(sets),
             Sets::Dropped => SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
         };
-        let sims = verify(&pairs, &store, VERIFY_BUDGET)?;
+        let sims = verify(&pairs, &store, VERIFY_BUDGET, self.index.threshold())?;
         self.index
             .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))
     }

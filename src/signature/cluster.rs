@@ -213,7 +213,7 @@ pub fn cluster(
         places: places.into(),
     };
     let store = SetStore::external(Box::new(sets.clone()));
-    let sims = verify(&pairs, &store, options.verify_budget)?;
+    let sims = verify(&pairs, &store, options.verify_budget, index.threshold())?;
     let clusters = index.clusters(
         &pairs,
         &sims,
