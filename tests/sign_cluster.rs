@@ -268,7 +268,26 @@ fn files_signed_with_other_settings_are_refused_by_name() {
     );
 }
 
-/// `from` rewritten with the format version in its metadata set to `version`.
+/// A writer that hashes what goes through it, as `doppel sign` does for the
+/// checksum in a signature file's footer.
+struct Hashing<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        Ok(written)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// `from` rewritten with the format version in its metadata set to `version`
+/// (and a checksum of its own, as a signature file has).
 fn with_version(from: &Path, to: &Path, version: &str) {
     use arrow_ipc::reader::FileReader;
     use arrow_ipc::writer::FileWriter;
@@ -278,13 +297,18 @@ fn with_version(from: &Path, to: &Path, version: &str) {
     let mut metadata = schema.metadata().clone();
     metadata.insert("doppel.signatures".into(), version.into());
     let schema = Arc::new(schema.as_ref().clone().with_metadata(metadata));
-    let out = std::fs::File::create(to).expect("create");
+    let out = Hashing {
+        inner: std::fs::File::create(to).expect("create"),
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+    };
     let mut writer = FileWriter::try_new(out, &schema).expect("writer");
     for batch in reader {
         let columns = batch.expect("batch").columns().to_vec();
         let batch = arrow_array::RecordBatch::try_new(Arc::clone(&schema), columns).expect("batch");
         writer.write(&batch).expect("write");
     }
+    let checksum = writer.get_ref().hasher.digest();
+    writer.write_metadata("doppel.checksum", format!("{checksum:016x}"));
     writer.finish().expect("finish");
 }
 
@@ -312,6 +336,18 @@ fn another_format_version_a_truncated_file_and_other_files_are_refused() {
     assert_refused(&bumped, "v2.sig.arrow", "signature format version \"2\"");
 
     let bytes = std::fs::read(&good).expect("read");
+    // One bit flipped inside a well-formed file: a band key, a shingle or a
+    // hash would give other clusters; the checksum refuses the file.
+    for at in [bytes.len() / 2, bytes.len() / 3, 200] {
+        let mut flipped = bytes.clone();
+        flipped[at] ^= 0x10;
+        std::fs::write(dir.path().join("flip.sig.arrow"), &flipped).expect("write");
+        let damaged = run(
+            dir.path(),
+            &["cluster", "sigs/b.sig.arrow", "flip.sig.arrow"],
+        );
+        assert_refused(&damaged, "flip.sig.arrow", "do not match its checksum");
+    }
     for cut in [bytes.len() / 2, bytes.len() - 3, 12] {
         std::fs::write(dir.path().join("cut.sig.arrow"), &bytes[..cut]).expect("write");
         let truncated = run(

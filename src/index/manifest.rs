@@ -135,7 +135,7 @@ impl Manifest {
 
     /// Writes the manifest into `index` atomically: a temporary file,
     /// synced, renamed over the old manifest, then the folder synced.
-    /// `pause` is called between the steps (see [`super::test_pause`]).
+    /// `pause` is called between the steps (see `test_pause` in the index module).
     pub fn commit(&self, index: &Path, pause: impl Fn(&str)) -> Result<(), IndexError> {
         let mut json = serde_json::to_vec_pretty(self)
             .map_err(|e| IndexError::io(index, std::io::Error::other(e)))?;

@@ -144,7 +144,7 @@ const LOOKUP_BATCH: usize = 1024;
 
 /// Passes every result on to `inner`, and looks each document up in an
 /// index: documents found are reported to `inner` (after their document
-/// lines, at most [`LOOKUP_BATCH`] documents later, and always before the
+/// lines, at most `LOOKUP_BATCH` documents later, and always before the
 /// corpus findings) and remembered by number (input order, as the engine
 /// numbers them).
 pub struct Against<'a, S> {

@@ -20,6 +20,13 @@
 //!   MinHash slots, bands × rows). Files made with other parameters are
 //!   refused together, with a message naming each difference.
 //!
+//! Its footer carries one custom metadata key, `doppel.checksum`: the
+//! xxh3-64 (16 hex digits) of every byte of the file before the
+//! end-of-stream marker (`0xFFFFFFFF 0x00000000`) that precedes the footer.
+//! A file whose bytes do not match it, or without it, is refused as
+//! damaged: a flipped band key or shingle in a well-formed file would
+//! otherwise give other clusters without a word.
+//!
 //! The columns, in this order:
 //!
 //! | column | type | meaning |
@@ -39,8 +46,8 @@
 //! | `message` | utf8, nullable | errors: the reason |
 //! | `exact` | uint64, nullable | documents: hash of the normalized segment sequence (equal for exact duplicates) |
 //! | `units` | uint64, nullable | documents: CJK characters or words |
-//! | `bands` | list<uint64>, nullable | documents: LSH band keys of the MinHash signature (empty without units) |
-//! | `shingles` | list<uint32>, nullable | documents: shingle hashes cut to their high 32 bits, sorted, without repeats |
+//! | `bands` | `list<uint64>`, nullable | documents: LSH band keys of the MinHash signature (empty without units) |
+//! | `shingles` | `list<uint32>`, nullable | documents: shingle hashes cut to their high 32 bits, sorted, without repeats |
 //!
 //! Reading one from Python:
 //!

@@ -20,7 +20,7 @@ use arrow_buffer::Buffer;
 use arrow_ipc::reader::{read_footer_length, FileDecoder};
 use memmap2::Mmap;
 
-use super::schema::{col, fields, kind, FORMAT_KEY, FORMAT_VERSION, PARAMS_KEY};
+use super::schema::{col, fields, kind, CHECKSUM_KEY, FORMAT_KEY, FORMAT_VERSION, PARAMS_KEY};
 use super::{SignatureError, EXTENSION};
 use crate::document::Origin;
 use crate::pipeline::DocumentFacts;
@@ -146,6 +146,32 @@ impl SignatureFile {
     }
 }
 
+/// Checks the footer's checksum against the bytes before the end-of-stream
+/// marker (8 bytes: `0xFFFFFFFF`, then a zero length) that precedes it.
+fn check_sum(
+    buffer: &Buffer,
+    footer_start: usize,
+    footer: &arrow_ipc::Footer<'_>,
+) -> Result<(), String> {
+    const EOS: [u8; 8] = [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0];
+    let recorded = footer
+        .custom_metadata()
+        .into_iter()
+        .flatten()
+        .find(|pair| pair.key() == Some(CHECKSUM_KEY))
+        .and_then(|pair| pair.value())
+        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+        .ok_or_else(|| format!("damaged (no '{CHECKSUM_KEY}' in its footer)"))?;
+    let body_end = footer_start
+        .checked_sub(EOS.len())
+        .filter(|&end| buffer[end..footer_start] == EOS)
+        .ok_or_else(|| "damaged (no end-of-stream marker before its footer)".to_owned())?;
+    if xxhash_rust::xxh3::xxh3_64(&buffer[..body_end]) != recorded {
+        return Err("damaged (its contents do not match its checksum)".into());
+    }
+    Ok(())
+}
+
 /// The footer, metadata and record batches of a mapped file.
 fn decode(buffer: &Buffer) -> Result<(SketchParams, Vec<Batch>), String> {
     const TRUNCATED: &str = "truncated or damaged (no complete Arrow footer)";
@@ -175,6 +201,7 @@ fn decode(buffer: &Buffer) -> Result<(SketchParams, Vec<Batch>), String> {
             "signature format version {version:?}, and this doppel reads version {FORMAT_VERSION} (sign the shard again with this doppel)"
         ));
     }
+    check_sum(buffer, footer_start, &footer)?;
     let params: SketchParams = metadata
         .get(PARAMS_KEY)
         .and_then(|json| serde_json::from_str(json).ok())

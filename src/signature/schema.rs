@@ -14,6 +14,10 @@ pub const FORMAT_KEY: &str = "doppel.signatures";
 pub const FORMAT_VERSION: &str = "1";
 /// Schema metadata key holding the [`SketchParams`] as JSON.
 pub const PARAMS_KEY: &str = "doppel.sketch_params";
+/// Footer metadata: xxh3-64 (16 hex digits) of every byte of the file
+/// before the end-of-stream marker that precedes the footer, so damage
+/// inside a well-formed file (a flipped band key or shingle) is found.
+pub const CHECKSUM_KEY: &str = "doppel.checksum";
 
 /// Column positions.
 pub(crate) mod col {

@@ -2,7 +2,7 @@
 //! written to a temporary file beside the target and renamed over it only
 //! once complete, so a reader never sees half a file.
 
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use arrow_ipc::writer::FileWriter;
 use arrow_schema::Schema;
 use tempfile::NamedTempFile;
 
-use super::schema::{kind, schema};
+use super::schema::{kind, schema, CHECKSUM_KEY};
 use super::SignatureError;
 use crate::document::Origin;
 use crate::pipeline::{DocumentFacts, Problem, SignSink, SignedDoc};
@@ -30,7 +30,7 @@ const BATCH_SHINGLES: usize = 8 << 20;
 pub struct SignatureWriter {
     target: PathBuf,
     schema: Arc<Schema>,
-    out: FileWriter<BufWriter<NamedTempFile>>,
+    out: FileWriter<Checksummed<BufWriter<NamedTempFile>>>,
     rows: Rows,
     /// Documents, errors (of both kinds) and skipped files written.
     pub documents: usize,
@@ -200,8 +200,9 @@ impl SignatureWriter {
             .tempfile_in(folder)
             .map_err(|err| SignatureError::new(target, crate::input::io_message(&err)))?;
         let schema = Arc::new(schema(params));
-        let out = FileWriter::try_new(BufWriter::with_capacity(1 << 20, temp), &schema)
-            .map_err(|err| SignatureError::new(target, err))?;
+        let file = Checksummed::new(BufWriter::with_capacity(1 << 20, temp));
+        let out =
+            FileWriter::try_new(file, &schema).map_err(|err| SignatureError::new(target, err))?;
         Ok(SignatureWriter {
             target: target.to_path_buf(),
             schema,
@@ -238,16 +239,53 @@ impl SignatureWriter {
         let target = self.target.clone();
         let fail = |err: &dyn std::fmt::Display| SignatureError::new(&target, err);
         self.flush().map_err(|err| fail(&err))?;
+        // Everything written so far, up to the end-of-stream marker that
+        // `finish` writes before the footer.
+        let checksum = self.out.get_ref().digest();
+        self.out
+            .write_metadata(CHECKSUM_KEY, format!("{checksum:016x}"));
         self.out.finish().map_err(|err| fail(&err))?;
         let temp = self
             .out
             .into_inner()
             .map_err(|err| fail(&err))?
+            .inner
             .into_inner()
             .map_err(|err| fail(&err.error()))?;
         temp.as_file().sync_data().map_err(|err| fail(&err))?;
         temp.persist(&target).map_err(|err| fail(&err.error))?;
         Ok(target)
+    }
+}
+
+/// A writer that hashes every byte written through it.
+struct Checksummed<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W> Checksummed<W> {
+    fn new(inner: W) -> Checksummed<W> {
+        Checksummed {
+            inner,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        }
+    }
+
+    fn digest(&self) -> u64 {
+        self.hasher.digest()
+    }
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
