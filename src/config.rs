@@ -33,6 +33,9 @@ pub enum ConfigError {
         value: usize,
         least: usize,
     },
+    /// A time budget that ends past what the clock can count.
+    #[error("{setting}: {seconds} seconds ends past what the clock can count")]
+    TooLong { setting: &'static str, seconds: f64 },
 }
 
 /// `value` if it lies in `(0, 1]`.
@@ -75,6 +78,20 @@ pub(crate) fn at_least(
             value,
             least,
         })
+    }
+}
+
+/// `budget` if the clock can count to its end from now.
+pub(crate) fn reachable(
+    setting: &'static str,
+    budget: std::time::Duration,
+) -> Result<std::time::Duration, ConfigError> {
+    match std::time::Instant::now().checked_add(budget) {
+        Some(_) => Ok(budget),
+        None => Err(ConfigError::TooLong {
+            setting,
+            seconds: budget.as_secs_f64(),
+        }),
     }
 }
 

@@ -377,3 +377,25 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert_eq!(stderr, "", "a broken pipe is not reported");
 }
+
+#[test]
+fn a_deadline_the_clock_cannot_reach_is_an_error_naming_it() {
+    // 1e19 seconds fits a time budget but not the clock: refused when the
+    // options are checked, not run as if there were no deadline.
+    let pair = Pair::new("one\ntwo\n", "one\nthree\n");
+    let run = pair.diff(&["--deadline=1e19"]);
+    assert_no_panic(&run, "diff --deadline=1e19");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("deadline: 10000000000000000000 seconds ends past what the clock can count"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        pair.diff(&["--deadline=3600"]).code,
+        1,
+        "a reachable budget runs"
+    );
+}

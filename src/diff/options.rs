@@ -148,8 +148,10 @@ impl DiffOptions {
     }
 
     /// Time budget per document; past it the diff is coarser but still
-    /// correct, and marked approximate. `None` waits as long as it takes,
-    /// and so does a budget that ends past what the clock can count.
+    /// correct, and marked approximate. `None` waits as long as it takes.
+    /// A budget that ends past what the clock can count is refused by
+    /// [`validate`](Self::validate) (and, unvalidated, waits as long as it
+    /// takes: never a panic).
     pub fn deadline(&mut self, deadline: Option<Duration>) -> &mut Self {
         self.deadline = deadline;
         self
@@ -200,6 +202,9 @@ impl DiffOptions {
         config::fraction("move_similarity", self.move_similarity)?;
         config::fraction("rename_similarity", self.rename_similarity)?;
         config::at_least("min_move_letters", self.min_move_letters, 1)?;
+        if let Some(deadline) = self.deadline {
+            config::reachable("deadline", deadline)?;
+        }
         Ok(())
     }
 
@@ -220,6 +225,23 @@ impl DiffOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_past_what_the_clock_counts_is_refused() {
+        let mut options = DiffOptions::new();
+        options.deadline(Some(Duration::MAX));
+        assert!(matches!(
+            options.validate(),
+            Err(ConfigError::TooLong {
+                setting: "deadline",
+                ..
+            })
+        ));
+        options.deadline(Some(Duration::from_secs(3600)));
+        assert!(options.validate().is_ok());
+        options.deadline(None);
+        assert!(options.validate().is_ok());
+    }
 
     #[test]
     fn validation_names_each_setting_out_of_range() {
