@@ -241,26 +241,12 @@ impl CorpusIndex {
         self.first_with_hash = HashMap::new();
         let mut bands = std::mem::take(&mut self.bands);
         bands.par_sort_unstable();
-        let doc = |packed: u64| packed as u32;
-        // Pairs packed as `a << 32 | b`, sorted as integers.
-        let mut pairs: Vec<u64> = Vec::new();
-        for bucket in bands.chunk_by(|x, y| x >> 32 == y >> 32) {
-            for (at, &a) in bucket.iter().enumerate() {
-                for &b in bucket[at + 1..].iter().take(self.config.neighbours) {
-                    let (a, b) = (doc(a), doc(b));
-                    if a != b {
-                        pairs.push(u64::from(a.min(b)) << 32 | u64::from(a.max(b)));
-                    }
-                }
-            }
+        let mut pairs = BucketPairs::new(self.config.neighbours);
+        for &packed in &bands {
+            pairs.push(packed);
         }
         drop(bands);
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        pairs
-            .into_iter()
-            .map(|pair| ((pair >> 32) as u32, pair as u32))
-            .collect()
+        pairs.finish()
     }
 
     /// Documents whose shingle sets the verification of `pairs` needs, sorted.
@@ -364,6 +350,63 @@ impl CorpusIndex {
         }
         clusters.sort_by_key(|cluster| cluster.members[0]);
         clusters
+    }
+}
+
+/// Pairs the members of each bucket of sorted packed band keys as they
+/// stream by, each with its next `neighbours` members: the one pairing rule
+/// of a scan ([`CorpusIndex::candidates`]) and of `cluster`, whose keys come
+/// merged from disk.
+pub(crate) struct BucketPairs {
+    neighbours: usize,
+    bucket: Vec<u32>,
+    bucket_key: Option<u64>,
+    /// Pairs packed as `a << 32 | b`.
+    pairs: Vec<u64>,
+}
+
+impl BucketPairs {
+    pub(crate) fn new(neighbours: usize) -> BucketPairs {
+        BucketPairs {
+            neighbours,
+            bucket: Vec::new(),
+            bucket_key: None,
+            pairs: Vec::new(),
+        }
+    }
+
+    /// The next packed key, in sorted order.
+    pub(crate) fn push(&mut self, packed: u64) {
+        let key = packed >> 32;
+        if self.bucket_key != Some(key) {
+            self.close_bucket();
+            self.bucket_key = Some(key);
+        }
+        self.bucket.push(packed as u32);
+    }
+
+    fn close_bucket(&mut self) {
+        for (at, &a) in self.bucket.iter().enumerate() {
+            for &b in self.bucket[at + 1..].iter().take(self.neighbours) {
+                if a != b {
+                    self.pairs
+                        .push(u64::from(a.min(b)) << 32 | u64::from(a.max(b)));
+                }
+            }
+        }
+        self.bucket.clear();
+    }
+
+    /// The pairs `(a, b)`, `a < b`, sorted and without repeats.
+    pub(crate) fn finish(mut self) -> Vec<(u32, u32)> {
+        self.close_bucket();
+        let mut pairs = self.pairs;
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs
+            .into_iter()
+            .map(|pair| ((pair >> 32) as u32, pair as u32))
+            .collect()
     }
 }
 

@@ -19,6 +19,8 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 
 use rayon::slice::ParallelSliceMut;
 
+use crate::detect::across::BucketPairs;
+
 /// Gathers packed band keys and turns them into candidate pairs.
 #[derive(Debug)]
 pub(crate) struct BandSorter {
@@ -70,7 +72,7 @@ impl BandSorter {
     /// Candidate pairs `(a, b)`, `a < b`, sorted and without repeats.
     pub fn candidates(mut self, neighbours: usize) -> io::Result<Vec<(u32, u32)>> {
         self.keys.par_sort_unstable();
-        let mut pairs = Pairs::new(neighbours);
+        let mut pairs = BucketPairs::new(neighbours);
         if self.runs.is_empty() {
             for &key in &self.keys {
                 pairs.push(key);
@@ -118,58 +120,6 @@ impl Source {
                 }
             }
         }
-    }
-}
-
-/// Pairs the members of each bucket of sorted keys as they stream by.
-struct Pairs {
-    neighbours: usize,
-    bucket: Vec<u32>,
-    bucket_key: Option<u64>,
-    /// Pairs packed as `a << 32 | b`.
-    pairs: Vec<u64>,
-}
-
-impl Pairs {
-    fn new(neighbours: usize) -> Pairs {
-        Pairs {
-            neighbours,
-            bucket: Vec::new(),
-            bucket_key: None,
-            pairs: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, packed: u64) {
-        let key = packed >> 32;
-        if self.bucket_key != Some(key) {
-            self.close_bucket();
-            self.bucket_key = Some(key);
-        }
-        self.bucket.push(packed as u32);
-    }
-
-    fn close_bucket(&mut self) {
-        for (at, &a) in self.bucket.iter().enumerate() {
-            for &b in self.bucket[at + 1..].iter().take(self.neighbours) {
-                if a != b {
-                    self.pairs
-                        .push(u64::from(a.min(b)) << 32 | u64::from(a.max(b)));
-                }
-            }
-        }
-        self.bucket.clear();
-    }
-
-    fn finish(mut self) -> Vec<(u32, u32)> {
-        self.close_bucket();
-        let mut pairs = self.pairs;
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        pairs
-            .into_iter()
-            .map(|pair| ((pair >> 32) as u32, pair as u32))
-            .collect()
     }
 }
 
