@@ -18,29 +18,7 @@ import os
 import random
 import sys
 
-RATES = [0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1, 0.15]
-
-
-def parse_size(size):
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-    if size[-1].upper() in units:
-        return int(size[:-1]) * units[size[-1].upper()]
-    return int(size)
-
-
-def edit(text, rate, rng):
-    chars = list(text)
-    for _ in range(max(1, int(len(chars) * rate))):
-        at = rng.randrange(len(chars))
-        kind = rng.randrange(3)
-        if kind == 0 and len(chars) > 1:
-            del chars[at]
-        elif kind == 1:
-            chars.insert(at, rng.choice(chars))
-        else:
-            other = rng.randrange(len(chars))
-            chars[at], chars[other] = chars[other], chars[at]
-    return "".join(chars)
+from cjk_corpus import RATES, edit, parse_size
 
 
 def main():
