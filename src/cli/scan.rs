@@ -5,10 +5,10 @@ use std::io::{self, BufWriter};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
-use doppel::index::Against;
-use doppel::input::expand;
+use doppel::index::{Against, Index, ReportStored};
+use doppel::input::{expand, Entry};
 use doppel::report::{HumanPrinter, JsonPrinter};
-use doppel::{CorpusReport, Findings, Problem, ScannedDoc, Sink, Summary};
+use doppel::{CorpusReport, Engine, Findings, Problem, ScannedDoc, Sink, Summary};
 
 use super::common::{use_colour, ReadArgs, ReportFormat};
 
@@ -116,32 +116,34 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
             ReportFormat::Json => {
                 let mut printer = JsonPrinter::new(stdout);
                 printer.show_diffs(args.show_diffs);
-                match &index {
-                    Some(index) => engine.scan(
-                        &entries,
-                        problems,
-                        &mut Stderr {
-                            inner: Against::new(index, printer),
-                        },
-                    ),
-                    None => engine.scan(&entries, problems, &mut Stderr { inner: printer }),
-                }
+                scan_into(&engine, &entries, problems, index.as_ref(), printer)
             }
             ReportFormat::Human => {
                 let mut printer = HumanPrinter::new(stdout, use_colour());
                 printer.show_diffs(args.show_diffs).find(find);
-                match &index {
-                    Some(index) => engine.scan(
-                        &entries,
-                        problems,
-                        &mut Stderr {
-                            inner: Against::new(index, printer),
-                        },
-                    ),
-                    None => engine.scan(&entries, problems, &mut Stderr { inner: printer }),
-                }
+                scan_into(&engine, &entries, problems, index.as_ref(), printer)
             }
         }
     })??;
     Ok(if summary.errors > 0 { 2 } else { 0 })
+}
+
+/// Scans into `printer`, through an index lookup when `--against` names one.
+fn scan_into<P: ReportStored + Send>(
+    engine: &Engine,
+    entries: &[Entry],
+    problems: Vec<Problem>,
+    index: Option<&Index>,
+    printer: P,
+) -> io::Result<Summary> {
+    match index {
+        Some(index) => engine.scan(
+            entries,
+            problems,
+            &mut Stderr {
+                inner: Against::new(index, printer),
+            },
+        ),
+        None => engine.scan(entries, problems, &mut Stderr { inner: printer }),
+    }
 }
