@@ -22,7 +22,7 @@
 //! Output is deterministic: documents are numbered in input order and every
 //! tie is broken by that number.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use std::io;
 
@@ -267,29 +267,45 @@ impl CorpusIndex {
         sets: &mut SetCache<'_>,
     ) -> io::Result<Vec<Cluster>> {
         let threshold = self.config.threshold;
+        // Pairs are sorted, so they are sorted by their packed form too,
+        // which compares in one instruction.
+        let packed = |a: u32, b: u32| u64::from(a) << 32 | u64::from(b);
         let mut similarity = |a: u32, b: u32| -> io::Result<f64> {
-            match pairs.binary_search(&(a.min(b), a.max(b))) {
+            let key = packed(a.min(b), a.max(b));
+            match pairs.binary_search_by_key(&key, |&(x, y)| packed(x, y)) {
                 Ok(at) => Ok(sims[at]),
                 Err(_) => sets.similarity(a, b),
             }
         };
-        let mut partners: BTreeMap<u32, Vec<(u32, f64)>> = BTreeMap::new();
-        for (&(a, b), &sim) in pairs.iter().zip(sims) {
-            if sim >= threshold {
-                partners.entry(b).or_default().push((a, sim));
-            }
-        }
-        let mut cluster_of: HashMap<u32, usize> = HashMap::new();
+        // Each document's verified partners before it, the most similar
+        // first (ties to the earlier document), documents in order.
+        let mut partners: Vec<(u32, u32, f64)> = pairs
+            .iter()
+            .zip(sims)
+            .filter(|(_, &sim)| sim >= threshold)
+            .map(|(&(a, b), &sim)| (b, a, sim))
+            .collect();
+        partners.par_sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1))
+        });
+        const NONE: u32 = u32::MAX;
+        let mut cluster_of: Vec<u32> = vec![NONE; self.exact.len()];
+        let clique_of = |cluster_of: &[u32], doc: u32| {
+            cluster_of
+                .get(doc as usize)
+                .copied()
+                .filter(|&clique| clique != NONE)
+        };
         let mut cliques: Vec<(Vec<u32>, f64)> = Vec::new();
-        for (&b, found) in &mut partners {
-            found.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for found in partners.chunk_by(|x, y| x.0 == y.0) {
+            let b = found[0].0;
             let mut joined = None;
-            for &(a, _) in found.iter() {
-                let Some(&clique) = cluster_of.get(&a) else {
+            for &(_, a, _) in found {
+                let Some(clique) = clique_of(&cluster_of, a) else {
                     continue;
                 };
                 let mut low = 1.0f64;
-                for &member in &cliques[clique].0 {
+                for &member in &cliques[clique as usize].0 {
                     low = low.min(similarity(member, b)?);
                     if low < threshold {
                         break;
@@ -300,19 +316,27 @@ impl CorpusIndex {
                     break;
                 }
             }
+            let assign = |cluster_of: &mut Vec<u32>, doc: u32, clique: usize| {
+                if let Some(slot) = cluster_of.get_mut(doc as usize) {
+                    *slot = clique as u32;
+                }
+            };
             match joined {
                 Some((clique, low)) => {
+                    let clique = clique as usize;
                     cliques[clique].0.push(b);
                     cliques[clique].1 = cliques[clique].1.min(low);
-                    cluster_of.insert(b, clique);
+                    assign(&mut cluster_of, b, clique);
                 }
                 None => {
-                    let Some(&(a, sim)) = found.iter().find(|(a, _)| !cluster_of.contains_key(a))
+                    let Some(&(_, a, sim)) = found
+                        .iter()
+                        .find(|(_, a, _)| clique_of(&cluster_of, *a).is_none())
                     else {
                         continue;
                     };
-                    cluster_of.insert(a, cliques.len());
-                    cluster_of.insert(b, cliques.len());
+                    assign(&mut cluster_of, a, cliques.len());
+                    assign(&mut cluster_of, b, cliques.len());
                     cliques.push((vec![a, b], sim));
                 }
             }

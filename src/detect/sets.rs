@@ -11,10 +11,15 @@
 //!
 //! When the temporary file cannot be made or written (a full disk, say), the
 //! pipeline reads the documents involved again and keeps their sets in
-//! memory instead ([`SetStore::in_memory`]); both give the same sets.
+//! memory instead ([`SetStore::in_memory`]); both give the same sets. Sets
+//! that already lie sorted in memory, such as those of memory-mapped
+//! signature files, are compared where they lie ([`SetStore::mapped`]).
 //!
 //! [`verify`] computes the similarity of candidate pairs in chunks whose sets
 //! fit in a byte budget, in parallel, whatever the order of the pairs.
+//! Similarities below the threshold are only ever compared with it, so a
+//! pair is given up as soon as its sets cannot reach it
+//! ([`jaccard_if_reachable`]).
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -84,15 +89,15 @@ pub struct SetStore {
 enum Source {
     File { file: File, offsets: Vec<u64> },
     Memory(HashMap<u32, Vec<u32>>),
-    External(Box<dyn SetSource>),
+    Mapped(Box<dyn MappedSets>),
 }
 
-/// Sets kept somewhere else (signature files, say), by document number.
-pub trait SetSource: std::fmt::Debug + Send + Sync {
-    /// Bytes the document's set takes; 0 for an unknown document.
-    fn size(&self, doc: u32) -> usize;
-    /// The document's set (sorted or not); empty for an unknown document.
-    fn load(&self, doc: u32) -> io::Result<Vec<u32>>;
+/// Sets that lie in memory already (a mapped file, say), sorted and
+/// without repeats, so they are compared in place.
+pub trait MappedSets: std::fmt::Debug + Send + Sync {
+    /// The document's set, sorted and without repeats; empty for an unknown
+    /// document.
+    fn set(&self, doc: u32) -> &[u32];
 }
 
 impl SetStore {
@@ -104,10 +109,10 @@ impl SetStore {
         }
     }
 
-    /// Sets another store holds.
-    pub fn external(source: Box<dyn SetSource>) -> SetStore {
+    /// Sets that lie sorted in memory, compared where they lie.
+    pub fn mapped(sets: Box<dyn MappedSets>) -> SetStore {
         SetStore {
-            source: Source::External(source),
+            source: Source::Mapped(sets),
         }
     }
 
@@ -121,7 +126,7 @@ impl SetStore {
                 }
             }
             Source::Memory(sets) => sets.get(&doc).map_or(0, |set| set.len() * 4),
-            Source::External(source) => source.size(doc),
+            Source::Mapped(sets) => sets.set(doc).len() * 4,
         }
     }
 
@@ -142,7 +147,7 @@ impl SetStore {
                     .collect()
             }
             Source::Memory(sets) => sets.get(&doc).cloned().unwrap_or_default(),
-            Source::External(source) => source.load(doc)?,
+            Source::Mapped(sets) => return Ok(sets.set(doc).to_vec()),
         };
         set.sort_unstable();
         set.dedup();
@@ -181,6 +186,12 @@ pub fn verify(
     budget: usize,
     threshold: f64,
 ) -> io::Result<Vec<f64>> {
+    if let Source::Mapped(sets) = &store.source {
+        return Ok(pairs
+            .par_iter()
+            .map(|&(a, b)| jaccard_if_reachable(sets.set(a), sets.set(b), threshold))
+            .collect());
+    }
     let mut sims = Vec::with_capacity(pairs.len());
     let mut start = 0;
     while start < pairs.len() {
@@ -244,6 +255,9 @@ impl<'a> SetCache<'a> {
 
     /// Jaccard similarity of two documents' sets.
     pub fn similarity(&mut self, a: u32, b: u32) -> io::Result<f64> {
+        if let Source::Mapped(sets) = &self.store.source {
+            return Ok(jaccard(sets.set(a), sets.set(b)));
+        }
         let missing: Vec<u32> = [a, b]
             .into_iter()
             .filter(|doc| !self.sets.contains_key(doc))
@@ -266,22 +280,49 @@ impl<'a> SetCache<'a> {
     }
 }
 
-/// The Jaccard similarity of two sorted sets when their sizes let it reach
-/// `threshold`; else the bound their sizes set, `smaller / larger`, which is
-/// below `threshold` (and at least the similarity), without intersecting
-/// them. Clustering only compares similarities with the threshold and
-/// reports those at or above it, so the bound decides exactly as the
-/// similarity would. Divided as [`jaccard`] divides, so rounding never
-/// turns a reachable pair into a bound.
+/// The Jaccard similarity of two sorted sets when it reaches `threshold`;
+/// else a bound that is below `threshold` and at least the similarity. The
+/// sizes alone may rule the pair out (`smaller / larger`); otherwise the
+/// sets are merged, and given up as soon as the elements left cannot bring
+/// enough shared ones. Clustering only compares similarities with the
+/// threshold and reports those at or above it, so the bound decides
+/// exactly as the similarity would. Every bound is divided as [`jaccard`]
+/// divides, so rounding never turns a reachable pair into a bound.
 pub fn jaccard_if_reachable(a: &[u32], b: &[u32], threshold: f64) -> f64 {
     let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
-    if large > 0 {
-        let bound = small as f64 / large as f64;
-        if bound < threshold {
-            return bound;
+    if large == 0 {
+        return 1.0;
+    }
+    let bound = small as f64 / large as f64;
+    if bound < threshold {
+        return bound;
+    }
+    let total = a.len() + b.len();
+    let ratio = |common: usize| common as f64 / (total - common) as f64;
+    // Steps between checks of the bound: few enough to stop early, many
+    // enough that the check costs nothing beside the merge.
+    const STRIDE: usize = 32;
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    loop {
+        let left = (a.len() - i).min(b.len() - j);
+        let best = common + left;
+        if ratio(best) < threshold {
+            return ratio(best);
+        }
+        let steps = STRIDE.min(left);
+        if steps == 0 {
+            return ratio(common);
+        }
+        // Each step moves at least one side, so `steps` steps, no more
+        // than either side has left, stay in bounds. Branch-free as in
+        // `shared`: which side moves is data, not control flow.
+        for _ in 0..steps {
+            let (x, y) = (a[i], b[j]);
+            common += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
         }
     }
-    jaccard(a, b)
 }
 
 #[cfg(test)]
@@ -333,6 +374,24 @@ mod tests {
         let mut cache = SetCache::new(&store, 250);
         for (&(a, b), &sim) in pairs.iter().zip(&expected) {
             assert_eq!(cache.similarity(a, b).unwrap(), sim);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_reachable_pair_gets_its_similarity_and_any_other_a_bound_below_the_threshold(
+            a in proptest::collection::btree_set(0u32..400, 0..300),
+            b in proptest::collection::btree_set(0u32..400, 0..300),
+            threshold in 0.01f64..1.0,
+        ) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let exact = jaccard(&a, &b);
+            let found = jaccard_if_reachable(&a, &b, threshold);
+            if exact >= threshold {
+                proptest::prop_assert_eq!(found, exact);
+            } else {
+                proptest::prop_assert!(found < threshold && found >= exact, "{found} {exact}");
+            }
         }
     }
 

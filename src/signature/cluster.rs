@@ -7,8 +7,9 @@
 //! group's representative, whichever file it is in. Only then do band keys
 //! matter: the representatives' keys are sorted within a memory budget and
 //! merged from disk past it ([`super::bands`]); candidate pairs are verified
-//! on the shingle sets, read from the mapped files as needed
-//! ([`SignatureSets`]), and joined into cliques by [`CorpusIndex::clusters`].
+//! on the shingle sets where they lie in the mapped files
+//! ([`SignatureSets`], checked sorted first), and joined into cliques by
+//! [`CorpusIndex::clusters`].
 //! What a scan would report, line for line, is handed to a
 //! [`ClusterSink`]: the up-front input errors, each document and error in
 //! order, the clusters and the totals.
@@ -23,7 +24,7 @@ use super::bands::BandSorter;
 use super::read::{Row, SignatureFile};
 use super::SignatureError;
 use crate::detect::across::{AcrossConfig, Cluster, CorpusIndex, DocSketch};
-use crate::detect::sets::{verify, SetCache, SetSource, SetStore};
+use crate::detect::sets::{verify, MappedSets, SetCache, SetStore};
 use crate::document::{escaped_path, Origin};
 use crate::pipeline::{CorpusReport, DocumentFacts, Problem, Summary, TooManyDocuments};
 
@@ -212,7 +213,8 @@ pub fn cluster(
         files: Arc::clone(&files),
         places: places.into(),
     };
-    let store = SetStore::external(Box::new(sets.clone()));
+    sets.check_sorted()?;
+    let store = SetStore::mapped(Box::new(sets.clone()));
     let sims = verify(&pairs, &store, options.verify_budget, index.threshold())?;
     let clusters = index.clusters(
         &pairs,
@@ -273,26 +275,44 @@ impl SignatureSets {
             .checked_sub(1)?;
         let place = &self.places[at];
         let nth = (doc - place.first_doc) as usize;
+        // Every row of a batch without `rows` is a document.
         let row = match &place.rows {
             Some(rows) => *rows.get(nth)? as usize,
             None => nth,
         };
         let batch = self.files.get(place.file)?.batches.get(place.batch)?;
-        (row < batch.len() && batch.is_document(row)).then_some((batch, row))
+        (row < batch.len()).then_some((batch, row))
+    }
+
+    /// Refuses a file holding a shingle set that is not sorted without
+    /// repeats: compared in place, it would give wrong similarities.
+    fn check_sorted(&self) -> Result<(), SignatureError> {
+        self.places.par_iter().try_for_each(|place| {
+            let Some(file) = self.files.get(place.file) else {
+                return Ok(());
+            };
+            let Some(batch) = file.batches.get(place.batch) else {
+                return Ok(());
+            };
+            let sorted = (0..batch.len())
+                .filter(|&row| batch.is_document(row))
+                .all(|row| batch.shingles(row).windows(2).all(|w| w[0] < w[1]));
+            if sorted {
+                Ok(())
+            } else {
+                Err(SignatureError::new(
+                    file.path(),
+                    "damaged (a shingle set is not sorted without repeats)",
+                ))
+            }
+        })
     }
 }
 
-impl SetSource for SignatureSets {
-    fn size(&self, doc: u32) -> usize {
+impl MappedSets for SignatureSets {
+    fn set(&self, doc: u32) -> &[u32] {
         self.locate(doc)
-            .map_or(0, |(batch, row)| batch.shingle_count(row) * 4)
-    }
-
-    fn load(&self, doc: u32) -> io::Result<Vec<u32>> {
-        Ok(self
-            .locate(doc)
-            .map(|(batch, row)| batch.shingles(row).to_vec())
-            .unwrap_or_default())
+            .map_or(&[], |(batch, row)| batch.shingles(row))
     }
 }
 
@@ -326,4 +346,80 @@ fn member_report(sets: &SignatureSets, mut clusters: Vec<Cluster>) -> io::Result
         clusters,
         ..CorpusReport::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{EngineBuilder, SignSink, SignedDoc};
+
+    /// Keeps nothing: these tests look at the run's outcome only.
+    struct Discard;
+
+    impl ClusterSink for Discard {
+        fn begin(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn document(&mut self, _: &Origin, _: &DocumentFacts) -> io::Result<()> {
+            Ok(())
+        }
+        fn problem(&mut self, _: &Problem) -> io::Result<()> {
+            Ok(())
+        }
+        fn corpus(&mut self, _: CorpusReport) -> io::Result<()> {
+            Ok(())
+        }
+        fn finish(&mut self, _: &Summary) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A well-formed signature file (its checksum right) whose two
+    /// documents share a band and have the given shingle sets.
+    fn signed(dir: &std::path::Path, sets: [Vec<u32>; 2]) -> PathBuf {
+        let engine = EngineBuilder::new().build().expect("default settings");
+        let doc = engine.sign_document(crate::document::Document {
+            origin: Origin::Stdin,
+            input_bytes: 0,
+            decoded: crate::decode::decode(b"", None).expect("empty text decodes"),
+        });
+        let mut writer = super::super::SignatureWriter::create(
+            &dir.join("s.sig.arrow"),
+            &engine.sketch_params(),
+        )
+        .expect("created");
+        for (n, shingles) in sets.into_iter().enumerate() {
+            writer
+                .document(SignedDoc {
+                    exact: n as u64,
+                    units: shingles.len() as u64,
+                    bands: vec![7 << 32],
+                    shingles,
+                    ..doc.clone()
+                })
+                .expect("written");
+        }
+        writer.finish().expect("finished")
+    }
+
+    #[test]
+    fn sets_compared_in_place_give_the_similarity_of_the_pair() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = signed(dir.path(), [(0..100).collect(), (5..100).collect()]);
+        let report = cluster(&[path], &ClusterOptions::default(), &mut Discard).expect("clustered");
+        assert_eq!((report.candidates, report.summary.clusters), (1, 1));
+    }
+
+    #[test]
+    fn a_shingle_set_out_of_order_is_refused_not_compared() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = signed(dir.path(), [vec![1, 2, 3], vec![3, 2, 1]]);
+        let err = cluster(&[path], &ClusterOptions::default(), &mut Discard)
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            err.ends_with("s.sig.arrow: damaged (a shingle set is not sorted without repeats)"),
+            "{err}"
+        );
+    }
 }

@@ -363,15 +363,6 @@ impl Batch {
     pub(crate) fn shingles(&self, row: usize) -> &[u32] {
         list_values::<UInt32Type>(&self.shingles, row)
     }
-
-    /// Shingles in a document's set, without reading them.
-    pub(crate) fn shingle_count(&self, row: usize) -> usize {
-        let offsets = self.shingles.value_offsets();
-        match (offsets.get(row), offsets.get(row + 1)) {
-            (Some(&start), Some(&end)) => usize::try_from(end - start).unwrap_or(0),
-            _ => 0,
-        }
-    }
 }
 
 /// The values of a list row as a slice of the mapped file (empty when out
