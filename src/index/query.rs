@@ -15,7 +15,7 @@ use std::io;
 use super::format::Place;
 use super::store::Index;
 use crate::detect::across::DocSketch;
-use crate::fingerprint::jaccard;
+use crate::detect::sets::jaccard_if_reachable;
 use crate::pipeline::sort_dedup;
 use rayon::prelude::*;
 
@@ -101,7 +101,9 @@ impl Index {
             if large > 0 && (small as f64) / (large as f64) < threshold {
                 continue;
             }
-            let similarity = jaccard(&set, &self.segments[at].set(doc)?);
+            // The merge gives up as soon as the pair cannot reach the
+            // threshold.
+            let similarity = jaccard_if_reachable(&set, &self.segments[at].set(doc)?, threshold);
             if similarity >= threshold {
                 return Ok(Some(StoredMatch {
                     exact: false,
