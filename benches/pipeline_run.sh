@@ -6,6 +6,8 @@
 #
 #   benches/pipeline_run.sh                  # both languages, 3 runs each
 #   LANGS=cjk RUNS=1 benches/pipeline_run.sh
+#   PARTS=staged benches/pipeline_run.sh     # only scan, sign and cluster
+#   PARTS=index benches/pipeline_run.sh      # only the index measurements
 #
 # The corpora come from benches/pipeline_data.sh (run first, reused). For
 # each language:
@@ -22,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LANGS=${LANGS:-"cjk latin"}
 RUNS=${RUNS:-3}
+PARTS=${PARTS:-"staged index"}
 DATA=benches/data
 BIN=target/release/doppel
 WORK=$DATA/pipeline
@@ -69,41 +72,46 @@ for lang in $LANGS; do
     rm -rf "$WORK" && mkdir -p "$WORK/shards"
     split -n l/8 -d --additional-suffix=.jsonl "$corpus" "$WORK/shards/part"
 
-    measure "$lang scan --find documents (8 shards)" "$bytes" : \
-        "$BIN" scan --find documents --format json "$WORK"/shards/part*.jsonl
-    scan_wall=$WALL
-    measure "$lang sign (8 shards)" "$bytes" 'rm -rf "$WORK/sigs"' \
-        "$BIN" sign "$WORK"/shards/part*.jsonl -o "$WORK/sigs"
-    sign_wall=$WALL
-    measure "$lang cluster (8 signature files)" "$bytes" : "$BIN" cluster "$WORK/sigs"
-    cluster_wall=$WALL
-    "$BIN" scan --find documents --format json "$WORK"/shards/part*.jsonl >"$WORK/scan.json"
-    "$BIN" cluster --format json "$WORK/sigs" >"$WORK/cluster.json"
-    if cmp -s "$WORK/scan.json" "$WORK/cluster.json"; then same=identical; else same=DIFFERENT; fi
-    echo "   sign ÷ scan: $(ratio "$sign_wall" "$scan_wall"); cluster ÷ sign: $(ratio "$cluster_wall" "$sign_wall"); cluster report vs scan report: $same"
+    if [[ " $PARTS " == *" staged "* ]]; then
+        measure "$lang scan --find documents (8 shards)" "$bytes" : \
+            "$BIN" scan --find documents --format json "$WORK"/shards/part*.jsonl
+        scan_wall=$WALL
+        measure "$lang sign (8 shards)" "$bytes" 'rm -rf "$WORK/sigs"' \
+            "$BIN" sign "$WORK"/shards/part*.jsonl -o "$WORK/sigs"
+        sign_wall=$WALL
+        measure "$lang cluster (8 signature files)" "$bytes" : "$BIN" cluster "$WORK/sigs"
+        cluster_wall=$WALL
+        "$BIN" scan --find documents --format json "$WORK"/shards/part*.jsonl >"$WORK/scan.json"
+        "$BIN" cluster --format json "$WORK/sigs" >"$WORK/cluster.json"
+        if cmp -s "$WORK/scan.json" "$WORK/cluster.json"; then same=identical; else same=DIFFERENT; fi
+        echo "   sign ÷ scan: $(ratio "$sign_wall" "$scan_wall"); cluster ÷ sign: $(ratio "$cluster_wall" "$sign_wall"); cluster report vs scan report: $same"
 
-    RUNS=1 measure "$lang index create (1 GiB, one run)" "$bytes" 'rm -rf "$WORK/index"' \
-        "$BIN" index create "$WORK/index" "$corpus"
-    index_docs=$docs
-    index_bytes=$(du -sb "$WORK/index" | cut -f1)
-    awk -v s="$index_bytes" -v d="$index_docs" 'BEGIN { printf "   index: %d bytes for %d documents = %.1f MiB per million documents\n", s, d, s / 1048576 / (d / 1e6) }'
-    measure "$lang scan --find documents new alone" "$new_bytes" : \
-        "$BIN" scan --find documents --format json "$new"
-    alone_wall=$WALL alone_rss=$RSS
-    measure "$lang scan --against 1 GiB index" "$new_bytes" : \
-        "$BIN" scan --find documents --format json --against "$WORK/index" "$new"
-    echo "   speed against the index ÷ alone: $(ratio "$alone_wall" "$WALL"); peak RSS $(( RSS / 1024 )) MiB vs $(( alone_rss / 1024 )) MiB alone"
-    "$BIN" scan --find documents --format json --against "$WORK/index" "$new" |
-        grep -c '"type":"stored"' | sed 's/^/   new documents matching a stored one: /'
+    fi
 
-    mv "$WORK/index" "$WORK/index-1G"
-    measure "$lang index add 100 MB to 1 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index" && sync' \
-        "$BIN" index add "$WORK/index" "$new"
-    add1=$WALL
-    "$BIN" index add "$WORK/index-1G" "$second" >/dev/null
-    measure "$lang index add 100 MB to 2 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index" && sync' \
-        "$BIN" index add "$WORK/index" "$new"
-    add2=$WALL
-    echo "   add at 2 GiB ÷ add at 1 GiB: $(ratio "$add2" "$add1")"
+    if [[ " $PARTS " == *" index "* ]]; then
+        RUNS=1 measure "$lang index create (1 GiB, one run)" "$bytes" 'rm -rf "$WORK/index"' \
+            "$BIN" index create "$WORK/index" "$corpus"
+        index_docs=$docs
+        index_bytes=$(du -sb "$WORK/index" | cut -f1)
+        awk -v s="$index_bytes" -v d="$index_docs" 'BEGIN { printf "   index: %d bytes for %d documents = %.1f MiB per million documents\n", s, d, s / 1048576 / (d / 1e6) }'
+        measure "$lang scan --find documents new alone" "$new_bytes" : \
+            "$BIN" scan --find documents --format json "$new"
+        alone_wall=$WALL alone_rss=$RSS
+        measure "$lang scan --against 1 GiB index" "$new_bytes" : \
+            "$BIN" scan --find documents --format json --against "$WORK/index" "$new"
+        echo "   speed against the index ÷ alone: $(ratio "$alone_wall" "$WALL"); peak RSS $(( RSS / 1024 )) MiB vs $(( alone_rss / 1024 )) MiB alone"
+        "$BIN" scan --find documents --format json --against "$WORK/index" "$new" |
+            grep -c '"type":"stored"' | sed 's/^/   new documents matching a stored one: /'
+
+        mv "$WORK/index" "$WORK/index-1G"
+        measure "$lang index add 100 MB to 1 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index" && sync' \
+            "$BIN" index add "$WORK/index" "$new"
+        add1=$WALL
+        "$BIN" index add "$WORK/index-1G" "$second" >/dev/null
+        measure "$lang index add 100 MB to 2 GiB" "$new_bytes" 'rm -rf "$WORK/index" && cp -r "$WORK/index-1G" "$WORK/index" && sync' \
+            "$BIN" index add "$WORK/index" "$new"
+        add2=$WALL
+        echo "   add at 2 GiB ÷ add at 1 GiB: $(ratio "$add2" "$add1")"
+    fi
     rm -rf "$WORK"
 done
