@@ -184,8 +184,10 @@ pub fn cluster(
                         rows.push(row as u32);
                     }
                     summary.documents += 1;
-                    summary.input_bytes += facts.input_bytes;
-                    summary.bytes += facts.bytes;
+                    // Sizes are read from the files: counted up to the
+                    // largest count, never past it.
+                    summary.input_bytes = summary.input_bytes.saturating_add(facts.input_bytes);
+                    summary.bytes = summary.bytes.saturating_add(facts.bytes);
                     sink.document(&origin, &facts)?;
                 }
                 Row::Error { origin, message } => {
@@ -326,4 +328,69 @@ fn member_report(sets: &SignatureSets, mut clusters: Vec<Cluster>) -> io::Result
         clusters,
         ..CorpusReport::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{SignSink, SignedDoc};
+    use crate::signature::SignatureWriter;
+    use crate::EngineBuilder;
+
+    /// Takes a report and keeps nothing.
+    struct Nowhere;
+
+    impl ClusterSink for Nowhere {
+        fn begin(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn document(&mut self, _: &Origin, _: &DocumentFacts) -> io::Result<()> {
+            Ok(())
+        }
+        fn problem(&mut self, _: &Problem) -> io::Result<()> {
+            Ok(())
+        }
+        fn corpus(&mut self, _: CorpusReport) -> io::Result<()> {
+            Ok(())
+        }
+        fn finish(&mut self, _: &Summary) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn document(size: usize) -> SignedDoc {
+        SignedDoc {
+            origin: Origin::Path("a.txt".into()),
+            facts: DocumentFacts {
+                encoding: "UTF-8",
+                detection: "valid-utf8",
+                bom: false,
+                malformed: 0,
+                input_bytes: size,
+                bytes: size,
+                lines: 1,
+                segments: 1,
+            },
+            exact: 7,
+            units: 0,
+            bands: Vec::new(),
+            shingles: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn sizes_a_file_gives_past_the_largest_count_saturate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sig.arrow");
+        let params = EngineBuilder::new().build().unwrap().sketch_params();
+        let mut writer = SignatureWriter::create(&path, &params).unwrap();
+        writer.document(document(usize::MAX)).unwrap();
+        writer.document(document(2)).unwrap();
+        writer.finish().unwrap();
+        let report = cluster(&[path], &ClusterOptions::default(), &mut Nowhere).unwrap();
+        assert_eq!(report.summary.documents, 2);
+        assert_eq!(report.summary.input_bytes, usize::MAX);
+        assert_eq!(report.summary.bytes, usize::MAX);
+        assert_eq!(report.summary.duplicate_documents, 1);
+    }
 }
