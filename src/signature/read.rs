@@ -611,3 +611,164 @@ pub fn signature_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SignatureError
     }
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{SignSink, SignedDoc};
+    use crate::signature::SignatureWriter;
+    use crate::EngineBuilder;
+
+    fn document(shingles: &[u32]) -> SignedDoc {
+        SignedDoc {
+            origin: Origin::Path("a.txt".into()),
+            facts: DocumentFacts {
+                encoding: "UTF-8",
+                detection: "valid-utf8",
+                bom: false,
+                malformed: 0,
+                input_bytes: 10,
+                bytes: 10,
+                lines: 1,
+                segments: 1,
+            },
+            exact: 7,
+            units: 3,
+            bands: vec![1, 2],
+            shingles: shingles.to_vec(),
+        }
+    }
+
+    /// A signature file of `docs`, at `dir/a.sig.arrow`, and its bytes.
+    fn signed(dir: &Path, docs: &[&[u32]]) -> (PathBuf, Vec<u8>) {
+        let path = dir.join("a.sig.arrow");
+        let params = EngineBuilder::new().build().unwrap().sketch_params();
+        let mut writer = SignatureWriter::create(&path, &params).unwrap();
+        for shingles in docs {
+            writer.document(document(shingles)).unwrap();
+        }
+        writer.finish().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        (path, bytes)
+    }
+
+    /// Where the footer of `bytes` starts.
+    fn footer_start(bytes: &[u8]) -> usize {
+        let trailer: [u8; 10] = bytes[bytes.len() - 10..].try_into().unwrap();
+        bytes.len() - 10 - read_footer_length(trailer).unwrap()
+    }
+
+    fn footer(bytes: &[u8]) -> arrow_ipc::Footer<'_> {
+        arrow_ipc::root_as_footer(&bytes[footer_start(bytes)..bytes.len() - 10]).unwrap()
+    }
+
+    /// Where `part` (a slice of `bytes`) lies in it.
+    fn place_of(bytes: &[u8], part: &[u8]) -> usize {
+        part.as_ptr() as usize - bytes.as_ptr() as usize
+    }
+
+    /// Writes `bytes` to `path` with the footer's checksum made to match,
+    /// as a damaged file signed again would have it.
+    fn write_resealed(path: &Path, mut bytes: Vec<u8>) {
+        let sum = xxhash_rust::xxh3::xxh3_64(&bytes[..footer_start(&bytes) - 8]);
+        let value = footer(&bytes)
+            .custom_metadata()
+            .unwrap()
+            .iter()
+            .find(|pair| pair.key() == Some(CHECKSUM_KEY))
+            .unwrap()
+            .value()
+            .unwrap();
+        let at = place_of(&bytes, value.as_bytes());
+        bytes[at..at + 16].copy_from_slice(format!("{sum:016x}").as_bytes());
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// `bytes` with buffer `at` of the first record batch given `length`.
+    fn with_buffer_length(mut bytes: Vec<u8>, at: usize, length: i64) -> Vec<u8> {
+        let block = footer(&bytes).recordBatches().unwrap().get(0);
+        let start = block.offset() as usize + 8;
+        let message = arrow_ipc::root_as_message(&bytes[start..]).unwrap();
+        let buffers = message.header_as_record_batch().unwrap().buffers().unwrap();
+        // Each buffer is an (offset, length) pair of i64.
+        let place = place_of(&bytes, buffers.bytes()) + 16 * at + 8;
+        bytes[place..place + 8].copy_from_slice(&length.to_le_bytes());
+        bytes
+    }
+
+    fn refusal(path: &Path) -> String {
+        let err = SignatureFile::open(path).expect_err("refused");
+        assert_eq!(err.path, path);
+        let message = err.to_string();
+        assert!(message.starts_with(&path.display().to_string()), "{message}");
+        message
+    }
+
+    #[test]
+    fn shingle_sets_out_of_order_or_with_repeats_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, _) = signed(dir.path(), &[&[1, 2, 3], &[]]);
+        assert_eq!(SignatureFile::open(&path).unwrap().rows(), 2);
+        for set in [&[1, 3, 2][..], &[1, 1, 2]] {
+            let (path, _) = signed(dir.path(), &[&[1, 2], set]);
+            let message = refusal(&path);
+            assert!(
+                message.contains("row 2: a shingle set not sorted or with repeats"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_validity_bitmap_shorter_than_its_column_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, bytes) = signed(dir.path(), &[&[1], &[2]]);
+        // Buffer 6: the validity bitmap of `record_id`, null for files.
+        write_resealed(&path, with_buffer_length(bytes, 6, 0));
+        let message = refusal(&path);
+        assert!(message.contains("a buffer of the wrong size"), "{message}");
+    }
+
+    #[test]
+    fn an_offsets_buffer_of_part_numbers_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, bytes) = signed(dir.path(), &[&[1], &[2]]);
+        // Buffer 1: the offsets of `kind`, 3 × 4 bytes.
+        write_resealed(&path, with_buffer_length(bytes, 1, 13));
+        let message = refusal(&path);
+        assert!(message.contains("a buffer of the wrong size"), "{message}");
+    }
+
+    #[test]
+    fn a_buffer_past_its_record_batch_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, bytes) = signed(dir.path(), &[&[1], &[2]]);
+        write_resealed(&path, with_buffer_length(bytes, 2, 1 << 40));
+        let message = refusal(&path);
+        assert!(
+            message.contains("a buffer outside its record batch"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_column_type_arrow_cannot_convert_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut bytes) = signed(dir.path(), &[&[1]]);
+        // `record_line`, a u64, made a 7-bit integer (the footer is not
+        // under the checksum).
+        let field = footer(&bytes).schema().unwrap().fields().unwrap().get(3);
+        let int = field.type_as_int().unwrap();
+        let table = int._tab;
+        let offset = table.vtable().get(arrow_ipc::Int::VT_BITWIDTH) as usize;
+        let at = place_of(&bytes, table.buf()) + table.loc() + offset;
+        assert_eq!(bytes[at..at + 4], 64i32.to_le_bytes());
+        bytes[at..at + 4].copy_from_slice(&7i32.to_le_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        let message = refusal(&path);
+        assert!(
+            message.contains("not the columns of a signature file"),
+            "{message}"
+        );
+    }
+}
