@@ -700,7 +700,10 @@ mod tests {
         let err = SignatureFile::open(path).expect_err("refused");
         assert_eq!(err.path, path);
         let message = err.to_string();
-        assert!(message.starts_with(&path.display().to_string()), "{message}");
+        assert!(
+            message.starts_with(&path.display().to_string()),
+            "{message}"
+        );
         message
     }
 
