@@ -373,7 +373,7 @@ fn check_message(
         };
         offset.checked_add(length).is_some_and(|end| end <= body)
     };
-    if !buffers.iter().all(|buffer| inside(&buffer)) {
+    if !buffers.iter().all(inside) {
         return Err("a buffer outside its record batch");
     }
     // Arrow reads a validity bitmap before checking its size, and views
