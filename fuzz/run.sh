@@ -27,7 +27,7 @@ elif [[ $# -gt 0 ]]; then
     seconds=$1
 fi
 
-targets=${FUZZ_TARGETS:-"decode jsonl scan_text diff restore clean_roundtrip"}
+targets=${FUZZ_TARGETS:-"decode jsonl scan_text diff restore clean_roundtrip signatures index"}
 sanitizer=${FUZZ_SANITIZER:-none}
 keep_going=${FUZZ_KEEP_GOING:-}
 # cargo fuzz passes -Z flags to rustc; the stable toolchain accepts them so.
@@ -41,6 +41,8 @@ build_flags=(--sanitizer "$sanitizer" -O -a)
 max_len() {
     case $1 in
         restore) echo 65536 ;;  # seeds hold the whole manifest and a cleaned file
+        signatures) echo 16384 ;;  # a signed corpus of eight files is 11 KB
+        index) echo 8192 ;;  # the generated corpus indexed: a manifest and a segment, 4 KB
         *) echo 4096 ;;
     esac
 }
@@ -48,14 +50,20 @@ max_len() {
 echo "fuzz: building (sanitizer $sanitizer)"
 cargo fuzz build "${build_flags[@]}"
 
-mkdir -p work/logs work/seeds/restore
-# The restore target's seeds come from the manifest of today's `clean`.
-DOPPEL_FUZZ_DUMP_SEEDS=work/seeds/restore DOPPEL_FUZZ_RESTORE=confined \
-    cargo fuzz run "${build_flags[@]}" restore work/seeds/restore -- -runs=0 >work/logs/restore-seeds.log 2>&1 || {
-    cat work/logs/restore-seeds.log >&2
-    echo "fuzz: restore: making seeds failed" >&2
-    exit 1
-}
+mkdir -p work/logs
+# Seeds made by today's code: the manifest of `clean` for restore, the files
+# of `sign` and of `index create` for signatures and index.
+for seeded in restore signatures index; do
+    [[ " $targets " == *" $seeded "* ]] || continue
+    mkdir -p "work/seeds/$seeded"
+    DOPPEL_FUZZ_DUMP_SEEDS=work/seeds/$seeded DOPPEL_FUZZ_RESTORE=confined \
+        cargo fuzz run "${build_flags[@]}" "$seeded" "work/seeds/$seeded" -- -runs=0 \
+        >"work/logs/$seeded-seeds.log" 2>&1 || {
+        cat "work/logs/$seeded-seeds.log" >&2
+        echo "fuzz: $seeded: making seeds failed" >&2
+        exit 1
+    }
+done
 
 failed=()
 for target in $targets; do

@@ -21,7 +21,7 @@ const ZH: &str = "新华社北京7月9日电，中共中央关于加强和改进
 const ZH_MORE: &str = "今天港口的工人在码头上装卸货物，城市的河流上有一座新的大桥。";
 
 /// The documents, by path relative to the folder holding `corpus/`.
-fn documents() -> Vec<(&'static str, Vec<u8>)> {
+pub fn documents() -> Vec<(&'static str, Vec<u8>)> {
     let a =
         format!("{HARBOUR}\n\n{MARKET}\n\n{NOTICE}\n\n{HARBOUR}\n\nThe end of the first report.\n");
     let utf16: Vec<u8> = [0xFF, 0xFE]

@@ -1,6 +1,7 @@
 //! What the fuzz targets that write files share: a sandbox folder that a
-//! confined run never leaves, snapshots of folder trees, and a small corpus
-//! generated and cleaned once per process.
+//! confined run never leaves, snapshots of folder trees, a small corpus
+//! generated and cleaned once per process, and the input formats of the
+//! targets that take more than one file or a file under a checksum.
 //!
 //! The sandbox is `TOP/p/p/…/p/root` ([`PADDING`] levels of `p`), with the
 //! cleaned folder at `root/out` and the restore destination at `root/dir`.
@@ -13,8 +14,27 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 pub mod corpus;
+pub mod index_input;
 pub mod members;
 pub mod restore_input;
+pub mod signature_input;
+
+/// A plain temporary folder, in memory (`/dev/shm`) where there is one,
+/// removed when dropped.
+pub fn scratch() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    let builder = {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("doppel-fuzz-");
+        builder
+    };
+    if shm.is_dir() {
+        builder.tempdir_in(shm)
+    } else {
+        builder.tempdir()
+    }
+    .expect("a temporary folder")
+}
 
 /// Levels of padding between `TOP` and `root`.
 pub const PADDING: usize = 24;

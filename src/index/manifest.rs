@@ -72,15 +72,16 @@ impl Manifest {
         self.segments.iter().map(|s| s.documents).sum()
     }
 
-    /// The name of the next segment.
-    pub fn next_segment(&self) -> String {
+    /// The name of the next segment; `None` when the last segment's
+    /// number is the largest there is (a manifest not written by doppel).
+    pub fn next_segment(&self) -> Option<String> {
         let last = self
             .segments
             .iter()
             .filter_map(|s| segment_number(&s.file))
             .max()
             .unwrap_or(0);
-        segment_name(last + 1)
+        last.checked_add(1).map(segment_name)
     }
 
     /// Reads and checks `INDEX/manifest.json`.
@@ -212,14 +213,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut manifest = Manifest::new(params());
         manifest.segments.push(SegmentEntry {
-            file: manifest.next_segment(),
+            file: manifest.next_segment().unwrap(),
             documents: 3,
             bytes: 100,
             checksum: format!("{:016x}", 42u64),
         });
         manifest.commit(dir.path(), |_| {}).unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), manifest);
-        assert_eq!(manifest.next_segment(), "seg-000002.dseg");
+        assert_eq!(manifest.next_segment().as_deref(), Some("seg-000002.dseg"));
         manifest.segments[0].file = "../../outside.dseg".into();
         manifest.commit(dir.path(), |_| {}).unwrap();
         let err = Manifest::read(dir.path()).expect_err("refused").to_string();

@@ -278,7 +278,13 @@ impl IndexWriter {
     /// is rewritten; until the manifest's rename the index is as it was.
     pub fn commit(&mut self, builder: SegmentBuilder) -> Result<SegmentEntry, IndexError> {
         test_pause("signed");
-        let name = self.manifest.next_segment();
+        let name = self
+            .manifest
+            .next_segment()
+            .ok_or_else(|| IndexError::Corrupt {
+                path: self.dir.join(MANIFEST_NAME),
+                reason: "its last segment has the largest number a segment can have: no segment can follow it".into(),
+            })?;
         let path = self.dir.join(&name);
         let temp = tempfile::Builder::new()
             .prefix(".tmp-segment-")
@@ -413,6 +419,32 @@ mod tests {
         let index = Index::open(dir.path()).unwrap();
         assert!(index.check_params(&other).is_err());
         assert!(index.check_params(&params()).is_ok());
+    }
+
+    #[test]
+    fn a_segment_numbered_last_of_all_refuses_an_add_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = IndexWriter::create(dir.path(), params()).unwrap();
+        writer.add(&docs(1)).unwrap();
+        drop(writer);
+        let mut manifest = Manifest::read(dir.path()).unwrap();
+        let last = format!("seg-{}.dseg", u64::MAX);
+        std::fs::rename(
+            dir.path().join(&manifest.segments[0].file),
+            dir.path().join(&last),
+        )
+        .unwrap();
+        manifest.segments[0].file = last;
+        manifest.commit(dir.path(), |_| {}).unwrap();
+        assert_eq!(Index::open(dir.path()).unwrap().documents(), 1);
+        let mut writer = IndexWriter::open(dir.path(), &params()).unwrap();
+        let err = writer.add(&docs(1)).expect_err("refused").to_string();
+        assert!(
+            err.contains("manifest.json") && err.contains("no segment can follow it"),
+            "{err}"
+        );
+        drop(writer);
+        assert_eq!(Manifest::read(dir.path()).unwrap(), manifest, "unchanged");
     }
 
     #[test]

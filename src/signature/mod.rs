@@ -70,7 +70,9 @@ mod write;
 pub use cluster::{cluster, open_all, ClusterError, ClusterOptions, ClusterReport, ClusterSink};
 pub use name::{signature_name, SignatureNames};
 pub use read::{signature_files, SignatureFile};
-pub use schema::{FORMAT_KEY, FORMAT_VERSION, PARAMS_KEY};
+#[doc(hidden)]
+pub use read::{Row, RowRead};
+pub use schema::{CHECKSUM_KEY, FORMAT_KEY, FORMAT_VERSION, PARAMS_KEY};
 pub use write::SignatureWriter;
 
 use std::path::{Path, PathBuf};
