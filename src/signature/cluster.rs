@@ -211,10 +211,14 @@ pub fn cluster(
     // The index holds no band keys; this only releases its maps of first
     // occurrences before verification.
     let _ = index.candidates();
-    let sets = SignatureSets {
-        files: Arc::clone(&files),
-        places: places.into(),
-    };
+    let sets = SignatureSets::new(Arc::clone(&files), places.into());
+    if sets.sets.len() as u64 != numbered {
+        return Err(io::Error::other(format!(
+            "{} shingle sets for {numbered} documents",
+            sets.sets.len()
+        ))
+        .into());
+    }
     let store = SetStore::mapped(Box::new(sets.clone()));
     let sims = verify(&pairs, &store, options.verify_budget, index.threshold())?;
     let clusters = index.clusters(
@@ -265,9 +269,51 @@ struct SignatureSets {
     files: Arc<[SignatureFile]>,
     /// Every batch, in order.
     places: Arc<[BatchPlace]>,
+    /// The shingle values of each batch of `places` (shared with the
+    /// mapped file, not copied).
+    values: Arc<[arrow_buffer::ScalarBuffer<u32>]>,
+    /// Per document: its batch in `places` and the range of its set in
+    /// that batch's values. A table rather than a search through
+    /// `places`, because verification looks sets up millions of times.
+    sets: Arc<[(u32, u32, u32)]>,
 }
 
 impl SignatureSets {
+    fn new(files: Arc<[SignatureFile]>, places: Arc<[BatchPlace]>) -> SignatureSets {
+        let mut values = Vec::with_capacity(places.len());
+        let mut sets = Vec::new();
+        for (at, place) in places.iter().enumerate() {
+            let Some(batch) = files
+                .get(place.file)
+                .and_then(|file| file.batches.get(place.batch))
+            else {
+                values.push(arrow_buffer::ScalarBuffer::from(Vec::new()));
+                continue;
+            };
+            let (batch_values, offsets) = batch.shingle_lists();
+            let range = |row: usize| {
+                let bound = |at: usize| {
+                    offsets
+                        .get(at)
+                        .and_then(|&offset| u32::try_from(offset).ok())
+                        .unwrap_or(0)
+                };
+                (at as u32, bound(row), bound(row + 1).max(bound(row)))
+            };
+            match &place.rows {
+                Some(rows) => sets.extend(rows.iter().map(|&row| range(row as usize))),
+                None => sets.extend((0..batch.len()).map(range)),
+            }
+            values.push(batch_values);
+        }
+        SignatureSets {
+            files,
+            places,
+            values: values.into(),
+            sets: sets.into(),
+        }
+    }
+
     /// The batch and row of document `doc`.
     fn locate(&self, doc: u32) -> Option<(&super::read::Batch, usize)> {
         let at = self
@@ -288,8 +334,13 @@ impl SignatureSets {
 
 impl MappedSets for SignatureSets {
     fn set(&self, doc: u32) -> &[u32] {
-        self.locate(doc)
-            .map_or(&[], |(batch, row)| batch.shingles(row))
+        let Some(&(batch, start, end)) = self.sets.get(doc as usize) else {
+            return &[];
+        };
+        self.values
+            .get(batch as usize)
+            .and_then(|values| values.get(start as usize..end as usize))
+            .unwrap_or(&[])
     }
 }
 

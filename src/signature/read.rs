@@ -159,15 +159,24 @@ impl SignatureFile {
         })
     }
 
-    /// Checks every row's kind and the columns it needs.
+    /// Checks every row's kind and the columns it needs, and that every
+    /// document's shingle set is sorted without repeats (verification
+    /// merges them as sorted lists; checked here once, not on each read).
     fn check_rows(&self) -> Result<(), String> {
         let mut at = 0usize;
         for batch in &self.batches {
             for row in 0..batch.kind.len() {
                 at += 1;
-                batch
+                let read = batch
                     .row(row)
                     .map_err(|reason| format!("damaged (row {at}: {reason})"))?;
+                if matches!(read, Row::Document { .. })
+                    && !batch.shingles(row).is_sorted_by(|a, b| a < b)
+                {
+                    return Err(format!(
+                        "damaged (row {at}: a shingle set not sorted or with repeats)"
+                    ));
+                }
             }
         }
         Ok(())
@@ -500,10 +509,6 @@ impl Batch {
                 if !needed {
                     return Err("a document without its facts or sketch");
                 }
-                // Verification merges sets as sorted lists.
-                if !self.shingles(row).is_sorted_by(|a, b| a < b) {
-                    return Err("a shingle set not sorted or with repeats");
-                }
                 let size = |at: usize| usize::try_from(self.facts[at].value(row)).ok();
                 let (Some(malformed), Some(input_bytes), Some(bytes), Some(lines), Some(segments)) =
                     (size(0), size(1), size(2), size(3), size(4))
@@ -547,6 +552,18 @@ impl Batch {
     /// A document's compact shingle set.
     pub(crate) fn shingles(&self, row: usize) -> &[u32] {
         list_values::<UInt32Type>(&self.shingles, row)
+    }
+
+    /// Every row's shingle set at once: the values, and the offsets that
+    /// cut them into rows (row `r` is `values[offsets[r]..offsets[r + 1]]`).
+    pub(crate) fn shingle_lists(&self) -> (arrow_buffer::ScalarBuffer<u32>, &[i32]) {
+        let values = self
+            .shingles
+            .values()
+            .as_primitive_opt::<UInt32Type>()
+            .map(|values| values.values().clone())
+            .unwrap_or_default();
+        (values, self.shingles.value_offsets())
     }
 
     /// Shingles in a document's set, from its offsets alone.
