@@ -1,19 +1,23 @@
 //! `clean`: scan the inputs, decide what goes, write the cleaned corpus and
 //! its manifest.
 //!
-//! Three passes over the inputs, each streaming in batches:
+//! Three passes over the inputs, each a pass of the engine's document
+//! driver (`Engine::pass`, in `crate::pipeline`), which reads, decodes and
+//! works on documents in parallel batches and hands results on in input
+//! order:
 //!
 //! 1. **scan** (the engine's ordinary run): blocks inside documents, and the
-//!    corpus-wide clusters, repeated segments and boilerplate; with
-//!    `--keep cleanest`, the members of duplicate clusters are then read
-//!    again for their damage scores;
+//!    corpus-wide clusters, repeated segments and boilerplate; then members
+//!    of duplicate clusters are read again by number, those in a legacy
+//!    encoding to be encoded again (`check_reencoding`) and, with
+//!    `--keep cleanest`, all for their damage scores;
 //! 2. **write**: every document is read, decoded and scanned again, its
 //!    removals planned, its cleaned text written (UTF-8) and its manifest
 //!    lines recorded; the texts of documents kept in the place of removed
 //!    ones go to a temporary file (`twins`);
-//! 3. **twins**: each removed duplicate document is read again, and its
-//!    kept twin fetched from that file, for the edit script that rebuilds
-//!    it.
+//! 3. **twins**: each removed duplicate document is read again by number,
+//!    and its kept twin fetched from that file, for the edit script that
+//!    rebuilds it.
 //!
 //! Documents are numbered in input order in every pass; a document whose
 //! content changed between passes, or that is missing from a later pass, is
@@ -476,7 +480,7 @@ fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
     }
     members.sort_unstable();
     let unsure = &collect.unsure;
-    let lost = reread_each(
+    let lost = read_again(
         engine,
         entries,
         collect.report.located(),
@@ -538,14 +542,14 @@ fn damage_scores(engine: &Engine, entries: &[Entry], report: &CorpusReport) -> H
         .flat_map(|c| c.members.iter().copied())
         .collect();
     members.sort_unstable();
-    reread_each(engine, entries, report.located(), &members, |_, text| {
+    read_again(engine, entries, report.located(), &members, |_, text| {
         Some(Damage::of(text).score())
     })
 }
 
 /// Reads documents `docs` again in a pass of the engine's driver and maps
 /// each decoded text with `f`, keeping the results by document number.
-fn reread_each<T: Send>(
+fn read_again<T: Send>(
     engine: &Engine,
     entries: &[Entry],
     located: Located<'_>,
@@ -741,16 +745,16 @@ fn write_pass(
         |doc| rescan(engine, doc),
         |scanned| {
             let mut numbered = Vec::with_capacity(scanned.len());
-            for reread in scanned {
+            for rescanned in scanned {
                 let expected = decisions.origins.get(numbering.count());
-                match reread {
-                    Ok(reread) => {
-                        if expected != Some(&reread.doc.document.origin) {
+                match rescanned {
+                    Ok(rescanned) => {
+                        if expected != Some(&rescanned.doc.document.origin) {
                             return Err(CleanError::Changed(
-                                reread.doc.document.origin.to_string(),
+                                rescanned.doc.document.origin.to_string(),
                             ));
                         }
-                        numbered.push((numbering.take()?, reread));
+                        numbered.push((numbering.take()?, rescanned));
                     }
                     // Unreadable now, but read in the scan pass.
                     Err(origin) if expected == Some(&origin) => {
@@ -761,8 +765,8 @@ fn write_pass(
             }
             let planned: Vec<Result<Planned, CleanError>> = numbered
                 .into_par_iter()
-                .map(|(number, reread)| {
-                    plan_document(number, reread, entries, decisions, writer.layout)
+                .map(|(number, rescanned)| {
+                    plan_document(number, rescanned, entries, decisions, writer.layout)
                 })
                 .collect();
             for planned in planned {
@@ -787,9 +791,9 @@ fn write_pass(
     Ok(refused)
 }
 
-/// A document read again: its scan, the entry it came from, the xxh3 and
-/// size of its input bytes, and for a record its line as read.
-struct Reread {
+/// A document read and scanned again: its scan, the entry it came from, the
+/// xxh3 and size of its input bytes, and for a record its line as read.
+struct Rescanned {
     doc: ScannedDoc,
     entry: u32,
     hash: u64,
@@ -798,9 +802,9 @@ struct Reread {
 }
 
 /// Scans a document read again; the origin of one that could not be read.
-fn rescan(engine: &Engine, doc: PassDoc) -> Result<Reread, Origin> {
+fn rescan(engine: &Engine, doc: PassDoc) -> Result<Rescanned, Origin> {
     match doc.outcome {
-        ReadOutcome::Decoded(decoded) => Ok(Reread {
+        ReadOutcome::Decoded(decoded) => Ok(Rescanned {
             doc: engine.scan_document(decoded.document, decoded.group),
             entry: decoded.entry,
             hash: decoded.input_xxh3,
@@ -814,18 +818,18 @@ fn rescan(engine: &Engine, doc: PassDoc) -> Result<Reread, Origin> {
 
 fn plan_document(
     number: u32,
-    reread: Reread,
+    rescanned: Rescanned,
     entries: &[Entry],
     decisions: &Decisions,
     layout: &Layout,
 ) -> Result<Planned, CleanError> {
-    let Reread {
+    let Rescanned {
         doc,
         entry,
         hash: input_hash,
         len: input_bytes,
         raw,
-    } = reread;
+    } = rescanned;
     let doc = &doc;
     if decisions.hashes.get(number as usize) != Some(&doc.sketch.exact) {
         return Err(CleanError::Changed(doc.document.origin.to_string()));

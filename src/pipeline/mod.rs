@@ -2,11 +2,12 @@
 //! rayon and pushes each result into a [`Sink`], in input order.
 //!
 //! This is the one place that knows the order of the stages. Documents are
-//! read lazily in batches; each batch is decoded, segmented, fingerprinted
-//! and scanned in parallel (one document per task, sequential inside a
-//! document), then handed to the sink in input order and folded into the
-//! corpus-wide state. Output is the same whatever the number of threads, and
-//! memory holds one batch of texts plus a sketch per document.
+//! read lazily in batches by the document driver (`pass`); each batch is
+//! decoded, segmented, fingerprinted and scanned in parallel (one document
+//! per task, sequential inside a document), then handed to the sink in
+//! input order and folded into the corpus-wide state. Output is the same
+//! whatever the number of threads, and memory holds a few batches of texts
+//! plus a sketch per document.
 //!
 //! After the last document, corpus-wide findings are made: candidate
 //! near-duplicate documents are verified on their shingle sets, which each
@@ -21,12 +22,16 @@
 //! [`Engine::corpus_scan`]), which takes `(id, text)` pairs and hands
 //! results back instead of pushing them into a sink.
 //!
-//! Submodules: `corpus` holds the corpus-wide core both drivers fold
-//! documents into; `memory` the in-memory driver; `places` turns byte
-//! offsets into character offsets ([`TextSpan`]); `sink` holds what a file
-//! scan hands out ([`ScannedDoc`], [`Problem`], [`CorpusReport`],
-//! [`Summary`]) and the [`Sink`] trait; `reread` reads scanned documents
-//! again by number ([`Engine::reread`]); `numbering` hands out those
+//! Submodules: `pass` holds the document driver every pass over the
+//! inputs runs on (`Engine::pass`): a scan, a signing run, the second look
+//! at documents whose verification sets were not kept, and each of
+//! `clean`'s passes, which read every document or, by number, the ones a
+//! scan numbered; `corpus` holds the corpus-wide core the file and
+//! in-memory drivers fold documents into; `memory` the in-memory driver;
+//! `signing` signs documents one by one ([`Engine::sign`]); `places` turns
+//! byte offsets into character offsets ([`TextSpan`]); `sink` holds what a
+//! file scan hands out ([`ScannedDoc`], [`Problem`], [`CorpusReport`],
+//! [`Summary`]) and the [`Sink`] trait; `numbering` hands out document
 //! numbers, checked ([`TooManyDocuments`]).
 //!
 //! [`EngineBuilder::build`] checks the settings ([`ConfigError`]) and
