@@ -170,9 +170,12 @@ impl Engine {
                 })
                 .collect()
         };
-        let mut handed_on = |results: Vec<T>| match results.is_empty() {
-            true => Ok(()),
-            false => each(results),
+        let mut handed_on = |results: Vec<T>| {
+            if results.is_empty() {
+                Ok(())
+            } else {
+                each(results)
+            }
         };
         let mut done: Vec<T> = Vec::new();
         let mut batch = reader.batch(self.batch_bytes, BATCH_DOCS);
