@@ -422,4 +422,21 @@ mod tests {
         assert_eq!(texts[52], "record 12 of the file");
         assert_eq!(texts[53], "record 14 of the file");
     }
+
+    #[test]
+    fn a_pass_stops_at_the_first_error_it_is_handed_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let entries = corpus(dir.path());
+        let engine = EngineBuilder::new().batch_bytes(64).build().unwrap();
+        let mut calls = 0;
+        let result = engine.pass(&entries, Which::All, seen, |results| {
+            calls += 1;
+            match calls {
+                2 => Err(results.len()),
+                _ => Ok(()),
+            }
+        });
+        assert!(matches!(result, Err(handed) if handed > 0), "{result:?}");
+        assert_eq!(calls, 2, "nothing is handed on after the error");
+    }
 }
