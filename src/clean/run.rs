@@ -1,19 +1,23 @@
 //! `clean`: scan the inputs, decide what goes, write the cleaned corpus and
 //! its manifest.
 //!
-//! Three passes over the inputs, each streaming in batches:
+//! Three passes over the inputs, each a pass of the engine's document
+//! driver (`Engine::pass`, in `crate::pipeline`), which reads, decodes and
+//! works on documents in parallel batches and hands results on in input
+//! order:
 //!
 //! 1. **scan** (the engine's ordinary run): blocks inside documents, and the
-//!    corpus-wide clusters, repeated segments and boilerplate; with
-//!    `--keep cleanest`, the members of duplicate clusters are then read
-//!    again for their damage scores;
+//!    corpus-wide clusters, repeated segments and boilerplate; then members
+//!    of duplicate clusters are read again by number, those in a legacy
+//!    encoding to be encoded again (`check_reencoding`) and, with
+//!    `--keep cleanest`, all for their damage scores;
 //! 2. **write**: every document is read, decoded and scanned again, its
 //!    removals planned, its cleaned text written (UTF-8) and its manifest
 //!    lines recorded; the texts of documents kept in the place of removed
 //!    ones go to a temporary file (`twins`);
-//! 3. **twins**: each removed duplicate document is read again, and its
-//!    kept twin fetched from that file, for the edit script that rebuilds
-//!    it.
+//! 3. **twins**: each removed duplicate document is read again by number,
+//!    and its kept twin fetched from that file, for the edit script that
+//!    rebuilds it.
 //!
 //! Documents are numbered in input order in every pass; a document whose
 //! content changed between passes, or that is missing from a later pass, is
@@ -52,9 +56,10 @@ use crate::detect::across::RepeatedSegment;
 use crate::document::{Document, Origin};
 use crate::index::{Index, StoredMatch};
 use crate::input::jsonl::replace_text;
-use crate::input::{Content, DocReader, Entry, Loaded};
+use crate::input::Entry;
 use crate::pipeline::{
-    CorpusReport, Engine, Findings, Located, Problem, ScannedDoc, Sink, Summary,
+    CorpusReport, Engine, Findings, Located, PassDoc, Problem, ReadOutcome, ScannedDoc, Sink,
+    Summary, Which,
 };
 use crate::quality::Damage;
 
@@ -475,9 +480,13 @@ fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
     }
     members.sort_unstable();
     let unsure = &collect.unsure;
-    let lost = engine.reread(entries, collect.report.located(), &members, |doc, text| {
-        unsure.get(&doc)?.loss(text)
-    });
+    let lost = read_again(
+        engine,
+        entries,
+        collect.report.located(),
+        &members,
+        |doc, text| unsure.get(&doc)?.loss(text),
+    );
     collect.lossy.extend(lost);
 }
 
@@ -533,9 +542,36 @@ fn damage_scores(engine: &Engine, entries: &[Entry], report: &CorpusReport) -> H
         .flat_map(|c| c.members.iter().copied())
         .collect();
     members.sort_unstable();
-    engine.reread(entries, report.located(), &members, |_, text| {
+    read_again(engine, entries, report.located(), &members, |_, text| {
         Some(Damage::of(text).score())
     })
+}
+
+/// Reads documents `docs` again in a pass of the engine's driver and maps
+/// each decoded text with `f`, keeping the results by document number.
+fn read_again<T: Send>(
+    engine: &Engine,
+    entries: &[Entry],
+    located: Located<'_>,
+    docs: &[u32],
+    f: impl Fn(u32, &str) -> Option<T> + Sync,
+) -> HashMap<u32, T> {
+    let mut found = HashMap::with_capacity(docs.len());
+    let which = Which::Numbered { docs, located };
+    let read: Result<(), std::convert::Infallible> = engine.pass(
+        entries,
+        which,
+        |doc| {
+            let (number, text) = doc.numbered_text()?;
+            Some((number, f(number, text)?))
+        },
+        |results| {
+            found.extend(results.into_iter().flatten());
+            Ok(())
+        },
+    );
+    let Ok(()) = read;
+    found
 }
 
 fn collect_decisions(
@@ -701,64 +737,63 @@ fn write_pass(
     twins: &mut TwinTexts,
     progress: &dyn Progress,
 ) -> Result<Vec<Problem>, CleanError> {
-    let mut reader = DocReader::new(entries);
     let mut numbering = Numbering::default();
     let mut refused = Vec::new();
-    loop {
-        let batch = reader.batch(engine.batch_bytes_limit(), 4096);
-        if batch.is_empty() {
-            break;
-        }
-        let scanned: Vec<Result<Reread, Origin>> = batch
-            .into_par_iter()
-            .map(|loaded| rescan(engine, loaded))
-            .collect();
-        let mut numbered = Vec::with_capacity(scanned.len());
-        for reread in scanned {
-            let expected = decisions.origins.get(numbering.count());
-            match reread {
-                Ok(reread) => {
-                    if expected != Some(&reread.doc.document.origin) {
-                        return Err(CleanError::Changed(reread.doc.document.origin.to_string()));
+    engine.pass(
+        entries,
+        Which::All,
+        |doc| rescan(engine, doc),
+        |scanned| {
+            let mut numbered = Vec::with_capacity(scanned.len());
+            for rescanned in scanned {
+                let expected = decisions.origins.get(numbering.count());
+                match rescanned {
+                    Ok(rescanned) => {
+                        if expected != Some(&rescanned.doc.document.origin) {
+                            return Err(CleanError::Changed(
+                                rescanned.doc.document.origin.to_string(),
+                            ));
+                        }
+                        numbered.push((numbering.take()?, rescanned));
                     }
-                    numbered.push((numbering.take()?, reread));
+                    // Unreadable now, but read in the scan pass.
+                    Err(origin) if expected == Some(&origin) => {
+                        return Err(CleanError::Changed(origin.to_string()));
+                    }
+                    Err(_) => {}
                 }
-                // Unreadable now, but read in the scan pass.
-                Err(origin) if expected == Some(&origin) => {
-                    return Err(CleanError::Changed(origin.to_string()));
+            }
+            let planned: Vec<Result<Planned, CleanError>> = numbered
+                .into_par_iter()
+                .map(|(number, rescanned)| {
+                    plan_document(number, rescanned, entries, decisions, writer.layout)
+                })
+                .collect();
+            for planned in planned {
+                let mut planned = planned?;
+                progress.advance(planned.document.input_bytes as u64);
+                if let Some(problem) = planned.refused.take() {
+                    writer.refuse(planned.document.doc)?;
+                    refused.push(problem);
+                    continue;
                 }
-                Err(_) => {}
+                if let Some(text) = planned.twin_text.take() {
+                    twins.push(planned.document.doc, &text)?;
+                }
+                writer.write(planned)?;
             }
-        }
-        let planned: Vec<Result<Planned, CleanError>> = numbered
-            .into_par_iter()
-            .map(|(number, reread)| {
-                plan_document(number, reread, entries, decisions, writer.layout)
-            })
-            .collect();
-        for planned in planned {
-            let mut planned = planned?;
-            progress.advance(planned.document.input_bytes as u64);
-            if let Some(problem) = planned.refused.take() {
-                writer.refuse(planned.document.doc)?;
-                refused.push(problem);
-                continue;
-            }
-            if let Some(text) = planned.twin_text.take() {
-                twins.push(planned.document.doc, &text)?;
-            }
-            writer.write(planned)?;
-        }
-    }
+            Ok(())
+        },
+    )?;
     if let Some(missing) = decisions.origins.get(numbering.count()) {
         return Err(CleanError::Changed(missing.to_string()));
     }
     Ok(refused)
 }
 
-/// A document read again: its scan, the entry it came from, the xxh3 and
-/// size of its input bytes, and for a record its line as read.
-struct Reread {
+/// A document read and scanned again: its scan, the entry it came from, the
+/// xxh3 and size of its input bytes, and for a record its line as read.
+struct Rescanned {
     doc: ScannedDoc,
     entry: u32,
     hash: u64,
@@ -766,39 +801,35 @@ struct Reread {
     raw: Option<String>,
 }
 
-/// Reads and scans a document again; the origin of one that cannot be.
-fn rescan(engine: &Engine, loaded: Loaded) -> Result<Reread, Origin> {
-    let doc = loaded.into_doc().map_err(|err| err.origin)?;
-    let (bytes, raw) = match &doc.content {
-        Content::Bytes(bytes) => (bytes.as_slice(), None),
-        Content::Record { raw, .. } => (raw.as_bytes(), Some(raw.clone())),
-    };
-    let (hash, len, entry) = (xxh3_64(bytes), bytes.len(), doc.entry);
-    let origin = doc.origin.clone();
-    let scanned = engine.scan_loaded(doc).map_err(|_| origin)?;
-    Ok(Reread {
-        doc: scanned,
-        entry,
-        hash,
-        len,
-        raw,
-    })
+/// Scans a document read again; the origin of one that could not be read.
+fn rescan(engine: &Engine, doc: PassDoc) -> Result<Rescanned, Origin> {
+    match doc.outcome {
+        ReadOutcome::Decoded(decoded) => Ok(Rescanned {
+            doc: engine.scan_document(decoded.document, decoded.group),
+            entry: decoded.entry,
+            hash: decoded.input_xxh3,
+            len: decoded.input_len,
+            raw: decoded.raw_line,
+        }),
+        ReadOutcome::Failed(problem) => Err(problem.origin),
+        ReadOutcome::SkippedBinary(origin) => Err(origin),
+    }
 }
 
 fn plan_document(
     number: u32,
-    reread: Reread,
+    rescanned: Rescanned,
     entries: &[Entry],
     decisions: &Decisions,
     layout: &Layout,
 ) -> Result<Planned, CleanError> {
-    let Reread {
+    let Rescanned {
         doc,
         entry,
         hash: input_hash,
         len: input_bytes,
         raw,
-    } = reread;
+    } = rescanned;
     let doc = &doc;
     if decisions.hashes.get(number as usize) != Some(&doc.sketch.exact) {
         return Err(CleanError::Changed(doc.document.origin.to_string()));
@@ -1019,17 +1050,21 @@ fn twin_pass(
         .collect();
     removed.sort_unstable();
     let mut written = HashSet::with_capacity(removed.len());
-    engine.reread_batches(
+    let which = Which::Numbered {
+        docs: &removed,
+        located: decisions.located(),
+    };
+    engine.pass(
         entries,
-        decisions.located(),
-        &removed,
-        |doc, text| {
+        which,
+        |doc| {
+            let (doc, text) = doc.numbered_text()?;
             let number = number_of(doc)?;
             if let Some(found) = decisions.stored.get(&doc) {
-                return Some(Ok(stored_removal(number, text, found)));
+                return Some((doc, Ok(stored_removal(number, text, found))));
             }
             let kept = *decisions.removed.get(&doc)?;
-            Some(twins.text(kept).map(|twin| {
+            let line = twins.text(kept).map(|twin| {
                 let mut line = RemovalLine {
                     doc: number,
                     reason: Reason::DuplicateDocument,
@@ -1052,10 +1087,11 @@ fn twin_pass(
                     _ => line.text = Some(text.to_owned()),
                 }
                 line
-            }))
+            });
+            Some((doc, line))
         },
         |lines| -> Result<(), CleanError> {
-            for (doc, line) in lines {
+            for (doc, line) in lines.into_iter().flatten() {
                 let line = line?;
                 written.insert(doc);
                 writer.summary.removals += 1;

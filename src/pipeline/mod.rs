@@ -2,11 +2,12 @@
 //! rayon and pushes each result into a [`Sink`], in input order.
 //!
 //! This is the one place that knows the order of the stages. Documents are
-//! read lazily in batches; each batch is decoded, segmented, fingerprinted
-//! and scanned in parallel (one document per task, sequential inside a
-//! document), then handed to the sink in input order and folded into the
-//! corpus-wide state. Output is the same whatever the number of threads, and
-//! memory holds one batch of texts plus a sketch per document.
+//! read lazily in batches by the document driver (`pass`); each batch is
+//! decoded, segmented, fingerprinted and scanned in parallel (one document
+//! per task, sequential inside a document), then handed to the sink in
+//! input order and folded into the corpus-wide state. Output is the same
+//! whatever the number of threads, and memory holds a few batches of texts
+//! plus a sketch per document.
 //!
 //! After the last document, corpus-wide findings are made: candidate
 //! near-duplicate documents are verified on their shingle sets, which each
@@ -21,12 +22,16 @@
 //! [`Engine::corpus_scan`]), which takes `(id, text)` pairs and hands
 //! results back instead of pushing them into a sink.
 //!
-//! Submodules: `corpus` holds the corpus-wide core both drivers fold
-//! documents into; `memory` the in-memory driver; `places` turns byte
-//! offsets into character offsets ([`TextSpan`]); `sink` holds what a file
-//! scan hands out ([`ScannedDoc`], [`Problem`], [`CorpusReport`],
-//! [`Summary`]) and the [`Sink`] trait; `reread` reads scanned documents
-//! again by number ([`Engine::reread`]); `numbering` hands out those
+//! Submodules: `pass` holds the document driver every pass over the
+//! inputs runs on (`Engine::pass`): a scan, a signing run, the second look
+//! at documents whose verification sets were not kept, and each of
+//! `clean`'s passes, which read every document or, by number, the ones a
+//! scan numbered; `corpus` holds the corpus-wide core the file and
+//! in-memory drivers fold documents into; `memory` the in-memory driver;
+//! `signing` signs documents one by one ([`Engine::sign`]); `places` turns
+//! byte offsets into character offsets ([`TextSpan`]); `sink` holds what a
+//! file scan hands out ([`ScannedDoc`], [`Problem`], [`CorpusReport`],
+//! [`Summary`]) and the [`Sink`] trait; `numbering` hands out document
 //! numbers, checked ([`TooManyDocuments`]).
 //!
 //! [`EngineBuilder::build`] checks the settings ([`ConfigError`]) and
@@ -45,11 +50,8 @@
 use std::collections::HashMap;
 use std::io;
 
-use encoding_rs::Encoding;
-use rayon::prelude::*;
-
 use crate::config::{self, ConfigError};
-use crate::decode::{decode_vec, DecodeError, Decoded, Detection};
+use crate::decode::{DecodeError, Decoded, Detection};
 use crate::detect::across::{
     compact_hash, compact_shingles, AcrossConfig, DocSketch, SegmentSketch,
 };
@@ -58,22 +60,24 @@ use crate::detect::passages::PassageConfig;
 use crate::detect::within::{find_blocks, WithinConfig};
 use crate::document::{Document, LineIndex, Origin, Span};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
-use crate::input::{Content, DocReader, Entry, Loaded, LoadedDoc};
+use crate::input::{Entry, LoadedDoc};
 use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
 use crate::sketch::{Lsh, Signature};
+use encoding_rs::Encoding;
 
 mod corpus;
 mod memory;
 mod numbering;
+mod pass;
 mod places;
-mod reread;
 mod signing;
 mod sink;
 
 use corpus::{CorpusState, SetFallback};
 pub use memory::{CorpusFindings, CorpusScan, ScannedText};
 pub use numbering::TooManyDocuments;
+pub(crate) use pass::{PassDoc, ReadOutcome, Which};
 pub use places::{
     FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
 };
@@ -342,33 +346,12 @@ impl Engine {
             sink.problem(&problem)?;
         }
         let mut corpus = self.empty_corpus();
-        let mut reader = DocReader::new(entries);
-        // Each batch is processed in parallel while the previous one is
-        // handed to the sink and the next one read, so the sequential work
-        // (reading, printing, corpus-wide counting) overlaps the scanning.
-        let mut pending: Vec<Outcome> = Vec::new();
-        let mut batch = reader.batch(self.batch_bytes, 4096);
-        while !batch.is_empty() {
-            // One thread hands the previous batch to the sink and reads the
-            // next one while the others scan this one.
-            let previous = std::mem::take(&mut pending);
-            let ((delivered, next), outcomes) = rayon::join(
-                || {
-                    let delivered = self.deliver_all(previous, sink, &mut summary, &mut corpus);
-                    (delivered, reader.batch(self.batch_bytes, 4096))
-                },
-                || {
-                    batch
-                        .into_par_iter()
-                        .map(|loaded| self.process(loaded))
-                        .collect()
-                },
-            );
-            delivered?;
-            pending = outcomes;
-            batch = next;
-        }
-        self.deliver_all(pending, sink, &mut summary, &mut corpus)?;
+        self.pass(
+            entries,
+            Which::All,
+            |doc| self.scan_outcome(doc),
+            |outcomes| self.deliver_all(outcomes, sink, &mut summary, &mut corpus),
+        )?;
         if self.corpus {
             let report = self.corpus_report(entries, corpus)?;
             summary.clusters = report.clusters.len();
@@ -435,35 +418,22 @@ impl Engine {
         }
     }
 
-    fn process(&self, loaded: Loaded) -> Outcome {
-        let doc = match loaded.into_doc() {
-            Ok(doc) => doc,
-            Err(err) => return Outcome::Failed(err.into()),
-        };
-        let entry = doc.entry;
-        let walked = doc.walked;
-        let origin = doc.origin.clone();
-        match self.decode_loaded(doc) {
-            Ok((document, group)) => {
-                Outcome::Scanned(Box::new(self.scan_document(document, group)), entry)
-            }
-            Err(DecodeError::Binary { .. }) if walked => Outcome::Skipped,
-            Err(err) => Outcome::Failed(Problem {
-                origin,
-                message: err.to_string(),
-            }),
+    /// What a scan makes of one document.
+    fn scan_outcome(&self, doc: PassDoc) -> Outcome {
+        match doc.outcome {
+            ReadOutcome::Decoded(decoded) => Outcome::Scanned(
+                Box::new(self.scan_document(decoded.document, decoded.group)),
+                decoded.entry,
+            ),
+            ReadOutcome::SkippedBinary(_) => Outcome::Skipped,
+            ReadOutcome::Failed(problem) => Outcome::Failed(problem),
         }
     }
 
-    /// Decodes and scans one loaded document.
+    /// Decodes and scans one loaded document, as a scan does.
     pub fn scan_loaded(&self, doc: LoadedDoc) -> Result<ScannedDoc, DecodeError> {
-        let (document, group) = self.decode_loaded(doc)?;
-        Ok(self.scan_document(document, group))
-    }
-
-    /// Decodes one loaded document, without scanning it.
-    pub(crate) fn decode_document(&self, doc: LoadedDoc) -> Result<Document, DecodeError> {
-        self.decode_loaded(doc).map(|(document, _)| document)
+        let decoded = self.decode_loaded(doc)?;
+        Ok(self.scan_document(decoded.document, decoded.group))
     }
 
     /// The parameters this engine's document sketches are made with: what
@@ -475,34 +445,6 @@ impl Engine {
             self.across.threshold,
             self.lsh,
         )
-    }
-
-    /// Bytes of input read per parallel batch.
-    pub(crate) fn batch_bytes_limit(&self) -> usize {
-        self.batch_bytes
-    }
-
-    /// Decodes a loaded document.
-    fn decode_loaded(&self, doc: LoadedDoc) -> Result<(Document, String), DecodeError> {
-        let input_bytes = doc.input_bytes();
-        let decoded = match doc.content {
-            Content::Bytes(bytes) => decode_vec(bytes, self.encoding)?,
-            Content::Record { text, .. } => Decoded {
-                text,
-                encoding: encoding_rs::UTF_8,
-                detection: Detection::Json,
-                bom: false,
-                malformed: 0,
-            },
-        };
-        Ok((
-            Document {
-                origin: doc.origin,
-                input_bytes,
-                decoded,
-            },
-            doc.group,
-        ))
     }
 
     /// Scans text that is already decoded.
@@ -633,9 +575,25 @@ impl Engine {
         located: Located<'_>,
         needed: &[u32],
     ) -> HashMap<u32, Vec<u32>> {
-        self.reread(entries, located, needed, |_, text| {
-            Some(self.compact_shingles(text))
-        })
+        let mut sets = HashMap::with_capacity(needed.len());
+        let which = Which::Numbered {
+            docs: needed,
+            located,
+        };
+        let read: Result<(), std::convert::Infallible> = self.pass(
+            entries,
+            which,
+            |doc| {
+                let (number, text) = doc.numbered_text()?;
+                Some((number, self.compact_shingles(text)))
+            },
+            |found| {
+                sets.extend(found.into_iter().flatten());
+                Ok(())
+            },
+        );
+        let Ok(()) = read;
+        sets
     }
 
     /// The union of the shingles of a text's segments, compacted: the set

@@ -2,8 +2,8 @@
 //! state, so shards of a corpus can be signed by separate processes and
 //! clustered later ([`crate::signature`]).
 //!
-//! [`Engine::sign`] runs decode → segment → fingerprint → sketch over rayon,
-//! one document per task, and hands each outcome to a [`SignSink`] in input
+//! [`Engine::sign`] runs decode → segment → fingerprint → sketch as a pass
+//! of the document driver ([`super::pass`]), one document per task, and hands each outcome to a [`SignSink`] in input
 //! order: a [`SignedDoc`] (the facts a report prints about the document, its
 //! exact hash, its units, its LSH band keys and its compact shingle set), a
 //! [`Problem`], or a skipped binary file. Nothing is numbered, indexed or
@@ -11,14 +11,11 @@
 
 use std::io;
 
-use rayon::prelude::*;
-
-use super::{Engine, Problem};
-use crate::decode::DecodeError;
+use super::{Engine, PassDoc, Problem, ReadOutcome, Which};
 use crate::detect::across::{compact_hash, DocSketch, SegmentSketch};
 use crate::document::{Document, LineIndex, Origin};
 use crate::fingerprint::Fingerprinter;
-use crate::input::{DocReader, Entry, Loaded};
+use crate::input::Entry;
 
 /// What the JSON report says about a document besides its blocks: how it
 /// was decoded and how big it is. Made by a scan ([`DocumentFacts::of`]) or
@@ -109,46 +106,22 @@ impl Engine {
         for problem in &problems {
             sink.input_problem(problem)?;
         }
-        let mut reader = DocReader::new(entries);
-        let mut pending: Vec<Signed> = Vec::new();
-        let mut batch = reader.batch(self.batch_bytes, 4096);
-        // As in a scan: one thread hands the previous batch to the sink and
-        // reads the next while the others sign this one.
-        while !batch.is_empty() {
-            let previous = std::mem::take(&mut pending);
-            let ((delivered, next), outcomes) = rayon::join(
-                || {
-                    let delivered = deliver(previous, sink);
-                    (delivered, reader.batch(self.batch_bytes, 4096))
-                },
-                || {
-                    batch
-                        .into_par_iter()
-                        .map(|loaded| self.sign_loaded(loaded))
-                        .collect()
-                },
-            );
-            delivered?;
-            pending = outcomes;
-            batch = next;
-        }
-        deliver(pending, sink)
+        self.pass(
+            entries,
+            Which::All,
+            |doc| self.sign_outcome(doc),
+            |outcomes| deliver(outcomes, sink),
+        )
     }
 
-    fn sign_loaded(&self, loaded: Loaded) -> Signed {
-        let doc = match loaded.into_doc() {
-            Ok(doc) => doc,
-            Err(err) => return Signed::Failed(err.into()),
-        };
-        let walked = doc.walked;
-        let origin = doc.origin.clone();
-        match self.decode_loaded(doc) {
-            Ok((document, _group)) => Signed::Document(Box::new(self.sign_document(document))),
-            Err(DecodeError::Binary { .. }) if walked => Signed::Skipped(origin),
-            Err(err) => Signed::Failed(Problem {
-                origin,
-                message: err.to_string(),
-            }),
+    /// What signing makes of one document.
+    fn sign_outcome(&self, doc: PassDoc) -> Signed {
+        match doc.outcome {
+            ReadOutcome::Decoded(decoded) => {
+                Signed::Document(Box::new(self.sign_document(decoded.document)))
+            }
+            ReadOutcome::SkippedBinary(origin) => Signed::Skipped(origin),
+            ReadOutcome::Failed(problem) => Signed::Failed(problem),
         }
     }
 

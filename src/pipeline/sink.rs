@@ -88,7 +88,7 @@ impl From<InputError> for Problem {
 }
 
 /// Where scanned documents came from, by document number: enough to read
-/// them again with [`Engine::reread`](super::Engine::reread).
+/// them again in a pass of the document driver (`pass::Which::Numbered`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Located<'a> {
     pub origins: &'a [Origin],
