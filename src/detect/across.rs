@@ -27,7 +27,6 @@ use std::collections::HashMap;
 use std::io;
 
 use rayon::slice::ParallelSliceMut;
-use rdst::RadixSort;
 
 use super::sets::SetCache;
 use crate::document::LineRange;
@@ -241,7 +240,7 @@ impl CorpusIndex {
         self.first_segment = HashMap::new();
         self.first_with_hash = HashMap::new();
         let mut bands = std::mem::take(&mut self.bands);
-        bands.radix_sort_unstable();
+        bands.par_sort_unstable();
         let mut pairs = BucketPairs::new(self.config.neighbours);
         for &packed in &bands {
             pairs.push(packed);
@@ -426,7 +425,7 @@ impl BucketPairs {
     pub(crate) fn finish(mut self) -> Vec<(u32, u32)> {
         self.close_bucket();
         let mut pairs = self.pairs;
-        pairs.radix_sort_unstable();
+        pairs.par_sort_unstable();
         pairs.dedup();
         pairs
             .into_iter()

@@ -17,7 +17,7 @@ use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 
-use rdst::RadixSort;
+use rayon::slice::ParallelSliceMut;
 
 use crate::detect::across::BucketPairs;
 
@@ -57,7 +57,7 @@ impl BandSorter {
     }
 
     fn spill(&mut self) -> io::Result<()> {
-        self.keys.radix_sort_unstable();
+        self.keys.par_sort_unstable();
         let mut out = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
         for key in &self.keys {
             out.write_all(&key.to_le_bytes())?;
@@ -71,7 +71,7 @@ impl BandSorter {
 
     /// Candidate pairs `(a, b)`, `a < b`, sorted and without repeats.
     pub fn candidates(mut self, neighbours: usize) -> io::Result<Vec<(u32, u32)>> {
-        self.keys.radix_sort_unstable();
+        self.keys.par_sort_unstable();
         let mut pairs = BucketPairs::new(neighbours);
         if self.runs.is_empty() {
             for &key in &self.keys {
