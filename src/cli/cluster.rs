@@ -107,9 +107,6 @@ impl<W: Write> ClusterSink for Human<W> {
     fn begin(&mut self) -> io::Result<()> {
         self.0.begin()
     }
-    fn document(&mut self, _origin: &Origin, _facts: &DocumentFacts) -> io::Result<()> {
-        Ok(())
-    }
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         eprintln!("doppel: {problem}");
         self.0.problem(problem)

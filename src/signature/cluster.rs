@@ -54,12 +54,23 @@ impl Default for ClusterOptions {
 }
 
 /// Receives what a cluster run reports, in the order a scan reports it.
+/// Every method does nothing unless a sink needs it, as for [`Sink`](crate::Sink).
 pub trait ClusterSink {
-    fn begin(&mut self) -> io::Result<()>;
-    fn document(&mut self, origin: &Origin, facts: &DocumentFacts) -> io::Result<()>;
-    fn problem(&mut self, problem: &Problem) -> io::Result<()>;
-    fn corpus(&mut self, report: CorpusReport) -> io::Result<()>;
-    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+    fn begin(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn document(&mut self, _origin: &Origin, _facts: &DocumentFacts) -> io::Result<()> {
+        Ok(())
+    }
+    fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
+        Ok(())
+    }
+    fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Why a cluster run stopped.
@@ -386,42 +397,10 @@ mod tests {
     /// Takes a report and keeps nothing.
     struct Nowhere;
 
-    impl ClusterSink for Nowhere {
-        fn begin(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-        fn document(&mut self, _: &Origin, _: &DocumentFacts) -> io::Result<()> {
-            Ok(())
-        }
-        fn problem(&mut self, _: &Problem) -> io::Result<()> {
-            Ok(())
-        }
-        fn corpus(&mut self, _: CorpusReport) -> io::Result<()> {
-            Ok(())
-        }
-        fn finish(&mut self, _: &Summary) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    impl ClusterSink for Nowhere {}
 
     fn document(size: usize) -> SignedDoc {
-        SignedDoc {
-            origin: Origin::Path("a.txt".into()),
-            facts: DocumentFacts {
-                encoding: "UTF-8",
-                detection: "valid-utf8",
-                bom: false,
-                malformed: 0,
-                input_bytes: size,
-                bytes: size,
-                lines: 1,
-                segments: 1,
-            },
-            exact: 7,
-            units: 0,
-            bands: Vec::new(),
-            shingles: Vec::new(),
-        }
+        super::super::test_document(size, Vec::new(), Vec::new())
     }
 
     #[test]
@@ -443,24 +422,18 @@ mod tests {
     /// A well-formed signature file (its checksum right) whose two
     /// documents share a band and have the given shingle sets.
     fn signed(dir: &std::path::Path, sets: [Vec<u32>; 2]) -> PathBuf {
-        let engine = EngineBuilder::new().build().expect("default settings");
-        let doc = engine.sign_document(crate::document::Document {
-            origin: Origin::Stdin,
-            input_bytes: 0,
-            decoded: crate::decode::decode(b"", None).expect("empty text decodes"),
-        });
-        let mut writer = SignatureWriter::create(&dir.join("s.sig.arrow"), &engine.sketch_params())
-            .expect("created");
+        let params = EngineBuilder::new()
+            .build()
+            .expect("default settings")
+            .sketch_params();
+        let mut writer =
+            SignatureWriter::create(&dir.join("s.sig.arrow"), &params).expect("created");
         for (n, shingles) in sets.into_iter().enumerate() {
-            writer
-                .document(SignedDoc {
-                    exact: n as u64,
-                    units: shingles.len() as u64,
-                    bands: vec![7 << 32],
-                    shingles,
-                    ..doc.clone()
-                })
-                .expect("written");
+            let doc = SignedDoc {
+                exact: n as u64,
+                ..super::super::test_document(10, vec![7 << 32], shingles)
+            };
+            writer.document(doc).expect("written");
         }
         writer.finish().expect("finished")
     }

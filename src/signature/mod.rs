@@ -98,3 +98,30 @@ impl SignatureError {
         }
     }
 }
+
+/// A signed document for the tests of this module: `a.txt`, `size` bytes,
+/// exact hash 7, units as many as its shingles.
+#[cfg(test)]
+pub(crate) fn test_document(
+    size: usize,
+    bands: Vec<u64>,
+    shingles: Vec<u32>,
+) -> crate::pipeline::SignedDoc {
+    crate::pipeline::SignedDoc {
+        origin: crate::document::Origin::Path("a.txt".into()),
+        facts: crate::pipeline::DocumentFacts {
+            encoding: "UTF-8",
+            detection: "valid-utf8",
+            bom: false,
+            malformed: 0,
+            input_bytes: size,
+            bytes: size,
+            lines: 1,
+            segments: 1,
+        },
+        exact: 7,
+        units: shingles.len() as u64,
+        bands,
+        shingles,
+    }
+}

@@ -637,23 +637,7 @@ mod tests {
     use crate::EngineBuilder;
 
     fn document(shingles: &[u32]) -> SignedDoc {
-        SignedDoc {
-            origin: Origin::Path("a.txt".into()),
-            facts: DocumentFacts {
-                encoding: "UTF-8",
-                detection: "valid-utf8",
-                bom: false,
-                malformed: 0,
-                input_bytes: 10,
-                bytes: 10,
-                lines: 1,
-                segments: 1,
-            },
-            exact: 7,
-            units: 3,
-            bands: vec![1, 2],
-            shingles: shingles.to_vec(),
-        }
+        super::super::test_document(10, vec![1, 2], shingles.to_vec())
     }
 
     /// A signature file of `docs`, at `dir/a.sig.arrow`, and its bytes.
