@@ -246,6 +246,22 @@ pub struct Document {
 }
 
 impl Document {
+    /// A text that was never bytes to decode (given by a program, already
+    /// a string): UTF-8 by definition, its size its input size.
+    pub fn from_text(origin: Origin, text: String) -> Document {
+        Document {
+            origin,
+            input_bytes: text.len(),
+            decoded: Decoded {
+                text,
+                encoding: encoding_rs::UTF_8,
+                detection: crate::decode::Detection::ValidUtf8,
+                bom: false,
+                malformed: 0,
+            },
+        }
+    }
+
     pub fn text(&self) -> &str {
         &self.decoded.text
     }

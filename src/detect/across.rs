@@ -266,114 +266,155 @@ impl CorpusIndex {
         sims: &[f64],
         sets: &mut SetCache<'_>,
     ) -> io::Result<Vec<Cluster>> {
-        let threshold = self.config.threshold;
-        // Pairs are sorted, so they are sorted by their packed form too,
-        // which compares in one instruction.
-        let packed = |a: u32, b: u32| u64::from(a) << 32 | u64::from(b);
-        let mut similarity = |a: u32, b: u32| -> io::Result<f64> {
-            let key = packed(a.min(b), a.max(b));
-            match pairs.binary_search_by_key(&key, |&(x, y)| packed(x, y)) {
-                Ok(at) => Ok(sims[at]),
-                Err(_) => sets.similarity(a, b),
-            }
-        };
-        // Each document's verified partners before it, the most similar
-        // first (ties to the earlier document), documents in order.
-        let mut partners: Vec<(u32, u32, f64)> = pairs
-            .iter()
-            .zip(sims)
-            .filter(|(_, &sim)| sim >= threshold)
-            .map(|(&(a, b), &sim)| (b, a, sim))
-            .collect();
-        partners.par_sort_unstable_by(|x, y| {
-            x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1))
-        });
-        const NONE: u32 = u32::MAX;
-        let mut cluster_of: Vec<u32> = vec![NONE; self.exact.len()];
-        let clique_of = |cluster_of: &[u32], doc: u32| {
-            cluster_of
-                .get(doc as usize)
-                .copied()
-                .filter(|&clique| clique != NONE)
-        };
-        let mut cliques: Vec<(Vec<u32>, f64)> = Vec::new();
-        for found in partners.chunk_by(|x, y| x.0 == y.0) {
-            let b = found[0].0;
-            let mut joined = None;
-            for &(_, a, _) in found {
-                let Some(clique) = clique_of(&cluster_of, a) else {
-                    continue;
-                };
-                let mut low = 1.0f64;
-                for &member in &cliques[clique as usize].0 {
-                    low = low.min(similarity(member, b)?);
-                    if low < threshold {
-                        break;
-                    }
-                }
-                if low >= threshold {
-                    joined = Some((clique, low));
+        join_clusters(
+            &self.representative,
+            self.config.threshold,
+            pairs,
+            sims,
+            sets,
+        )
+    }
+}
+
+/// The one clustering rule, for a scan, `cluster` and engines that compute
+/// its pieces elsewhere ([`crate::signature::resolve`]): each document's
+/// verified partners before it, the most similar first, are tried in turn,
+/// and it joins the clique of the first whose every member it is similar
+/// to; then each representative's exact twins join it. `representative`
+/// gives each document (numbered in input order) the first document with
+/// its exact hash; `pairs` are candidate pairs of representatives, sorted,
+/// with their verified similarities `sims`; the similarity of two members
+/// that were no candidate pair is computed from `sets`.
+pub(crate) fn join_clusters(
+    representative: &[u32],
+    threshold: f64,
+    pairs: &[(u32, u32)],
+    sims: &[f64],
+    sets: &mut SetCache<'_>,
+) -> io::Result<Vec<Cluster>> {
+    // Pairs are sorted, so they are sorted by their packed form too,
+    // which compares in one instruction.
+    let packed = |a: u32, b: u32| u64::from(a) << 32 | u64::from(b);
+    let mut similarity = |a: u32, b: u32| -> io::Result<f64> {
+        let key = packed(a.min(b), a.max(b));
+        match pairs.binary_search_by_key(&key, |&(x, y)| packed(x, y)) {
+            Ok(at) => Ok(sims[at]),
+            Err(_) => sets.similarity(a, b),
+        }
+    };
+    // Each document's verified partners before it, the most similar
+    // first (ties to the earlier document), documents in order.
+    let mut partners: Vec<(u32, u32, f64)> = pairs
+        .iter()
+        .zip(sims)
+        .filter(|(_, &sim)| sim >= threshold)
+        .map(|(&(a, b), &sim)| (b, a, sim))
+        .collect();
+    partners
+        .par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
+    const NONE: u32 = u32::MAX;
+    let mut cluster_of: Vec<u32> = vec![NONE; representative.len()];
+    let clique_of = |cluster_of: &[u32], doc: u32| {
+        cluster_of
+            .get(doc as usize)
+            .copied()
+            .filter(|&clique| clique != NONE)
+    };
+    let mut cliques: Vec<(Vec<u32>, f64)> = Vec::new();
+    for found in partners.chunk_by(|x, y| x.0 == y.0) {
+        let b = found[0].0;
+        let mut joined = None;
+        for &(_, a, _) in found {
+            let Some(clique) = clique_of(&cluster_of, a) else {
+                continue;
+            };
+            let mut low = 1.0f64;
+            for &member in &cliques[clique as usize].0 {
+                low = low.min(similarity(member, b)?);
+                if low < threshold {
                     break;
                 }
             }
-            let assign = |cluster_of: &mut Vec<u32>, doc: u32, clique: usize| {
-                if let Some(slot) = cluster_of.get_mut(doc as usize) {
-                    *slot = clique as u32;
-                }
-            };
-            match joined {
-                Some((clique, low)) => {
-                    let clique = clique as usize;
-                    cliques[clique].0.push(b);
-                    cliques[clique].1 = cliques[clique].1.min(low);
-                    assign(&mut cluster_of, b, clique);
-                }
-                None => {
-                    let Some(&(_, a, sim)) = found
-                        .iter()
-                        .find(|(_, a, _)| clique_of(&cluster_of, *a).is_none())
-                    else {
-                        continue;
-                    };
-                    assign(&mut cluster_of, a, cliques.len());
-                    assign(&mut cluster_of, b, cliques.len());
-                    cliques.push((vec![a, b], sim));
-                }
+            if low >= threshold {
+                joined = Some((clique, low));
+                break;
             }
         }
-        Ok(self.expand_exact(cliques))
-    }
-
-    /// Adds each representative's exact twins to its near clique, and makes a
-    /// cluster of every exact group that joined no clique.
-    fn expand_exact(&self, cliques: Vec<(Vec<u32>, f64)>) -> Vec<Cluster> {
-        let mut twins: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (doc, &rep) in self.representative.iter().enumerate() {
-            twins.entry(rep).or_default().push(doc as u32);
+        let assign = |cluster_of: &mut Vec<u32>, doc: u32, clique: usize| {
+            if let Some(slot) = cluster_of.get_mut(doc as usize) {
+                *slot = clique as u32;
+            }
+        };
+        match joined {
+            Some((clique, low)) => {
+                let clique = clique as usize;
+                cliques[clique].0.push(b);
+                cliques[clique].1 = cliques[clique].1.min(low);
+                assign(&mut cluster_of, b, clique);
+            }
+            None => {
+                let Some(&(_, a, sim)) = found
+                    .iter()
+                    .find(|(_, a, _)| clique_of(&cluster_of, *a).is_none())
+                else {
+                    continue;
+                };
+                assign(&mut cluster_of, a, cliques.len());
+                assign(&mut cluster_of, b, cliques.len());
+                cliques.push((vec![a, b], sim));
+            }
         }
-        let mut clusters = Vec::new();
-        let mut in_clique = std::collections::HashSet::new();
-        for (reps, similarity) in cliques {
-            let mut members: Vec<u32> = reps.iter().flat_map(|rep| twins[rep].clone()).collect();
-            members.sort_unstable();
-            in_clique.extend(reps);
+    }
+    Ok(expand_exact(representative, cliques))
+}
+
+/// Adds each representative's exact twins to its near clique, and makes a
+/// cluster of every exact group that joined no clique.
+fn expand_exact(representative: &[u32], cliques: Vec<(Vec<u32>, f64)>) -> Vec<Cluster> {
+    let mut twins: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (doc, &rep) in representative.iter().enumerate() {
+        twins.entry(rep).or_default().push(doc as u32);
+    }
+    let mut clusters = Vec::new();
+    let mut in_clique = std::collections::HashSet::new();
+    for (reps, similarity) in cliques {
+        let mut members: Vec<u32> = reps.iter().flat_map(|rep| twins[rep].clone()).collect();
+        members.sort_unstable();
+        in_clique.extend(reps);
+        clusters.push(Cluster {
+            members,
+            exact: false,
+            similarity,
+        });
+    }
+    for (rep, members) in twins {
+        if members.len() > 1 && !in_clique.contains(&rep) {
             clusters.push(Cluster {
                 members,
-                exact: false,
-                similarity,
+                exact: true,
+                similarity: 1.0,
             });
         }
-        for (rep, members) in twins {
-            if members.len() > 1 && !in_clique.contains(&rep) {
-                clusters.push(Cluster {
-                    members,
-                    exact: true,
-                    similarity: 1.0,
-                });
+    }
+    clusters.sort_by_key(|cluster| cluster.members[0]);
+    clusters
+}
+
+/// Pairs each member of a bucket (sorted, in input order, repeats kept)
+/// with its next `neighbours` members, each pair as `(earlier, later)`: the
+/// one pairing rule of a scan, `cluster`, and engines that bucket
+/// elsewhere ([`crate::signature::bucket_pairs`]).
+pub(crate) fn pair_bucket<T: Copy + Ord>(
+    bucket: &[T],
+    neighbours: usize,
+    mut pair: impl FnMut(T, T),
+) {
+    for (at, &a) in bucket.iter().enumerate() {
+        for &b in bucket[at + 1..].iter().take(neighbours) {
+            if a != b {
+                pair(a.min(b), a.max(b));
             }
         }
-        clusters.sort_by_key(|cluster| cluster.members[0]);
-        clusters
     }
 }
 
@@ -410,14 +451,10 @@ impl BucketPairs {
     }
 
     fn close_bucket(&mut self) {
-        for (at, &a) in self.bucket.iter().enumerate() {
-            for &b in self.bucket[at + 1..].iter().take(self.neighbours) {
-                if a != b {
-                    self.pairs
-                        .push(u64::from(a.min(b)) << 32 | u64::from(a.max(b)));
-                }
-            }
-        }
+        let pairs = &mut self.pairs;
+        pair_bucket(&self.bucket, self.neighbours, |a, b| {
+            pairs.push(u64::from(a) << 32 | u64::from(b));
+        });
         self.bucket.clear();
     }
 

@@ -51,7 +51,7 @@ use std::collections::HashMap;
 use std::io;
 
 use crate::config::{self, ConfigError};
-use crate::decode::{DecodeError, Decoded, Detection};
+use crate::decode::DecodeError;
 use crate::detect::across::{
     compact_hash, compact_shingles, AcrossConfig, DocSketch, SegmentSketch,
 };
@@ -454,18 +454,7 @@ impl Engine {
 
     /// Scans text that is already decoded, taking it.
     pub(crate) fn scan_string(&self, origin: Origin, text: String) -> ScannedDoc {
-        let document = Document {
-            origin,
-            input_bytes: text.len(),
-            decoded: Decoded {
-                text,
-                encoding: encoding_rs::UTF_8,
-                detection: Detection::ValidUtf8,
-                bom: false,
-                malformed: 0,
-            },
-        };
-        self.scan_document(document, String::new())
+        self.scan_document(Document::from_text(origin, text), String::new())
     }
 
     /// Segments and fingerprints a text; also gives the signature of the

@@ -103,6 +103,13 @@ pub fn open_all(paths: &[PathBuf]) -> Result<Vec<SignatureFile>, SignatureError>
         .map(|path| SignatureFile::open(path))
         .collect();
     let files = opened.into_iter().collect::<Result<Vec<_>, _>>()?;
+    check_compatible(&files)?;
+    Ok(files)
+}
+
+/// Refuses any file whose parameters differ from the first file's, or
+/// whose threshold is out of range.
+pub fn check_compatible(files: &[SignatureFile]) -> Result<(), SignatureError> {
     if let Some(first) = files.first() {
         for file in &files[1..] {
             let what = format!(
@@ -122,7 +129,7 @@ pub fn open_all(paths: &[PathBuf]) -> Result<Vec<SignatureFile>, SignatureError>
             ));
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Clusters the documents of the signature files `paths`, in that order,
@@ -133,7 +140,19 @@ pub fn cluster(
     options: &ClusterOptions,
     sink: &mut dyn ClusterSink,
 ) -> Result<ClusterReport, ClusterError> {
-    let files: Arc<[SignatureFile]> = open_all(paths)?.into();
+    cluster_files(open_all(paths)?, options, sink)
+}
+
+/// Clusters the documents of `files` (opened, or read from memory with
+/// [`SignatureFile::from_batches`]), in that order, as [`cluster`] does;
+/// files whose parameters differ are refused first.
+pub fn cluster_files(
+    files: Vec<SignatureFile>,
+    options: &ClusterOptions,
+    sink: &mut dyn ClusterSink,
+) -> Result<ClusterReport, ClusterError> {
+    check_compatible(&files)?;
+    let files: Arc<[SignatureFile]> = files.into();
     let threshold = files.first().map_or(0.8, |file| file.params().threshold);
     let across = AcrossConfig {
         threshold,
@@ -393,6 +412,7 @@ mod tests {
     use crate::pipeline::{SignSink, SignedDoc};
     use crate::signature::SignatureWriter;
     use crate::EngineBuilder;
+    use std::path::Path;
 
     /// Takes a report and keeps nothing.
     struct Nowhere;
@@ -436,6 +456,77 @@ mod tests {
             writer.document(doc).expect("written");
         }
         writer.finish().expect("finished")
+    }
+
+    /// Keeps the clusters' members' origins.
+    #[derive(Default)]
+    struct Members(Vec<Vec<Origin>>);
+
+    impl ClusterSink for Members {
+        fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
+            for cluster in &report.clusters {
+                let origins = cluster.members.iter();
+                self.0.push(
+                    origins
+                        .map(|&m| report.origins[m as usize].clone())
+                        .collect(),
+                );
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn rows_kept_in_memory_cluster_as_the_same_rows_in_a_file() {
+        let engine = EngineBuilder::new().build().expect("default settings");
+        let params = engine.sketch_params();
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("a.sig.arrow");
+        let mut writer = SignatureWriter::create(&path, &params).expect("created");
+        let mut memory = crate::signature::SignatureBatches::new(&params);
+        let page = "A page that a crawler found twice, word for word, under two names.";
+        let texts = [page, "Something else entirely, said once.", page];
+        for (at, text) in texts.iter().enumerate() {
+            let origin = Origin::Record {
+                path: Arc::from(std::path::Path::new("memory")),
+                line: at + 1,
+                id: format!("doc-{at}"),
+            };
+            let doc = crate::document::Document::from_text(origin, (*text).to_owned());
+            writer
+                .document(engine.sign_document(doc.clone()))
+                .expect("written");
+            memory.document(engine.sign_document(doc)).expect("kept");
+        }
+        writer.finish().expect("finished");
+        let schema = Arc::clone(memory.schema());
+        let batches = memory.finish().expect("finished");
+        let from_memory =
+            SignatureFile::from_batches(Path::new("table"), &schema, &batches).expect("checked");
+        let (mut in_file, mut in_memory) = (Members::default(), Members::default());
+        cluster(&[path], &ClusterOptions::default(), &mut in_file).expect("clustered");
+        cluster_files(
+            vec![from_memory],
+            &ClusterOptions::default(),
+            &mut in_memory,
+        )
+        .expect("clustered");
+        assert_eq!(in_file.0.len(), 1);
+        assert_eq!(in_file.0, in_memory.0);
+    }
+
+    #[test]
+    fn rows_from_memory_without_the_format_are_refused_naming_them() {
+        let engine = EngineBuilder::new().build().expect("default settings");
+        let memory = crate::signature::SignatureBatches::new(&engine.sketch_params());
+        let bare = arrow_schema::Schema::new(memory.schema().fields().clone());
+        let err =
+            SignatureFile::from_batches(Path::new("table 3"), &bare, &[]).expect_err("no metadata");
+        assert!(
+            err.to_string()
+                .starts_with("table 3: not a signature table"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -64,16 +64,21 @@ mod bands;
 mod cluster;
 mod name;
 mod read;
+mod resolve;
 mod schema;
 mod write;
 
-pub use cluster::{cluster, open_all, ClusterError, ClusterOptions, ClusterReport, ClusterSink};
+pub use cluster::{
+    check_compatible, cluster, cluster_files, open_all, ClusterError, ClusterOptions,
+    ClusterReport, ClusterSink,
+};
 pub use name::{signature_name, SignatureNames};
 pub use read::{signature_files, SignatureFile};
 #[doc(hidden)]
 pub use read::{Row, RowRead};
+pub use resolve::{bucket_of, bucket_pairs, pair_similarity, resolve, ResolveError, Resolved};
 pub use schema::{CHECKSUM_KEY, FORMAT_KEY, FORMAT_VERSION, PARAMS_KEY};
-pub use write::SignatureWriter;
+pub use write::{SignatureBatches, SignatureWriter};
 
 use std::path::{Path, PathBuf};
 

@@ -131,6 +131,77 @@ impl SignatureFile {
         Ok(file)
     }
 
+    /// Rows made in memory ([`SignatureBatches`](super::SignatureBatches),
+    /// or a table a program read or built), checked as a file's are: the
+    /// schema's format version, parameters and columns, every array's
+    /// buffers (Arrow's full validation), no null band key or shingle, and
+    /// every row. `name` names them in messages, as a file's path would.
+    pub fn from_batches(
+        name: &Path,
+        schema: &Schema,
+        batches: &[RecordBatch],
+    ) -> Result<SignatureFile, SignatureError> {
+        let fail = |reason: &dyn std::fmt::Display| SignatureError::new(name, reason);
+        let metadata = |key: &str| schema.metadata().get(key).map(String::as_str);
+        let Some(version) = metadata(FORMAT_KEY) else {
+            return Err(fail(&format_args!(
+                "not a signature table (no '{FORMAT_KEY}' metadata in its schema)"
+            )));
+        };
+        if version != FORMAT_VERSION {
+            return Err(fail(&format_args!(
+                "signature format version {version:?}, and this doppel reads version {FORMAT_VERSION}"
+            )));
+        }
+        let params: SketchParams = metadata(PARAMS_KEY)
+            .and_then(|json| serde_json::from_str(json).ok())
+            .ok_or_else(|| {
+                fail(&format_args!(
+                    "damaged ('{PARAMS_KEY}' metadata missing or unreadable)"
+                ))
+            })?;
+        let expected = fields();
+        let same_columns = |found: &Schema| {
+            found.fields().len() == expected.len()
+                && found
+                    .fields()
+                    .iter()
+                    .zip(&expected)
+                    .all(|(field, expected)| {
+                        field.name() == expected.name()
+                            && field.data_type().equals_datatype(expected.data_type())
+                    })
+        };
+        if !same_columns(schema) {
+            return Err(fail(&"not the columns of a signature table"));
+        }
+        let mut checked = Vec::with_capacity(batches.len());
+        for batch in batches {
+            if !same_columns(&batch.schema()) {
+                return Err(fail(&"a batch without the columns of a signature table"));
+            }
+            for column in batch.columns() {
+                column
+                    .to_data()
+                    .validate_full()
+                    .map_err(|err| fail(&format_args!("damaged ({err})")))?;
+            }
+            let batch =
+                Batch::new(batch).ok_or_else(|| fail(&"not the columns of a signature table"))?;
+            if batch.bands.values().null_count() > 0 || batch.shingles.values().null_count() > 0 {
+                return Err(fail(&"damaged (a null band key or shingle)"));
+            }
+            checked.push(batch);
+        }
+        let file = SignatureFile {
+            path: name.to_path_buf(),
+            params,
+            batches: checked,
+        };
+        file.check_rows().map_err(|reason| fail(&reason))?;
+        Ok(file)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

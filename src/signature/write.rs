@@ -182,6 +182,88 @@ impl Rows {
     }
 }
 
+/// Signature rows gathered in memory, cut into record batches as a file's
+/// are: for a program that keeps them rather than writing a file (the
+/// Python package's `sign`). [`SignatureFile::from_batches`] reads them
+/// back.
+///
+/// [`SignatureFile::from_batches`]: super::SignatureFile::from_batches
+pub struct SignatureBatches {
+    schema: Arc<Schema>,
+    rows: Rows,
+    batches: Vec<RecordBatch>,
+}
+
+impl std::fmt::Debug for SignatureBatches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignatureBatches")
+            .field("batches", &self.batches.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignatureBatches {
+    /// Rows whose sketches were made with `params`.
+    pub fn new(params: &SketchParams) -> SignatureBatches {
+        SignatureBatches {
+            schema: Arc::new(schema(params)),
+            rows: Rows::default(),
+            batches: Vec::new(),
+        }
+    }
+
+    /// The schema every batch has, with the format version and parameters
+    /// in its metadata.
+    pub fn schema(&self) -> &Arc<Schema> {
+        &self.schema
+    }
+
+    fn flush_if_full(&mut self) -> io::Result<()> {
+        if self.rows.full() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.rows.count > 0 {
+            let batch = self.rows.take(&self.schema).map_err(io::Error::other)?;
+            self.batches.push(batch);
+        }
+        Ok(())
+    }
+
+    /// Every row gathered, in record batches.
+    pub fn finish(mut self) -> io::Result<Vec<RecordBatch>> {
+        self.flush()?;
+        Ok(self.batches)
+    }
+}
+
+impl SignSink for SignatureBatches {
+    fn input_problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.rows
+            .other(kind::INPUT_ERROR, &problem.origin, Some(&problem.message));
+        self.flush_if_full()
+    }
+
+    fn document(&mut self, doc: SignedDoc) -> io::Result<()> {
+        self.rows.document(&doc);
+        self.flush_if_full()
+    }
+
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.rows
+            .other(kind::ERROR, &problem.origin, Some(&problem.message));
+        self.flush_if_full()
+    }
+
+    fn skipped(&mut self, origin: &Origin) -> io::Result<()> {
+        self.rows.other(kind::SKIPPED, origin, None);
+        self.flush_if_full()
+    }
+}
+
 impl SignatureWriter {
     /// Starts the file that will be `target`, made with `params`. The
     /// temporary file is made in `target`'s folder, which must exist.

@@ -1,0 +1,369 @@
+//! Clustering from pieces made elsewhere: the reduce side of a run that a
+//! distributed engine (Ray, Spark) spreads over many machines.
+//!
+//! Such an engine signs documents in a map ([`Engine::sign_document`]), then
+//! finds the same clusters as a scan of the documents in the same order,
+//! without ever holding the corpus in one place:
+//!
+//! 1. **Exact groups.** Documents are grouped by their `exact` hash; the first
+//!    of each group (in input order) is its representative, and only
+//!    representatives go on. The other members are its twins.
+//! 2. **Buckets.** Each representative's band keys are cut to their bucket
+//!    ([`bucket_of`]); documents are grouped by bucket, and each bucket gives
+//!    its candidate pairs ([`bucket_pairs`]). A pair found in several buckets
+//!    counts once.
+//! 3. **Verification.** Each pair's two shingle sets are compared
+//!    ([`pair_similarity`]).
+//! 4. **Resolution.** The twins, the verified pairs and the shingle sets of
+//!    the documents in pairs that reached the threshold (a clique may compare
+//!    two of them that were no pair) go to one place, where [`resolve`] joins
+//!    them by the scan's own rule. That is the duplicates alone, not the
+//!    corpus.
+//!
+//! Documents are named by any `u64` that orders them as the input does
+//! (a row number, Spark's `monotonically_increasing_id`); they need not be
+//! consecutive.
+//!
+//! [`Engine::sign_document`]: crate::Engine::sign_document
+
+use std::collections::HashMap;
+
+use crate::detect::across::{join_clusters, pair_bucket, AcrossConfig};
+use crate::detect::sets::{jaccard_if_reachable, SetCache, SetStore};
+
+/// The bucket a band key falls in: documents that share one are candidate
+/// pairs. A scan keeps only the high 32 bits of each key; so must every
+/// engine, or it would find other candidates.
+pub fn bucket_of(band_key: u64) -> u64 {
+    band_key >> 32
+}
+
+/// The candidate pairs `(a, b)`, `a < b`, of one bucket's documents (with
+/// repeats, as many times as their band keys fell in it), appended to `out`.
+/// Sorts `members`. Each document is paired with the next 16 of the bucket
+/// in input order, as in a scan, so a bucket of a million look-alike pages
+/// gives 16 million pairs rather than half a trillion.
+pub fn bucket_pairs(members: &mut [u64], out: &mut Vec<(u64, u64)>) {
+    members.sort_unstable();
+    pair_bucket(members, AcrossConfig::default().neighbours, |a, b| {
+        out.push((a, b));
+    });
+}
+
+/// The similarity of two sorted shingle sets as clustering needs it: exact
+/// when it reaches `threshold`, else a bound below `threshold`.
+pub fn pair_similarity(a: &[u32], b: &[u32], threshold: f64) -> f64 {
+    jaccard_if_reachable(a, b, threshold)
+}
+
+/// One cluster found by [`resolve`].
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Resolved {
+    /// The members' names, in input order.
+    pub members: Vec<u64>,
+    /// Every member has the same normalized text.
+    pub exact: bool,
+    /// Lowest verified similarity between two members (1.0 when exact).
+    pub similarity: f64,
+}
+
+/// What [`resolve`] refuses: pieces that could not come from one corpus.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ResolveError {
+    #[error("threshold {0} is not in (0, 1]")]
+    Threshold(f64),
+    #[error("document {doc} is a twin of {representative}, which comes after it")]
+    TwinBeforeRepresentative { doc: u64, representative: u64 },
+    #[error("document {0} has two representatives")]
+    TwoRepresentatives(u64),
+    #[error("document {0} is in a candidate pair but is the twin of another document")]
+    PairOfTwin(u64),
+    #[error("the pair ({0}, {1}) is not ordered: the first document must come first")]
+    Unordered(u64, u64),
+    #[error("document {0} is in a pair at or above the threshold but its shingle set is missing")]
+    MissingSet(u64),
+    #[error("the shingle set of document {0} is not sorted without repeats")]
+    UnsortedSet(u64),
+    #[error("more than 4294967295 documents in pairs and groups")]
+    TooMany,
+}
+
+/// The clusters a scan would find, from the pieces of steps 1–3 (see the
+/// module documentation): `twins` as `(document, representative)` for every
+/// member of an exact group but its representative; `pairs` as `(a, b,
+/// similarity)` with `a` before `b`, each pair once; `sets` holding the
+/// shingle set of at least every document of a pair at or above
+/// `threshold`. Clusters come in the order of their first members.
+pub fn resolve(
+    threshold: f64,
+    twins: &[(u64, u64)],
+    pairs: &[(u64, u64, f64)],
+    sets: HashMap<u64, Vec<u32>>,
+) -> Result<Vec<Resolved>, ResolveError> {
+    if !(threshold > 0.0 && threshold <= 1.0) {
+        return Err(ResolveError::Threshold(threshold));
+    }
+    // Dense numbers in input order: what the clustering rule works on.
+    let mut names: Vec<u64> = twins
+        .iter()
+        .flat_map(|&(doc, rep)| [doc, rep])
+        .chain(pairs.iter().flat_map(|&(a, b, _)| [a, b]))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    if u32::try_from(names.len()).is_err() {
+        return Err(ResolveError::TooMany);
+    }
+    let number = |name: u64| names.binary_search(&name).unwrap_or(0) as u32;
+    let mut representative: Vec<u32> = (0..names.len() as u32).collect();
+    for &(doc, rep) in twins {
+        if rep >= doc {
+            return Err(ResolveError::TwinBeforeRepresentative {
+                doc,
+                representative: rep,
+            });
+        }
+        let slot = &mut representative[number(doc) as usize];
+        if *slot != number(doc) {
+            return Err(ResolveError::TwoRepresentatives(doc));
+        }
+        *slot = number(rep);
+    }
+    let mut numbered: Vec<((u32, u32), f64)> = Vec::with_capacity(pairs.len());
+    for &(a, b, sim) in pairs {
+        if a >= b {
+            return Err(ResolveError::Unordered(a, b));
+        }
+        for doc in [a, b] {
+            if representative[number(doc) as usize] != number(doc) {
+                return Err(ResolveError::PairOfTwin(doc));
+            }
+        }
+        numbered.push(((number(a), number(b)), sim));
+    }
+    numbered.sort_unstable_by_key(|&(pair, _)| pair);
+    numbered.dedup_by_key(|&mut (pair, _)| pair);
+    let (pair_numbers, sims): (Vec<(u32, u32)>, Vec<f64>) = numbered.into_iter().unzip();
+    let mut held: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (name, set) in sets {
+        let Ok(at) = names.binary_search(&name) else {
+            continue;
+        };
+        if set.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(ResolveError::UnsortedSet(name));
+        }
+        held.insert(at as u32, set);
+    }
+    for (&(a, b), &sim) in pair_numbers.iter().zip(&sims) {
+        if sim >= threshold {
+            for doc in [a, b] {
+                if !held.contains_key(&doc) {
+                    return Err(ResolveError::MissingSet(names[doc as usize]));
+                }
+            }
+        }
+    }
+    let store = SetStore::in_memory(held);
+    let mut cache = SetCache::new(&store, usize::MAX);
+    let clusters = join_clusters(&representative, threshold, &pair_numbers, &sims, &mut cache)
+        // Every set a clique compares is held: members come from pairs at
+        // or above the threshold, all checked above.
+        .map_err(|_| ResolveError::MissingSet(0))?;
+    Ok(clusters
+        .into_iter()
+        .map(|cluster| Resolved {
+            members: cluster
+                .members
+                .iter()
+                .map(|&doc| names[doc as usize])
+                .collect(),
+            exact: cluster.exact,
+            similarity: cluster.similarity,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::across::{CorpusIndex, DocSketch};
+    use crate::detect::sets::verify;
+    use proptest::prelude::*;
+
+    /// The whole distributed recipe run in one place: exact groups, buckets,
+    /// verification, resolution, with documents named by `name(number)`.
+    fn distributed(
+        docs: &[(u64, Vec<u64>, Vec<u32>)],
+        threshold: f64,
+        name: impl Fn(u32) -> u64,
+    ) -> Vec<Resolved> {
+        let mut first: HashMap<u64, u64> = HashMap::new();
+        let mut twins = Vec::new();
+        let mut buckets: HashMap<u64, Vec<u64>> = HashMap::new();
+        for (at, (exact, bands, _)) in docs.iter().enumerate() {
+            let me = name(at as u32);
+            let rep = *first.entry(*exact).or_insert(me);
+            if rep != me {
+                twins.push((me, rep));
+                continue;
+            }
+            for &key in bands {
+                buckets.entry(bucket_of(key)).or_default().push(me);
+            }
+        }
+        let mut candidates = Vec::new();
+        for members in buckets.values_mut() {
+            bucket_pairs(members, &mut candidates);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let set_of = |n: u64| {
+            let at = (0..docs.len() as u32).find(|&i| name(i) == n).unwrap_or(0);
+            docs[at as usize].2.clone()
+        };
+        let pairs: Vec<(u64, u64, f64)> = candidates
+            .iter()
+            .map(|&(a, b)| (a, b, pair_similarity(&set_of(a), &set_of(b), threshold)))
+            .collect();
+        let sets = pairs
+            .iter()
+            .filter(|p| p.2 >= threshold)
+            .flat_map(|&(a, b, _)| [a, b])
+            .map(|doc| (doc, set_of(doc)))
+            .collect();
+        resolve(threshold, &twins, &pairs, sets).expect("pieces of one corpus")
+    }
+
+    /// What a scan finds for the same sketches.
+    fn scanned(docs: &[(u64, Vec<u64>, Vec<u32>)], threshold: f64) -> Vec<Resolved> {
+        let mut index = CorpusIndex::new(AcrossConfig {
+            threshold,
+            ..AcrossConfig::default()
+        });
+        for (exact, bands, _) in docs {
+            index.add(&DocSketch {
+                exact: *exact,
+                bands: bands.clone(),
+                units: 1,
+                ..DocSketch::default()
+            });
+        }
+        let pairs = index.candidates();
+        let store = SetStore::in_memory(
+            docs.iter()
+                .enumerate()
+                .map(|(at, doc)| (at as u32, doc.2.clone()))
+                .collect(),
+        );
+        let sims = verify(&pairs, &store, 1 << 20, threshold).expect("in memory");
+        let clusters = index
+            .clusters(&pairs, &sims, &mut SetCache::new(&store, 1 << 20))
+            .expect("in memory");
+        clusters
+            .into_iter()
+            .map(|c| Resolved {
+                members: c.members.iter().map(|&m| u64::from(m)).collect(),
+                exact: c.exact,
+                similarity: c.similarity,
+            })
+            .collect()
+    }
+
+    /// Documents drawn from a few families, so that exact twins, near
+    /// duplicates and shared buckets all occur.
+    fn corpus() -> impl Strategy<Value = Vec<(u64, Vec<u64>, Vec<u32>)>> {
+        let doc = (
+            0u64..6,
+            0u32..40,
+            proptest::collection::vec(0u32..30, 0..12),
+        );
+        proptest::collection::vec(doc, 0..40).prop_map(|docs| {
+            docs.into_iter()
+                .map(|(family, edit, extra)| {
+                    let mut set: Vec<u32> = (family as u32 * 100..family as u32 * 100 + 40)
+                        .filter(|&v| v != family as u32 * 100 + edit)
+                        .chain(extra.iter().map(|e| 10_000 + e))
+                        .collect();
+                    set.sort_unstable();
+                    set.dedup();
+                    let exact = xxhash_rust::xxh3::xxh3_64(
+                        &set.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>(),
+                    );
+                    let bands = vec![(family << 32) | 7, (u64::from(edit % 3) << 40) | family];
+                    (exact, bands, set)
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn resolving_pieces_finds_what_a_scan_finds(docs in corpus(), spread in 1u64..1000) {
+            let expected = scanned(&docs, 0.8);
+            let found = distributed(&docs, 0.8, |n| u64::from(n) * spread + 5);
+            let renamed: Vec<Resolved> = found
+                .into_iter()
+                .map(|c| Resolved {
+                    members: c.members.iter().map(|m| (m - 5) / spread).collect(),
+                    ..c
+                })
+                .collect();
+            prop_assert_eq!(renamed, expected);
+        }
+    }
+
+    #[test]
+    fn pieces_that_cannot_come_from_one_corpus_are_refused() {
+        let set = || HashMap::from([(1, vec![1, 2]), (2, vec![1, 2])]);
+        assert_eq!(
+            resolve(0.0, &[], &[], HashMap::new()),
+            Err(ResolveError::Threshold(0.0))
+        );
+        assert_eq!(
+            resolve(0.8, &[(1, 2)], &[], HashMap::new()),
+            Err(ResolveError::TwinBeforeRepresentative {
+                doc: 1,
+                representative: 2
+            })
+        );
+        assert_eq!(
+            resolve(0.8, &[], &[(2, 1, 1.0)], set()),
+            Err(ResolveError::Unordered(2, 1))
+        );
+        assert_eq!(
+            resolve(0.8, &[(2, 1)], &[(2, 3, 1.0)], set()),
+            Err(ResolveError::PairOfTwin(2))
+        );
+        assert_eq!(
+            resolve(0.8, &[], &[(1, 3, 0.9)], set()),
+            Err(ResolveError::MissingSet(3))
+        );
+        assert_eq!(
+            resolve(
+                0.8,
+                &[],
+                &[(1, 2, 0.9)],
+                HashMap::from([(1, vec![2, 1]), (2, vec![1, 2])])
+            ),
+            Err(ResolveError::UnsortedSet(1))
+        );
+        assert_eq!(
+            resolve(0.8, &[(5, 1), (5, 2)], &[], HashMap::new()),
+            Err(ResolveError::TwoRepresentatives(5))
+        );
+    }
+
+    #[test]
+    fn a_pair_below_the_threshold_needs_no_sets() {
+        let found = resolve(0.8, &[(9, 4)], &[(1, 4, 0.3)], HashMap::new());
+        assert_eq!(
+            found,
+            Ok(vec![Resolved {
+                members: vec![4, 9],
+                exact: true,
+                similarity: 1.0
+            }])
+        );
+    }
+}
