@@ -22,6 +22,7 @@ use pyo3::types::PyDict;
 use rayon::prelude::*;
 
 use crate::settings::Settings;
+use crate::text::py_repr;
 use crate::texts::{ids, Texts};
 
 /// The stored document a new text duplicates.
@@ -34,8 +35,9 @@ pub struct Match {
     /// The stored document's id (``None`` for a file stored by the
     /// command line).
     id: Option<String>,
-    /// The stored document's row (as ``add`` numbered it), or a record's
-    /// line for one stored by the command line; ``None`` for a file.
+    /// The stored document's row, from 0, as ``add`` numbered it (for a
+    /// JSON Lines record stored by the command line, its line less one);
+    /// ``None`` for a file.
     row: Option<u64>,
     /// Where the stored document came from: ``add``'s ``source``, or a
     /// file's path.
@@ -44,11 +46,11 @@ pub struct Match {
 
 #[pymethods]
 impl Match {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         let place = match (&self.id, self.row) {
-            (Some(id), _) => format!("id={id:?}"),
+            (Some(id), _) => format!("id={}", py_repr(py, id)),
             (None, Some(row)) => format!("row={row}"),
-            (None, None) => format!("source={:?}", self.source),
+            (None, None) => format!("source={}", py_repr(py, &self.source)),
         };
         format!(
             "Match({place}, exact={}, similarity={:.3})",
@@ -65,7 +67,7 @@ impl Match {
             exact: found.exact,
             similarity: found.similarity,
             id,
-            row: line,
+            row: line.map(|line| line.saturating_sub(1)),
             source: path,
         }
     }
@@ -159,9 +161,11 @@ impl Index {
                     .zip(names.into_par_iter())
                     .enumerate()
                     .map(|(at, (text, id))| {
+                        // The index records 1-based lines (0 is a whole
+                        // file): row `r` is stored as line `r + 1`.
                         let origin = Origin::Record {
                             path: Arc::clone(&source),
-                            line: first_row + at,
+                            line: first_row + at + 1,
                             id,
                         };
                         engine.sign_document(Document::from_text(origin, (*text).to_owned()))
@@ -171,12 +175,10 @@ impl Index {
                 let mut builder = writer.segment()?;
                 let mut collect = Collect::new(&mut builder);
                 for doc in signed {
-                    collect
-                        .document(doc)
-                        .map_err(|err| IndexError::Io {
-                            path: dir.clone(),
-                            source: err,
-                        })?;
+                    collect.document(doc).map_err(|err| IndexError::Io {
+                        path: dir.clone(),
+                        source: err,
+                    })?;
                 }
                 let added = builder.documents();
                 if added > 0 {
@@ -275,10 +277,10 @@ impl Index {
         usize::try_from(self.stored.documents()).unwrap_or(usize::MAX)
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "Index({:?}, {} documents, {} segments)",
-            self.stored.dir().display().to_string(),
+            "Index({}, {} documents, {} segments)",
+            py_repr(py, &self.stored.dir().display().to_string()),
             self.stored.documents(),
             self.stored.manifest().segments.len()
         )

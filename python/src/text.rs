@@ -17,7 +17,7 @@ use doppel::diff::{
 use doppel::{FoundBlock, TextSpan};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes};
+use pyo3::types::{PyByteArray, PyBytes, PyString};
 use rayon::prelude::*;
 
 use crate::settings::Settings;
@@ -80,6 +80,15 @@ impl<'t> CharOffsets<'t> {
     }
 }
 
+/// `text` as Python's `repr` writes it (`'café'`), for `__repr__`s and
+/// messages.
+pub fn py_repr(py: Python<'_>, text: &str) -> String {
+    PyString::new(py, text)
+        .repr()
+        .map(|quoted| quoted.to_string())
+        .unwrap_or_else(|_| format!("{text:?}"))
+}
+
 // ---------------------------------------------------------------- decode
 
 /// Bytes decoded to text, and how.
@@ -101,19 +110,19 @@ pub struct Decoded {
 
 #[pymethods]
 impl Decoded {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         const SHOWN: usize = 40;
         let mut shown: String = self.text.chars().take(SHOWN).collect();
         if self.text.chars().nth(SHOWN).is_some() {
             shown.push('…');
         }
         format!(
-            "Decoded(encoding={:?}, detection={:?}, bom={}, malformed={}, text={:?})",
-            self.encoding,
-            self.detection,
+            "Decoded(encoding={}, detection={}, bom={}, malformed={}, text={})",
+            py_repr(py, self.encoding),
+            py_repr(py, self.detection),
             if self.bom { "True" } else { "False" },
             self.malformed,
-            shown
+            py_repr(py, &shown)
         )
     }
 
@@ -329,15 +338,21 @@ const ALGORITHMS: [(&str, Algorithm); 3] = [
 
 /// The value `name` stands for among `choices`, or a `ValueError` naming
 /// the argument and listing what it accepts.
-fn choose<T: Copy>(what: &str, name: &str, choices: &[(&'static str, T)]) -> PyResult<T> {
+fn choose<T: Copy>(
+    py: Python<'_>,
+    what: &str,
+    name: &str,
+    choices: &[(&'static str, T)],
+) -> PyResult<T> {
     choices
         .iter()
         .find(|(choice, _)| *choice == name)
         .map(|(_, value)| *value)
         .ok_or_else(|| {
-            let names: Vec<String> = choices.iter().map(|(c, _)| format!("{c:?}")).collect();
+            let names: Vec<String> = choices.iter().map(|(c, _)| py_repr(py, c)).collect();
             PyValueError::new_err(format!(
-                "{what}: {name:?} is not one of {}",
+                "{what}: {} is not one of {}",
+                py_repr(py, name),
                 names.join(", ")
             ))
         })
@@ -361,7 +376,9 @@ fn choose<T: Copy>(what: &str, name: &str, choices: &[(&'static str, T)]) -> PyR
     old, new, *, by="auto", format="unified", algorithm="myers",
     ignore_whitespace=false, ignore_case=false, normalize=false, moves=true,
     context=3, width=120, deadline=Some(5.0), old_name="old", new_name="new",
-))]
+), text_signature = "(old, new, *, by='auto', format='unified', algorithm='myers', \
+    ignore_whitespace=False, ignore_case=False, normalize=False, moves=True, context=3, \
+    width=120, deadline=5.0, old_name='old', new_name='new')")]
 #[allow(clippy::too_many_arguments)]
 pub fn diff(
     py: Python<'_>,
@@ -380,9 +397,9 @@ pub fn diff(
     old_name: &str,
     new_name: &str,
 ) -> PyResult<Diff> {
-    let granularity = choose("by", by, &BY)?;
-    let format = choose("format", format, &FORMATS)?;
-    let algorithm = choose("algorithm", algorithm, &ALGORITHMS)?;
+    let granularity = choose(py, "by", by, &BY)?;
+    let format = choose(py, "format", format, &FORMATS)?;
+    let algorithm = choose(py, "algorithm", algorithm, &ALGORITHMS)?;
     let deadline = match deadline {
         None => None,
         Some(seconds) if seconds > 0.0 && seconds.is_finite() => Some(
@@ -415,7 +432,15 @@ pub fn diff(
         .map_err(|err| PyValueError::new_err(err.to_string()))?;
     let compared = py.detach(|| {
         let comparison = Comparison::new(&old, &new, &options);
-        let text = render(&comparison, &options, format, context, width, old_name, new_name);
+        let text = render(
+            &comparison,
+            &options,
+            format,
+            context,
+            width,
+            old_name,
+            new_name,
+        );
         let byte_ops = flatten(&comparison);
         let (old_chars, new_chars) = (CharOffsets::new(&old), CharOffsets::new(&new));
         let ops: Vec<PyOp> = byte_ops
@@ -515,7 +540,11 @@ fn flatten(comparison: &Comparison<'_>) -> Vec<(Tag, Range<usize>, Range<usize>)
             (Tag::Replace, Some(changes)) => {
                 let (mut at_old, mut at_new) = (old.start, new.start);
                 for change in changes {
-                    push(Tag::Equal, at_old..change.old.start, at_new..change.new.start);
+                    push(
+                        Tag::Equal,
+                        at_old..change.old.start,
+                        at_new..change.new.start,
+                    );
                     push(change.tag, change.old.clone(), change.new.clone());
                     at_old = change.old.end;
                     at_new = change.new.end;
@@ -628,7 +657,13 @@ pub fn find_blocks(
         texts
             .rows()
             .par_iter()
-            .map(|text| engine.find_blocks(text).into_iter().map(Block::of).collect())
+            .map(|text| {
+                engine
+                    .find_blocks(text)
+                    .into_iter()
+                    .map(Block::of)
+                    .collect()
+            })
             .collect()
     });
     Ok(found)
