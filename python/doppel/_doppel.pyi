@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import pathlib
 from collections.abc import Sequence
-from typing import Any, Literal, Union, final
+from typing import Any, Literal, final
 
 import pyarrow as pa
 
@@ -43,10 +43,10 @@ __all__ = [
 __version__: str
 
 #: What a batch of texts may be.
-_Texts = Union[pa.Array, pa.ChunkedArray, Sequence[str]]
+_Texts = pa.Array | pa.ChunkedArray | Sequence[str]
 #: Ids of a batch: ``str`` or ``int`` per text, any sequence or Arrow array.
-_Ids = Union[pa.Array, pa.ChunkedArray, Sequence[Union[str, int]]]
-_Path = Union[str, os.PathLike[str]]
+_Ids = pa.Array | pa.ChunkedArray | Sequence[str | int]
+_Path = str | os.PathLike[str]
 _Granularity = Literal["auto", "paragraph", "line", "sentence"]
 
 # ------------------------------------------------------------ settings

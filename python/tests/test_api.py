@@ -79,9 +79,7 @@ def member_sets(clusters: list[doppel.Cluster]) -> list[list[int]]:
     return [[row for row in c.rows if row is not None] for c in clusters]
 
 
-EXPECTED = sorted(
-    [[3, 30, 34], [8, 31], [5, 32], [12, 33], [16, 35], [20, 37], [4, 38]]
-)
+EXPECTED = sorted([[3, 30, 34], [8, 31], [5, 32], [12, 33], [16, 35], [20, 37], [4, 38]])
 
 # ------------------------------------------------------------- Settings
 
@@ -103,11 +101,18 @@ def test_settings_defaults_repr_and_equality() -> None:
     assert settings != doppel.Settings(granularity="line")
     assert doppel.Settings(**settings.as_dict()) == settings
     params = json.loads(settings.sketch_params())
-    assert (params["threshold"], params["granularity"], params["cjk_k"], params["word_k"]) == (0.8, "auto", 5, 3)
+    assert (params["threshold"], params["granularity"], params["cjk_k"], params["word_k"]) == (
+        0.8,
+        "auto",
+        5,
+        3,
+    )
 
 
 def test_settings_pickle_round_trip() -> None:
-    settings = doppel.Settings(granularity="sentence", threshold=0.65, min_units=4, cjk_shingle=3, word_shingle=2)
+    settings = doppel.Settings(
+        granularity="sentence", threshold=0.65, min_units=4, cjk_shingle=3, word_shingle=2
+    )
     again = pickle.loads(pickle.dumps(settings))
     assert again == settings and repr(again) == repr(settings)
     assert again.sketch_params() == settings.sketch_params()
@@ -321,11 +326,23 @@ def test_deduplicator_decisions_table() -> None:
     result = dedup.finish()
     decisions = result.decisions
     assert decisions.schema.names == ["id", "row", "keep", "reason", "duplicate_of", "cluster", "similarity"]
-    assert [str(t) for t in decisions.schema.types] == ["string", "uint64", "bool", "string", "string", "uint64", "double"]
+    assert [str(t) for t in decisions.schema.types] == [
+        "string",
+        "uint64",
+        "bool",
+        "string",
+        "string",
+        "uint64",
+        "double",
+    ]
     rows = decisions.to_pylist()
     assert [row["row"] for row in rows] == list(range(len(TEXTS)))
     assert rows[3]["id"] == "a3" and rows[30]["id"] == "30"
-    assert rows[30]["keep"] is False and rows[30]["reason"] == "exact-duplicate" and rows[30]["duplicate_of"] == "a3"
+    assert (
+        rows[30]["keep"] is False
+        and rows[30]["reason"] == "exact-duplicate"
+        and rows[30]["duplicate_of"] == "a3"
+    )
     assert rows[32]["reason"] == "near-duplicate" and rows[32]["duplicate_of"] == "a5"
     assert rows[3]["keep"] is True and rows[3]["reason"] is None and rows[3]["cluster"] is not None
     assert rows[0]["keep"] is True and rows[0]["cluster"] is None and rows[0]["similarity"] is None
@@ -391,7 +408,12 @@ def clusters_by_engine_steps(texts: list[str], settings: doppel.Settings) -> lis
     near = sorted({doc for (a, b), s in zip(pairs, similarity) if s >= settings.threshold for doc in (a, b)})
     resolved = native.resolve(
         settings.threshold,
-        pa.table({"doc": pa.array(twins["doc"], pa.int64()), "representative": pa.array(twins["representative"], pa.int64())}),
+        pa.table(
+            {
+                "doc": pa.array(twins["doc"], pa.int64()),
+                "representative": pa.array(twins["representative"], pa.int64()),
+            }
+        ),
         pa.table(
             {
                 "a": pa.array([a for a, _ in pairs], pa.int64()),
@@ -399,7 +421,9 @@ def clusters_by_engine_steps(texts: list[str], settings: doppel.Settings) -> lis
                 "similarity": pa.array(similarity, pa.float64()),
             }
         ),
-        pa.record_batch({"doc": pa.array(near, pa.int64()), "shingles": pa.array([sets[d] for d in near], list_type)}),
+        pa.record_batch(
+            {"doc": pa.array(near, pa.int64()), "shingles": pa.array([sets[d] for d in near], list_type)}
+        ),
     ).to_pydict()
     assert resolved["keep"] == [doc == first for doc, first in zip(resolved["doc"], resolved["cluster"])]
     grouped: dict[int, list[int]] = defaultdict(list)
@@ -420,7 +444,12 @@ def test_engine_steps_give_the_clusters_of_cluster(settings: doppel.Settings) ->
 def test_sketches_columns() -> None:
     batch = native.sketches(TEXTS[:4])
     assert batch.schema.names == ["exact", "units", "buckets", "shingles"]
-    assert [str(t) for t in batch.schema.types] == ["int64", "int64", "list<item: int64>", "list<item: int32>"]
+    assert [str(t) for t in batch.schema.types] == [
+        "int64",
+        "int64",
+        "list<item: int64>",
+        "list<item: int32>",
+    ]
     signed = doppel.sign(TEXTS[:4]).to_pydict()
     unsigned = [[s & 0xFFFFFFFF for s in row] for row in batch.column("shingles").to_pylist()]
     assert unsigned == signed["shingles"]
@@ -448,7 +477,9 @@ def test_verify_pairs_refuses_unsorted_sets_and_bad_thresholds() -> None:
 def test_resolve_refuses_bad_pieces() -> None:
     empty_twins = pa.table({"doc": pa.array([], pa.int64()), "representative": pa.array([], pa.int64())})
     pairs = pa.table({"a": pa.array([0], pa.int64()), "b": pa.array([1], pa.int64()), "similarity": [1.0]})
-    sets = pa.table({"doc": pa.array([0, 1], pa.int64()), "shingles": pa.array([[1, 2], [1, 2]], pa.list_(pa.int32()))})
+    sets = pa.table(
+        {"doc": pa.array([0, 1], pa.int64()), "shingles": pa.array([[1, 2], [1, 2]], pa.list_(pa.int32()))}
+    )
     resolved = native.resolve(0.8, empty_twins, pairs, sets).to_pydict()
     assert resolved["doc"] == [0, 1] and resolved["keep"] == [True, False]
     with pytest.raises(ValueError, match="threshold"):
@@ -458,7 +489,9 @@ def test_resolve_refuses_bad_pieces() -> None:
     backwards = pa.table({"doc": pa.array([0], pa.int64()), "representative": pa.array([5], pa.int64())})
     with pytest.raises(ValueError, match="comes after it"):
         native.resolve(0.8, backwards, pairs, sets)
-    unsorted = pa.table({"doc": pa.array([0, 1], pa.int64()), "shingles": pa.array([[2, 1], [1, 2]], pa.list_(pa.int32()))})
+    unsorted = pa.table(
+        {"doc": pa.array([0, 1], pa.int64()), "shingles": pa.array([[2, 1], [1, 2]], pa.list_(pa.int32()))}
+    )
     with pytest.raises(ValueError, match="not sorted"):
         native.resolve(0.8, empty_twins, pairs, unsorted)
 

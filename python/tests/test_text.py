@@ -26,7 +26,10 @@ def sentences(seed: int, count: int, cjk: bool = False) -> list[str]:
     rng = random.Random(seed)
     if cjk:
         return ["".join(rng.choice(HAN) for _ in range(rng.randint(12, 20))) + "。" for _ in range(count)]
-    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 14))).capitalize() + "." for _ in range(count)]
+    return [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 14))).capitalize() + "."
+        for _ in range(count)
+    ]
 
 
 def rebuild(old: str, new: str, ops: Sequence[tuple[str, int, int, int, int]]) -> str:
@@ -105,7 +108,9 @@ def test_decode_forced_encoding_and_malformed_count() -> None:
 def test_decode_accepts_bytearray_and_shows_a_repr() -> None:
     decoded = doppel.decode(bytearray(b"caf\xe9 au lait"))
     assert decoded.text == "café au lait"
-    assert repr(decoded).startswith("Decoded(encoding='windows-1252', detection='guessed', bom=False, malformed=0")
+    assert repr(decoded).startswith(
+        "Decoded(encoding='windows-1252', detection='guessed', bom=False, malformed=0"
+    )
     assert str(decoded) == "café au lait"
 
 
@@ -210,6 +215,16 @@ def test_diff_rebuilds_new_from_old_on_generated_edits() -> None:
             assert result.apply() == new
 
 
+def test_diff_past_its_deadline_is_approximate_and_still_correct() -> None:
+    old = "\n".join(sentences(50, 400)) + "\n"
+    new = old.replace("river", "brook")
+    result = doppel.diff(old, new, deadline=1e-9)
+    assert result.approximate and "approximate" in repr(result)
+    assert_ops_cover(old, new, result.ops)
+    assert result.apply() == new
+    assert not doppel.diff(old, new, deadline=None).approximate
+
+
 def test_diff_formats() -> None:
     old = "北京是中国的首都。\nThe quick brown fox.\n"
     new = "北京是中国的首府。\nThe quick red fox.\n"
@@ -229,7 +244,9 @@ def test_diff_formats() -> None:
     assert any(record["type"] == "document" for record in records)
     long_old = "\n".join(sentences(5, 12)) + "\n"
     long_new = long_old.replace(".\n", "!\n", 6).replace("!\n", ".\n", 5)
-    hunk = [line for line in doppel.diff(long_old, long_new, context=0).text.splitlines() if line[:1] in " -+@"]
+    hunk = [
+        line for line in doppel.diff(long_old, long_new, context=0).text.splitlines() if line[:1] in " -+@"
+    ]
     assert len([line for line in hunk if line.startswith(" ")]) == 0
     hunk = [line for line in doppel.diff(long_old, long_new, context=2).text.splitlines() if line[:1] == " "]
     assert len(hunk) == 4
@@ -282,8 +299,13 @@ def test_find_blocks_gives_character_offsets(cjk: bool) -> None:
 
 def test_find_blocks_reports_near_copies_and_where_they_differ() -> None:
     paragraphs = [" ".join(sentences(seed, 3)) for seed in range(30, 34)]
-    edited = paragraphs[1].replace("river", "brook", 1) if "river" in paragraphs[1] else paragraphs[1] + " Extra"
-    text = "\n\n".join([paragraphs[0], paragraphs[1], paragraphs[2], paragraphs[1], paragraphs[3], edited]) + "\n"
+    edited = (
+        paragraphs[1].replace("river", "brook", 1) if "river" in paragraphs[1] else paragraphs[1] + " Extra"
+    )
+    text = (
+        "\n\n".join([paragraphs[0], paragraphs[1], paragraphs[2], paragraphs[1], paragraphs[3], edited])
+        + "\n"
+    )
     blocks = doppel.find_blocks([text], settings=doppel.Settings(granularity="sentence", min_units=8))[0]
     assert blocks, "the repeated paragraph is a block"
     for block in blocks:
@@ -302,9 +324,15 @@ def test_find_blocks_over_a_batch_keeps_the_order() -> None:
     texts = [english, plain, chinese, plain]
     from_list = doppel.find_blocks(texts)
     assert [len(blocks) for blocks in from_list] == [1, 0, 1, 0]
-    for column in (pa.array(texts), pa.array(texts, pa.large_string()), pa.chunked_array([texts[:1], texts[1:]])):
+    for column in (
+        pa.array(texts),
+        pa.array(texts, pa.large_string()),
+        pa.chunked_array([texts[:1], texts[1:]]),
+    ):
         found = doppel.find_blocks(column)
-        assert [[b.copies for b in blocks] for blocks in found] == [[b.copies for b in blocks] for blocks in from_list]
+        assert [[b.copies for b in blocks] for blocks in found] == [
+            [b.copies for b in blocks] for blocks in from_list
+        ]
 
 
 def test_find_blocks_follows_settings() -> None:
