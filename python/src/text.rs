@@ -391,8 +391,8 @@ pub fn diff(
     ignore_case: bool,
     normalize: bool,
     moves: bool,
-    context: usize,
-    width: usize,
+    context: i64,
+    width: i64,
     deadline: Option<f64>,
     old_name: &str,
     new_name: &str,
@@ -413,11 +413,16 @@ pub fn diff(
             )))
         }
     };
-    if !(20..=10_000).contains(&width) {
-        return Err(PyValueError::new_err(format!(
-            "width: {width} is not from 20 to 10000 columns"
-        )));
-    }
+    // (Taken as signed numbers, so that a negative one is named here
+    // rather than refused as an overflow that names nothing.)
+    let context = usize::try_from(context)
+        .map_err(|_| PyValueError::new_err(format!("context: {context} is not 0 or more lines")))?;
+    let width = usize::try_from(width)
+        .ok()
+        .filter(|width| (20..=10_000).contains(width))
+        .ok_or_else(|| {
+            PyValueError::new_err(format!("width: {width} is not from 20 to 10000 columns"))
+        })?;
     let mut options = DiffOptions::new();
     options
         .granularity(granularity)

@@ -71,6 +71,18 @@ def test_a_second_add_is_a_second_segment_numbered_on(index: doppel.Index) -> No
     assert match is not None
     assert (match.id, match.row, match.source) == (str(len(STORED) + 3), len(STORED) + 3, "batch-2")
     assert index.add([]) == 0 and index.segments == 2
+    assert doppel.Index.open(index.path).leftovers == []
+
+
+def test_leftovers_of_an_interrupted_add_are_named_then_removed(index: doppel.Index) -> None:
+    stray = Path(index.path) / "seg-000002.dseg"
+    stray.write_bytes(b"half a segment")
+    reopened = doppel.Index.open(index.path)
+    assert reopened.leftovers == ["seg-000002.dseg"]
+    assert reopened.documents == len(STORED)
+    assert reopened.add([document(300)]) == 1
+    assert reopened.leftovers == [] and reopened.segments == 2
+    assert reopened.query([document(300)])[0] is not None
 
 
 def test_reopened_index_answers_the_same(index: doppel.Index) -> None:

@@ -261,8 +261,12 @@ def test_diff_refuses_bad_choices_listing_the_accepted_ones() -> None:
         doppel.diff("a", "b", algorithm="fast")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="deadline"):
         doppel.diff("a", "b", deadline=-1.0)
-    with pytest.raises(ValueError, match="width"):
+    with pytest.raises(ValueError, match="width: 5 is not from 20 to 10000"):
         doppel.diff("a", "b", width=5)
+    with pytest.raises(ValueError, match="width: -1"):
+        doppel.diff("a", "b", width=-1)
+    with pytest.raises(ValueError, match="context: -1 is not 0 or more"):
+        doppel.diff("a", "b", context=-1)
     with pytest.raises(TypeError):
         doppel.diff(b"a", "b")  # type: ignore[arg-type]
 
