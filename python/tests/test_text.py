@@ -302,23 +302,27 @@ def test_find_blocks_gives_character_offsets(cjk: bool) -> None:
 
 
 def test_find_blocks_reports_near_copies_and_where_they_differ() -> None:
-    paragraphs = [" ".join(sentences(seed, 3)) for seed in range(30, 34)]
-    edited = (
-        paragraphs[1].replace("river", "brook", 1) if "river" in paragraphs[1] else paragraphs[1] + " Extra"
+    first, second, third = sentences(31, 3)
+    repeated_paragraph = " ".join([first, second, third])
+    edited_paragraph = " ".join([first, second, "Zeppelin " + third.split(" ", 1)[1]])
+    others = [" ".join(sentences(seed, 3)) for seed in (40, 41, 42)]
+    text = "\n\n".join(
+        [others[0], repeated_paragraph, others[1], repeated_paragraph, others[2], edited_paragraph]
     )
-    text = (
-        "\n\n".join([paragraphs[0], paragraphs[1], paragraphs[2], paragraphs[1], paragraphs[3], edited])
-        + "\n"
-    )
-    blocks = doppel.find_blocks([text], settings=doppel.Settings(granularity="sentence", min_units=8))[0]
-    assert blocks, "the repeated paragraph is a block"
-    for block in blocks:
-        for start, end in block.copies:
-            assert 0 <= start < end <= len(text)
-        for copy, first, other, similarity in block.differing:
-            assert 1 <= copy < len(block.copies)
-            assert 0.0 <= similarity < 1.0
-            assert first is not None or other is not None
+    settings = doppel.Settings(granularity="sentence", min_units=8)
+    (block,) = doppel.find_blocks([text], settings=settings)[0]
+    assert not block.exact and 0.0 < block.similarity < 1.0
+    assert [text[a:b].strip() for a, b in block.copies] == [
+        repeated_paragraph,
+        repeated_paragraph,
+        edited_paragraph,
+    ]
+    # The third copy departs from the first in its last sentence only.
+    ((copy, in_first, in_other, similarity),) = block.differing
+    assert copy == 2 and 0.0 < similarity < 1.0
+    assert in_first is not None and in_other is not None
+    assert text[in_first[0] : in_first[1]] == third
+    assert text[in_other[0] : in_other[1]] == "Zeppelin " + third.split(" ", 1)[1]
 
 
 def test_find_blocks_over_a_batch_keeps_the_order() -> None:
