@@ -333,7 +333,15 @@ impl ReportStored for Unreported {
 fn os_error(path: &Path, err: &io::Error) -> PyErr {
     let name = path.display().to_string();
     match err.raw_os_error() {
-        Some(code) => PyOSError::new_err((code, err.to_string(), name)),
+        Some(code) => {
+            // Python adds the number itself: "[Errno 2] No such file…".
+            let message = err.to_string();
+            let message = message
+                .strip_suffix(&format!(" (os error {code})"))
+                .unwrap_or(&message)
+                .to_owned();
+            PyOSError::new_err((code, message, name))
+        }
         None => PyOSError::new_err(format!("{name}: {err}")),
     }
 }

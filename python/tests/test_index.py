@@ -134,6 +134,7 @@ def test_missing_folder_is_an_oserror_naming_it(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError) as caught:
         doppel.Index.open(missing)
     assert caught.value.filename == str(missing)
+    assert str(caught.value) == f"[Errno 2] No such file or directory: {str(missing)!r}"
 
 
 def test_an_unwritable_place_is_an_oserror_naming_it(tmp_path: Path) -> None:
