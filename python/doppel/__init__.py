@@ -14,21 +14,39 @@ The native core works on batches: texts cross into Rust as Arrow arrays
 """
 
 from doppel._doppel import (
+    Block,
     Cluster,
+    Decoded,
     Deduplication,
     Deduplicator,
+    Diff,
+    Index,
+    Match,
+    Move,
     Settings,
     __version__,
     cluster,
+    decode,
+    diff,
+    find_blocks,
     sign,
 )
 
 __all__ = [
+    "Block",
     "Cluster",
+    "Decoded",
     "Deduplication",
     "Deduplicator",
+    "Diff",
+    "Index",
+    "Match",
+    "Move",
     "Settings",
     "__version__",
     "cluster",
+    "decode",
+    "diff",
+    "find_blocks",
     "sign",
 ]
