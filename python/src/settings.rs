@@ -63,10 +63,19 @@ impl Settings {
     fn make(
         granularity: &str,
         threshold: f64,
-        min_units: usize,
-        cjk_shingle: usize,
-        word_shingle: usize,
+        min_units: i64,
+        cjk_shingle: i64,
+        word_shingle: i64,
     ) -> PyResult<Settings> {
+        let count = |name: &str, value: i64| {
+            usize::try_from(value)
+                .map_err(|_| PyValueError::new_err(format!("{name}: {value} is less than 1")))
+        };
+        let (min_units, cjk_shingle, word_shingle) = (
+            count("min_units", min_units)?,
+            count("cjk_shingle", cjk_shingle)?,
+            count("word_shingle", word_shingle)?,
+        );
         let parsed: Granularity = granularity
             .parse()
             .map_err(|err: String| PyValueError::new_err(format!("granularity: {err}")))?;
@@ -131,8 +140,15 @@ impl Settings {
     }
 }
 
+/// A setting the core refused, named as the Python argument is.
 fn config_error(err: ConfigError) -> PyErr {
-    PyValueError::new_err(err.to_string())
+    let message = err.to_string();
+    let message = match message.split_once(": ") {
+        Some(("shingles.cjk_k", rest)) => format!("cjk_shingle: {rest}"),
+        Some(("shingles.word_k", rest)) => format!("word_shingle: {rest}"),
+        _ => message,
+    };
+    PyValueError::new_err(message)
 }
 
 #[pymethods]
@@ -142,9 +158,9 @@ impl Settings {
     fn new(
         granularity: &str,
         threshold: f64,
-        min_units: usize,
-        cjk_shingle: usize,
-        word_shingle: usize,
+        min_units: i64,
+        cjk_shingle: i64,
+        word_shingle: i64,
     ) -> PyResult<Settings> {
         Settings::make(granularity, threshold, min_units, cjk_shingle, word_shingle)
     }
@@ -193,7 +209,7 @@ fn _settings_from_dict(kwargs: &Bound<'_, PyDict>) -> PyResult<Settings> {
         Some(value) => value.extract()?,
         None => "auto".to_owned(),
     };
-    let number = |key: &str, default: usize| -> PyResult<usize> {
+    let number = |key: &str, default: i64| -> PyResult<i64> {
         match get(key)? {
             Some(value) => value.extract(),
             None => Ok(default),

@@ -126,10 +126,11 @@ def test_settings_pickle_round_trip() -> None:
         ({"threshold": 1.5}, "threshold"),
         ({"threshold": math.nan}, "threshold"),
         ({"threshold": -0.2}, "threshold"),
-        ({"min_units": 0}, "min_units"),
-        # (named as the core names them: shingles.cjk_k, shingles.word_k)
-        ({"cjk_shingle": 0}, "cjk_shingle|cjk_k"),
-        ({"word_shingle": 0}, "word_shingle|word_k"),
+        ({"min_units": 0}, "^min_units: 0 is less than 1"),
+        ({"min_units": -1}, "^min_units: -1 is less than 1"),
+        ({"cjk_shingle": 0}, "^cjk_shingle: 0 is less than 1"),
+        ({"word_shingle": 0}, "^word_shingle: 0 is less than 1"),
+        ({"word_shingle": -5}, "^word_shingle: -5 is less than 1"),
     ],
 )
 def test_settings_refuse_each_bad_value_naming_it(arguments: dict[str, object], named: str) -> None:
