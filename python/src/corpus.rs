@@ -233,6 +233,9 @@ fn signature_file(item: &Bound<'_, PyAny>, at: usize) -> PyResult<SignatureFile>
 pub struct Deduplicator {
     scan: Option<CorpusScan>,
     settings: Settings,
+    /// Each document's exact hash, by number: a member of a near cluster
+    /// whose hash is the kept document's is its exact duplicate.
+    exact: Vec<u64>,
 }
 
 #[pymethods]
@@ -245,6 +248,7 @@ impl Deduplicator {
         Ok(Deduplicator {
             scan: Some(engine.corpus_scan()),
             settings,
+            exact: Vec::new(),
         })
     }
 
@@ -261,11 +265,13 @@ impl Deduplicator {
         let scan = self.scan.as_mut().ok_or_else(finished)?;
         let texts = Texts::from_python(texts, "texts")?;
         let names = self::ids(ids, texts.len(), scan.documents())?;
-        py.detach(|| {
-            let rows = texts.rows();
-            scan.add_batch(names.into_iter().zip(rows))
-        })
-        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+        let scanned = py
+            .detach(|| {
+                let rows = texts.rows();
+                scan.add_batch(names.into_iter().zip(rows))
+            })
+            .map_err(|err| PyValueError::new_err(err.to_string()))?;
+        self.exact.extend(scanned.iter().map(|text| text.exact));
         Ok(())
     }
 
@@ -331,7 +337,9 @@ impl Deduplicator {
                         reason.append_null();
                         duplicate_of.append_null();
                     } else {
-                        reason.append_value(if found.exact {
+                        let twin = found.exact
+                            || self.exact.get(number) == self.exact.get(first as usize);
+                        reason.append_value(if twin {
                             "exact-duplicate"
                         } else {
                             "near-duplicate"
@@ -401,7 +409,8 @@ pub struct Deduplication {
     /// ``Cluster.rows`` gives the members' rows (from 0, across batches).
     pub clusters: Vec<Cluster>,
     /// One row per document, in order: ``id``, ``row``, ``keep``,
-    /// ``reason`` (``exact-duplicate``, ``near-duplicate`` or null),
+    /// ``reason`` (``exact-duplicate``: the same normalized text as the
+    /// kept document; ``near-duplicate``; or null for a kept one),
     /// ``duplicate_of`` (the id of the kept document it duplicates),
     /// ``cluster`` (index into ``clusters``) and ``similarity`` (the
     /// cluster's lowest), as a ``pyarrow.Table``.

@@ -541,3 +541,22 @@ def test_sign_releases_the_gil() -> None:
     # tick or two; released, it ticks about once a millisecond.
     assert alone >= 0.2, f"the batch is too small to tell ({alone:.3f} s)"
     assert during >= 10, f"{during} ticks in {alone:.3f} s of signing"
+
+
+def test_an_exact_twin_inside_a_near_cluster_is_an_exact_duplicate() -> None:
+    page = (
+        "The river rose overnight after three days of rain, and by morning the lower town "
+        "was under water. Volunteers filled sandbags at the school, the bakery handed out "
+        "bread, and the ferry kept running until the current grew too strong."
+    )
+    dedup = doppel.Deduplicator()
+    dedup.add([page, "Something else entirely.", page, page.replace("bakery", "baker")])
+    result = dedup.finish()
+    assert [(c.ids, c.exact) for c in result.clusters] == [(["0", "2", "3"], False)]
+    reasons = [(row["keep"], row["reason"], row["duplicate_of"]) for row in result.decisions.to_pylist()]
+    assert reasons == [
+        (True, None, None),
+        (True, None, None),
+        (False, "exact-duplicate", "0"),
+        (False, "near-duplicate", "0"),
+    ]

@@ -74,6 +74,9 @@ pub struct ScannedText {
     pub duplicate_bytes: usize,
     /// Length of its text, in bytes.
     pub bytes: usize,
+    /// Hash of its normalized segments: equal for exact duplicates, which
+    /// tells the exact twins inside a near-duplicate cluster.
+    pub exact: u64,
 }
 
 /// The corpus-wide findings of an in-memory scan.
@@ -249,6 +252,7 @@ impl CorpusScan {
             repeats,
             duplicate_bytes: doc.duplicate_bytes(),
             bytes: doc.document.text().len(),
+            exact: doc.sketch.exact,
             blocks,
         })
     }
