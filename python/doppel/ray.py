@@ -8,10 +8,12 @@ How the steps of ``doppel._recipe`` run here:
 
 - *Order.* Documents are numbered in the order of the dataset: unless an
   ``order_column`` is given, the dataset is materialized once with
-  ``preserve_order`` on (so its blocks keep their order) and zipped with
-  ``ray.data.range`` (``zip`` pairs rows by position). The numbered dataset
-  stays in the object store (spilled to disk when it does not fit) and is
-  read twice: by the signature map and by the final map.
+  ``preserve_order`` on (so its blocks keep their order), and each block
+  gets the row numbers it holds, from the running count of the blocks
+  before it (``Dataset.zip`` would do it but is deprecated, and would
+  compute the dataset twice). The numbered dataset stays in the object
+  store (spilled to disk when it does not fit) and is read twice: by the
+  signature map and by the final map.
 - *Signatures:* ``map_batches`` over Arrow batches of the text column.
 - *Exact groups, buckets, the joins of pairs with sets:* ``groupby(...)
   .map_groups`` (a sort-based shuffle) whose functions work on whole keys.
@@ -23,6 +25,7 @@ How the steps of ``doppel._recipe`` run here:
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Optional
 
 import pyarrow as pa
@@ -109,6 +112,9 @@ def dedup(
     )
     # Every shuffle has as many partitions as the signatures have blocks:
     # Ray's default (200) costs a task per partition even on a few rows.
+    # Each shuffle's output is materialized before the next: with hash
+    # shuffles, several chained in one execution can wait forever on each
+    # other's aggregator actors when CPUs are few (seen with 2 CPUs).
     partitions = max(1, sketches.num_blocks())
     signed = (
         sketches.groupby("exact", num_partitions=partitions)
@@ -125,6 +131,7 @@ def dedup(
         representatives.map_batches(_recipe.explode_buckets, batch_format="pyarrow")
         .groupby("bucket", num_partitions=partitions)
         .map_groups(_recipe.bucket_pairs_of, batch_format="pyarrow")
+        .materialize()
     )
     sets = representatives.map_batches(_set_rows, batch_format="pyarrow")
     by_a = (
@@ -132,6 +139,7 @@ def dedup(
         .union(sets)
         .groupby("key", num_partitions=partitions)
         .map_groups(_recipe.attach_sets, batch_format="pyarrow")
+        .materialize()
     )
     verified = (
         by_a.map_batches(_recipe.second_join_rows, batch_format="pyarrow")
@@ -203,18 +211,32 @@ def _column_types(ds: ray.data.Dataset) -> dict[str, pa.DataType]:
 
 
 def _numbered(ds: ray.data.Dataset) -> ray.data.Dataset:
-    """``ds`` materialized in its own order, with the row number in
-    ``_recipe.ORDER``."""
-    context = ray.data.DataContext.get_current()
+    """``ds`` computed once in its own order (``preserve_order`` on for this
+    execution), each block with the row numbers it holds in
+    ``_recipe.ORDER``; the blocks stay in the object store."""
+    context = getattr(ds, "context", None) or ray.data.DataContext.get_current()
     before = context.execution_options.preserve_order
     context.execution_options.preserve_order = True
     try:
-        materialized = ds.materialize()
-        count = materialized.count()
-        numbers = ray.data.range(count).rename_columns({"id": _recipe.ORDER})
-        return materialized.zip(numbers).materialize()
+        blocks = ds.to_arrow_refs()
     finally:
         context.execution_options.preserve_order = before
+    counts = ray.get([_row_count.remote(block) for block in blocks])
+    starts = itertools.accumulate([0] + counts[:-1])
+    return ray.data.from_arrow_refs(
+        [_number_rows.remote(block, start) for block, start in zip(blocks, starts)]
+    )
+
+
+@ray.remote
+def _row_count(block: pa.Table) -> int:
+    return block.num_rows
+
+
+@ray.remote
+def _number_rows(block: pa.Table, start: int) -> pa.Table:
+    numbers = pa.array(range(start, start + block.num_rows), pa.int64())
+    return block.append_column(_recipe.ORDER, numbers)
 
 
 def _collect(ds: ray.data.Dataset, schema: pa.Schema) -> pa.Table:
