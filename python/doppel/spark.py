@@ -230,8 +230,12 @@ def _verifier(threshold: float):
 
 
 def _to_arrow(frame: DataFrame) -> pa.Table:
-    """A small DataFrame (duplicates only) on the driver, as Arrow."""
-    return frame.toArrow()
+    """A small DataFrame (duplicates only) on the driver, as Arrow
+    (``toArrow`` from Spark 4; through pandas before, where these frames
+    have no nulls to lose)."""
+    if hasattr(frame, "toArrow"):
+        return frame.toArrow()
+    return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
 
 
 def _from_arrow(spark: SparkSession, table: pa.Table, schema: T.StructType) -> DataFrame:
