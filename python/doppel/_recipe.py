@@ -113,9 +113,7 @@ def check_text_type(text_column: str, arrow_type: pa.DataType) -> None:
 
 def check_order_type(order_column: str, arrow_type: pa.DataType) -> None:
     """Refuses an order column that is not an integer, naming it."""
-    if not pa.types.is_integer(arrow_type) or (
-        pa.types.is_uint64(arrow_type)
-    ):
+    if not pa.types.is_integer(arrow_type) or pa.types.is_uint64(arrow_type):
         raise TypeError(
             f"order column {order_column!r} holds {arrow_type}, not integers that fit int64"
         )

@@ -121,6 +121,7 @@ def dedup(
         .map_groups(_recipe.mark_representatives, batch_format="pyarrow")
         .materialize()
     )
+    del sketches  # `signed` holds the same columns and more: free the first copy
     twins = _collect(
         signed.map_batches(_twins, batch_format="pyarrow"),
         pa.schema([("doc", pa.int64()), ("representative", pa.int64())]),

@@ -239,8 +239,15 @@ def _to_arrow(frame: DataFrame) -> pa.Table:
 
 
 def _from_arrow(spark: SparkSession, table: pa.Table, schema: T.StructType) -> DataFrame:
-    """A small Arrow table (the cluster members) as a DataFrame."""
-    return spark.createDataFrame(table.to_pandas(), schema=schema)
+    """A small Arrow table (the cluster members) as a DataFrame: as it is
+    from Spark 4, through pandas before (nullable integers as pandas'
+    nullable ``Int64``, not floats)."""
+    if int(spark.version.split(".")[0]) >= 4:
+        return spark.createDataFrame(table, schema=schema)
+    import pandas as pd
+
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return spark.createDataFrame(frame, schema=schema)
 
 
 __all__ = ["dedup"]
