@@ -140,3 +140,12 @@ def test_bad_mode_and_settings_are_refused(corpus_table: pa.Table) -> None:
         doppel.ray.dedup(dataset(corpus_table, 2), mode="drop")
     with pytest.raises(TypeError, match=r"settings: a dict"):
         doppel.ray.dedup(dataset(corpus_table, 2), settings={"threshold": 0.5})
+
+
+def test_corpus_without_duplicates_keeps_everything(corpus_table: pa.Table, cli_clusters: CliClusters) -> None:
+    clustered = set().union(*cli_clusters.clusters)
+    unique = corpus_table.filter(pa.array([i not in clustered for i in corpus_table.column("id").to_pylist()]))
+    annotated = collect(doppel.ray.dedup(dataset(unique, 2), id_column="id", mode="annotate"))
+    assert annotated.num_rows == unique.num_rows > 0
+    assert annotated.column("doppel_cluster").null_count == unique.num_rows
+    assert all(annotated.column("doppel_keep").to_pylist())

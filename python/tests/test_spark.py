@@ -119,3 +119,12 @@ def test_bad_mode_and_settings_are_refused(spark, corpus_table: pa.Table) -> Non
         doppel.spark.dedup(df, mode="drop")
     with pytest.raises(TypeError, match=r"settings: a dict"):
         doppel.spark.dedup(df, settings={"threshold": 0.5})
+
+
+def test_corpus_without_duplicates_keeps_everything(spark, corpus_table: pa.Table, cli_clusters: CliClusters) -> None:
+    clustered = set().union(*cli_clusters.clusters)
+    unique = corpus_table.filter(pa.array([i not in clustered for i in corpus_table.column("id").to_pylist()]))
+    annotated = doppel.spark.dedup(frame(spark, unique, 2), id_column="id", mode="annotate").toArrow()
+    assert annotated.num_rows == unique.num_rows > 0
+    assert annotated.column("doppel_cluster").null_count == unique.num_rows
+    assert all(annotated.column("doppel_keep").to_pylist())
