@@ -24,6 +24,7 @@ does; it need not be consecutive.
 
 from __future__ import annotations
 
+import re
 from typing import Literal, Optional
 
 import numpy as np
@@ -117,6 +118,22 @@ def check_order_type(order_column: str, arrow_type: pa.DataType) -> None:
         raise TypeError(
             f"order column {order_column!r} holds {arrow_type}, not integers that fit int64"
         )
+
+
+#: How ``sketch``'s refusals read once an engine has wrapped them.
+_INPUT_ERROR = re.compile(r"(ValueError|TypeError): ((?:text|order) column '[^\n]*)")
+
+
+def input_error(err: BaseException) -> Optional[Exception]:
+    """The ``ValueError`` or ``TypeError`` that ``sketch`` raised on a worker,
+    out of the engine's wrapping of it (Ray's ``RayTaskError``, Spark's
+    ``PythonException``, which keep it as a cause or as text), or ``None``
+    when ``err`` is not one."""
+    found = _INPUT_ERROR.search(str(err))
+    if found is None:
+        return None
+    kind = ValueError if found.group(1) == "ValueError" else TypeError
+    return kind(found.group(2).strip())
 
 
 def _row_name(batch: pa.Table, row: int, order_column: str, id_column: Optional[str]) -> str:

@@ -96,20 +96,26 @@ def dedup(
     threshold = settings.threshold
 
     keep_columns = [text_column, order] + ([id_column] if id_column else [])
-    sketches = (
-        numbered.select_columns(keep_columns)
-        .map_batches(
-            _recipe.sketch,
-            batch_format="pyarrow",
-            fn_kwargs={
-                "text_column": text_column,
-                "order_column": order,
-                "id_column": id_column,
-                "settings": settings,
-            },
+    try:
+        sketches = (
+            numbered.select_columns(keep_columns)
+            .map_batches(
+                _recipe.sketch,
+                batch_format="pyarrow",
+                fn_kwargs={
+                    "text_column": text_column,
+                    "order_column": order,
+                    "id_column": id_column,
+                    "settings": settings,
+                },
+            )
+            .materialize()
         )
-        .materialize()
-    )
+    except Exception as err:
+        refused = _recipe.input_error(err)
+        if refused is None:
+            raise
+        raise refused from err
     # Every shuffle has as many partitions as the signatures have blocks:
     # Ray's default (200) costs a task per partition even on a few rows.
     # Each shuffle's output is materialized before the next: with hash

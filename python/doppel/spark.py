@@ -80,9 +80,8 @@ def dedup(
         done when ``dedup`` returns; the join back is lazy.
 
     Raises:
-        ValueError: a missing column or a bad ``mode``; a null text raises
-            when the signatures are computed, naming the column and the row
-            (wrapped by Spark in a ``PythonException``).
+        ValueError: a missing column, a null text (naming the row), a bad
+            ``mode``.
         TypeError: a text column that does not hold strings.
     """
     settings = _recipe.settings_or_default(settings)
@@ -150,6 +149,11 @@ def dedup(
             .unionByName(close.select(F.col("b").alias("doc"), F.col("b_set").alias("shingles")))
             .dropDuplicates(["doc"])
         )
+    except Exception as err:
+        refused = _recipe.input_error(err)
+        if refused is None:
+            raise
+        raise refused from err
     finally:
         signed.unpersist()
         if verified is not None:
