@@ -22,7 +22,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "${PYTHON:-python3}" -m venv "$venv"
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    maturin pyarrow pytest 'ray[data]' pyspark 'pandas<3'
+    maturin pyarrow pytest 'ray[data]>=2.60,<3' 'pyspark>=4,<5' 'pandas<3'
 
 wheels="$(mktemp -d)"
 trap 'rm -rf "$wheels"' EXIT

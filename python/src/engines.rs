@@ -261,7 +261,9 @@ pub fn verify_pairs<'py>(
 /// of the documents in pairs at or above ``threshold``), each a
 /// ``pyarrow.Table`` or ``RecordBatch``. Gives one row per cluster member:
 /// ``doc``, ``cluster`` (the cluster's first member), ``keep`` (true for
-/// the first), ``exact`` and ``similarity`` (the cluster's lowest).
+/// the first), ``exact`` (the member has the first member's normalized
+/// text: the whole cluster is exact, or the member is the first's exact
+/// twin inside a near cluster) and ``similarity`` (the cluster's lowest).
 #[pyfunction]
 pub fn resolve<'py>(
     py: Python<'py>,
@@ -317,6 +319,7 @@ pub fn resolve<'py>(
             shingle_set(set_lists, row, "sets.shingles")?,
         );
     }
+    let representative: HashMap<u64, u64> = twin_list.iter().copied().collect();
     let clusters = py
         .detach(|| join(threshold, &twin_list, &pair_list, held))
         .map_err(value_error)?;
@@ -326,12 +329,15 @@ pub fn resolve<'py>(
     let mut exact = BooleanBuilder::new();
     let mut similarity = Float64Builder::new();
     for cluster in &clusters {
-        let head = from_order(cluster.members[0]);
+        let head = cluster.members[0];
         for (at, &member) in cluster.members.iter().enumerate() {
             doc.append_value(from_order(member));
-            first.append_value(head);
+            first.append_value(from_order(head));
             keep.append_value(at == 0);
-            exact.append_value(cluster.exact);
+            // The first member of a cluster is its exact group's
+            // representative: a twin of it has the same normalized text.
+            let twin = at > 0 && representative.get(&member) == Some(&head);
+            exact.append_value(cluster.exact || twin);
             similarity.append_value(cluster.similarity);
         }
     }

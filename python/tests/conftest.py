@@ -101,6 +101,19 @@ def cli_clusters(cli_scan: Callable[..., CliClusters]) -> CliClusters:
     return found
 
 
+def twins_in_near_clusters(corpus: list[Record], cli: CliClusters) -> int:
+    """Members of near clusters whose text is their first member's: the
+    case where a document's reason is not its cluster's kind."""
+    position = {record.id: at for at, record in enumerate(corpus)}
+    text = {record.id: record.text for record in corpus}
+    count = 0
+    for members, kind in cli.kinds.items():
+        head = min(members, key=position.__getitem__)
+        if kind == "near":
+            count += sum(1 for m in members if m != head and text[m] == text[head])
+    return count
+
+
 @pytest.fixture(scope="module")
 def ray_session() -> Iterator[None]:
     """A local Ray with two CPUs, for one test module."""
@@ -157,9 +170,12 @@ class Decision:
 
 
 def expected_decisions(corpus: list[Record], cli: CliClusters) -> dict[str, Decision]:
-    """Per id: kept unless a later member of a cluster, the reason from the
-    cluster's kind, the id of the cluster's first member (input order)."""
+    """Per id: kept unless a later member of a cluster, the id of the
+    cluster's first member (input order), and the reason: an exact duplicate
+    when the cluster is exact or the member's text is the first member's
+    (an exact twin inside a near cluster), else a near duplicate."""
     position = {record.id: at for at, record in enumerate(corpus)}
+    text = {record.id: record.text for record in corpus}
     out = {record.id: Decision(True, None, None, None) for record in corpus}
     for members, kind in cli.kinds.items():
         head = min(members, key=position.__getitem__)
@@ -167,7 +183,8 @@ def expected_decisions(corpus: list[Record], cli: CliClusters) -> dict[str, Deci
             if member == head:
                 out[member] = Decision(True, None, None, position[head])
             else:
-                reason = "exact-duplicate" if kind == "exact" else "near-duplicate"
+                twin = kind == "exact" or text[member] == text[head]
+                reason = "exact-duplicate" if twin else "near-duplicate"
                 out[member] = Decision(False, reason, head, position[head])
     return out
 
@@ -178,6 +195,7 @@ def check_annotated(table: pa.Table, corpus: list[Record], cli: CliClusters) -> 
     assert sorted(table.column("id").to_pylist()) == sorted(r.id for r in corpus)
     assert clusters_of(table) == cli.clusters
     expected = expected_decisions(corpus, cli)
+    assert twins_in_near_clusters(corpus, cli) > 0, "the corpus should put exact twins in near clusters"
     heads: dict[int, str] = {}
     for row in table.to_pylist():
         want = expected[row["id"]]
