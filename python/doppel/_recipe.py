@@ -282,6 +282,13 @@ def verify(joined: pa.Table, threshold: float) -> pa.Table:
     )
 
 
+def close_pairs(verified: pa.Table, threshold: float) -> pa.Table:
+    """The verified pairs at or above ``threshold`` (``a``, ``b``,
+    ``similarity``): the only ones resolution needs."""
+    close = verified.filter(pc.greater_equal(verified.column("similarity"), threshold))
+    return close.select(["a", "b", "similarity"])
+
+
 def sets_at_threshold(verified: pa.Table, threshold: float) -> pa.Table:
     """The sets of the documents of the pairs at or above ``threshold``
     (``SET_SCHEMA``), a document once per batch."""

@@ -21,8 +21,9 @@ How the steps of ``doppel._recipe`` run here:
   ``mapInArrow``, then ``distinct``.
 - *Verification:* the pairs joined twice with the representatives' sets,
   similarities in ``mapInArrow``.
-- *Resolution* on the driver over twins, verified pairs and the sets of
-  the documents in pairs at or above the threshold (``toArrow``).
+- *Resolution* on the driver over twins, the verified pairs at or above
+  the threshold and their documents' sets (``toArrow``): the duplicates
+  alone.
 - *Result:* a broadcast left join of the cluster members' annotations.
 """
 
@@ -142,8 +143,10 @@ def dedup(
             )
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        pair_table = _to_arrow(verified.select("a", "b", "similarity"))
+        # Only the pairs at or above the threshold go to the driver: the
+        # others change no decision (see `doppel::signature::resolve`).
         close = verified.filter(F.col("similarity") >= threshold)
+        pair_table = _to_arrow(close.select("a", "b", "similarity"))
         close_sets = _to_arrow(
             close.select(F.col("a").alias("doc"), F.col("a_set").alias("shingles"))
             .unionByName(close.select(F.col("b").alias("doc"), F.col("b_set").alias("shingles")))

@@ -337,8 +337,8 @@ impl Deduplicator {
                         reason.append_null();
                         duplicate_of.append_null();
                     } else {
-                        let twin = found.exact
-                            || self.exact.get(number) == self.exact.get(first as usize);
+                        let twin =
+                            found.exact || self.exact.get(number) == self.exact.get(first as usize);
                         reason.append_value(if twin {
                             "exact-duplicate"
                         } else {
