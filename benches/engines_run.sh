@@ -27,8 +27,8 @@ TOOLS=${TOOLS:-"cli ray spark datatrove"}
 WORKERS=${WORKERS:-"1 2"}
 RUNS=${RUNS:-1}
 DATA=benches/data
-ENGINES=benches/.venv-engines
-DATATROVE=benches/.venv-datatrove
+ENGINES=${ENGINES:-benches/.venv-engines}
+DATATROVE=${DATATROVE:-benches/.venv-datatrove}
 export SPARK_LOCAL_IP=127.0.0.1
 export PYSPARK_PYTHON="$PWD/$ENGINES/bin/python"
 
@@ -54,7 +54,7 @@ cargo build --release --locked --bin doppel
 
 if [[ " $TOOLS " == *" ray "* || " $TOOLS " == *" spark "* ]]; then
     [ -x "$ENGINES/bin/python" ] || python3 -m venv "$ENGINES"
-    "$ENGINES/bin/pip" install -q maturin pyarrow 'ray[data]' pyspark 'pandas<3'
+    "$ENGINES/bin/pip" install -q maturin pyarrow 'ray[data]>=2.60,<3' 'pyspark>=4,<5' 'pandas<3'
     wheels=$(mktemp -d)
     "$ENGINES/bin/maturin" build --release -m python/Cargo.toml -o "$wheels" -q
     "$ENGINES/bin/pip" install -q --force-reinstall --no-deps "$wheels"/doppel-*.whl
