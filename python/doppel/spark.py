@@ -22,8 +22,8 @@ How the steps of ``doppel._recipe`` run here:
 - *Verification:* the pairs joined twice with the representatives' sets,
   similarities in ``mapInArrow``.
 - *Resolution* on the driver over twins, the verified pairs at or above
-  the threshold and their documents' sets (``toArrow``): the duplicates
-  alone.
+  the threshold and their documents' sets (a semi-join of the sets with
+  those pairs; ``toArrow``): the duplicates alone.
 - *Result:* a broadcast left join of the cluster members' annotations.
 """
 
@@ -137,21 +137,21 @@ def dedup(
             pairs.join(sets.toDF("a", "a_set"), "a")
             .join(sets.toDF("b", "b_set"), "b")
             .select("a", "b", "a_set", "b_set")
-            .mapInArrow(
-                _verifier(threshold),
-                "a long, b long, similarity double, a_set array<int>, b_set array<int>",
-            )
+            .mapInArrow(_verifier(threshold), "a long, b long, similarity double")
+            # Only the pairs at or above the threshold go on, and to the
+            # driver: the others change no decision (see
+            # `doppel::signature::resolve`).
+            .filter(F.col("similarity") >= threshold)
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        # Only the pairs at or above the threshold go to the driver: the
-        # others change no decision (see `doppel::signature::resolve`).
-        close = verified.filter(F.col("similarity") >= threshold)
-        pair_table = _to_arrow(close.select("a", "b", "similarity"))
-        close_sets = _to_arrow(
-            close.select(F.col("a").alias("doc"), F.col("a_set").alias("shingles"))
-            .unionByName(close.select(F.col("b").alias("doc"), F.col("b_set").alias("shingles")))
-            .dropDuplicates(["doc"])
+        pair_table = _to_arrow(verified)
+        # The sets of the documents of those pairs: a semi-join of the
+        # representatives' sets with them (sets do not travel with pairs
+        # out of the verification map: they are most of its bytes).
+        close_docs = verified.select(F.col("a").alias("doc")).unionByName(
+            verified.select(F.col("b").alias("doc"))
         )
+        close_sets = _to_arrow(sets.join(close_docs, "doc", "left_semi"))
     except Exception as err:
         refused = _recipe.input_error(err)
         if refused is None:
@@ -229,8 +229,7 @@ def _verifier(threshold: float):
                 continue
             similarity = _doppel.verify_pairs(batch.column(2), batch.column(3), threshold)
             yield pa.RecordBatch.from_arrays(
-                [batch.column(0), batch.column(1), similarity, batch.column(2), batch.column(3)],
-                names=["a", "b", "similarity", "a_set", "b_set"],
+                [batch.column(0), batch.column(1), similarity], names=["a", "b", "similarity"]
             )
 
     return verify
