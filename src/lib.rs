@@ -163,9 +163,9 @@ pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};
 pub use normalize::Normalizer;
 pub use params::{Incompatible, SketchParams, SKETCH_FORMAT};
 pub use pipeline::{
-    CorpusFindings, CorpusReport, CorpusScan, DocumentFacts, Engine, EngineBuilder, Findings,
-    FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Problem, ScannedDoc,
-    ScannedText, SignSink, SignedDoc, Sink, Summary, TextSpan, TooManyDocuments,
+    CharIndex, CorpusFindings, CorpusReport, CorpusScan, DocumentFacts, Engine, EngineBuilder,
+    Findings, FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, Problem,
+    ScannedDoc, ScannedText, SignSink, SignedDoc, Sink, Summary, TextSpan, TooManyDocuments,
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};

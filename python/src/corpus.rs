@@ -15,7 +15,7 @@ use doppel::document::{Document, Origin};
 use doppel::signature::{
     cluster_files, ClusterOptions, ClusterSink, SignatureBatches, SignatureFile,
 };
-use doppel::{CorpusReport, CorpusScan, Findings, SignSink};
+use doppel::{CorpusReport, CorpusScan, Engine, Findings, SignSink, SignedDoc};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -50,20 +50,7 @@ pub fn sign<'py>(
     let (schema, batches) = py
         .detach(|| {
             let engine = settings.engine();
-            let rows = texts.rows();
-            let signed: Vec<_> = rows
-                .par_iter()
-                .zip(names.into_par_iter())
-                .enumerate()
-                .map(|(at, (text, id))| {
-                    let origin = Origin::Record {
-                        path: Arc::clone(&path),
-                        line: first_row + at,
-                        id,
-                    };
-                    engine.sign_document(Document::from_text(origin, (*text).to_owned()))
-                })
-                .collect();
+            let signed = sign_records(engine, &texts.rows(), names, &path, first_row);
             let mut table = SignatureBatches::new(&engine.sketch_params());
             for doc in signed {
                 table.document(doc)?;
@@ -75,6 +62,30 @@ pub fn sign<'py>(
     Table::try_new(batches, schema)
         .map_err(|err| PyRuntimeError::new_err(err.to_string()))?
         .into_pyarrow(py)
+}
+
+/// Signs texts in parallel, in order, each as a record of `source` at line
+/// `first_line` plus its row, named by its id: what `sign` and
+/// `Index.add` store.
+pub fn sign_records(
+    engine: &Engine,
+    rows: &[&str],
+    ids: Vec<String>,
+    source: &Arc<Path>,
+    first_line: usize,
+) -> Vec<SignedDoc> {
+    rows.par_iter()
+        .zip(ids.into_par_iter())
+        .enumerate()
+        .map(|(at, (text, id))| {
+            let origin = Origin::Record {
+                path: Arc::clone(source),
+                line: first_line + at,
+                id,
+            };
+            engine.sign_document(Document::from_text(origin, (*text).to_owned()))
+        })
+        .collect()
 }
 
 /// A group of duplicate documents.

@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use doppel::document::{Document, Origin};
+use doppel::document::Origin;
 use doppel::index::{Against, Collect, Index as Stored, IndexError, IndexWriter, ReportStored};
 use doppel::index::{Place, StoredMatch};
 use doppel::{Engine, Findings, ScannedDoc, SignSink, Sink, Summary};
@@ -21,6 +21,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rayon::prelude::*;
 
+use crate::corpus::sign_records;
 use crate::settings::Settings;
 use crate::text::py_repr;
 use crate::texts::{ids, Texts};
@@ -155,22 +156,9 @@ impl Index {
         let source: Arc<Path> = Arc::from(Path::new(source));
         let (added, stored) = py
             .detach(|| {
-                let rows = texts.rows();
-                let signed: Vec<_> = rows
-                    .par_iter()
-                    .zip(names.into_par_iter())
-                    .enumerate()
-                    .map(|(at, (text, id))| {
-                        // The index records 1-based lines (0 is a whole
-                        // file): row `r` is stored as line `r + 1`.
-                        let origin = Origin::Record {
-                            path: Arc::clone(&source),
-                            line: first_row + at + 1,
-                            id,
-                        };
-                        engine.sign_document(Document::from_text(origin, (*text).to_owned()))
-                    })
-                    .collect();
+                // The index records 1-based lines (0 is a whole file): row
+                // `r` is stored as line `r + 1`.
+                let signed = sign_records(&engine, &texts.rows(), names, &source, first_row + 1);
                 let mut writer = IndexWriter::open(&dir, &engine.sketch_params())?;
                 let mut builder = writer.segment()?;
                 let mut collect = Collect::new(&mut builder);

@@ -14,7 +14,7 @@ use doppel::diff::render::Begin;
 use doppel::diff::{
     Algorithm, Comparison, DiffOptions, DocHeader, DocStatus, Format, Granularity, Printer, Tag,
 };
-use doppel::{FoundBlock, TextSpan};
+use doppel::{CharIndex, FoundBlock, TextSpan};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
@@ -23,61 +23,9 @@ use rayon::prelude::*;
 use crate::settings::Settings;
 use crate::texts::{type_name, Texts};
 
-/// Turns byte offsets of one text into character (code point) offsets:
-/// Python's string indices.
-///
-/// ASCII text needs no table; otherwise the characters before every 64th
-/// byte are counted once, and an offset costs at most 63 bytes of counting.
-pub struct CharOffsets<'t> {
-    text: &'t [u8],
-    /// Characters before byte `STRIDE * i`; empty for ASCII text.
-    checkpoints: Vec<usize>,
-}
-
-const STRIDE: usize = 64;
-
-/// Whether a byte starts a character (is not a UTF-8 continuation byte).
-fn starts_char(byte: u8) -> bool {
-    (byte as i8) >= -0x40
-}
-
-impl<'t> CharOffsets<'t> {
-    pub fn new(text: &'t str) -> CharOffsets<'t> {
-        let bytes = text.as_bytes();
-        let mut checkpoints = Vec::new();
-        if !bytes.is_ascii() {
-            checkpoints.reserve(bytes.len() / STRIDE + 1);
-            checkpoints.push(0);
-            let mut count = 0;
-            for chunk in bytes.chunks(STRIDE) {
-                count += chunk.iter().filter(|&&b| starts_char(b)).count();
-                checkpoints.push(count);
-            }
-        }
-        CharOffsets {
-            text: bytes,
-            checkpoints,
-        }
-    }
-
-    /// Characters before byte `offset` (clamped to the text's length).
-    pub fn char_of(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len());
-        if self.checkpoints.is_empty() {
-            return offset;
-        }
-        let at = offset / STRIDE;
-        let counted = self.text[at * STRIDE..offset]
-            .iter()
-            .filter(|&&b| starts_char(b))
-            .count();
-        self.checkpoints[at] + counted
-    }
-
-    /// A byte range as a `(start, end)` character range.
-    pub fn range(&self, bytes: &Range<usize>) -> (usize, usize) {
-        (self.char_of(bytes.start), self.char_of(bytes.end))
-    }
+/// A byte range as a `(start, end)` character range: Python's indices.
+fn char_range(chars: &CharIndex<'_>, bytes: &Range<usize>) -> (usize, usize) {
+    (chars.char_of(bytes.start), chars.char_of(bytes.end))
 }
 
 /// `text` as Python's `repr` writes it (`'café'`), for `__repr__`s and
@@ -447,11 +395,11 @@ pub fn diff(
             new_name,
         );
         let byte_ops = flatten(&comparison);
-        let (old_chars, new_chars) = (CharOffsets::new(&old), CharOffsets::new(&new));
+        let (old_chars, new_chars) = (CharIndex::new(&old), CharIndex::new(&new));
         let ops: Vec<PyOp> = byte_ops
             .iter()
             .map(|(tag, o, n)| {
-                let (o, n) = (old_chars.range(o), new_chars.range(n));
+                let (o, n) = (char_range(&old_chars, o), char_range(&new_chars, n));
                 (tag.as_str(), o.0, o.1, n.0, n.1)
             })
             .collect();
@@ -459,8 +407,8 @@ pub fn diff(
             .moves()
             .iter()
             .map(|m| Move {
-                old: old_chars.range(&comparison.old_bytes(m.old.clone())),
-                new: new_chars.range(&comparison.new_bytes(m.new.clone())),
+                old: char_range(&old_chars, &comparison.old_bytes(m.old.clone())),
+                new: char_range(&new_chars, &comparison.new_bytes(m.new.clone())),
                 similarity: m.similarity,
             })
             .collect();

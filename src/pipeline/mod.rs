@@ -79,7 +79,7 @@ pub use memory::{CorpusFindings, CorpusScan, ScannedText};
 pub use numbering::TooManyDocuments;
 pub(crate) use pass::{PassDoc, ReadOutcome, Which};
 pub use places::{
-    FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
+    CharIndex, FoundBlock, FoundDiffering, FoundPassage, FoundPassageCopy, FoundRepeat, TextSpan,
 };
 pub(crate) use signing::sort_dedup;
 pub use signing::{DocumentFacts, SignSink, SignedDoc};

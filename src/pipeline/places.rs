@@ -28,12 +28,13 @@ pub struct TextSpan {
     pub lines: LineRange,
 }
 
-/// Turns byte offsets of one text into character offsets.
+/// Turns byte offsets of one text into character offsets (Python's string
+/// indices), for every driver that hands spans to another language.
 ///
 /// ASCII text needs no table. Otherwise the characters before every 64th
 /// byte are counted once; an offset then costs at most 63 bytes of counting.
 #[derive(Clone, Debug)]
-pub(crate) struct CharIndex<'t> {
+pub struct CharIndex<'t> {
     text: &'t [u8],
     /// Characters before byte `64 * i`; empty for ASCII text.
     checkpoints: Vec<usize>,
