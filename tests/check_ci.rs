@@ -398,3 +398,331 @@ fn paths_outside_the_root_are_printed_as_named_with_one_slash() {
     );
     assert!(!human.stdout.contains("//"), "{}", human.stdout);
 }
+
+// ---- the CI recipes: workflows, hooks, packaging and release notes ----
+
+/// The repository's files the recipes are made of.
+const RECIPES: &[&str] = &[
+    ".github/workflows/release.yml",
+    ".github/workflows/ci.yml",
+    ".pre-commit-hooks.yaml",
+    "docs/recipes/github-actions.yml",
+    "docs/recipes/pre-commit-config.yaml",
+];
+
+fn source(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn read_source(path: &str) -> String {
+    std::fs::read_to_string(source(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Cargo.toml's `[package]` table.
+fn package() -> toml::Table {
+    let manifest: toml::Table = read_source("Cargo.toml")
+        .parse()
+        .expect("Cargo.toml is TOML");
+    manifest["package"]
+        .as_table()
+        .cloned()
+        .expect("a [package] table")
+}
+
+fn crate_version() -> String {
+    package()["version"].as_str().expect("a version").to_owned()
+}
+
+/// The value of `KEY: value` on its own line in `text` (first occurrence),
+/// without quotes.
+fn yaml_scalar(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix(key)?.strip_prefix(':')?;
+        let value = rest.split(" #").next().unwrap_or_default().trim();
+        Some(value.trim_matches('"').to_owned())
+    })
+}
+
+/// The release targets a text names (`x86_64-unknown-linux-musl`, …).
+fn targets(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .filter(|word| {
+            ["-unknown-linux-", "-apple-darwin", "-pc-windows-"]
+                .iter()
+                .any(|os| word.contains(os))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Each file as JSON through PyYAML, or None when python3 or PyYAML is
+/// missing (the structural checks are then skipped, the textual ones run).
+fn parsed_yaml() -> Option<Vec<Value>> {
+    let script = "import json, sys, yaml\nprint(json.dumps([yaml.safe_load(open(p, encoding='utf-8')) for p in sys.argv[1:]]))";
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(RECIPES.iter().map(|path| source(path)))
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        assert!(
+            stderr.contains("No module named 'yaml'"),
+            "a recipe is not valid YAML: {stderr}"
+        );
+        return None;
+    }
+    serde_json::from_slice(&output.stdout).ok()
+}
+
+#[test]
+fn recipes_are_valid_yaml_with_the_expected_shape() {
+    let Some(files) = parsed_yaml() else {
+        eprintln!("skipped: python3 with PyYAML is not installed (pip install pyyaml)");
+        return;
+    };
+    let [release, ci, hooks, actions, precommit] = &files[..] else {
+        panic!("one document per recipe: {files:?}");
+    };
+    // YAML 1.1 reads the key `on` as true.
+    let on = |workflow: &Value| workflow.get("on").or(workflow.get("true")).cloned();
+    assert_eq!(
+        on(release).map(|o| o["push"]["tags"].clone()),
+        Some(serde_json::json!(["v*"]))
+    );
+    let matrix = release["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let built: std::collections::BTreeSet<String> = matrix
+        .iter()
+        .map(|m| m["target"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        built,
+        targets(&read_source("docs/recipes/github-actions.yml"))
+    );
+    let ci_runs: Vec<&str> = ci["jobs"]["ci"]["steps"]
+        .as_array()
+        .map(|steps| steps.iter().filter_map(|s| s["run"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(ci_runs, [".ci/run"]);
+    assert!(on(actions).is_some_and(|o| o.get("pull_request").is_some()));
+    assert_eq!(
+        actions["env"]["DOPPEL_VERSION"],
+        format!("v{}", crate_version())
+    );
+
+    let hooks = hooks.as_array().cloned().unwrap_or_default();
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "doppel-check",
+            "doppel-check-changed",
+            "doppel-check-system",
+            "doppel-check-changed-system"
+        ]
+    );
+    for hook in &hooks {
+        assert!(
+            hook["entry"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("doppel check")),
+            "{hook}"
+        );
+        assert_eq!(hook["pass_filenames"], false, "{hook}");
+        let language = hook["language"].as_str().unwrap_or_default();
+        let system = hook["id"].as_str().unwrap_or_default().ends_with("-system");
+        assert_eq!(language, if system { "system" } else { "rust" }, "{hook}");
+    }
+    let local = &precommit["repos"][0];
+    assert_eq!(local["repo"], "local");
+    let system = hooks
+        .iter()
+        .find(|h| h["id"] == "doppel-check-system")
+        .cloned()
+        .unwrap_or_default();
+    for key in ["entry", "language", "pass_filenames", "always_run"] {
+        assert_eq!(local["hooks"][0][key], system[key], "{key}");
+    }
+}
+
+#[test]
+fn recipes_name_only_files_commands_and_flags_that_exist() {
+    let help = Command::new(env!("CARGO_BIN_EXE_doppel"))
+        .args(["check", "--help"])
+        .output()
+        .expect("doppel runs");
+    let help = String::from_utf8_lossy(&help.stdout);
+    for path in RECIPES {
+        let text = read_source(path);
+        assert!(!text.contains("OWNER/doppel"), "{path}: a placeholder");
+        // Scripts of this repository the recipe runs.
+        for word in text.split(|c: char| c.is_whitespace() || c == '"') {
+            if word.starts_with(".ci/") || word.starts_with(".github/scripts/") {
+                let script = source(word);
+                assert!(script.is_file(), "{path} runs {word}, which does not exist");
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = script
+                        .metadata()
+                        .map(|m| m.permissions().mode())
+                        .unwrap_or(0);
+                    assert!(mode & 0o111 != 0, "{word} is not executable");
+                }
+            }
+        }
+        // Every flag given to `doppel check` is one it takes.
+        for line in text.lines().filter(|l| l.contains("doppel check")) {
+            let command = line.split("doppel check").nth(1).unwrap_or_default();
+            for flag in command.split_whitespace().filter(|w| w.starts_with("--")) {
+                let flag = flag.trim_end_matches(['"', '\'']);
+                assert!(
+                    help.contains(&format!("{flag} ")),
+                    "{path}: doppel check has no {flag}"
+                );
+            }
+        }
+    }
+    // The release's version is the crate's, in every recipe that pins one.
+    let tag = format!("v{}", crate_version());
+    let actions = read_source("docs/recipes/github-actions.yml");
+    assert_eq!(yaml_scalar(&actions, "DOPPEL_VERSION"), Some(tag.clone()));
+    assert!(read_source(".pre-commit-hooks.yaml").contains(&format!("rev: {tag}")));
+    // The repository the recipe downloads from is Cargo.toml's, when it
+    // names one; otherwise the recipe says to set it.
+    let named = yaml_scalar(&actions, "DOPPEL_REPOSITORY").unwrap_or_default();
+    match package().get("repository").and_then(|r| r.as_str()) {
+        Some(url) => assert_eq!(
+            format!("https://github.com/{named}"),
+            url.trim_end_matches('/')
+        ),
+        None => {
+            assert_eq!(named, "");
+            assert!(actions.contains("::error::set DOPPEL_REPOSITORY"));
+        }
+    }
+}
+
+#[test]
+fn the_changelog_gives_the_notes_of_the_crate_version_and_no_other() {
+    let script = source(".github/scripts/changelog-section.sh");
+    let run = |version: &str, file: &Path| {
+        Command::new("bash")
+            .arg(&script)
+            .arg(version)
+            .arg(file)
+            .output()
+            .expect("bash runs")
+    };
+    let changelog = source("CHANGELOG.md");
+    let notes = run(&format!("v{}", crate_version()), &changelog);
+    assert!(notes.status.success(), "{notes:?}");
+    let notes = String::from_utf8_lossy(&notes.stdout);
+    assert!(notes.contains("### Added"), "{notes}");
+    assert!(!notes.contains("## ["), "one section only: {notes}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("CHANGELOG.md");
+    std::fs::write(
+        &file,
+        "# Changelog\n\n## [Unreleased]\n\n- next\n\n## [1.2.0] - 2026-01-02\n\n### Fixed\n\n- this\n\n## [1.1.0]\n\n- older\n\n[1.2.0]: https://example.com\n",
+    )
+    .expect("write");
+    let one = run("v1.2.0", &file);
+    assert!(one.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        "### Fixed\n\n- this\n"
+    );
+    let missing = run("1.3.0", &file);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("no section for 1.3.0"),
+        "{missing:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_release_archive_holds_the_binary_docs_and_what_the_binary_can_make() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let bin = env!("CARGO_BIN_EXE_doppel");
+    // A small stand-in for the binary, so the test does not compress a
+    // debug build: it runs the real one.
+    let stand_in = out.path().join("doppel");
+    std::fs::write(&stand_in, format!("#!/bin/sh\nexec '{bin}' \"$@\"\n")).expect("write");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let dist = out.path().join("dist");
+    let packaged = Command::new("bash")
+        .arg(source(".github/scripts/package.sh"))
+        .arg(&stand_in)
+        .args(["v0.0.0-test", "x86_64-unknown-linux-musl"])
+        .arg(&dist)
+        .output()
+        .expect("bash runs");
+    assert!(packaged.status.success(), "{packaged:?}");
+    let name = "doppel-v0.0.0-test-x86_64-unknown-linux-musl";
+    let archive = dist.join(format!("{name}.tar.gz"));
+    assert_eq!(
+        String::from_utf8_lossy(&packaged.stdout).trim(),
+        archive.to_string_lossy()
+    );
+    let listing = Command::new("tar")
+        .arg("-tzf")
+        .arg(&archive)
+        .output()
+        .expect("tar runs");
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let files: Vec<&str> = listing.lines().collect();
+    for expected in ["doppel", "README.md", "CHANGELOG.md"] {
+        assert!(
+            files.contains(&format!("{name}/{expected}").as_str()),
+            "{expected} missing from {files:?}"
+        );
+    }
+    for licence in ["LICENSE", "LICENSE-MIT", "LICENSE-APACHE"] {
+        assert_eq!(
+            files.contains(&format!("{name}/{licence}").as_str()),
+            source(licence).is_file(),
+            "{licence}"
+        );
+    }
+    // Completions and manual pages exactly when the binary makes them.
+    let has = |args: &[&str]| {
+        Command::new(bin)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert_eq!(
+        files.contains(&format!("{name}/completions/doppel.bash").as_str()),
+        has(&["completions", "bash"]),
+        "{files:?}"
+    );
+    assert_eq!(
+        files.iter().any(|f| f.starts_with(&format!("{name}/man/"))),
+        has(&["man", "--help"]),
+        "{files:?}"
+    );
+    // The checksum file names the archive and `sha256sum -c` accepts it.
+    let sums = std::fs::read_to_string(dist.join(format!("{name}.tar.gz.sha256")))
+        .expect("a checksum file");
+    assert!(
+        sums.trim_end().ends_with(&format!("  {name}.tar.gz")),
+        "{sums}"
+    );
+    if let Ok(checked) = Command::new("sha256sum")
+        .args(["-c", &format!("{name}.tar.gz.sha256")])
+        .current_dir(&dist)
+        .output()
+    {
+        assert!(checked.status.success(), "{checked:?}");
+    }
+}
