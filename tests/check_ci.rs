@@ -408,6 +408,7 @@ const RECIPES: &[&str] = &[
     ".pre-commit-hooks.yaml",
     "docs/recipes/github-actions.yml",
     "docs/recipes/pre-commit-config.yaml",
+    "docs/recipes/gitlab-ci.yml",
 ];
 
 fn source(path: &str) -> PathBuf {
@@ -482,7 +483,7 @@ fn recipes_are_valid_yaml_with_the_expected_shape() {
         eprintln!("skipped: python3 with PyYAML is not installed (pip install pyyaml)");
         return;
     };
-    let [release, ci, hooks, actions, precommit] = &files[..] else {
+    let [release, ci, hooks, actions, precommit, gitlab] = &files[..] else {
         panic!("one document per recipe: {files:?}");
     };
     // YAML 1.1 reads the key `on` as true.
@@ -590,7 +591,13 @@ fn recipes_name_only_files_commands_and_flags_that_exist() {
     // The release's version is the crate's, in every recipe that pins one.
     let tag = format!("v{}", crate_version());
     let actions = read_source("docs/recipes/github-actions.yml");
+    let gitlab = read_source("docs/recipes/gitlab-ci.yml");
     assert_eq!(yaml_scalar(&actions, "DOPPEL_VERSION"), Some(tag.clone()));
+    assert_eq!(yaml_scalar(&gitlab, "DOPPEL_VERSION"), Some(tag.clone()));
+    assert_eq!(
+        yaml_scalar(&gitlab, "DOPPEL_REPOSITORY"),
+        yaml_scalar(&actions, "DOPPEL_REPOSITORY")
+    );
     assert!(read_source(".pre-commit-hooks.yaml").contains(&format!("rev: {tag}")));
     // The repository the recipe downloads from is Cargo.toml's, when it
     // names one; otherwise the recipe says to set it.
