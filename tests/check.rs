@@ -424,9 +424,8 @@ fn github_output_escapes_and_caps_annotations() {
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let first = run.stdout.lines().next().unwrap_or_default();
     assert!(
-        first.starts_with(
-            "::warning file=2 a%2Cb%3Ac%25.md,line=5,endLine=5,title=exact-duplicate::"
-        ),
+        first
+            .starts_with("::error file=2 a%2Cb%3Ac%25.md,line=5,endLine=5,title=exact-duplicate::"),
         "{first}"
     );
     assert!(first.ends_with("also at 1 line%0D%0Abreak.md:3"), "{first}");
@@ -446,11 +445,11 @@ fn github_output_escapes_and_caps_annotations() {
     let annotations = capped
         .stdout
         .lines()
-        .filter(|l| l.starts_with("::warning"))
+        .filter(|l| l.starts_with("::error"))
         .count();
     assert_eq!(annotations, 10, "{}", capped.stdout);
     assert!(
-        capped.stdout.contains("2 more finding(s)"),
+        capped.stdout.contains("2 more annotation(s)"),
         "{}",
         capped.stdout
     );

@@ -137,6 +137,14 @@ impl Baseline {
             .unwrap_or(0)
     }
 
+    /// The files holding content `fingerprint`.
+    pub fn files_with<'a>(&'a self, fingerprint: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.counts
+            .keys()
+            .filter(move |(_, f)| f == fingerprint)
+            .map(|(path, _)| path.as_str())
+    }
+
     /// Entries that `current` holds fewer of, with the difference as count.
     pub fn fixed_in(&self, current: &Baseline) -> Vec<Entry> {
         self.counts

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -367,8 +367,11 @@ fn letters(text: &str, span: &Span) -> u32 {
 }
 
 /// The file of a document as reported: relative to `root`, `/`-separated,
-/// when inside it; `-` for standard input. A JSON Lines record is reported
-/// as its file, at its line.
+/// when inside it (so a baseline keys a file the same way whatever folder
+/// the check runs from, and whether it was named by a relative or an
+/// absolute path); outside it, as named on the command line, cleaned
+/// (`/usr/share/doc/a.md`, `../other/a.md`); `-` for standard input. A JSON
+/// Lines record is reported as its file, at its line.
 pub fn display_path(root: &Path, origin: &Origin) -> String {
     let Some(path) = origin.file() else {
         return "-".to_owned();
@@ -377,14 +380,36 @@ pub fn display_path(root: &Path, origin: &Origin) -> String {
     report_form(absolute.strip_prefix(root).unwrap_or(path))
 }
 
-/// A path as reports name it: its components `/`-separated, each as text
-/// (a byte that is not UTF-8 becomes U+FFFD).
+/// A path as reports name it: `/`-separated, each component as text (a byte
+/// that is not UTF-8 becomes U+FFFD), without `.` components, with one `/`
+/// for the root (`/usr/a.md`, `C:/docs/a.md`); `.` for an empty path.
 pub(crate) fn report_form(path: &Path) -> String {
-    let parts: Vec<String> = path
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+    let mut out = String::new();
+    let mut separate = false;
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::Prefix(prefix) => {
+                out.push_str(&prefix.as_os_str().to_string_lossy());
+                separate = false;
+            }
+            Component::RootDir => {
+                out.push('/');
+                separate = false;
+            }
+            Component::ParentDir | Component::Normal(_) => {
+                if separate {
+                    out.push('/');
+                }
+                out.push_str(&component.as_os_str().to_string_lossy());
+                separate = true;
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
 }
 
 /// The repository root above `start`: the nearest folder holding `.git`, or
@@ -476,5 +501,37 @@ mod tests {
         let stat = &found.files[0];
         assert_eq!(stat.path, "data.jsonl");
         assert!(stat.ratio() > 0.5 && stat.ratio() < 1.0, "{stat:?}");
+    }
+
+    #[test]
+    fn report_form_has_one_slash_at_the_root_and_no_dot_components() {
+        assert_eq!(
+            report_form(Path::new("/usr/share/doc/a.md")),
+            "/usr/share/doc/a.md"
+        );
+        assert_eq!(report_form(Path::new("./docs/./a.md")), "docs/a.md");
+        assert_eq!(report_form(Path::new("docs//a.md")), "docs/a.md");
+        assert_eq!(report_form(Path::new("../other/a.md")), "../other/a.md");
+        assert_eq!(report_form(Path::new(".")), ".");
+    }
+
+    #[test]
+    fn display_path_is_relative_inside_the_root_and_as_named_outside() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let outside = tempfile::tempdir().expect("temp dir");
+        let root_path = root.path().canonicalize().expect("canonical root");
+        std::fs::create_dir(root_path.join("docs")).expect("create docs");
+        std::fs::write(root_path.join("docs/a.md"), "text").expect("write");
+        std::fs::write(outside.path().join("b.md"), "text").expect("write");
+        let inside = Origin::Path(root.path().join("docs/./a.md"));
+        assert_eq!(display_path(&root_path, &inside), "docs/a.md");
+        let elsewhere = outside.path().join("b.md");
+        let shown = display_path(&root_path, &Origin::Path(elsewhere.clone()));
+        assert_eq!(shown, report_form(&elsewhere));
+        assert!(!shown.starts_with("//"), "{shown}");
+        assert!(
+            shown.ends_with("/b.md") && Path::new(&shown).is_absolute(),
+            "{shown}"
+        );
     }
 }

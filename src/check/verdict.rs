@@ -1,6 +1,7 @@
 //! The verdict: which findings are reported, which fail, and the exit status.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use super::baseline::{Baseline, Entry};
 use super::changed::ChangedLines;
@@ -15,7 +16,9 @@ pub struct Verdict {
     /// Findings reported (those touching changed lines, with
     /// `--changed-since`), failing ones first, then by place.
     pub findings: Vec<Finding>,
-    /// Baseline entries with fewer copies now than recorded.
+    /// Baseline entries with fewer copies now than recorded, judged only
+    /// where every file holding their content was checked or no longer
+    /// exists (see [`Context::root`]).
     pub fixed: Vec<Entry>,
     /// Files whose duplicate ratio exceeds `max_file_ratio`.
     pub files_over: Vec<FileStat>,
@@ -38,6 +41,12 @@ pub struct Context<'a> {
     pub changed: Option<&'a ChangedLines>,
     /// Inputs that could not be read or decoded.
     pub errors: usize,
+    /// The folder reported paths are relative to. A file named in the
+    /// baseline that was not checked counts as fixed only when it is gone
+    /// from under this folder; without it, only checked files can be. A
+    /// check of one folder, or of a path that does not exist, fixes nothing
+    /// elsewhere.
+    pub root: Option<&'a Path>,
 }
 
 impl Verdict {
@@ -51,6 +60,11 @@ impl Verdict {
         if let Some(baseline) = context.baseline {
             mark_new(&mut findings, baseline);
             fixed = baseline.fixed_in(&Baseline::from_findings(&findings));
+            fixed.retain(|entry| {
+                baseline
+                    .files_with(&entry.fingerprint)
+                    .all(|path| in_scope(path, &files, context.root))
+            });
         }
         if let Some(changed) = context.changed {
             findings.retain(|f| f.copies.iter().any(|c| changed.touches(&c.path, c.lines)));
@@ -158,6 +172,19 @@ impl Verdict {
             n => format!("{verdict}; {n} input(s) could not be read"),
         }
     }
+}
+
+/// Whether the baseline entries of `path` can be judged: its file was
+/// checked, or it is gone from under `root`. An entry counts as fixed only
+/// when every file the baseline holds its content in can be judged: a check
+/// of one file does not see the copies in the others.
+fn in_scope(path: &str, files: &[FileStat], root: Option<&Path>) -> bool {
+    files.iter().any(|file| file.path == path)
+        || root.is_some_and(|root| {
+            path != "-"
+                && std::fs::symlink_metadata(root.join(path))
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        })
 }
 
 /// Marks copies beyond what the baseline allows (per file and content) as
@@ -317,5 +344,41 @@ mod tests {
         assert_eq!(verdict.files_over.len(), 1);
         assert_eq!(verdict.reasons.len(), 1, "{:?}", verdict.reasons);
         assert_eq!(verdict.exit_code(), 1);
+    }
+
+    #[test]
+    fn only_entries_of_checked_or_deleted_files_are_fixed() {
+        let root = tempfile::tempdir().expect("temp dir");
+        std::fs::write(root.path().join("kept.md"), "not checked").expect("write");
+        let baseline = Baseline::parse(
+            "00aa 1 a.md\n00bb 1 kept.md\n00cc 1 gone.md\n00dd 1 a.md\n00dd 1 kept.md\n",
+        )
+        .expect("baseline");
+        let context = Context {
+            baseline: Some(&baseline),
+            root: Some(root.path()),
+            ..Context::default()
+        };
+        // a.md was checked and lost its copy; kept.md exists but was not
+        // checked; gone.md was deleted. Content shared by a.md and kept.md
+        // cannot be judged from a.md alone.
+        let verdict = Verdict::judge(found(Vec::new()), &Policy::default(), context);
+        let fixed: Vec<(&str, &str)> = verdict
+            .fixed
+            .iter()
+            .map(|e| (e.path.as_str(), e.fingerprint.as_str()))
+            .collect();
+        assert_eq!(fixed, [("a.md", "00aa"), ("gone.md", "00cc")]);
+        let without_root = Context {
+            root: None,
+            ..context
+        };
+        let verdict = Verdict::judge(found(Vec::new()), &Policy::default(), without_root);
+        let fixed: Vec<(&str, &str)> = verdict
+            .fixed
+            .iter()
+            .map(|e| (e.path.as_str(), e.fingerprint.as_str()))
+            .collect();
+        assert_eq!(fixed, [("a.md", "00aa")]);
     }
 }

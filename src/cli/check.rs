@@ -264,22 +264,46 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let (summary, found) = with_threads(settings.threads, || {
         scan(&engine, &entries, problems, collector, settings.format)
     })??;
-    if let Some(path) = &args.write_baseline {
-        Baseline::from_findings(&found.findings).write(path)?;
-    }
+    // A baseline just written is the one the verdict is judged against:
+    // every finding is baselined and none fails.
+    let written = match &args.write_baseline {
+        Some(path) => {
+            let accepted = Baseline::from_findings(&found.findings);
+            accepted.write(path)?;
+            Some((path, accepted, found.findings.len()))
+        }
+        None => None,
+    };
     let context = Context {
-        baseline: baseline.as_ref(),
+        baseline: written
+            .as_ref()
+            .map(|(_, accepted, _)| accepted)
+            .or(baseline.as_ref()),
         changed: changed.as_ref(),
         errors: summary.errors,
+        root: Some(&root),
     };
     let verdict = Verdict::judge(found, &settings.policy, context);
-    print(
-        &verdict,
-        settings.format,
-        &mut BufWriter::new(io::stdout().lock()),
-    )?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    print(&verdict, settings.format, &mut out)?;
+    if let Some((path, accepted, findings)) = &written {
+        let line = format!(
+            "doppel check: wrote baseline {}: {findings} finding(s), {} entr{}",
+            path.display(),
+            accepted.len(),
+            if accepted.len() == 1 { "y" } else { "ies" }
+        );
+        // The human report says so on stdout; the other formats keep stdout
+        // parseable.
+        if settings.format == Format::Human {
+            writeln!(out, "{line}")?;
+            out.flush()?;
+        } else {
+            eprintln!("{line}");
+        }
+    }
     let code = verdict.exit_code();
-    Ok(if args.write_baseline.is_some() && code == 1 {
+    Ok(if written.is_some() && code == 1 {
         0
     } else {
         code

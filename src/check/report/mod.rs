@@ -5,7 +5,7 @@
 //! | [`human`] | a terminal | one line per finding, then the verdict |
 //! | [`json`] | programs | JSON Lines: scan's report, then `finding` lines and a `verdict` object |
 //! | [`sarif`] | code scanning | SARIF 2.1.0, one result per finding, other copies as related locations |
-//! | [`github`] | GitHub Actions | `::warning` workflow commands, capped, plus a step summary |
+//! | [`github`] | GitHub Actions | `::error` (failing) and `::warning` (new, passing) workflow commands, capped, plus a step summary |
 //! | [`gitlab`] | GitLab merge requests | Code Quality JSON with stable fingerprints |
 //! | [`junit`] | any CI test view | JUnit XML, one test case per finding |
 //!
