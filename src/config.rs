@@ -21,7 +21,10 @@ pub enum ConfigError {
     /// A fraction (a similarity or a share) outside its interval, or NaN.
     #[error("{setting}: {value} is not a number in {range}")]
     Fraction {
+        /// The setting, named as its builder method (`threshold`) or as
+        /// `section.field` (`boilerplate.min_share`).
         setting: &'static str,
+        /// The value it was given.
         value: f64,
         /// The accepted interval, written as in the documentation.
         range: &'static str,
@@ -29,13 +32,21 @@ pub enum ConfigError {
     /// A count below its least value.
     #[error("{setting}: {value} is less than {least}")]
     TooSmall {
+        /// The setting, named as in [`ConfigError::Fraction`].
         setting: &'static str,
+        /// The value it was given.
         value: usize,
+        /// The least value it accepts.
         least: usize,
     },
     /// A time budget that ends past what the clock can count.
     #[error("{setting}: {seconds} seconds ends past what the clock can count")]
-    TooLong { setting: &'static str, seconds: f64 },
+    TooLong {
+        /// The setting, named as in [`ConfigError::Fraction`].
+        setting: &'static str,
+        /// The budget it was given, in seconds.
+        seconds: f64,
+    },
 }
 
 /// `value` if it lies in `(0, 1]`.

@@ -45,6 +45,8 @@ pub enum Detection {
 }
 
 impl Detection {
+    /// The name reports give it: `forced`, `bom`, `valid-utf8`,
+    /// `utf16-pattern`, `guessed` or `json`.
     pub fn as_str(self) -> &'static str {
         match self {
             Detection::Forced => "forced",
@@ -78,14 +80,20 @@ pub struct Decoded {
 pub enum DecodeError {
     /// NUL bytes that no UTF-16 pattern explains.
     #[error("binary file (NUL byte at offset {offset})")]
-    Binary { offset: usize },
+    Binary {
+        /// Byte offset of the first NUL byte in the input.
+        offset: usize,
+    },
     /// Too much of the text is malformed or control characters.
     #[error(
         "cannot be decoded: as {encoding}, {bad} of {chars} characters are malformed or control characters"
     )]
     Undecodable {
+        /// Name of the encoding the text was decoded as.
         encoding: &'static str,
+        /// Characters that were malformed (U+FFFD) or control characters.
         bad: usize,
+        /// Characters in the decoded text.
         chars: usize,
     },
 }

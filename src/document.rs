@@ -123,11 +123,14 @@ impl Origin {
 /// A 1-based, inclusive range of lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LineRange {
+    /// The first line covered (1-based).
     pub first: usize,
+    /// The last line covered (1-based, inclusive; never before `first`).
     pub last: usize,
 }
 
 impl LineRange {
+    /// Lines `first..=last`, both 1-based; `last` must not be before `first`.
     pub fn new(first: usize, last: usize) -> LineRange {
         LineRange { first, last }
     }
@@ -158,7 +161,10 @@ impl fmt::Display for LineRange {
 /// covers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// Byte offsets into the document's decoded UTF-8 text, end exclusive;
+    /// both fall on character boundaries.
     pub bytes: Range<usize>,
+    /// The lines the bytes touch, first to last.
     pub lines: LineRange,
 }
 
@@ -172,6 +178,8 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Indexes the line starts and terminators of `text` (one pass,
+    /// `\n`, `\r\n` and a lone `\r` each end a line).
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
@@ -239,9 +247,11 @@ fn memchr_cr_lf(bytes: &[u8]) -> Option<usize> {
 /// A decoded document: its origin, its UTF-8 text and how it was decoded.
 #[derive(Clone, Debug)]
 pub struct Document {
+    /// Where it came from: a file, standard input or a JSON Lines record.
     pub origin: Origin,
     /// Size of the input as read, before decoding.
     pub input_bytes: usize,
+    /// The text decoded to UTF-8, and which encoding it was read as.
     pub decoded: Decoded,
 }
 
@@ -262,6 +272,7 @@ impl Document {
         }
     }
 
+    /// The decoded UTF-8 text, which every [`Span`] of this document indexes.
     pub fn text(&self) -> &str {
         &self.decoded.text
     }

@@ -127,6 +127,9 @@ impl Fingerprinter {
         self.shingler.shingles(normalized, out)
     }
 
+    /// Hashes, shingles and (unless [`sign_segments`](Self::sign_segments)
+    /// is off) signs `text`, and adds its MinHash slots to the document's
+    /// signature.
     pub fn fingerprint(&mut self, text: &str) -> Fingerprint {
         let raw = xxh3_64_with_seed(text.as_bytes(), RAW_SEED);
         let normalized = self.normalizer.normalize(text);

@@ -33,6 +33,7 @@ pub struct Normalizer {
 }
 
 impl Normalizer {
+    /// A normalizer with an empty buffer (the same as `default()`).
     pub fn new() -> Normalizer {
         Normalizer::default()
     }

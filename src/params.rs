@@ -48,8 +48,10 @@ pub struct SketchParams {
     pub threshold: f64,
     /// MinHash slots per signature.
     pub slots: usize,
-    /// LSH bands, and rows per band.
+    /// LSH bands: two sketches are candidates when one band of theirs is
+    /// equal.
     pub bands: usize,
+    /// MinHash slots per LSH band.
     pub rows: usize,
 }
 
@@ -133,9 +135,15 @@ impl SketchParams {
     differences.join(", ")
 )]
 pub struct Incompatible {
+    /// What was refused, as the message names it (a signature file, an
+    /// index).
     pub what: String,
+    /// Each setting that differs, as `name: here, there`
+    /// ([`SketchParams::differences`]).
     pub differences: Vec<String>,
+    /// The doppel version of this side (the engine's).
     pub here_version: String,
+    /// The doppel version that made the other side's sketches.
     pub there_version: String,
 }
 

@@ -35,9 +35,13 @@ use crate::document::{LineIndex, Span};
 /// The unit of comparison.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Granularity {
+    /// Runs of non-blank lines separated by blank lines.
     Paragraph,
+    /// Every non-blank line.
     Line,
+    /// Sentences, short fragments joined to the next.
     Sentence,
+    /// Paragraphs, long ones cut into sentences (the default).
     #[default]
     Auto,
 }
@@ -71,6 +75,7 @@ pub struct Segmenter {
 }
 
 impl Segmenter {
+    /// A segmenter of `granularity`, with the default lengths.
     pub fn new(granularity: Granularity) -> Segmenter {
         Segmenter {
             granularity,
@@ -79,6 +84,7 @@ impl Segmenter {
         }
     }
 
+    /// The unit it cuts text into.
     pub fn granularity(&self) -> Granularity {
         self.granularity
     }

@@ -111,6 +111,7 @@ pub struct Shingler {
 const CJK_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
 impl Shingler {
+    /// A shingler of `k` units per shingle (0 is taken as 1).
     pub fn new(k: usize) -> Shingler {
         Shingler {
             k: k.max(1),

@@ -127,12 +127,17 @@ pub struct Cluster {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RepeatedSegment {
+    /// Number of the document it is in (input order, from 0).
     pub doc: u32,
+    /// Index of the segment in that document's segments.
     pub segment: u32,
+    /// Lines of the segment in that document.
     pub lines: LineRange,
     /// Where it first occurred.
     pub first_doc: u32,
+    /// Index of the segment in the first document's segments.
     pub first_segment: u32,
+    /// Lines of the segment in the first document.
     pub first_lines: LineRange,
 }
 

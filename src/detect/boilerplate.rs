@@ -60,13 +60,16 @@ impl Default for BoilerplateConfig {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Boilerplate {
+    /// The group it was counted in: a folder, or a JSON Lines file's site field
+    /// value (else the file).
     pub group: String,
     /// The line, trimmed.
     pub text: String,
     /// Hash of the trimmed line.
     pub hash: u64,
-    /// Documents of the group it occurs in, and the group's size.
+    /// Documents of the group it occurs in.
     pub documents: usize,
+    /// Documents in the group (exact duplicates counted once).
     pub group_documents: usize,
 }
 

@@ -80,6 +80,7 @@ pub struct Block {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockCopy {
+    /// The copy's bytes and lines in the document's text.
     pub span: Span,
     /// Indices of the segments it covers.
     pub segments: Range<usize>,
@@ -92,7 +93,9 @@ pub struct BlockCopy {
 pub struct Differing {
     /// Index into [`Block::copies`], ≥ 1.
     pub copy: usize,
+    /// The first copy's differing segment.
     pub first: Option<Span>,
+    /// Copy `copy`'s differing segment.
     pub other: Option<Span>,
     /// Jaccard similarity of the two segments' shingle sets; 0 for a one-sided
     /// segment.

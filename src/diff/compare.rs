@@ -18,13 +18,18 @@ use super::options::Algorithm;
 /// What an operation does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Tag {
+    /// The old range and the new range are the same items.
     Equal,
+    /// The old range is removed; the new range is empty (a position).
     Delete,
+    /// The new range is added; the old range is empty (a position).
     Insert,
+    /// The old range is replaced by the new range; neither is empty.
     Replace,
 }
 
 impl Tag {
+    /// Its name in JSON output: `equal`, `delete`, `insert` or `replace`.
     pub fn as_str(self) -> &'static str {
         match self {
             Tag::Equal => "equal",

@@ -17,8 +17,11 @@ use super::similarity::{pair_similarity, Side, Similarity};
 /// each text (end exclusive); an empty range marks a position.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Op {
+    /// What the operation does.
     pub tag: Tag,
+    /// The lines of the old text it covers.
     pub old: Range<usize>,
+    /// The lines of the new text it covers.
     pub new: Range<usize>,
     /// For a replace: what changed inside the block, when the two sides are
     /// alike enough for a highlight to help.
@@ -152,10 +155,12 @@ impl<'a> Comparison<'a> {
         self.approximate |= refiner.approximate;
     }
 
+    /// The old text, as given.
     pub fn old_text(&self) -> &'a str {
         self.old
     }
 
+    /// The new text, as given.
     pub fn new_text(&self) -> &'a str {
         self.new
     }

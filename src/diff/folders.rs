@@ -24,9 +24,20 @@ use super::similarity::UnitBag;
 pub enum FolderError {
     /// A file or folder that could not be walked or read.
     #[error("{}: {message}", path.display())]
-    Read { path: PathBuf, message: String },
+    Read {
+        /// The file or folder, as the walk found it.
+        path: PathBuf,
+        /// Why it could not be read.
+        message: String,
+    },
+    /// A file that was read but is binary or not decodable text.
     #[error("{}: {source}", path.display())]
-    Decode { path: PathBuf, source: DecodeError },
+    Decode {
+        /// The file, as the walk found it.
+        path: PathBuf,
+        /// Why it could not be decoded.
+        source: DecodeError,
+    },
 }
 
 /// One decoded document of a folder.
@@ -36,21 +47,29 @@ pub struct FolderDoc {
     pub relative: PathBuf,
     /// Size as read.
     pub input_bytes: usize,
+    /// Its text decoded to UTF-8, and the encoding it was read as.
     pub decoded: Decoded,
 }
 
 /// What happened to a document between the two folders.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DocStatus {
+    /// Under the same path, with texts the options count as equal (every
+    /// line equal once what they ignore is set aside).
     Unchanged,
+    /// Under the same path, with texts that differ.
     Changed,
+    /// Only in the new folder.
     Added,
+    /// Only in the old folder.
     Removed,
     /// Paired by similarity under another path (maybe also edited).
     Renamed,
 }
 
 impl DocStatus {
+    /// Its name in reports: `unchanged`, `changed`, `added`, `removed` or
+    /// `renamed`.
     pub fn as_str(self) -> &'static str {
         match self {
             DocStatus::Unchanged => "unchanged",
@@ -66,8 +85,11 @@ impl DocStatus {
 /// [`FolderReport::old`] and [`FolderReport::new`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct FolderEntry {
+    /// The old document; `None` when added.
     pub old: Option<usize>,
+    /// The new document; `None` when removed.
     pub new: Option<usize>,
+    /// What happened to it.
     pub status: DocStatus,
     /// Similarity of the pair (0 for added and removed documents).
     pub similarity: f64,
@@ -76,7 +98,9 @@ pub struct FolderEntry {
 /// The documents of two folders, paired.
 #[derive(Debug, Default)]
 pub struct FolderReport {
+    /// The old folder's documents, in path order.
     pub old: Vec<FolderDoc>,
+    /// The new folder's documents, in path order.
     pub new: Vec<FolderDoc>,
     /// In order of path (the new path for added documents).
     pub entries: Vec<FolderEntry>,

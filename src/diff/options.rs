@@ -22,6 +22,8 @@ pub enum Granularity {
 }
 
 impl Granularity {
+    /// Its name on the command line and in JSON: `auto`, `line`, `word` or
+    /// `char`.
     pub fn as_str(self) -> &'static str {
         match self {
             Granularity::Auto => "auto",
@@ -45,6 +47,8 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
+    /// Its name on the command line and in JSON: `myers`, `patience` or
+    /// `histogram`.
     pub fn as_str(self) -> &'static str {
         match self {
             Algorithm::Myers => "myers",
@@ -112,6 +116,8 @@ impl Default for DiffOptions {
 }
 
 impl DiffOptions {
+    /// The defaults: auto refinement, Myers, moves detected, a time budget
+    /// after which the diff is approximate.
     pub fn new() -> DiffOptions {
         DiffOptions::default()
     }
@@ -208,10 +214,13 @@ impl DiffOptions {
         Ok(())
     }
 
+    /// Whether letter case is ignored: asked for, or implied by
+    /// normalization.
     pub fn ignores_case(&self) -> bool {
         self.ignore_case || self.normalize
     }
 
+    /// Whether white space is ignored when lines are compared.
     pub fn ignores_whitespace(&self) -> bool {
         self.ignore_whitespace
     }

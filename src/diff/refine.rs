@@ -18,8 +18,11 @@ use super::tokens::{sentences, tokens};
 /// (an empty range marks where text was inserted or removed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InlineChange {
+    /// What the change does (never [`Tag::Equal`]).
     pub tag: Tag,
+    /// Bytes of the old text it covers.
     pub old: Range<usize>,
+    /// Bytes of the new text it covers.
     pub new: Range<usize>,
 }
 

@@ -60,6 +60,7 @@ pub struct Collect<'a> {
 }
 
 impl<'a> Collect<'a> {
+    /// A sink that adds every scanned document to `builder`.
     pub fn new(builder: &'a mut SegmentBuilder) -> Collect<'a> {
         Collect {
             builder,

@@ -67,6 +67,7 @@ const ENTRY: usize = 12;
 /// record its line and id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
+    /// The file, as reports name it (bytes that are not UTF-8 escaped).
     pub path: String,
     /// 1-based line of a JSON Lines record; `None` for a whole file.
     pub line: Option<u64>,
@@ -86,18 +87,24 @@ impl std::fmt::Display for Place {
 /// What the index keeps of one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredDoc {
+    /// Hash of its segments' normalized hashes: equal for exact duplicates.
     pub exact: u64,
+    /// LSH band keys of its MinHash signature; empty when it has no units.
     pub bands: Vec<u64>,
     /// Compact shingle hashes, sorted, no repeats.
     pub set: Vec<u32>,
+    /// Where it came from.
     pub place: Place,
 }
 
 /// What the manifest records of a written segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Written {
+    /// Documents in the segment.
     pub documents: u64,
+    /// Size of the segment file.
     pub bytes: u64,
+    /// xxh3 of the header and the tables: what [`Segment::open`] checks.
     pub checksum: u64,
 }
 
@@ -133,6 +140,7 @@ impl SegmentBuilder {
         })
     }
 
+    /// Documents added so far.
     pub fn documents(&self) -> usize {
         self.exact.len()
     }
@@ -453,14 +461,17 @@ impl Segment {
         })
     }
 
+    /// Documents stored in the segment.
     pub fn documents(&self) -> usize {
         self.documents
     }
 
+    /// Size of the segment file.
     pub fn bytes(&self) -> usize {
         self.map.len()
     }
 
+    /// Where the segment file is.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -557,7 +568,6 @@ impl Segment {
         ))
     }
 
-    /// The document's shingle set (empty for an exact twin).
     /// The size of the document's shingle set, read from the offsets table
     /// alone: enough to rule out a candidate whose size alone keeps its
     /// Jaccard similarity below the threshold, without reading its set.
@@ -566,6 +576,8 @@ impl Segment {
         Ok(span.len() / 4)
     }
 
+    /// The document's shingle set (empty for an exact twin), read from the
+    /// file.
     pub fn set(&self, doc: u32) -> io::Result<Vec<u32>> {
         let span = self.span(self.set_offsets, doc, 4, &self.sets)?;
         Ok(self

@@ -19,25 +19,34 @@ use crate::params::SketchParams;
 /// The manifest's file name in INDEX.
 pub const MANIFEST_NAME: &str = "manifest.json";
 
+/// The contents of `manifest.json`: what the index holds and how its
+/// documents were sketched.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// [`INDEX_FORMAT`] of the code that wrote the index.
     pub format: u32,
+    /// The settings every stored sketch was made with; documents added or
+    /// looked up are sketched alike or refused.
     pub params: SketchParams,
+    /// The committed segments, oldest first.
     pub segments: Vec<SegmentEntry>,
 }
 
 /// One segment file as the manifest records it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SegmentEntry {
+    /// Its file name in INDEX, `seg-NNNNNN.dseg`.
     pub file: String,
+    /// Documents it stores.
     pub documents: u64,
+    /// Size of the file.
     pub bytes: u64,
     /// The segment's tables checksum, 16 hex digits.
     pub checksum: String,
 }
 
 impl SegmentEntry {
+    /// The checksum as a number; `None` when it is not 16 hex digits.
     pub fn checksum(&self) -> Option<u64> {
         (self.checksum.len() == 16)
             .then(|| u64::from_str_radix(&self.checksum, 16).ok())
@@ -60,6 +69,7 @@ pub fn segment_number(name: &str) -> Option<u64> {
 }
 
 impl Manifest {
+    /// The manifest of an empty index whose sketches are made with `params`.
     pub fn new(params: SketchParams) -> Manifest {
         Manifest {
             format: INDEX_FORMAT,
@@ -68,6 +78,7 @@ impl Manifest {
         }
     }
 
+    /// Documents stored in all segments.
     pub fn documents(&self) -> u64 {
         self.segments.iter().map(|s| s.documents).sum()
     }

@@ -1,8 +1,8 @@
 //! A persistent index of stored documents, to deduplicate new data against
 //! what is already stored.
 //!
-//! The index is a folder of immutable segment files ([`format`]) and one
-//! small manifest ([`manifest`]) that lists them:
+//! The index is a folder of immutable segment files ([`format`](mod@format)) and one
+//! small manifest ([`manifest`](mod@manifest)) that lists them:
 //!
 //! ```text
 //! INDEX/
@@ -48,25 +48,44 @@ pub const INDEX_FORMAT: u32 = 1;
 /// Why an index cannot be opened, created or written.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// A file of the index could not be read, written, renamed or locked.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
+    /// The folder has no `manifest.json`.
     #[error("{}: not a doppel index (no manifest.json)", .0.display())]
     NotAnIndex(PathBuf),
+    /// An index is created only in a new or empty folder.
     #[error("{}: cannot create an index here: the folder is not empty", .0.display())]
     NotEmpty(PathBuf),
+    /// Another writer holds the index's lock file.
     #[error("{}: another doppel is writing this index (it holds {}); try again when it is done", .0.display(), .0.join(store::LOCK_NAME).display())]
     Busy(PathBuf),
+    /// The manifest was written by another version of the index layout
+    /// ([`INDEX_FORMAT`]).
     #[error("{}: made by index format version {found}, this doppel reads version {expected}", path.display())]
     Version {
+        /// The manifest.
         path: PathBuf,
+        /// The layout version it records.
         found: u32,
+        /// The layout version this doppel reads and writes.
         expected: u32,
     },
+    /// A manifest or segment file that does not hold what the layout says:
+    /// cut short, a checksum that does not match, a table out of order.
     #[error("{}: {reason}", path.display())]
-    Corrupt { path: PathBuf, reason: String },
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Documents sketched with other settings than the index's.
     #[error(transparent)]
     Incompatible(#[from] Incompatible),
 }

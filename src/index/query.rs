@@ -158,6 +158,8 @@ pub struct Against<'a, S> {
 }
 
 impl<'a, S> Against<'a, S> {
+    /// A sink that looks every document up in `index` and passes the
+    /// documents on to `inner`.
     pub fn new(index: &'a Index, inner: S) -> Against<'a, S> {
         Against {
             index,
@@ -173,6 +175,7 @@ impl<'a, S> Against<'a, S> {
         &self.found
     }
 
+    /// The inner sink back, and the documents found in the index.
     pub fn into_parts(self) -> (S, Vec<(u32, StoredMatch)>) {
         (self.inner, self.found)
     }

@@ -98,14 +98,17 @@ impl Index {
         })
     }
 
+    /// The index folder.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    /// The settings its sketches were made with.
     pub fn params(&self) -> &SketchParams {
         &self.manifest.params
     }
 
+    /// The manifest the index was opened with.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }
@@ -248,6 +251,7 @@ impl IndexWriter {
         &self.removed
     }
 
+    /// The manifest as the last commit left it.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }

@@ -164,6 +164,8 @@ impl Default for Findings {
 }
 
 impl EngineBuilder {
+    /// A builder with every setting at its default: auto segments,
+    /// threshold 0.8, blocks of at least 10 units, every finding looked for.
     pub fn new() -> EngineBuilder {
         EngineBuilder::default()
     }

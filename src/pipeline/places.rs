@@ -48,6 +48,7 @@ fn starts_char(byte: u8) -> bool {
 }
 
 impl<'t> CharIndex<'t> {
+    /// Indexes `text`: nothing for ASCII text, else one count per 64 bytes.
     pub fn new(text: &'t str) -> CharIndex<'t> {
         let bytes = text.as_bytes();
         let checkpoints = if bytes.is_ascii() {
@@ -116,7 +117,9 @@ pub struct FoundBlock {
 pub struct FoundDiffering {
     /// Index into [`FoundBlock::copies`], ≥ 1.
     pub copy: usize,
+    /// The first copy's differing segment.
     pub first: Option<TextSpan>,
+    /// Copy `copy`'s differing segment.
     pub other: Option<TextSpan>,
     /// Jaccard similarity of the two segments' shingle sets; 0 for a
     /// one-sided segment.
@@ -127,13 +130,17 @@ pub struct FoundDiffering {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FoundRepeat {
-    /// The document that repeats it, and the segment's index there.
+    /// The document that repeats it (document number).
     pub doc: u32,
+    /// Index of the segment in that document's segments.
     pub segment: u32,
+    /// The segment in the document that repeats it.
     pub span: TextSpan,
     /// Where it first occurred.
     pub first_doc: u32,
+    /// Index of the segment in the first document's segments.
     pub first_segment: u32,
+    /// The segment where it first occurred.
     pub first_span: TextSpan,
 }
 
@@ -157,6 +164,7 @@ pub struct FoundPassageCopy {
     pub doc: u32,
     /// Indices of the document's segments it covers.
     pub segments: Range<usize>,
+    /// The copy's bytes, characters and lines in its document's text.
     pub span: TextSpan,
 }
 

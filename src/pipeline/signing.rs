@@ -34,7 +34,9 @@ pub struct DocumentFacts<'a> {
     pub input_bytes: usize,
     /// Size of the decoded UTF-8 text.
     pub bytes: usize,
+    /// Lines of the decoded text.
     pub lines: usize,
+    /// Segments the text was cut into.
     pub segments: usize,
 }
 
@@ -58,7 +60,9 @@ impl DocumentFacts<'static> {
 /// One document's signature: everything clustering needs, without the text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignedDoc {
+    /// Where the document came from.
     pub origin: Origin,
+    /// How it was decoded, and its sizes.
     pub facts: DocumentFacts<'static>,
     /// Hash of the sequence of its segments' normalized hashes: equal for
     /// exact duplicates.

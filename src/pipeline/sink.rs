@@ -16,11 +16,18 @@ use crate::input::InputError;
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ScannedDoc {
+    /// The document as decoded: its origin, its text and its encoding.
     pub document: Document,
     /// The group its boilerplate is counted in.
     pub group: String,
+    /// Where each line of the text starts and ends, to turn the byte offsets of
+    /// `segments` and `blocks` into line numbers.
     pub index: LineIndex,
+    /// The document's segments (paragraphs, lines or sentences, as the engine's
+    /// granularity says), in text order.
     pub segments: Vec<Span>,
+    /// Blocks of segments the document repeats inside itself, each with two or
+    /// more copies, in the order of their first copy.
     pub blocks: Vec<Block>,
     /// What it leaves for corpus-wide detection.
     pub(crate) sketch: DocSketch,
@@ -68,7 +75,9 @@ impl ScannedDoc {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Problem {
+    /// The input it concerns: a file, standard input or a JSON Lines record.
     pub origin: Origin,
+    /// Why it could not be used, one line, without the origin.
     pub message: String,
 }
 
@@ -106,6 +115,8 @@ pub struct CorpusReport {
     pub clusters: Vec<Cluster>,
     /// Segments that occurred in an earlier document.
     pub repeated: Vec<RepeatedSegment>,
+    /// Lines repeated across many documents of one group (menus, footers,
+    /// notices), with how many of the group's documents hold them.
     pub boilerplate: Vec<Boilerplate>,
     /// Passages copied across documents, exact or near (with
     /// [`EngineBuilder::near_segments`](super::EngineBuilder::near_segments)).
@@ -131,10 +142,17 @@ impl CorpusReport {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Summary {
+    /// Documents scanned (inputs that failed or were skipped are not counted).
     pub documents: usize,
+    /// Bytes read, before decoding: a file's size, a JSON Lines record's line
+    /// and its terminator, a Parquet row's text.
     pub input_bytes: usize,
+    /// Bytes of the decoded UTF-8 texts.
     pub bytes: usize,
+    /// Bytes every document would lose to cleaning its blocks: copies after
+    /// the first, overlaps counted once (see [`ScannedDoc::duplicate_bytes`]).
     pub duplicate_bytes: usize,
+    /// Blocks repeated inside documents.
     pub blocks: usize,
     /// Clusters of duplicate documents.
     pub clusters: usize,
@@ -144,23 +162,34 @@ pub struct Summary {
     pub repeated_segments: usize,
     /// Boilerplate lines found.
     pub boilerplate: usize,
+    /// Inputs that could not be read or decoded, including paths that do not exist.
     pub errors: usize,
     /// Binary files skipped quietly in folder walks.
     pub skipped: usize,
 }
 
 /// Receives results in input order. Printers are sinks.
+///
+/// An error from any method stops the scan, and [`Engine::scan`](super::Engine::scan)
+/// returns it.
 pub trait Sink {
+    /// Called once, before anything else.
     fn begin(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Called for each scanned document, in input order.
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()>;
+    /// Called for each input that could not be used, in input order with the
+    /// documents.
     fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
         Ok(())
     }
+    /// Called once after the last document with the corpus-wide findings, when
+    /// the engine looks for any (the default).
     fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
         Ok(())
     }
+    /// Called last, with the run's totals.
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         Ok(())
     }

@@ -32,6 +32,8 @@ pub struct HumanPrinter<W: Write> {
 const PREVIEW_CHARS: usize = 48;
 
 impl<W: Write> HumanPrinter<W> {
+    /// A printer writing to `out`, with ANSI colours when `colour` is set
+    /// (the caller decides: a terminal, `NO_COLOR`, `--color`).
     pub fn new(out: W, colour: bool) -> HumanPrinter<W> {
         HumanPrinter {
             out,

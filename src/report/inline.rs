@@ -12,7 +12,11 @@ const CONTEXT: usize = 6;
 /// One change: byte ranges in the first and in the other segment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
+    /// Bytes of the first segment's text that change (empty for an
+    /// insertion).
     pub old: Range<usize>,
+    /// Bytes of the other segment's text that replace them (empty for a
+    /// deletion).
     pub new: Range<usize>,
 }
 

@@ -18,6 +18,7 @@ pub struct JsonPrinter<W: Write> {
 }
 
 impl<W: Write> JsonPrinter<W> {
+    /// A printer writing one JSON object per line to `out`.
     pub fn new(out: W) -> JsonPrinter<W> {
         JsonPrinter {
             out,

@@ -56,18 +56,26 @@ impl Default for ClusterOptions {
 /// Receives what a cluster run reports, in the order a scan reports it.
 /// Every method does nothing unless a sink needs it, as for [`Sink`](crate::Sink).
 pub trait ClusterSink {
+    /// Called once, before anything else.
     fn begin(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Called for each signed document, in input order: where it came from
+    /// and what was recorded of it (no text: signature files hold none).
     fn document(&mut self, _origin: &Origin, _facts: &DocumentFacts) -> io::Result<()> {
         Ok(())
     }
+    /// Called for each input the signing run could not use, in input order
+    /// with the documents.
     fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
         Ok(())
     }
+    /// Called once after the last document with the duplicate documents
+    /// found.
     fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
         Ok(())
     }
+    /// Called last, with the run's totals.
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         Ok(())
     }
@@ -88,6 +96,7 @@ pub enum ClusterError {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ClusterReport {
+    /// The totals the sink was given.
     pub summary: Summary,
     /// Candidate pairs verified.
     pub candidates: usize,

@@ -91,7 +91,9 @@ pub const EXTENSION: &str = ".sig.arrow";
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {reason}", crate::document::escaped_path(path))]
 pub struct SignatureError {
+    /// The signature file.
     pub path: PathBuf,
+    /// What is wrong, one line.
     pub reason: String,
 }
 

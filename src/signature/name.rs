@@ -72,6 +72,7 @@ pub struct SignatureNames {
 }
 
 impl SignatureNames {
+    /// No name handed out yet.
     pub fn new() -> SignatureNames {
         SignatureNames::default()
     }

@@ -202,6 +202,7 @@ impl SignatureFile {
         Ok(file)
     }
 
+    /// The file as it was named when opened.
     pub fn path(&self) -> &Path {
         &self.path
     }

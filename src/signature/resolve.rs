@@ -71,20 +71,35 @@ pub struct Resolved {
 /// What [`resolve`] refuses: pieces that could not come from one corpus.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ResolveError {
+    /// The similarity threshold is not in `(0, 1]`.
     #[error("threshold {0} is not in (0, 1]")]
     Threshold(f64),
+    /// A twin whose representative comes after it: the representative of
+    /// an exact group is its first member.
     #[error("document {doc} is a twin of {representative}, which comes after it")]
-    TwinBeforeRepresentative { doc: u64, representative: u64 },
+    TwinBeforeRepresentative {
+        /// The twin.
+        doc: u64,
+        /// The representative it was given.
+        representative: u64,
+    },
+    /// A document given as the twin of two documents.
     #[error("document {0} has two representatives")]
     TwoRepresentatives(u64),
+    /// A twin in a candidate pair: only representatives are paired.
     #[error("document {0} is in a candidate pair but is the twin of another document")]
     PairOfTwin(u64),
+    /// A pair `(a, b)` with `b` not after `a`.
     #[error("the pair ({0}, {1}) is not ordered: the first document must come first")]
     Unordered(u64, u64),
+    /// A document of a pair that reached the threshold, without its shingle
+    /// set.
     #[error("document {0} is in a pair at or above the threshold but its shingle set is missing")]
     MissingSet(u64),
+    /// A shingle set that is not sorted ascending without repeats.
     #[error("the shingle set of document {0} is not sorted without repeats")]
     UnsortedSet(u64),
+    /// More documents than 32-bit numbers can count.
     #[error("more than 4294967295 documents in pairs and groups")]
     TooMany,
 }

@@ -32,9 +32,12 @@ pub struct SignatureWriter {
     schema: Arc<Schema>,
     out: FileWriter<Checksummed<BufWriter<NamedTempFile>>>,
     rows: Rows,
-    /// Documents, errors (of both kinds) and skipped files written.
+    /// Document rows written.
     pub documents: usize,
+    /// Error rows written, of both kinds: paths that could not be read and
+    /// documents that could not be decoded.
     pub errors: usize,
+    /// Rows of binary files skipped in folder walks.
     pub skipped: usize,
 }
 

@@ -23,8 +23,11 @@ use crate::diff::similarity::round3;
 /// What the `begin` object says about the run.
 #[derive(Clone, Copy, Debug)]
 pub struct Begin<'a> {
+    /// The old file or folder, as named on the command line.
     pub old: &'a str,
+    /// The new file or folder, as named on the command line.
     pub new: &'a str,
+    /// The options the run compares with, echoed in the `begin` object.
     pub options: &'a DiffOptions,
 }
 

@@ -34,11 +34,17 @@ pub use json::Begin;
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// A unified diff, as `diff -u` and `git diff` write it.
     Unified,
+    /// Unified with ANSI colours, moves and changes inside lines highlighted.
     Color,
+    /// The texts interleaved, `[-old-]{+new+}` around what changed.
     Word,
+    /// The two texts in two columns.
     SideBySide,
+    /// One row per changed document, as `git diff --stat`.
     Stat,
+    /// JSON Lines: a `begin` object, one object per document, a summary.
     Json,
 }
 
@@ -52,6 +58,8 @@ impl Format {
         )
     }
 
+    /// Its name on the command line: `unified`, `color`, `word`,
+    /// `side-by-side`, `stat` or `json`.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Unified => "unified",
@@ -67,6 +75,7 @@ impl Format {
 /// One side of a document being printed.
 #[derive(Clone, Copy, Debug)]
 pub struct DocSide<'h> {
+    /// The path as the output names it.
     pub path: &'h str,
     /// WHATWG name of the encoding the input was decoded from.
     pub encoding: &'h str,
@@ -81,6 +90,7 @@ pub struct DocHeader<'h> {
     pub old: Option<DocSide<'h>>,
     /// `None` for a removed document.
     pub new: Option<DocSide<'h>>,
+    /// What happened to the document between the two sides.
     pub status: DocStatus,
 }
 
