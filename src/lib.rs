@@ -131,6 +131,8 @@
 //! `cli` (on by default) builds the `doppel` command and its dependencies
 //! (clap, indicatif, terminal_size, jemalloc). A library-only user turns it
 //! off: `doppel = { version = "0.1", default-features = false }`.
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod clean;
 mod config;

@@ -39,8 +39,14 @@ pub struct Baseline {
 /// A baseline entry: content `fingerprint` occurs `count` times in `path`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// The copy's content fingerprint
+    /// ([`Location::fingerprint`](super::Location::fingerprint)): 16 hex
+    /// digits.
     pub fingerprint: String,
+    /// The file the copies are in, as reports name it.
     pub path: String,
+    /// Copies of that content the file may hold; for an entry of
+    /// [`Baseline::fixed_in`], how many fewer it holds now.
     pub count: usize,
 }
 
@@ -160,10 +166,12 @@ impl Baseline {
             .collect()
     }
 
+    /// Entries (fingerprint and file pairs) recorded.
     pub fn len(&self) -> usize {
         self.counts.len()
     }
 
+    /// Whether nothing is recorded.
     pub fn is_empty(&self) -> bool {
         self.counts.is_empty()
     }

@@ -37,12 +37,17 @@ struct DocInfo {
 /// how many of them are in a finding's copy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileStat {
+    /// The file as reports name it ([`display_path`]).
     pub path: String,
+    /// Unicode letters of its text (each CJK character one letter).
     pub letters: usize,
+    /// Letters in a copy of some finding, each counted once.
     pub duplicate_letters: usize,
 }
 
 impl FileStat {
+    /// `duplicate_letters` as a fraction of `letters` (0 for a file without
+    /// letters).
     pub fn ratio(&self) -> f64 {
         if self.letters == 0 {
             0.0
@@ -56,7 +61,9 @@ impl FileStat {
 /// applied, and each file's letters (one entry per file, in input order).
 #[derive(Clone, Debug, Default)]
 pub struct Findings {
+    /// Every finding, exact and near, above the policy's minimum size.
     pub findings: Vec<Finding>,
+    /// Each file's letters, in input order.
     pub files: Vec<FileStat>,
 }
 

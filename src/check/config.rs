@@ -32,20 +32,47 @@ pub const FILE_NAME: &str = "doppel.toml";
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FileConfig {
+    /// `paths`: what to check when no path is given on the command line
+    /// (default `.`); relative paths are taken from the file's folder.
     pub paths: Option<Vec<PathBuf>>,
+    /// `format`: the report format (`human`, `json`, `sarif`, `github`, `gitlab`,
+    /// `junit`).
     pub format: Option<String>,
+    /// `min-size`: smallest finding reported, in letters of its smallest copy
+    /// ([`Policy::min_letters`](super::Policy::min_letters)).
     pub min_size: Option<usize>,
+    /// `min-segments`: smallest finding reported, in segments of its smallest
+    /// copy.
     pub min_segments: Option<usize>,
+    /// `threshold`: Jaccard similarity in `(0, 1]` from which two segments are
+    /// near duplicates.
     pub threshold: Option<f64>,
+    /// `max-file-ratio`: fail when a file's duplicated letters exceed this
+    /// fraction of its letters.
     pub max_file_ratio: Option<f64>,
+    /// `max-total-ratio`: fail when the tree's duplicated letters exceed this
+    /// fraction of all letters.
     pub max_total_ratio: Option<f64>,
+    /// `fail-on`: which new findings fail, `exact` or `near`.
     pub fail_on: Option<FailOn>,
+    /// `baseline`: the findings accepted so far; a relative path is taken from
+    /// the file's folder.
     pub baseline: Option<PathBuf>,
+    /// `changed-since`: report only findings that touch lines changed since
+    /// this git revision.
     pub changed_since: Option<String>,
+    /// `segment`: the unit of comparison, `paragraph`, `line`, `sentence` or
+    /// `auto`.
     pub segment: Option<String>,
+    /// `encoding`: decode every input with this WHATWG label instead of
+    /// detecting it.
     pub encoding: Option<String>,
+    /// `threads`: worker threads, 1 to [`MAX_THREADS`].
     pub threads: Option<usize>,
+    /// `no-ignore`: walk every file, ignoring `.gitignore`, `.ignore` and
+    /// `.doppelignore`.
     pub no_ignore: Option<bool>,
+    /// `hidden`: walk hidden files and folders too.
     pub hidden: Option<bool>,
 }
 

@@ -8,6 +8,7 @@ use super::policy::Kind;
 /// repeated inside one file (a block).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
+    /// Whether the copies are equal after normalization, or only similar.
     pub kind: Kind,
     /// Every copy is in the same file.
     pub within: bool,
@@ -49,6 +50,7 @@ pub struct Location {
 }
 
 impl Finding {
+    /// The copy the finding is reported at (see `primary`).
     pub fn primary(&self) -> &Location {
         &self.copies[self.primary]
     }

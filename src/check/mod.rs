@@ -65,12 +65,33 @@ pub use verdict::{Context, Verdict};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckError {
+    /// A `doppel.toml` that cannot be read, is not TOML, or holds an
+    /// unknown key or a value out of range.
     #[error("{}: bad configuration: {message}", path.display())]
-    Config { path: PathBuf, message: String },
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A baseline file that cannot be read or is not a baseline.
     #[error("{}: bad baseline: {message}", path.display())]
-    Baseline { path: PathBuf, message: String },
+    Baseline {
+        /// The baseline file.
+        path: PathBuf,
+        /// What is wrong with it, naming the line.
+        message: String,
+    },
+    /// `--changed-since` could not ask git: no git, not a repository, not
+    /// a revision.
     #[error("{0}")]
     Git(String),
+    /// A baseline could not be written.
     #[error("{}: {message}", path.display())]
-    Write { path: PathBuf, message: String },
+    Write {
+        /// The file being written.
+        path: PathBuf,
+        /// The operating system's reason, in words.
+        message: String,
+    },
 }

@@ -49,6 +49,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Its name in reports: `exact` or `near`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Exact => "exact",
@@ -74,6 +75,7 @@ pub struct Policy {
     /// Fails when the tree's duplicated letters exceed this fraction of all
     /// letters.
     pub max_total_ratio: Option<f64>,
+    /// Which new findings fail: exact copies only, or near ones too.
     pub fail_on: FailOn,
 }
 

@@ -12,6 +12,7 @@ use super::policy::Policy;
 /// The outcome of a check.
 #[derive(Clone, Debug)]
 pub struct Verdict {
+    /// The policy judged against.
     pub policy: Policy,
     /// Findings reported (those touching changed lines, with
     /// `--changed-since`), failing ones first, then by place.
@@ -37,7 +38,11 @@ pub struct Verdict {
 /// What a verdict is judged against, besides the findings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Context<'a> {
+    /// Accepted findings: only copies beyond its counts are new, and only new
+    /// findings fail. `None`: every finding is new.
     pub baseline: Option<&'a Baseline>,
+    /// Lines changed since a git revision: only findings touching them are
+    /// reported. `None`: every finding is.
     pub changed: Option<&'a ChangedLines>,
     /// Inputs that could not be read or decoded.
     pub errors: usize,
@@ -127,6 +132,7 @@ impl Verdict {
         self.findings.iter().filter(|f| f.fails).count()
     }
 
+    /// Whether the policy holds (no reason to fail).
     pub fn passed(&self) -> bool {
         self.reasons.is_empty()
     }

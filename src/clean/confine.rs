@@ -29,14 +29,19 @@ use rayon::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PathError {
+    /// An empty path.
     #[error("the path is empty")]
     Empty,
+    /// An absolute path, or one with a drive or root prefix.
     #[error("the path {0:?} is absolute; manifest paths must be relative")]
     Absolute(String),
+    /// A path with a `..` component, which could climb out of the folder.
     #[error("the path {0:?} has a `..` component")]
     Parent(String),
+    /// A path with a `.` component: never written by doppel.
     #[error("the path {0:?} has a `.` component")]
     Current(String),
+    /// A path with a NUL character, which no file name holds.
     #[error("the path {0:?} holds a NUL character")]
     Nul(String),
 }
@@ -165,6 +170,7 @@ pub struct Destination {
 pub struct Unplaced {
     /// The final path, relative to the destination.
     pub relative: PathBuf,
+    /// Why the rename failed.
     pub error: io::Error,
 }
 
@@ -197,6 +203,7 @@ impl Destination {
         })
     }
 
+    /// The destination folder.
     pub fn root(&self) -> &Path {
         &self.root
     }

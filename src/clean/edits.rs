@@ -410,7 +410,9 @@ fn push(script: &mut Vec<Edit>, edit: Edit) {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("edit script runs past the end of its twin ({wanted} characters wanted, {left} left)")]
 pub struct ScriptError {
+    /// Characters the script asked to copy or skip from the twin.
     pub wanted: usize,
+    /// Characters of the twin left at that point.
     pub left: usize,
 }
 

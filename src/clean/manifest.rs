@@ -62,14 +62,20 @@ pub const SCHEMA: u32 = 2;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Line {
+    /// The first line: the manifest's schema and the doppel that wrote it.
     Begin {
+        /// The manifest format, [`SCHEMA`].
         schema: u32,
+        /// The doppel version that cleaned.
         version: String,
     },
+    /// How one input document was read and where its cleaned text went.
     Document(DocumentLine),
+    /// One stretch of text taken out of a document.
     Removal(RemovalLine),
     /// A Parquet input's files, after the document lines of its rows.
     Table(TableLine),
+    /// The last line: the totals, checked against the lines read.
     Summary(SummaryLine),
 }
 
@@ -86,15 +92,19 @@ pub struct TableLine {
     /// The cleaned table, relative to the output folder; restore writes
     /// the input at the same relative path.
     pub output: String,
+    /// The JSON field of the rows that holds the text.
     pub text_field: String,
     /// Rows of the input.
     pub rows: usize,
+    /// Size of the cleaned table file.
     pub output_bytes: u64,
     /// xxh3-64 of the cleaned table file, hex.
     pub output_xxh3: String,
     /// The table of removed rows, relative to the output folder.
     pub removed: String,
+    /// Rows in the removed rows' table.
     pub removed_rows: usize,
+    /// Size of the removed rows' file.
     pub removed_bytes: u64,
     /// xxh3-64 of the removed rows' file, hex.
     pub removed_xxh3: String,
@@ -106,6 +116,7 @@ pub struct TableLine {
 /// How one input document was read and where its cleaned text went.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentLine {
+    /// The document's number: its place among the manifest's documents, from 0.
     pub doc: u32,
     /// The input as named or found.
     pub path: String,
@@ -116,9 +127,11 @@ pub struct DocumentLine {
     pub written: bool,
     /// WHATWG name of the encoding it was decoded from.
     pub encoding: String,
+    /// Whether the input began with a byte-order mark (written back on restore).
     pub bom: bool,
     /// Re-encoding the decoded text gives the input bytes back exactly.
     pub lossless: bool,
+    /// Size of the input as read.
     pub input_bytes: usize,
     /// xxh3-64 of the input bytes, hex.
     pub input_xxh3: String,
@@ -126,6 +139,7 @@ pub struct DocumentLine {
     pub bytes: usize,
     /// xxh3-64 of the decoded text (UTF-8), hex.
     pub text_xxh3: String,
+    /// Size of the cleaned text written.
     pub output_bytes: usize,
     /// xxh3-64 of the cleaned text written (UTF-8; for a record, its text
     /// field's value), hex; the empty text's hash when nothing was written.
@@ -150,6 +164,7 @@ impl DocumentLine {
 pub struct RecordLine {
     /// 1-based line in the input file.
     pub line: usize,
+    /// The JSON field that holds the text.
     pub text_field: String,
     /// For a removed record: its line with the text field emptied.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -159,15 +174,25 @@ pub struct RecordLine {
 /// One removal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RemovalLine {
+    /// The document it is taken from.
     pub doc: u32,
+    /// What kind of duplicate it was.
     pub reason: Reason,
+    /// `[start, end)`: byte offsets into the original decoded text.
     pub bytes: [usize; 2],
+    /// `[first, last]`: the 1-based lines of the text found duplicate.
     pub lines: [usize; 2],
+    /// Length of the text put in its place in the cleaned text (0 when nothing
+    /// was).
     pub replacement_bytes: usize,
+    /// The kept text it duplicates, when there is one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub twin: Option<TwinRef>,
+    /// The edits that turn the twin's text into the removed text (given
+    /// with `twin`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub edits: Option<Vec<Edit>>,
+    /// The removed text itself, when it has no twin to be rebuilt from.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
     /// For a document removed by `clean --against INDEX`: the stored
@@ -181,10 +206,14 @@ pub struct RemovalLine {
 pub struct StoredRef {
     /// `exact` or `near`.
     pub kind: String,
+    /// Jaccard similarity of the two documents (1 when exact).
     pub similarity: f64,
+    /// The stored document's file.
     pub path: String,
+    /// The stored record's id, for a JSON Lines record.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub id: Option<String>,
+    /// The stored record's 1-based line, for a JSON Lines record.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<u64>,
 }
@@ -194,14 +223,21 @@ pub struct StoredRef {
 pub struct TwinRef {
     /// Document number; null for the same document.
     pub doc: Option<u32>,
+    /// `[start, end)`: byte offsets into that document's original decoded text.
     pub bytes: [usize; 2],
 }
 
+/// The last line of the manifest: totals over the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryLine {
+    /// Input documents.
     pub documents: usize,
+    /// Documents removed whole (exact and near duplicates).
     pub removed_documents: usize,
+    /// Removal lines.
     pub removals: usize,
+    /// Bytes the cleaned texts are shorter than the originals, over every
+    /// removal.
     pub removed_bytes: usize,
 }
 
@@ -214,6 +250,7 @@ pub struct Manifest {
     pub removals: Vec<Vec<RemovalLine>>,
     /// Parquet inputs, in the order of their lines.
     pub tables: Vec<TableLine>,
+    /// The summary line, which matched the lines read.
     pub summary: SummaryLine,
 }
 
@@ -221,7 +258,9 @@ pub struct Manifest {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}{message}", if *.line == 0 { String::new() } else { format!("line {}: ", .line) })]
 pub struct ManifestError {
+    /// The 1-based line of the manifest, 0 for the file as a whole.
     pub line: usize,
+    /// What is wrong.
     pub message: String,
 }
 

@@ -37,26 +37,59 @@ pub const MANIFEST_NAME: &str = "manifest.jsonl";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OutputError {
+    /// The output folder holds files of its own.
     #[error("{0}: the output folder must be new or empty")]
     NotEmpty(PathBuf),
+    /// The output folder holds a finished run; it is never written over.
     #[error("{0}: the output folder must be new or empty; it holds a finished clean run (manifest.jsonl)")]
     Finished(PathBuf),
+    /// The output folder holds files but no manifest: perhaps a run that
+    /// stopped.
     #[error("{0}: the output folder must be new or empty; it holds no manifest.jsonl, so if doppel wrote it, that run did not finish: remove the folder and run again")]
     Incomplete(PathBuf),
+    /// The output folder holds a temporary file of an interrupted run.
     #[error("{out}: holds the leftovers of an interrupted doppel run ({leftover}); remove {out} and run again")]
-    Leftovers { out: PathBuf, leftover: PathBuf },
+    Leftovers {
+        /// The output folder.
+        out: PathBuf,
+        /// The temporary file found in it.
+        leftover: PathBuf,
+    },
+    /// Another run holds the output folder's lock file.
     #[error("{out}: the output folder is being written by another doppel run (pid {pid}); wait for it to end or choose another folder")]
-    Busy { out: PathBuf, pid: String },
+    Busy {
+        /// The output folder.
+        out: PathBuf,
+        /// The process id the lock file names, or `unknown`.
+        pid: String,
+    },
+    /// The output folder lies inside an input folder, so the run would read its
+    /// own output.
     #[error("{out}: the output folder is inside the input folder {input}; choose a folder outside the inputs")]
-    InsideInput { out: PathBuf, input: PathBuf },
+    InsideInput {
+        /// The output folder.
+        out: PathBuf,
+        /// The input folder that holds it.
+        input: PathBuf,
+    },
+    /// Two documents map to one output path.
     #[error("{first} and {second} would both be written to {output}")]
     Collision {
+        /// The first document, as messages name it.
         first: String,
+        /// The second document, as messages name it.
         second: String,
+        /// The output path both map to.
         output: PathBuf,
     },
+    /// The output folder or a file in it could not be made, read or written.
     #[error("{path}: {message}")]
-    Io { path: PathBuf, message: String },
+    Io {
+        /// The folder or file.
+        path: PathBuf,
+        /// The operating system's reason, in words.
+        message: String,
+    },
 }
 
 fn io_error(path: &Path, err: std::io::Error) -> OutputError {
@@ -73,6 +106,8 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The layout of `inputs`, as named on the command line (folders keep
+    /// their name and tree under the output folder, files their name).
     pub fn new(inputs: &[PathBuf]) -> Layout {
         Layout {
             roots: inputs.iter().map(|p| (p.clone(), p.is_dir())).collect(),

@@ -2,7 +2,7 @@
 //! removed rows, and the checksum that proves a restored table is the
 //! input's.
 //!
-//! `clean` writes a Parquet input's rows back as Parquet ([`TableOut`]),
+//! `clean` writes a Parquet input's rows back as Parquet (`TableOut`),
 //! reading the input again in step with the documents written: every row
 //! keeps every column and the schema (with its metadata) as they were; a
 //! kept document's text column holds its cleaned text, a removed
@@ -18,7 +18,7 @@
 //! as an edit script against its kept twin.
 //!
 //! `restore` reads the cleaned texts in step with the manifest
-//! ([`CleanedTexts`]), then rebuilds each table ([`restore_table`]): rows
+//! (`CleanedTexts`), then rebuilds each table (`restore_table`): rows
 //! in input order, each text put back, every other value copied, and the
 //! checksum of the rows written compared with the input's. The files are
 //! the input's rows and schema, not its bytes: row groups, encodings and
@@ -70,6 +70,10 @@ pub struct RowsHasher {
 }
 
 impl RowsHasher {
+    /// A hasher of tables of `schema`, starting with the schema itself and the
+    /// file's key-value metadata (but arrow's copy of the schema, which is
+    /// rewritten rather than copied); an error when a column type cannot be put
+    /// in arrow's row format.
     pub fn new(schema: &SchemaRef, metadata: &[KeyValue]) -> Result<RowsHasher, String> {
         let fields = schema
             .fields()
@@ -90,6 +94,7 @@ impl RowsHasher {
         })
     }
 
+    /// Adds the rows of `batch`, in order.
     pub fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
         let rows = self
             .converter
@@ -104,6 +109,7 @@ impl RowsHasher {
         Ok(())
     }
 
+    /// The checksum of everything added, 16 lowercase hex digits.
     pub fn finish(&self) -> String {
         format!("{:016x}", self.hasher.digest())
     }

@@ -37,6 +37,8 @@ pub enum Reason {
 pub struct Twin {
     /// Document number; `None` for the document itself.
     pub doc: Option<u32>,
+    /// `[start, end)`: byte offsets of the kept text in that document's original
+    /// decoded text.
     pub bytes: Range<usize>,
 }
 
@@ -47,6 +49,7 @@ pub struct Removal {
     pub bytes: Range<usize>,
     /// The span that was found duplicate (inside `bytes`).
     pub content: Span,
+    /// Why the text is removed.
     pub reason: Reason,
     /// Text put in the removed range's place.
     pub replacement: String,
@@ -57,6 +60,7 @@ pub struct Removal {
 /// The removals of one document, sorted and disjoint.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
+    /// Sorted by where they start; no two overlap.
     pub removals: Vec<Removal>,
 }
 

@@ -57,7 +57,9 @@ pub enum RestoreError {
     /// written.
     #[error("{}: {problem}", .path.display())]
     Manifest {
+        /// The manifest file.
         path: PathBuf,
+        /// What is wrong with it, and on which line.
         problem: ManifestError,
     },
     /// The destination was refused, or writing in it failed.
@@ -100,6 +102,7 @@ impl RestoreReport {
 pub struct Failure {
     /// The document as messages name it: its path, or `path:line`.
     pub document: String,
+    /// Why it could not be restored.
     pub reason: String,
 }
 
@@ -108,6 +111,7 @@ pub struct Failure {
 pub struct JsonlFile {
     /// Its path, relative to the restore's destination.
     pub output: String,
+    /// Records it holds, as the manifest lists them.
     pub records: usize,
     /// Runs of input lines no record came from (blank or unreadable
     /// lines, which the manifest does not hold), first and last line of

@@ -68,6 +68,7 @@ use crate::quality::Damage;
 pub struct CleanOptions {
     /// The output folder (new or empty).
     pub out: PathBuf,
+    /// Which copy of duplicated text is kept.
     pub keep: Keep,
     /// Remove duplicate documents, keeping one per cluster.
     pub documents: bool,
@@ -104,12 +105,17 @@ impl CleanOptions {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CleanError {
+    /// The output folder cannot be used, or two inputs map to one output path.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// An input that changed, disappeared or became unreadable between the scan
+    /// and the write pass (named as messages name it); no manifest is written.
     #[error("{0}: changed while it was being cleaned; run again")]
     Changed(String),
+    /// More documents than document numbers (32 bits) can count.
     #[error("more than {} documents; clean them in parts", u32::MAX)]
     TooMany,
+    /// Reading an input or writing the output failed.
     #[error(transparent)]
     Io(#[from] io::Error),
 }
@@ -120,6 +126,7 @@ pub trait Progress: Sync {
     fn start(&self, pass: &str, total: u64);
     /// `bytes` more bytes were processed.
     fn advance(&self, bytes: u64);
+    /// The run is over.
     fn finish(&self);
 }
 
@@ -135,11 +142,15 @@ impl Progress for Silent {
 /// What a clean run did, for the caller to report.
 #[derive(Debug, Default)]
 pub struct CleanReport {
+    /// The scan pass's totals.
     pub scan: Summary,
+    /// The manifest's summary line: documents, removals and bytes removed.
     pub manifest: SummaryLine,
     /// With `dry_run`, every document and removal that the manifest would
     /// hold (empty otherwise: the manifest has them).
     pub lines: Vec<Line>,
+    /// Inputs that could not be used (they are not in the output), in input
+    /// order.
     pub problems: Vec<Problem>,
     /// Documents removed because they duplicate a document stored in the
     /// index of [`clean_against`].

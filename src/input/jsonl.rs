@@ -145,6 +145,7 @@ impl Default for JsonlOptions {
 /// How a file is compressed, as its name says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Compression {
+    /// Not compressed.
     #[default]
     None,
     /// `.gz`
@@ -222,6 +223,7 @@ pub struct JsonRecord {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}:{line}: {message}", .path.display())]
 pub struct JsonlLineError {
+    /// The JSON Lines file.
     pub path: PathBuf,
     /// 1-based line number.
     pub line: usize,
@@ -233,26 +235,57 @@ pub struct JsonlLineError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MalformedLine {
+    /// The line is not UTF-8 (JSON text must be).
     #[error("invalid UTF-8 at byte {offset} of the line")]
-    Utf8 { offset: usize },
+    Utf8 {
+        /// Bytes of the line before the first invalid sequence.
+        offset: usize,
+    },
+    /// The line is not JSON.
     #[error("invalid JSON at column {column}: {message}")]
-    Json { column: usize, message: String },
+    Json {
+        /// 1-based column (in bytes) of the line where parsing failed.
+        column: usize,
+        /// The parser's reason, without its position.
+        message: String,
+    },
+    /// The line is JSON, but not an object.
     #[error("expected a JSON object, found {found}")]
-    NotObject { found: &'static str },
+    NotObject {
+        /// What it is: `an array`, `a string`, `a number`…
+        found: &'static str,
+    },
+    /// The object has no text field.
     #[error("no field {field:?}")]
-    MissingField { field: String },
+    MissingField {
+        /// The field's name.
+        field: String,
+    },
+    /// A field doppel reads is given twice (JSON parsers disagree on which
+    /// one counts).
     #[error("field {field:?} appears more than once")]
-    DuplicateField { field: String },
+    DuplicateField {
+        /// The field's name.
+        field: String,
+    },
+    /// A string field holds an escaped UTF-16 surrogate without its pair.
     #[error("field {field:?} holds a lone surrogate ({escape}) at column {column}, which UTF-8 cannot hold")]
     LoneSurrogate {
+        /// The field's name.
         field: String,
+        /// The escape as written, such as `\ud800`.
         escape: String,
+        /// 1-based column (in bytes) of the escape in the line.
         column: usize,
     },
+    /// A field doppel reads holds a value of the wrong JSON type.
     #[error("field {field:?} is {found}, expected {expected}")]
     WrongType {
+        /// The field's name.
         field: String,
+        /// What it holds: `an array`, `null`, `a number`…
         found: &'static str,
+        /// What it must hold: `a string`, or `a string or a number`.
         expected: &'static str,
     },
 }

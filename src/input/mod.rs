@@ -47,6 +47,7 @@ pub struct InputOptions {
 /// One input to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// Where it is: a file, or standard input.
     pub origin: Origin,
     /// Found in a folder walk rather than named: binary files are then
     /// skipped quietly instead of being errors.
@@ -60,8 +61,11 @@ pub struct Entry {
 /// The bytes of one input, as read.
 #[derive(Clone, Debug)]
 pub struct RawDoc {
+    /// Where it was read from.
     pub origin: Origin,
+    /// Found in a folder walk (binary files are then skipped quietly).
     pub walked: bool,
+    /// The bytes as read, not yet decoded.
     pub bytes: Vec<u8>,
 }
 
@@ -69,7 +73,9 @@ pub struct RawDoc {
 #[derive(Debug, thiserror::Error)]
 #[error("{origin}: {message}")]
 pub struct InputError {
+    /// The input it concerns.
     pub origin: Origin,
+    /// Why, one line (the operating system's reason, in words).
     pub message: String,
 }
 

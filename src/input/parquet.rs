@@ -38,9 +38,14 @@ pub fn is_parquet_path(path: &Path) -> bool {
 /// One row read: its 1-based number, its id, its site and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
+    /// The 1-based row number in the file.
     pub row: usize,
+    /// The id column as text, or the row number when the column is absent or
+    /// null.
     pub id: String,
+    /// The site column as text, when asked for and not null.
     pub site: Option<String>,
+    /// The text column's value.
     pub text: String,
 }
 
@@ -49,6 +54,7 @@ pub struct Row {
 pub struct RowError {
     /// The 1-based row, or 0 for the whole file.
     pub row: usize,
+    /// Why, one line.
     pub message: String,
 }
 
@@ -61,10 +67,12 @@ mod imp {
     pub struct ParquetRows(());
 
     impl ParquetRows {
+        /// Refuses every file: this build cannot read Parquet.
         pub fn open(_: &Path, _: &JsonlOptions) -> Result<ParquetRows, String> {
             Err(NOT_BUILT_IN.to_owned())
         }
 
+        /// Never called: no file opens.
         pub fn next_row(&mut self) -> Option<Result<Row, RowError>> {
             None
         }

@@ -26,7 +26,12 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// A JSON Lines record: its text field, decoded, and the line as read;
     /// or a Parquet row: its text, and no line (`raw` is empty).
-    Record { text: String, raw: String },
+    Record {
+        /// The text, decoded (by the JSON parser, or from the Parquet column).
+        text: String,
+        /// The line as read, without its terminator; empty for a Parquet row.
+        raw: String,
+    },
 }
 
 /// One document, read.
@@ -34,12 +39,14 @@ pub enum Content {
 pub struct LoadedDoc {
     /// Index of the entry it came from.
     pub entry: u32,
+    /// Where it came from: a file, standard input, or a record of a file.
     pub origin: Origin,
     /// Found in a folder walk (binary files are then skipped quietly).
     pub walked: bool,
     /// The group its boilerplate is counted in: its folder, or for a JSON
     /// Lines record its site field (else its file).
     pub group: String,
+    /// What was read: bytes to decode, or a record's text.
     pub content: Content,
 }
 
@@ -88,6 +95,7 @@ impl Loaded {
 /// One line of a JSON Lines file, read but not parsed.
 #[derive(Debug)]
 pub struct PendingRecord {
+    /// Index of the entry (the JSON Lines file) it came from.
     pub entry: u32,
     walked: bool,
     path: Arc<Path>,

@@ -9,12 +9,14 @@ use serde_json::{json, Value};
 use super::rule_id;
 use crate::check::Verdict;
 
+/// Writes the Code Quality report: a JSON array of [`issues`].
 pub fn write(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &issues(verdict))?;
     out.write_all(b"\n")?;
     out.flush()
 }
 
+/// One Code Quality issue per finding, each with a stable fingerprint.
 pub fn issues(verdict: &Verdict) -> Value {
     let issues: Vec<Value> = verdict
         .findings

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 
 use crate::check::{Finding, Verdict};
 
+/// Writes one line per finding, each fixed baseline entry, and the verdict.
 pub fn write(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     for finding in &verdict.findings {
         write_finding(verdict, finding, out)?;

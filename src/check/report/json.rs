@@ -97,6 +97,8 @@ fn line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// Writes the check part of the JSON report: `finding`, `fixed` and
+/// `verdict` lines.
 pub fn write(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     for (finding, occurrence) in verdict.findings.iter().zip(verdict.occurrences()) {
         line(out, &finding_line(finding, occurrence))?;

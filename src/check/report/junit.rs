@@ -7,6 +7,8 @@ use std::io::{self, Write};
 use super::rule_id;
 use crate::check::{Finding, Verdict};
 
+/// Writes a JUnit XML test suite: one test case per finding (failing when
+/// the finding fails), and one per ratio limit exceeded.
 pub fn write(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     let mut cases: Vec<String> = verdict.findings.iter().map(case).collect();
     let ratio_reasons = verdict.reasons.iter().filter(|r| r.contains("ratio"));

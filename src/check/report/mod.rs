@@ -23,12 +23,18 @@ pub mod sarif;
 /// A report format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
+    /// One line per finding, then the verdict: for a terminal.
     #[default]
     Human,
+    /// JSON Lines: scan's report, then `finding`, `fixed` and `verdict` lines.
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands and a step summary.
     Github,
+    /// GitLab Code Quality JSON.
     Gitlab,
+    /// JUnit XML, one test case per finding.
     Junit,
 }
 

@@ -11,6 +11,8 @@ use crate::check::{Finding, Location, Verdict};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// Writes a SARIF 2.1.0 log: one result per finding, its other copies as
+/// related locations.
 pub fn write(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &log(verdict))?;
     out.write_all(b"\n")?;
