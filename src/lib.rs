@@ -1,7 +1,77 @@
 //! doppel finds, removes and shows duplicated text: blocks a document
 //! repeats inside itself, exact and near-duplicate documents across a
 //! corpus, repeated segments and boilerplate lines, in any language and
-//! encoding.
+//! encoding. It is the library under the `doppel` command (`scan`, `clean`,
+//! `restore`, `diff`, `check`, `sign`, `cluster`, `index`): every option of
+//! the command exists here first as a setting.
+//!
+//! # A first scan
+//!
+//! Documents given as `(id, text)` pairs, one at a time or in batches; each
+//! gives its blocks at once, and the corpus-wide findings come at the end.
+//! A block is reported when each copy holds at least
+//! [`min_units`](EngineBuilder::min_units) units (10 by default: words of
+//! spaced scripts, characters of Chinese, Japanese and Korean), so a text
+//! shorter than that finds nothing.
+//!
+//! ```
+//! let notice = "Subscribe to our newsletter for weekly news about releases, events and offers.";
+//! let text_a = format!("{notice}\n\nThe article itself: what happened, where, and why it matters.\n\n{notice}\n");
+//! let text_b = text_a.replace("why it matters", "why it matters to you");
+//!
+//! let engine = doppel::EngineBuilder::new().build()?; // a ConfigError names a setting out of range
+//! let mut scan = engine.corpus_scan();
+//! let results = scan.add_batch([("a", text_a.as_str()), ("b", text_b.as_str())])?;
+//! for result in &results {
+//!     for block in &result.blocks {
+//!         // copies[i].bytes slices a Rust &str, .chars a Python str
+//!         let copy = &block.copies[1];
+//!         println!("{}: lines {} repeat lines {}", result.id, copy.lines, block.copies[0].lines);
+//!     }
+//! }
+//! let block = &results[0].blocks[0];
+//! assert_eq!(&text_a[block.copies[1].bytes.clone()], notice);
+//!
+//! let findings = scan.finish()?;
+//! for cluster in &findings.clusters {
+//!     println!("{:?} similarity {:.2}", findings.cluster_ids(cluster), cluster.similarity);
+//! }
+//! assert_eq!(findings.cluster_ids(&findings.clusters[0]), ["a", "b"]);
+//! assert!(!findings.clusters[0].exact);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # How text flows
+//!
+//! Each stage is a module that knows nothing of those after it; an
+//! [`Engine`] runs them over [rayon] and gives the same results whatever the
+//! number of threads.
+//!
+//! 1. **Read** ([`input`]): paths expanded into entries (folder walks honour
+//!    `.gitignore`), standard input, JSON Lines records, Parquet rows.
+//! 2. **Decode** ([`decode`](mod@decode)): bytes to UTF-8, the encoding found from a
+//!    byte-order mark, the bytes themselves or a guess; a [`Document`](document::Document)
+//!    owns its text once, everything after holds byte ranges into it.
+//! 3. **Segment** ([`Segmenter`], [`Granularity`]): the text cut into
+//!    paragraphs, lines or sentences, each a [`Span`](document::Span) of bytes and
+//!    lines.
+//! 4. **Normalize** ([`Normalizer`]): a segment's comparison form (NFKC,
+//!    lower case, punctuation and spaces folded), never shown to anyone.
+//! 5. **Shingle** ([`Shingler`], [`ShingleConfig`]): the normalized text cut
+//!    into units (words, or CJK characters) and overlapping runs of `k`
+//!    units.
+//! 6. **Hash** ([`Fingerprinter`], [`Fingerprint`]): each segment's raw and
+//!    normalized hashes and its shingle hashes.
+//! 7. **MinHash and LSH**: each segment and each document gets a MinHash
+//!    signature, cut into bands whose keys make near duplicates meet as
+//!    candidates; [`SketchParams`] names the settings a sketch was made with.
+//! 8. **Detect**: blocks inside a document ([`Block`]), duplicate documents
+//!    ([`Cluster`], every candidate verified by the Jaccard similarity of
+//!    its shingle sets), segments seen in an earlier document
+//!    ([`RepeatedSegment`]), boilerplate lines ([`Boilerplate`]) and
+//!    passages copied between documents ([`Passage`]).
+//! 9. **Report** ([`report`]): printers are [`Sink`]s; the human and JSON
+//!    Lines printers of `doppel scan` live there.
 //!
 //! # One entry per job
 //!
@@ -10,9 +80,12 @@
 //! | corpus from memory | [`Engine::corpus_scan`] → [`CorpusScan`] | [`ScannedText`] per document, [`CorpusFindings`] at the end |
 //! | corpus from files | [`Engine::scan`] over [`input::expand`]ed paths | [`ScannedDoc`]s and a [`CorpusReport`], pushed into a [`Sink`] |
 //! | blocks inside one text | [`Engine::find_blocks`] | [`FoundBlock`]s |
-//! | diff two texts | [`diff::Comparison`] with [`diff::DiffOptions`] | ops, inline changes, moves |
-//! | clean a corpus | [`clean::run::clean`] with [`clean::run::CleanOptions`] | cleaned files and a manifest that restores them |
-//! | gate a tree in CI | [`check::Collector`] then [`check::Verdict`] | findings judged against a [`check::Policy`] |
+//! | diff two texts | [`diff::Comparison`] with [`diff::DiffOptions`], printed by a [`diff::Printer`] | ops, inline changes, moves; unified, word, side-by-side, JSON… |
+//! | diff two folders | [`diff::compare_folders`] | a [`diff::FolderReport`] of paired documents |
+//! | clean a corpus | [`clean::run::clean`] with [`clean::run::CleanOptions`] | cleaned files and a manifest that restores them ([`clean::restore`]) |
+//! | gate a tree in CI | [`check::Collector`] then [`check::Verdict`] | findings judged against a [`check::Policy`], printed by [`check::report`] |
+//! | sign shards, cluster later | [`Engine::sign`] into a [`signature::SignatureWriter`]; [`signature::cluster`] | signature files (Arrow IPC) and the clusters a scan would find |
+//! | deduplicate against stored data | [`index::IndexWriter`], [`index::Index::lookup`], [`index::Against`] | a persistent index of document sketches |
 //!
 //! Every engine is made by [`EngineBuilder::build`], which checks the
 //! settings ([`ConfigError`]) whatever order the setters were called in.
@@ -21,6 +94,14 @@
 //! findings, whatever the batch sizes and the number of threads. Results
 //! of the in-memory scan give every span as bytes (to slice a `&str`) and
 //! as characters (to slice a Python `str`): [`TextSpan`].
+//!
+//! Errors are typed ([`ConfigError`], [`DecodeError`],
+//! [`clean::run::CleanError`], [`check::CheckError`], [`index::IndexError`]…)
+//! and name the file and the reason in one line; an input that cannot be
+//! read is a [`Problem`] of the run, not the end of it.
+//!
+//! The `examples/` folder of the repository has one runnable program per
+//! job (`cargo run --example scan`, `clean`, `diff`, `check`).
 //!
 //! # Examples
 //!
@@ -128,9 +209,14 @@
 //!
 //! # Features
 //!
-//! `cli` (on by default) builds the `doppel` command and its dependencies
-//! (clap, indicatif, terminal_size, jemalloc). A library-only user turns it
-//! off: `doppel = { version = "0.1", default-features = false }`.
+//! - `cli` (on by default) builds the `doppel` command and its dependencies
+//!   (clap, indicatif, terminal_size, jemalloc). A library-only user turns
+//!   it off: `doppel = { version = "0.1", default-features = false }`.
+//! - `parquet` (off by default: it adds minutes to a cold build) reads
+//!   Parquet files as one document per row, and lets `clean` and `restore`
+//!   write them back. Without it, a Parquet input is an error that says so.
+//!
+//! [rayon]: https://docs.rs/rayon
 #![warn(missing_docs)]
 
 pub mod check;
