@@ -49,12 +49,13 @@
 //!
 //! 1. **Read** ([`input`]): paths expanded into entries (folder walks honour
 //!    `.gitignore`), standard input, JSON Lines records, Parquet rows.
-//! 2. **Decode** ([`decode`](mod@decode)): bytes to UTF-8, the encoding found from a
-//!    byte-order mark, the bytes themselves or a guess; a [`Document`](document::Document)
-//!    owns its text once, everything after holds byte ranges into it.
+//! 2. **Decode** ([`decode`](mod@decode)): bytes to UTF-8, the encoding
+//!    found from a byte-order mark, the bytes themselves or a guess; a
+//!    [`Document`](document::Document) owns its text once, and everything
+//!    after holds byte ranges into it.
 //! 3. **Segment** ([`Segmenter`], [`Granularity`]): the text cut into
-//!    paragraphs, lines or sentences, each a [`Span`](document::Span) of bytes and
-//!    lines.
+//!    paragraphs, lines or sentences, each a [`Span`](document::Span) of
+//!    bytes and lines.
 //! 4. **Normalize** ([`Normalizer`]): a segment's comparison form (NFKC,
 //!    lower case, punctuation and spaces folded), never shown to anyone.
 //! 5. **Shingle** ([`Shingler`], [`ShingleConfig`]): the normalized text cut
@@ -62,9 +63,10 @@
 //!    units.
 //! 6. **Hash** ([`Fingerprinter`], [`Fingerprint`]): each segment's raw and
 //!    normalized hashes and its shingle hashes.
-//! 7. **MinHash and LSH**: each segment and each document gets a MinHash
-//!    signature, cut into bands whose keys make near duplicates meet as
-//!    candidates; [`SketchParams`] names the settings a sketch was made with.
+//! 7. **MinHash and LSH**: each document (and, when blocks or near
+//!    passages are looked for, each segment) gets a MinHash signature, cut
+//!    into bands whose keys make near duplicates meet as candidates;
+//!    [`SketchParams`] names the settings a sketch was made with.
 //! 8. **Detect**: blocks inside a document ([`Block`]), duplicate documents
 //!    ([`Cluster`], every candidate verified by the Jaccard similarity of
 //!    its shingle sets), segments seen in an earlier document

@@ -126,7 +126,7 @@ pub trait Progress: Sync {
     fn start(&self, pass: &str, total: u64);
     /// `bytes` more bytes were processed.
     fn advance(&self, bytes: u64);
-    /// The run is over.
+    /// The pass is over.
     fn finish(&self);
 }
 
@@ -149,8 +149,7 @@ pub struct CleanReport {
     /// With `dry_run`, every document and removal that the manifest would
     /// hold (empty otherwise: the manifest has them).
     pub lines: Vec<Line>,
-    /// Inputs that could not be used (they are not in the output), in input
-    /// order.
+    /// Inputs that could not be used; they are not in the output.
     pub problems: Vec<Problem>,
     /// Documents removed because they duplicate a document stored in the
     /// index of [`clean_against`].
