@@ -548,6 +548,14 @@ fn recipes_are_valid_yaml_with_the_expected_shape() {
     for key in ["entry", "language", "pass_filenames", "always_run"] {
         assert_eq!(local["hooks"][0][key], system[key], "{key}");
     }
+    let job = &gitlab["doppel"];
+    assert_eq!(
+        job["artifacts"]["reports"]["codequality"], "gl-code-quality-report.json",
+        "{job}"
+    );
+    let script = job["script"].to_string();
+    assert!(script.contains("doppel check --format gitlab"), "{script}");
+    assert!(script.contains("doppel check --format junit"), "{script}");
 }
 
 #[test]
