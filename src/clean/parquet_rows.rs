@@ -184,6 +184,7 @@ mod tests {
             output_xxh3: String::new(),
             record: Some(super::super::manifest::RecordLine {
                 line,
+                id: None,
                 text_field: "text".to_owned(),
                 skeleton: None,
             }),

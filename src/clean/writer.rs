@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::edits::{diff, Edit};
-use super::manifest::{DocumentLine, Line, RemovalLine, SummaryLine, TwinRef, SCHEMA};
+use super::manifest::{DocumentLine, Line, RecordRef, RemovalLine, SummaryLine, TwinRef, SCHEMA};
 use super::output::{write_atomic, Layout, OutLock, OutputError, MANIFEST_NAME};
 use super::parquet_rows::OpenTable;
 use super::plan::{Plan, Reason, Removal, Twin};
@@ -319,6 +319,11 @@ impl<'a> Writer<'a> {
             edits: None,
             text: None,
             stored: None,
+            record: planned.document.record.as_ref().map(|record| RecordRef {
+                line: record.line,
+                id: record.id.clone().unwrap_or_else(|| record.line.to_string()),
+            }),
+            similarity: None,
         };
         match (&removal.twin, &planned.own_twins[at]) {
             (Some(Twin { doc: None, bytes }), Some(twin_text)) => {
