@@ -183,7 +183,9 @@ impl Removed {
             ));
         }
         if let Some(kept) = &self.duplicate_of {
-            let same = !kept.stored && kept.path == self.path && kept.line == self.id.as_ref().map(|_| self.line);
+            let same = !kept.stored
+                && kept.path == self.path
+                && kept.line == self.id.as_ref().map(|_| self.line);
             if !same {
                 out.push_str(" of ");
                 out.push_str(&kept.human());
@@ -319,10 +321,7 @@ mod tests {
         let named = listing.removed(&inside);
         assert_eq!(named.human(), "n.jsonl:3  block-copy (text lines 1-2)");
         assert_eq!((named.line, named.id.as_deref()), (3, Some("3")));
-        assert_eq!(
-            named.duplicate_of.and_then(|kept| kept.bytes),
-            Some([0, 4])
-        );
+        assert_eq!(named.duplicate_of.and_then(|kept| kept.bytes), Some([0, 4]));
     }
 
     #[test]

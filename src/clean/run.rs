@@ -189,11 +189,11 @@ impl Sink for Collect {
 }
 
 /// The decisions of the scan pass, shared by the write pass.
-struct Decisions {
+pub(super) struct Decisions {
     /// Removed document → the document kept in its place.
-    removed: HashMap<u32, u32>,
+    pub(super) removed: HashMap<u32, u32>,
     /// Documents removed because they duplicate a stored document.
-    stored: HashMap<u32, StoredMatch>,
+    pub(super) stored: HashMap<u32, StoredMatch>,
     /// Repeated segments by the document they are removed from.
     repeated: HashMap<u32, Vec<RepeatedSegment>>,
     /// First occurrences referenced by a removal: (document, segment).
@@ -206,7 +206,7 @@ struct Decisions {
     /// Boilerplate line hashes by group.
     boilerplate: HashMap<String, HashSet<u64>>,
     lengths: Vec<usize>,
-    hashes: Vec<u64>,
+    pub(super) hashes: Vec<u64>,
     /// Remove later copies of blocks inside documents, keeping which way.
     blocks: Option<Keep>,
     /// Documents refused in the scan pass, with the reason; never kept in
@@ -215,7 +215,7 @@ struct Decisions {
     /// Write documents whose re-encoding is not exact anyway.
     allow_lossy: bool,
     /// Where each document came from, to read it again.
-    origins: Vec<Origin>,
+    pub(super) origins: Vec<Origin>,
     entry_of: Vec<u32>,
 }
 
@@ -293,14 +293,14 @@ pub fn clean_against(
 }
 
 /// What the scan pass found and decided.
-struct Scanned {
-    summary: Summary,
-    decisions: Decisions,
-    problems: Vec<Problem>,
+pub(super) struct Scanned {
+    pub(super) summary: Summary,
+    pub(super) decisions: Decisions,
+    pub(super) problems: Vec<Problem>,
 }
 
 /// Pass 1: the engine's scan, and the decisions made from it.
-fn scan_pass(
+pub(super) fn scan_pass(
     engine: &Engine,
     entries: &[Entry],
     problems: Vec<Problem>,
@@ -381,7 +381,11 @@ fn write_passes(
 /// so two such names could land on one file). Pipes are read once and kept
 /// for every pass, and devices are refused, where inputs are read
 /// ([`crate::input`]).
-fn usable_entries(layout: &Layout, entries: &[Entry], problems: &mut Vec<Problem>) -> Vec<Entry> {
+pub(super) fn usable_entries(
+    layout: &Layout,
+    entries: &[Entry],
+    problems: &mut Vec<Problem>,
+) -> Vec<Entry> {
     let mut usable = Vec::with_capacity(entries.len());
     for entry in entries {
         match refusal(layout, entry) {
@@ -514,7 +518,7 @@ fn lossy_message(reason: &str) -> String {
     )
 }
 
-fn entry_size(entry: &Entry) -> u64 {
+pub(super) fn entry_size(entry: &Entry) -> u64 {
     match entry.origin.file() {
         Some(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         None => 0,
@@ -762,7 +766,7 @@ impl Numbering {
     }
 
     /// How many numbers were handed out.
-    fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.next as usize
     }
 }
@@ -834,16 +838,16 @@ fn write_pass(
 
 /// A document read and scanned again: its scan, the entry it came from, the
 /// xxh3 and size of its input bytes, and for a record its line as read.
-struct Rescanned {
-    doc: ScannedDoc,
-    entry: u32,
-    hash: u64,
+pub(super) struct Rescanned {
+    pub(super) doc: ScannedDoc,
+    pub(super) entry: u32,
+    pub(super) hash: u64,
     len: usize,
-    raw: Option<String>,
+    pub(super) raw: Option<String>,
 }
 
 /// Scans a document read again; the origin of one that could not be read.
-fn rescan(engine: &Engine, doc: PassDoc) -> Result<Rescanned, Origin> {
+pub(super) fn rescan(engine: &Engine, doc: PassDoc) -> Result<Rescanned, Origin> {
     match doc.outcome {
         ReadOutcome::Decoded(decoded) => Ok(Rescanned {
             doc: engine.scan_document(decoded.document, decoded.group),

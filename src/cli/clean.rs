@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
+use doppel::clean::annotate::{annotate, AnnotateReport};
 use doppel::clean::listing::{Listing, Removed};
 use doppel::clean::manifest::Manifest;
 use doppel::clean::output::MANIFEST_NAME;
@@ -57,6 +58,14 @@ pub struct CleanArgs {
     /// then a summary line).
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+
+    /// Remove nothing: write each JSON Lines input to OUT with every
+    /// record kept and doppel_cluster, doppel_keep, doppel_reason,
+    /// doppel_duplicate_of and doppel_duplicate_share added; plain text
+    /// files get a line each in OUT/doppel-annotations.jsonl instead.
+    /// Parquet inputs are refused.
+    #[arg(long, conflicts_with_all = ["dry_run", "format"])]
+    pub annotate: bool,
 
     /// Also write documents that would not restore byte for byte (their
     /// decoding loses bytes), as decoded UTF-8 text marked lossless: false
@@ -120,6 +129,24 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         .map(|path| super::index::open_against(path, &engine))
         .transpose()?;
     let bar = Bar::new();
+    if args.annotate {
+        let report = args.read.with_threads(|| {
+            annotate(
+                &engine,
+                &args.read.paths,
+                &entries,
+                problems,
+                &options,
+                &bar,
+                index.as_ref(),
+            )
+        })??;
+        for problem in &report.problems {
+            eprintln!("doppel: {problem}");
+        }
+        print_annotate_report(&report, &options)?;
+        return Ok(if report.problems.is_empty() { 0 } else { 2 });
+    }
     let report = args.read.with_threads(|| {
         clean_against(
             &engine,
@@ -160,6 +187,27 @@ fn print_report(report: &CleanReport, args: &CleanArgs, options: &CleanOptions) 
     }
     out.flush()?;
     Ok(())
+}
+
+fn print_annotate_report(report: &AnnotateReport, options: &CleanOptions) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let files = match report.files {
+        1 => "1 JSON Lines file".to_owned(),
+        n => format!("{n} JSON Lines files"),
+    };
+    let texts = match &report.annotations {
+        Some(path) => format!(", text files' annotations in {}", path.display()),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "{} documents annotated, none removed: {} marked doppel_keep: false, {} more partly duplicated; {files} written to {}{texts}",
+        report.documents,
+        report.removed,
+        report.partly_duplicated,
+        options.out.display()
+    )?;
+    out.flush()
 }
 
 /// Every removal named: a dry run's from its lines, a finished run's from
@@ -254,10 +302,7 @@ fn human_summary(report: &CleanReport, options: &CleanOptions) -> String {
         if options.dry_run {
             String::new()
         } else {
-            format!(
-                "; manifest: {}",
-                options.out.join(MANIFEST_NAME).display()
-            )
+            format!("; manifest: {}", options.out.join(MANIFEST_NAME).display())
         }
     )
 }
