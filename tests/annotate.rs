@@ -268,8 +268,9 @@ fn text_files_get_a_line_each_in_the_annotations_file_and_are_not_copied() {
     assert_eq!(written, ["doppel-annotations.jsonl"]);
 }
 
+#[cfg(not(feature = "parquet"))]
 #[test]
-fn parquet_inputs_are_refused_by_name_and_the_others_annotated() {
+fn parquet_inputs_are_refused_by_name_without_the_feature_and_the_others_annotated() {
     let lines = input_lines();
     let done = annotate(
         &[
@@ -282,12 +283,82 @@ fn parquet_inputs_are_refused_by_name_and_the_others_annotated() {
     assert!(
         done.run
             .stderr
-            .contains("rows.parquet: Parquet files are not annotated"),
+            .contains("rows.parquet: Parquet support is not built in"),
         "{}",
         done.run.stderr
     );
     assert!(done.out.join("in/data.jsonl").exists());
     assert!(!done.out.join("in/rows.parquet").exists());
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_rows_are_all_kept_with_the_five_columns_added() {
+    use arrow_array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::arrow::ArrowWriter;
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).expect("input folder");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new("text", DataType::Utf8, true),
+        Field::new("n", DataType::Int64, false),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from(vec!["a", "b", "c", "d"])),
+        Arc::new(StringArray::from(vec![
+            Some(ARTICLE),
+            Some(OTHER),
+            None,
+            Some(ARTICLE),
+        ])),
+        Arc::new(Int64Array::from(vec![1, 2, 3, 4])),
+    ];
+    let batch = RecordBatch::try_new(schema.clone(), columns).expect("batch");
+    let file = std::fs::File::create(input.join("t.parquet")).expect("table");
+    let mut writer = ArrowWriter::try_new(file, schema, None).expect("writer");
+    writer.write(&batch).expect("write");
+    writer.close().expect("close");
+
+    let out = dir.path().join("out");
+    let run = doppel(&["clean", "--annotate", s(&input), "-o", s(&out)]);
+    assert_eq!(run.code, 2, "the null text is a problem, as for clean");
+    assert!(run.stderr.contains("t.parquet:3"), "{}", run.stderr);
+    let file = std::fs::File::open(out.join("in/t.parquet")).expect("annotated table");
+    let batches: Vec<RecordBatch> = ParquetRecordBatchReaderBuilder::try_new(file)
+        .expect("Parquet")
+        .build()
+        .expect("reader")
+        .map(|b| b.expect("batch"))
+        .collect();
+    let batch = &batches[0];
+    assert_eq!(batch.num_rows(), 4, "every row kept");
+    let column = |name: &str| batch.column_by_name(name).expect(name).clone();
+    let n = column("n");
+    let n = n.as_any().downcast_ref::<Int64Array>().expect("n");
+    assert_eq!(n.values().to_vec(), [1, 2, 3, 4]);
+    let keep = column("doppel_keep");
+    let keep = keep.as_any().downcast_ref::<BooleanArray>().expect("keep");
+    assert_eq!(
+        (0..4)
+            .map(|i| (!keep.is_null(i)).then(|| keep.value(i)))
+            .collect::<Vec<_>>(),
+        [Some(true), Some(true), None, Some(false)]
+    );
+    let of = column("doppel_duplicate_of");
+    let of = of.as_any().downcast_ref::<StringArray>().expect("of");
+    assert!(of.is_null(0) && of.is_null(1));
+    assert_eq!(of.value(3), "a");
+    let reason = column("doppel_reason");
+    let reason = reason
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .expect("reason");
+    assert_eq!(reason.value(3), "exact-duplicate");
 }
 
 #[test]

@@ -21,10 +21,13 @@
 //!   (its other bytes unchanged); lines that are no document (no text
 //!   field, not JSON) are written as they were. A file a record of which
 //!   already has one of the fields is refused, named, and not written;
+//! - a Parquet table (the `parquet` feature) is written to its place with
+//!   every row and column as it was and the five fields added as columns
+//!   (null in rows that are no document); a table that already has one of
+//!   them is refused (`annotate_table`);
 //! - plain text files are not copied: their annotations go to
 //!   `doppel-annotations.jsonl` in the output folder, one line per file
-//!   with its `path`;
-//! - Parquet files are refused (annotate them with the Python package).
+//!   with its `path`.
 //!
 //! The output folder is locked and checked as `clean`'s is; every file is
 //! written under a temporary name and renamed into place. No manifest is
@@ -38,7 +41,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::output::{Layout, OutLock, OutputError};
-use super::parquet_rows::table_input;
+use super::parquet_rows::{annotate_table, table_input};
 use super::run::{
     entry_size, plan_for, rescan, scan_pass, usable_entries, CleanError, CleanOptions, Decisions,
     Numbering, Progress, Rescanned,
@@ -62,10 +65,6 @@ pub const FIELDS: [&str; 5] = [
     "doppel_duplicate_of",
     "doppel_duplicate_share",
 ];
-
-/// Why a Parquet input is not annotated.
-const PARQUET_REFUSED: &str = "Parquet files are not annotated by the command line; \
-     annotate them with the Python package (mode=\"annotate\"), or convert them to JSON Lines";
 
 /// What `clean` would do with one document.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -100,7 +99,7 @@ pub struct AnnotateReport {
     pub removed: usize,
     /// Documents kept with some of their bytes duplicated.
     pub partly_duplicated: usize,
-    /// JSON Lines files written.
+    /// JSON Lines and Parquet files written.
     pub files: usize,
     /// The annotations of plain text files, when there were any.
     pub annotations: Option<PathBuf>,
@@ -125,19 +124,6 @@ pub fn annotate(
     let layout = Layout::new(inputs);
     let mut problems = problems;
     let entries = usable_entries(&layout, entries, &mut problems);
-    let entries: Vec<Entry> = entries
-        .into_iter()
-        .filter(|entry| match table_input(entry) {
-            Some(_) => {
-                problems.push(Problem {
-                    origin: entry.origin.clone(),
-                    message: PARQUET_REFUSED.to_owned(),
-                });
-                false
-            }
-            None => true,
-        })
-        .collect();
     let origins: Vec<Origin> = entries.iter().map(|e| e.origin.clone()).collect();
     layout.check_not_inside(&options.out)?;
     layout.check_collisions(&options.out, &origins)?;
@@ -170,8 +156,19 @@ pub fn annotate(
             continue;
         }
         let target = options.out.join(layout.relative(&entry.origin));
-        match rewrite(at as u32, entry, &notes.records, target)? {
-            Ok(()) => report.files += 1,
+        let entry_number = at as u32;
+        let written = match table_input(entry) {
+            Some(input) => annotate_table(&input, target, |row| {
+                notes
+                    .records
+                    .get(&(entry_number, row))
+                    .map(|note| &note.annotation)
+            })?,
+            None => rewrite(entry_number, entry, &notes.records, target)?.map(|()| true),
+        };
+        match written {
+            Ok(true) => report.files += 1,
+            Ok(false) => {}
             Err(message) => report.problems.push(Problem {
                 origin: entry.origin.clone(),
                 message,

@@ -28,6 +28,8 @@
 //!   and atomic writes; [`encode`]: text back to its original bytes.
 
 pub mod annotate;
+#[cfg(feature = "parquet")]
+mod annotate_table;
 pub mod confine;
 pub mod edits;
 pub mod encode;

@@ -61,9 +61,9 @@ pub struct CleanArgs {
 
     /// Remove nothing: write each JSON Lines input to OUT with every
     /// record kept and doppel_cluster, doppel_keep, doppel_reason,
-    /// doppel_duplicate_of and doppel_duplicate_share added; plain text
-    /// files get a line each in OUT/doppel-annotations.jsonl instead.
-    /// Parquet inputs are refused.
+    /// doppel_duplicate_of and doppel_duplicate_share added (Parquet
+    /// inputs: as columns); plain text files get a line each in
+    /// OUT/doppel-annotations.jsonl instead.
     #[arg(long, conflicts_with_all = ["dry_run", "format"])]
     pub annotate: bool,
 
@@ -192,8 +192,8 @@ fn print_report(report: &CleanReport, args: &CleanArgs, options: &CleanOptions) 
 fn print_annotate_report(report: &AnnotateReport, options: &CleanOptions) -> io::Result<()> {
     let mut out = io::stdout().lock();
     let files = match report.files {
-        1 => "1 JSON Lines file".to_owned(),
-        n => format!("{n} JSON Lines files"),
+        1 => "1 file".to_owned(),
+        n => format!("{n} files"),
     };
     let texts = match &report.annotations {
         Some(path) => format!(", text files' annotations in {}", path.display()),
