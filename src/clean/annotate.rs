@@ -380,6 +380,22 @@ fn rewrite(
         Err(err) => return Ok(Err(crate::input::io_message(&err))),
     };
     let mut open = OpenJsonl::open(entry, target)?;
+    match write_lines(&mut reader, &mut open, entry, records) {
+        Ok(Ok(())) => open.close().map(Ok),
+        other => {
+            open.abandon();
+            other
+        }
+    }
+}
+
+/// Writes every non-blank line of `reader` to `open`, annotated.
+fn write_lines(
+    reader: &mut JsonlReader,
+    open: &mut OpenJsonl,
+    entry: u32,
+    records: &HashMap<(u32, usize), Note>,
+) -> Result<Result<(), String>, CleanError> {
     while let Some(line) = reader.next_line() {
         let written = match line {
             Ok(line) => annotated_line(line.line, line.bytes, records.get(&(entry, line.line))),
@@ -387,13 +403,9 @@ fn rewrite(
         };
         match written {
             Ok(text) => open.write_line(&text)?,
-            Err(message) => {
-                open.abandon();
-                return Ok(Err(format!("not annotated: {message}")));
-            }
+            Err(message) => return Ok(Err(format!("not annotated: {message}"))),
         }
     }
-    open.close()?;
     Ok(Ok(()))
 }
 
@@ -455,15 +467,21 @@ struct TextAnnotation<'a> {
 
 fn write_text_annotations(texts: &[(String, Note)], target: PathBuf) -> Result<(), CleanError> {
     let mut open = OpenJsonl::open(u32::MAX, target)?;
-    for (path, note) in texts {
+    let written = texts.iter().try_for_each(|(path, note)| {
         let line = serde_json::to_string(&TextAnnotation {
             path,
             annotation: &note.annotation,
         })
         .map_err(std::io::Error::from)?;
-        open.write_line(&line)?;
+        open.write_line(&line)
+    });
+    match written {
+        Ok(()) => open.close(),
+        Err(err) => {
+            open.abandon();
+            Err(err)
+        }
     }
-    open.close()
 }
 
 #[cfg(test)]
