@@ -21,6 +21,14 @@
 //! `replacement_bytes` the length of what stands in their place in the
 //! cleaned text.
 //!
+//! A document read from a JSON Lines record or a Parquet row has `line`
+//! (its 1-based line or row in the file), `id` (its `--id-field`, else its
+//! line number) and `text_field`; each of its removals repeats the two as
+//! `record` (`{"line":57,"id":"abc"}`), and a duplicate document removed
+//! in favour of another input has the `similarity` of its cluster. These
+//! are optional, so manifests written before them still restore; ids are
+//! never read as paths.
+//!
 //! Each document carries three sizes and xxh3-64 hashes (16 lowercase hex
 //! digits), one for each form restore goes through:
 //!
@@ -159,11 +167,17 @@ impl DocumentLine {
     }
 }
 
-/// Where a JSON Lines record sits, and what restore needs to rebuild its line.
+/// Where a JSON Lines record (or a Parquet row) sits, and what restore
+/// needs to rebuild its line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordLine {
-    /// 1-based line in the input file.
+    /// 1-based line in the input file (row, for a Parquet row).
     pub line: usize,
+    /// The record's id (its `--id-field`; its line number when it has
+    /// none). Absent from manifests written before ids were recorded.
+    /// Data only: restore never reads a path from it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub id: Option<String>,
     /// The JSON field that holds the text.
     pub text_field: String,
     /// For a removed record: its line with the text field emptied.
@@ -199,6 +213,38 @@ pub struct RemovalLine {
     /// document it duplicates (its text is in `text`: the index keeps none).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub stored: Option<StoredRef>,
+    /// For a removal from a JSON Lines record or a Parquet row: the
+    /// record's line (row) in its file and its id. Absent from older
+    /// manifests; data only.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub record: Option<RecordRef>,
+    /// For a duplicate document removed in favour of another input: the
+    /// lowest verified similarity in its cluster, 1.0 when its normalized
+    /// text is the kept document's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub similarity: Option<f64>,
+}
+
+/// A record as reports name it: its line (row) in its file and its id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRef {
+    /// 1-based line in the input file (row, for a Parquet row).
+    pub line: usize,
+    /// The record's id (its line number when it has none).
+    pub id: String,
+}
+
+impl RecordRef {
+    /// The record of a document that came from one.
+    pub fn of(origin: &crate::document::Origin) -> Option<RecordRef> {
+        match origin {
+            crate::document::Origin::Record { line, id, .. } => Some(RecordRef {
+                line: *line,
+                id: id.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// The stored document a removed document duplicates.
@@ -593,6 +639,11 @@ mod tests {
             edits: Some(vec![Edit::Keep(4)]),
             text: None,
             stored: None,
+            record: Some(RecordRef {
+                line: 7,
+                id: "a".to_owned(),
+            }),
+            similarity: Some(0.9),
         });
         let json = serde_json::to_string(&line).unwrap();
         assert!(json.starts_with("{\"type\":\"removal\""), "{json}");

@@ -18,12 +18,22 @@
 //! - `parquet`: Parquet inputs written back as Parquet, and rebuilt by
 //!   restore (the `parquet` feature); `parquet_rows` ties them to the
 //!   writer and restore in builds with or without it.
+//! - [`listing`]: each removal named by its file, its record's line and
+//!   id, and the kept text it duplicates, for `--dry-run` and
+//!   `--format json`.
+//! - [`annotate`]: the annotate-only run, which keeps every record and
+//!   writes the inputs back with `doppel_` fields saying what `clean`
+//!   would do.
 //! - [`output`]: where outputs go, the checks before anything is written,
 //!   and atomic writes; [`encode`]: text back to its original bytes.
 
+pub mod annotate;
+#[cfg(feature = "parquet")]
+mod annotate_table;
 pub mod confine;
 pub mod edits;
 pub mod encode;
+pub mod listing;
 pub mod manifest;
 pub mod output;
 #[cfg(feature = "parquet")]

@@ -137,13 +137,14 @@ fn describe(schema: &SchemaRef) -> String {
 }
 
 /// A Parquet file opened for reading all its columns.
-struct Opened {
-    batches: ParquetRecordBatchReader,
-    schema: SchemaRef,
-    metadata: Arc<ParquetMetaData>,
+pub(super) struct Opened {
+    pub(super) batches: ParquetRecordBatchReader,
+    pub(super) schema: SchemaRef,
+    pub(super) metadata: Arc<ParquetMetaData>,
 }
 
-fn open_table(file: File, what: &Path) -> Result<Opened, String> {
+/// Opens a Parquet file to read all its columns in batches.
+pub(super) fn open_table(file: File, what: &Path) -> Result<Opened, String> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| format!("{}: not a readable Parquet file: {e}", what.display()))?;
     let schema = builder.schema().clone();
@@ -175,7 +176,7 @@ fn user_metadata(metadata: &ParquetMetaData) -> Vec<KeyValue> {
 
 /// Writer settings like the input's: its key/value metadata, its first
 /// column's compression when this build writes it, its row group size.
-fn properties(metadata: &ParquetMetaData) -> WriterProperties {
+pub(super) fn properties(metadata: &ParquetMetaData) -> WriterProperties {
     let kvs = user_metadata(metadata);
     let first = metadata.row_groups().first();
     let compression = first
@@ -246,14 +247,14 @@ enum Fate {
 }
 
 /// A file being written under a temporary name.
-struct Pending {
+pub(super) struct Pending {
     target: PathBuf,
     temp: PathBuf,
     writer: Option<ArrowWriter<File>>,
 }
 
 impl Pending {
-    fn create(
+    pub(super) fn create(
         target: PathBuf,
         schema: &SchemaRef,
         props: WriterProperties,
@@ -279,7 +280,7 @@ impl Pending {
         })
     }
 
-    fn write(&mut self, batch: &RecordBatch) -> Result<(), CleanError> {
+    pub(super) fn write(&mut self, batch: &RecordBatch) -> Result<(), CleanError> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
@@ -292,7 +293,7 @@ impl Pending {
     }
 
     /// Finishes the file, syncs and hashes it, and renames it into place.
-    fn close(mut self) -> Result<(u64, String), CleanError> {
+    pub(super) fn close(mut self) -> Result<(u64, String), CleanError> {
         let temp = self.temp.clone();
         let result = (|| {
             let writer = self

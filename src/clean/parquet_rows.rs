@@ -19,6 +19,29 @@ pub(super) fn table_input(entry: &Entry) -> Option<PathBuf> {
     (entry.jsonl.is_some() && is_parquet_path(path)).then(|| path.to_path_buf())
 }
 
+/// Writes the Parquet input `input` to `target` with its rows'
+/// annotations (`clean --annotate`). Without the `parquet` feature the
+/// table was refused when it was read: nothing is written.
+#[cfg(feature = "parquet")]
+pub(super) fn annotate_table<'a>(
+    input: &Path,
+    target: PathBuf,
+    annotation: impl Fn(usize) -> Option<&'a super::annotate::Annotation>,
+) -> Result<Result<bool, String>, CleanError> {
+    super::annotate_table::annotate_table(input, target, annotation).map(|r| r.map(|()| true))
+}
+
+/// Without the `parquet` feature the table was refused when it was read:
+/// nothing is written.
+#[cfg(not(feature = "parquet"))]
+pub(super) fn annotate_table<'a>(
+    _: &Path,
+    _: PathBuf,
+    _: impl Fn(usize) -> Option<&'a super::annotate::Annotation>,
+) -> Result<Result<bool, String>, CleanError> {
+    Ok(Ok(false))
+}
+
 /// A Parquet output being written.
 #[cfg(feature = "parquet")]
 pub(super) struct OpenTable(super::parquet::TableOut);
@@ -184,6 +207,7 @@ mod tests {
             output_xxh3: String::new(),
             record: Some(super::super::manifest::RecordLine {
                 line,
+                id: None,
                 text_field: "text".to_owned(),
                 skeleton: None,
             }),

@@ -46,7 +46,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use super::edits::diff;
 use super::encode::encode;
 use super::manifest::{
-    DocumentLine, Line, RecordLine, RemovalLine, StoredRef, SummaryLine, TwinRef,
+    DocumentLine, Line, RecordLine, RecordRef, RemovalLine, StoredRef, SummaryLine, TwinRef,
 };
 use super::output::{Layout, OutLock, OutputError};
 use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Removal, Twin};
@@ -199,21 +199,24 @@ impl Sink for Collect {
 }
 
 /// The decisions of the scan pass, shared by the write pass.
-struct Decisions {
+pub(super) struct Decisions {
     /// Removed document → the document kept in its place.
-    removed: HashMap<u32, u32>,
+    pub(super) removed: HashMap<u32, u32>,
     /// Documents removed because they duplicate a stored document.
-    stored: HashMap<u32, StoredMatch>,
+    pub(super) stored: HashMap<u32, StoredMatch>,
     /// Repeated segments by the document they are removed from.
     repeated: HashMap<u32, Vec<RepeatedSegment>>,
     /// First occurrences referenced by a removal: (document, segment).
     referenced: HashSet<(u32, u32)>,
     /// Documents kept in the place of removed ones.
     kept_twins: HashSet<u32>,
+    /// Members of duplicate clusters: their cluster and how close they
+    /// are to the member kept.
+    pub(super) clustered: HashMap<u32, Clustered>,
     /// Boilerplate line hashes by group.
     boilerplate: HashMap<String, HashSet<u64>>,
     lengths: Vec<usize>,
-    hashes: Vec<u64>,
+    pub(super) hashes: Vec<u64>,
     /// Remove later copies of blocks inside documents, keeping which way.
     blocks: Option<Keep>,
     /// Documents refused in the scan pass, with the reason; never kept in
@@ -222,7 +225,7 @@ struct Decisions {
     /// Write documents whose re-encoding is not exact anyway.
     allow_lossy: bool,
     /// Where each document came from, to read it again.
-    origins: Vec<Origin>,
+    pub(super) origins: Vec<Origin>,
     entry_of: Vec<u32>,
 }
 
@@ -233,6 +236,19 @@ impl Decisions {
             entry_of: &self.entry_of,
         }
     }
+}
+
+/// A member of a cluster of duplicate documents.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Clustered {
+    /// The cluster's number: clusters are numbered from 0 in the order of
+    /// their first members.
+    pub(super) cluster: u32,
+    /// Its normalized text is the kept member's (or the cluster is exact).
+    pub(super) exact: bool,
+    /// 1.0 when `exact`, else the lowest verified similarity between two
+    /// members of the cluster.
+    pub(super) similarity: f64,
 }
 
 /// Runs clean over `entries` (expanded from `inputs`).
@@ -287,14 +303,14 @@ pub fn clean_against(
 }
 
 /// What the scan pass found and decided.
-struct Scanned {
-    summary: Summary,
-    decisions: Decisions,
-    problems: Vec<Problem>,
+pub(super) struct Scanned {
+    pub(super) summary: Summary,
+    pub(super) decisions: Decisions,
+    pub(super) problems: Vec<Problem>,
 }
 
 /// Pass 1: the engine's scan, and the decisions made from it.
-fn scan_pass(
+pub(super) fn scan_pass(
     engine: &Engine,
     entries: &[Entry],
     problems: Vec<Problem>,
@@ -375,7 +391,11 @@ fn write_passes(
 /// so two such names could land on one file). Pipes are read once and kept
 /// for every pass, and devices are refused, where inputs are read
 /// ([`crate::input`]).
-fn usable_entries(layout: &Layout, entries: &[Entry], problems: &mut Vec<Problem>) -> Vec<Entry> {
+pub(super) fn usable_entries(
+    layout: &Layout,
+    entries: &[Entry],
+    problems: &mut Vec<Problem>,
+) -> Vec<Entry> {
     let mut usable = Vec::with_capacity(entries.len());
     for entry in entries {
         match refusal(layout, entry) {
@@ -508,7 +528,7 @@ fn lossy_message(reason: &str) -> String {
     )
 }
 
-fn entry_size(entry: &Entry) -> u64 {
+pub(super) fn entry_size(entry: &Entry) -> u64 {
     match entry.origin.file() {
         Some(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         None => 0,
@@ -620,6 +640,7 @@ fn collect_decisions(
         repeated: HashMap::new(),
         referenced: HashSet::new(),
         kept_twins: HashSet::new(),
+        clustered: HashMap::new(),
         boilerplate,
         lengths: std::mem::take(&mut collect.lengths),
         hashes: std::mem::take(&mut collect.hashes),
@@ -653,6 +674,7 @@ fn collect_decisions(
                 }
             }
         }
+        number_clusters(&mut decisions, &clusters);
     }
     if options.segments {
         for repeat in repeated {
@@ -664,6 +686,29 @@ fn collect_decisions(
         }
     }
     decisions
+}
+
+/// Notes each cluster member's cluster number and, for a removed member,
+/// whether it is an exact copy of the member kept in its place.
+fn number_clusters(decisions: &mut Decisions, clusters: &[crate::detect::across::Cluster]) {
+    for (number, cluster) in clusters.iter().enumerate() {
+        for &member in &cluster.members {
+            let hash = |doc: u32| decisions.hashes.get(doc as usize);
+            let exact = cluster.exact
+                || decisions
+                    .removed
+                    .get(&member)
+                    .is_some_and(|&kept| hash(kept) == hash(member));
+            decisions.clustered.insert(
+                member,
+                Clustered {
+                    cluster: number as u32,
+                    exact,
+                    similarity: if exact { 1.0 } else { cluster.similarity },
+                },
+            );
+        }
+    }
 }
 
 /// Drops repeated segments whose first occurrence is in a removed document
@@ -731,7 +776,7 @@ impl Numbering {
     }
 
     /// How many numbers were handed out.
-    fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.next as usize
     }
 }
@@ -803,16 +848,16 @@ fn write_pass(
 
 /// A document read and scanned again: its scan, the entry it came from, the
 /// xxh3 and size of its input bytes, and for a record its line as read.
-struct Rescanned {
-    doc: ScannedDoc,
-    entry: u32,
-    hash: u64,
+pub(super) struct Rescanned {
+    pub(super) doc: ScannedDoc,
+    pub(super) entry: u32,
+    pub(super) hash: u64,
     len: usize,
-    raw: Option<String>,
+    pub(super) raw: Option<String>,
 }
 
 /// Scans a document read again; the origin of one that could not be read.
-fn rescan(engine: &Engine, doc: PassDoc) -> Result<Rescanned, Origin> {
+pub(super) fn rescan(engine: &Engine, doc: PassDoc) -> Result<Rescanned, Origin> {
     match doc.outcome {
         ReadOutcome::Decoded(decoded) => Ok(Rescanned {
             doc: engine.scan_document(decoded.document, decoded.group),
@@ -845,24 +890,7 @@ fn plan_document(
         return Err(CleanError::Changed(doc.document.origin.to_string()));
     }
     let text = doc.document.text();
-    let mut plan = Plan::default();
-    if let Some(&kept) = decisions.removed.get(&number) {
-        plan_whole(
-            &mut plan,
-            text,
-            &doc.index,
-            kept,
-            decisions.lengths[kept as usize],
-        );
-    } else if decisions.stored.contains_key(&number) {
-        plan_stored(&mut plan, text, &doc.index);
-    } else {
-        if let Some(keep) = decisions.blocks {
-            plan_blocks(&mut plan, text, &doc.index, &doc.blocks, keep);
-        }
-        plan_repeated(&mut plan, doc, decisions.repeated.get(&number));
-        plan_boilerplate(&mut plan, doc, decisions.boilerplate.get(&doc.group));
-    }
+    let plan = plan_for(number, doc, decisions);
     let decoded = &doc.document.decoded;
     let removed_whole =
         decisions.removed.contains_key(&number) || decisions.stored.contains_key(&number);
@@ -878,18 +906,20 @@ fn plan_document(
         None => (input_hash, input_bytes, raw),
     };
     let (lossless, record) = match (&raw, &doc.document.origin, text_field) {
-        (None, Origin::Record { line, .. }, Some(text_field)) if table.is_some() => (
+        (None, Origin::Record { line, id, .. }, Some(text_field)) if table.is_some() => (
             true,
             Some(RecordLine {
                 line: *line,
+                id: Some(id.clone()),
                 skeleton: None,
                 text_field,
             }),
         ),
-        (Some(raw), Origin::Record { line, .. }, Some(text_field)) => (
+        (Some(raw), Origin::Record { line, id, .. }, Some(text_field)) => (
             replace_text(raw, &text_field, text).is_ok_and(|line| &line == raw),
             Some(RecordLine {
                 line: *line,
+                id: Some(id.clone()),
                 skeleton: removed_whole
                     .then(|| replace_text(raw, &text_field, "").unwrap_or_default()),
                 text_field,
@@ -979,6 +1009,30 @@ fn plan_document(
         plan,
         firsts,
     })
+}
+
+/// The removals of document `number` (its scan number), as decided.
+pub(super) fn plan_for(number: u32, doc: &ScannedDoc, decisions: &Decisions) -> Plan {
+    let text = doc.document.text();
+    let mut plan = Plan::default();
+    if let Some(&kept) = decisions.removed.get(&number) {
+        plan_whole(
+            &mut plan,
+            text,
+            &doc.index,
+            kept,
+            decisions.lengths.get(kept as usize).copied().unwrap_or(0),
+        );
+    } else if decisions.stored.contains_key(&number) {
+        plan_stored(&mut plan, text, &doc.index);
+    } else {
+        if let Some(keep) = decisions.blocks {
+            plan_blocks(&mut plan, text, &doc.index, &doc.blocks, keep);
+        }
+        plan_repeated(&mut plan, doc, decisions.repeated.get(&number));
+        plan_boilerplate(&mut plan, doc, decisions.boilerplate.get(&doc.group));
+    }
+    plan
 }
 
 /// Plans the removal of a whole document that duplicates a stored one: no
@@ -1071,9 +1125,12 @@ fn twin_pass(
             let (doc, text) = doc.numbered_text()?;
             let number = number_of(doc)?;
             if let Some(found) = decisions.stored.get(&doc) {
-                return Some((doc, Ok(stored_removal(number, text, found))));
+                let record = decisions.origins.get(doc as usize).and_then(RecordRef::of);
+                return Some((doc, Ok(stored_removal(number, text, found, record))));
             }
             let kept = *decisions.removed.get(&doc)?;
+            let record = decisions.origins.get(doc as usize).and_then(RecordRef::of);
+            let similarity = decisions.clustered.get(&doc).map(|c| c.similarity);
             let line = twins.text(kept).map(|twin| {
                 let mut line = RemovalLine {
                     doc: number,
@@ -1085,6 +1142,8 @@ fn twin_pass(
                     edits: None,
                     text: None,
                     stored: None,
+                    record,
+                    similarity,
                 };
                 match (number_of(kept), twin) {
                     (Some(kept), Some(twin)) => {
@@ -1124,7 +1183,12 @@ fn twin_pass(
 
 /// The removal line of a document that duplicates the stored document of
 /// `found`: its whole text, and the stored document it matches.
-fn stored_removal(number: u32, text: &str, found: &StoredMatch) -> RemovalLine {
+fn stored_removal(
+    number: u32,
+    text: &str,
+    found: &StoredMatch,
+    record: Option<RecordRef>,
+) -> RemovalLine {
     RemovalLine {
         doc: number,
         reason: Reason::DuplicateDocument,
@@ -1141,6 +1205,8 @@ fn stored_removal(number: u32, text: &str, found: &StoredMatch) -> RemovalLine {
             id: found.stored.id.clone(),
             line: found.stored.line,
         }),
+        record,
+        similarity: None,
     }
 }
 

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::edits::{diff, Edit};
-use super::manifest::{DocumentLine, Line, RemovalLine, SummaryLine, TwinRef, SCHEMA};
+use super::manifest::{DocumentLine, Line, RecordRef, RemovalLine, SummaryLine, TwinRef, SCHEMA};
 use super::output::{write_atomic, Layout, OutLock, OutputError, MANIFEST_NAME};
 use super::parquet_rows::OpenTable;
 use super::plan::{Plan, Reason, Removal, Twin};
@@ -68,7 +68,7 @@ pub(super) struct Writer<'a> {
 }
 
 /// A JSON Lines output file being written under a temporary name.
-struct OpenJsonl {
+pub(super) struct OpenJsonl {
     entry: u32,
     target: PathBuf,
     temp: PathBuf,
@@ -76,7 +76,9 @@ struct OpenJsonl {
 }
 
 impl OpenJsonl {
-    fn open(entry: u32, target: PathBuf) -> Result<OpenJsonl, CleanError> {
+    /// Opens a temporary file beside `target` (compressed as `target`'s
+    /// name says) for the output of entry `entry`.
+    pub(super) fn open(entry: u32, target: PathBuf) -> Result<OpenJsonl, CleanError> {
         let parent = target.parent().unwrap_or(Path::new(".")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(|e| out_error(&parent, e))?;
         let name = target
@@ -94,7 +96,21 @@ impl OpenJsonl {
         })
     }
 
-    fn close(self) -> Result<(), CleanError> {
+    /// Writes one line (a line end is added).
+    pub(super) fn write_line(&mut self, line: &str) -> Result<(), CleanError> {
+        self.writer
+            .write_line(line)
+            .map_err(|e| out_error(&self.temp, e))
+    }
+
+    /// Removes the temporary file: nothing is written to the target.
+    pub(super) fn abandon(self) {
+        drop(self.writer);
+        let _ = std::fs::remove_file(&self.temp);
+    }
+
+    /// Finishes the file and renames it into place.
+    pub(super) fn close(self) -> Result<(), CleanError> {
         let temp = self.temp;
         let target = self.target;
         let result = self
@@ -319,6 +335,11 @@ impl<'a> Writer<'a> {
             edits: None,
             text: None,
             stored: None,
+            record: planned.document.record.as_ref().map(|record| RecordRef {
+                line: record.line,
+                id: record.id.clone().unwrap_or_else(|| record.line.to_string()),
+            }),
+            similarity: None,
         };
         match (&removal.twin, &planned.own_twins[at]) {
             (Some(Twin { doc: None, bytes }), Some(twin_text)) => {

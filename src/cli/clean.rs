@@ -6,14 +6,17 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
-use doppel::clean::manifest::Line;
+use doppel::clean::annotate::{annotate, AnnotateReport};
+use doppel::clean::listing::{Listing, Removed};
+use doppel::clean::manifest::Manifest;
+use doppel::clean::output::MANIFEST_NAME;
 use doppel::clean::restore::{restore, RestoreReport};
 use doppel::clean::run::{clean_against, CleanOptions, CleanReport};
 use doppel::clean::Keep;
 use doppel::input::expand;
 use doppel::Problem;
 
-use super::common::ReadArgs;
+use super::common::{ReadArgs, ReportFormat};
 use super::progress::Bar;
 
 #[derive(Args, Debug)]
@@ -48,6 +51,21 @@ pub struct CleanArgs {
     /// Report what would be removed; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Report format: human (a summary; with --dry-run, a line per
+    /// removal first) or json (JSON Lines: a line per removal, naming its
+    /// file, its record's line and id and the kept text it duplicates,
+    /// then a summary line).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Remove nothing: write each JSON Lines input to OUT with every
+    /// record kept and doppel_cluster, doppel_keep, doppel_reason,
+    /// doppel_duplicate_of and doppel_duplicate_share added (Parquet
+    /// inputs: as columns); plain text files get a line each in
+    /// OUT/doppel-annotations.jsonl instead.
+    #[arg(long, conflicts_with_all = ["dry_run", "format"])]
+    pub annotate: bool,
 
     /// Also write documents that would not restore byte for byte (their
     /// decoding loses bytes), as decoded UTF-8 text marked lossless: false
@@ -111,6 +129,24 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         .map(|path| super::index::open_against(path, &engine))
         .transpose()?;
     let bar = Bar::new();
+    if args.annotate {
+        let report = args.read.with_threads(|| {
+            annotate(
+                &engine,
+                &args.read.paths,
+                &entries,
+                problems,
+                &options,
+                &bar,
+                index.as_ref(),
+            )
+        })??;
+        for problem in &report.problems {
+            eprintln!("doppel: {problem}");
+        }
+        print_annotate_report(&report, &options)?;
+        return Ok(if report.problems.is_empty() { 0 } else { 2 });
+    }
     let report = args.read.with_threads(|| {
         clean_against(
             &engine,
@@ -125,41 +161,134 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
     for problem in &report.problems {
         eprintln!("doppel: {problem}");
     }
-    print_report(&report, &options)?;
+    print_report(&report, args, &options)?;
     Ok(if report.problems.is_empty() { 0 } else { 2 })
 }
 
-fn print_report(report: &CleanReport, options: &CleanOptions) -> io::Result<()> {
+fn print_report(report: &CleanReport, args: &CleanArgs, options: &CleanOptions) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
-    if options.dry_run {
-        let mut paths = std::collections::HashMap::new();
-        for line in &report.lines {
-            match line {
-                Line::Document(doc) => {
-                    paths.insert(doc.doc, doc.path.clone());
+    match args.format {
+        ReportFormat::Human => {
+            if options.dry_run {
+                for removed in Listing::of_lines(&report.lines) {
+                    writeln!(out, "{}", removed.human())?;
                 }
-                Line::Removal(removal) => {
-                    let path = paths.get(&removal.doc).map(String::as_str).unwrap_or("?");
-                    let reason = serde_json::to_value(removal.reason).ok();
-                    let reason = reason.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
-                    writeln!(
-                        out,
-                        "{path}:{}-{}  {reason}",
-                        removal.lines[0], removal.lines[1]
-                    )?;
-                }
-                _ => {}
             }
+            writeln!(out, "{}", human_summary(report, options))?;
+        }
+        ReportFormat::Json => {
+            for removed in removals(report, options)? {
+                serde_json::to_writer(&mut out, &RemovalJson::new(&removed))?;
+                writeln!(out)?;
+            }
+            serde_json::to_writer(&mut out, &SummaryJson::new(report, options))?;
+            writeln!(out)?;
         }
     }
+    out.flush()?;
+    Ok(())
+}
+
+fn print_annotate_report(report: &AnnotateReport, options: &CleanOptions) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let files = match report.files {
+        1 => "1 file".to_owned(),
+        n => format!("{n} files"),
+    };
+    let texts = match &report.annotations {
+        Some(path) => format!(", text files' annotations in {}", path.display()),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "{} documents annotated, none removed: {} marked doppel_keep: false, {} more partly duplicated; {files} written to {}{texts}",
+        report.documents,
+        report.removed,
+        report.partly_duplicated,
+        options.out.display()
+    )?;
+    out.flush()
+}
+
+/// Every removal named: a dry run's from its lines, a finished run's from
+/// the manifest it wrote.
+fn removals(report: &CleanReport, options: &CleanOptions) -> Result<Vec<Removed>> {
+    if options.dry_run {
+        return Ok(Listing::of_lines(&report.lines));
+    }
+    let path = options.out.join(MANIFEST_NAME);
+    let file = std::fs::File::open(&path)
+        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), doppel::input::io_message(&e)))?;
+    let manifest = Manifest::read(io::BufReader::new(file))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let listing = Listing::new(&manifest.documents);
+    Ok(manifest
+        .removals
+        .iter()
+        .flatten()
+        .map(|removal| listing.removed(removal))
+        .collect())
+}
+
+/// One removal of `clean --format json`.
+#[derive(serde::Serialize)]
+struct RemovalJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    removed: &'a Removed,
+}
+
+impl<'a> RemovalJson<'a> {
+    fn new(removed: &'a Removed) -> RemovalJson<'a> {
+        RemovalJson {
+            kind: "removal",
+            removed,
+        }
+    }
+}
+
+/// The last line of `clean --format json`.
+#[derive(serde::Serialize)]
+struct SummaryJson {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    dry_run: bool,
+    documents: usize,
+    removed_documents: usize,
+    removals: usize,
+    removed_bytes: usize,
+    /// Documents removed because they duplicate one stored in an index.
+    stored: usize,
+    /// The manifest written; null for a dry run.
+    manifest: Option<String>,
+}
+
+impl SummaryJson {
+    fn new(report: &CleanReport, options: &CleanOptions) -> SummaryJson {
+        let summary = &report.manifest;
+        SummaryJson {
+            kind: "summary",
+            dry_run: options.dry_run,
+            documents: summary.documents,
+            removed_documents: summary.removed_documents,
+            removals: summary.removals,
+            removed_bytes: summary.removed_bytes,
+            stored: report.stored,
+            manifest: (!options.dry_run)
+                .then(|| options.out.join(MANIFEST_NAME).display().to_string()),
+        }
+    }
+}
+
+fn human_summary(report: &CleanReport, options: &CleanOptions) -> String {
     let verb = if options.dry_run {
         "would remove"
     } else {
         "removed"
     };
     let summary = &report.manifest;
-    writeln!(
-        out,
+    format!(
         "{} documents, {verb} {} bytes in {} removals ({} whole documents{}){}",
         summary.documents,
         summary.removed_bytes,
@@ -173,13 +302,9 @@ fn print_report(report: &CleanReport, options: &CleanOptions) -> io::Result<()> 
         if options.dry_run {
             String::new()
         } else {
-            format!(
-                "; manifest: {}",
-                options.out.join("manifest.jsonl").display()
-            )
+            format!("; manifest: {}", options.out.join(MANIFEST_NAME).display())
         }
-    )?;
-    out.flush()
+    )
 }
 
 /// Restores, then reports: every document that failed and every one not
