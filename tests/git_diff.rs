@@ -227,11 +227,14 @@ fn under_git_a_binary_file_is_noted_as_git_notes_it() {
     repo.git_ok(&["add", "."]);
     repo.git_ok(&["commit", "-q", "-m", "first"]);
     repo.write("blob.bin", b"\x00\x01\x03 binary");
-    let out = repo.external_diff("", &[]);
+    repo.write("new.bin", b"\x00 new");
+    repo.git_ok(&["add", "."]);
+    let out = repo.external_diff("", &["--cached"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "Binary files a/blob.bin and b/blob.bin differ\n"
+        "Binary files a/blob.bin and b/blob.bin differ\n\
+         Binary files /dev/null and b/new.bin differ\n"
     );
 }
 

@@ -21,7 +21,7 @@ use doppel::{decode_vec, DecodeError, Decoded};
 use encoding_rs::Encoding;
 
 use super::common::{parse_encoding, parse_positive, parse_ratio};
-use super::diff_inputs::{inputs, is_dev_null, Inputs};
+use super::diff_inputs::{inputs, is_dev_null, GitPath, Inputs};
 use super::pager::{self, Pager};
 
 /// Compare two versions of a document, or two folders (two releases).
@@ -212,7 +212,6 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
     let under_git = std::env::var_os("GIT_DIFF_PATH_TOTAL").is_some();
     let inputs = inputs(&args.inputs, under_git)?;
     let options = options(args)?;
-    let encoding = args.encoding;
     let git = matches!(inputs, Inputs::Git(_) | Inputs::Unmerged(_));
     let screen = Screen::new(args, git);
     let mut printer = printer(args, screen.for_person, screen.columns);
@@ -222,55 +221,65 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
         None => Box::new(io::BufWriter::new(stdout.lock())),
     };
     let code = match inputs {
-        Inputs::Pair { old, new } => match (is_dir(&old), is_dir(&new)) {
-            (true, true) => folders(args, &old, &new, &options, &mut printer, &mut out)?,
-            (false, false) => {
-                let pair = FilePair::given(old, new);
-                files(args, &pair, &options, encoding, &mut printer, &mut out)?
-            }
-            (true, false) | (false, true) => {
-                bail!(
-                    "cannot compare a folder with a file: {} and {}",
-                    old.display(),
-                    new.display()
-                )
-            }
-        },
+        Inputs::Pair { old, new } => pair(args, old, new, &options, &mut printer, &mut out)?,
         Inputs::Git(path) => {
-            let pair = FilePair {
-                old: path.old,
-                new: path.new,
-                old_label: path.old_label,
-                new_label: path.new_label,
-                renamed: path.renamed,
-                git: true,
-            };
-            let code = files(args, &pair, &options, encoding, &mut printer, &mut out)?;
-            // git stops at an external diff that exits non-zero.
+            let code = files(args, &path.into(), &options, &mut printer, &mut out)?;
+            // git stops at an external diff that exits non-zero: a
+            // difference is what it asked for, not trouble.
             if code == 1 {
                 0
             } else {
                 code
             }
         }
-        Inputs::Unmerged(path) => {
-            if args.format == Some(FormatArg::Json) {
-                let begin = Begin {
-                    old: &path,
-                    new: &path,
-                    options: &options,
-                };
-                printer.begin(&mut out, &begin)?;
-                printer.error(&mut out, &path, "unmerged path")?;
-                printer.finish(&mut out)?;
-            } else {
-                writeln!(out, "* Unmerged path {path}")?;
-            }
-            0
-        }
+        Inputs::Unmerged(path) => unmerged(args, &path, &options, &mut printer, &mut out)?,
     };
     out.flush()?;
     Ok(code)
+}
+
+/// `OLD NEW`: two folders, or two files.
+fn pair(
+    args: &DiffArgs,
+    old: PathBuf,
+    new: PathBuf,
+    options: &DiffOptions,
+    printer: &mut Printer,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    match (is_dir(&old), is_dir(&new)) {
+        (true, true) => folders(args, &old, &new, options, printer, out),
+        (false, false) => files(args, &FilePair::given(old, new), options, printer, out),
+        (true, false) | (false, true) => bail!(
+            "cannot compare a folder with a file: {} and {}",
+            old.display(),
+            new.display()
+        ),
+    }
+}
+
+/// git's note for a path it cannot diff, `* Unmerged path PATH` (a JSON
+/// `error` object in JSON).
+fn unmerged(
+    args: &DiffArgs,
+    path: &str,
+    options: &DiffOptions,
+    printer: &mut Printer,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    if args.format == Some(FormatArg::Json) {
+        let begin = Begin {
+            old: path,
+            new: path,
+            options,
+        };
+        printer.begin(out, &begin)?;
+        printer.error(out, path, "unmerged path")?;
+        printer.finish(out)?;
+    } else {
+        writeln!(out, "* Unmerged path {path}")?;
+    }
+    Ok(0)
 }
 
 /// The library settings the arguments ask for.
@@ -341,6 +350,19 @@ struct FilePair {
     git: bool,
 }
 
+impl From<GitPath> for FilePair {
+    fn from(path: GitPath) -> FilePair {
+        FilePair {
+            old: path.old,
+            new: path.new,
+            old_label: path.old_label,
+            new_label: path.new_label,
+            renamed: path.renamed,
+            git: true,
+        }
+    }
+}
+
 impl FilePair {
     /// Two paths given on the command line, named as given.
     fn given(old: PathBuf, new: PathBuf) -> FilePair {
@@ -407,10 +429,10 @@ fn files(
     args: &DiffArgs,
     pair: &FilePair,
     options: &DiffOptions,
-    encoding: Option<&'static encoding_rs::Encoding>,
     printer: &mut Printer,
     out: &mut dyn Write,
 ) -> anyhow::Result<i32> {
+    let encoding = args.encoding;
     let (old_path, new_path) = (pair.old.as_deref(), pair.new.as_deref());
     let (old, new) = if [old_path, new_path].contains(&Some(Path::new("-"))) {
         (read_side(old_path, encoding), read_side(new_path, encoding))
@@ -428,32 +450,7 @@ fn files(
     };
     let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
-        (old, new) => {
-            let binary =
-                |side: &Result<_, Unreadable>| side.as_ref().map_or_else(|e| e.binary, |_| true);
-            if pair.git && binary(&old) && binary(&new) && args.format != Some(FormatArg::Json) {
-                // As git says it, for a path it cannot show as text.
-                if !args.brief {
-                    writeln!(out, "Binary files {old_name} and {new_name} differ")?;
-                }
-                return Ok(1);
-            }
-            if !args.brief {
-                printer.begin(out, &begin)?;
-            }
-            for (name, result) in [(old_name, old.err()), (new_name, new.err())] {
-                if let Some(Unreadable { reason, .. }) = result {
-                    eprintln!("doppel: {name}: {reason}");
-                    if !args.brief {
-                        printer.error(out, name, &reason)?;
-                    }
-                }
-            }
-            if !args.brief {
-                printer.finish(out)?;
-            }
-            return Ok(2);
-        }
+        (old, new) => return unreadable(args, pair, &begin, [old.err(), new.err()], printer, out),
     };
     let comparison = Comparison::new(text_of(&old), text_of(&new), options);
     if args.brief {
@@ -479,6 +476,47 @@ fn files(
     printer.document(out, &header, &comparison)?;
     printer.finish(out)?;
     Ok(i32::from(differ))
+}
+
+/// Reports the sides that cannot be compared: a binary path of a git diff
+/// as git notes it (exit status 1), anything else as an error (2).
+fn unreadable(
+    args: &DiffArgs,
+    pair: &FilePair,
+    begin: &Begin<'_>,
+    errors: [Option<Unreadable>; 2],
+    printer: &mut Printer,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    let binary = errors.iter().flatten().all(|e| e.binary);
+    if pair.git && binary && args.format != Some(FormatArg::Json) {
+        if !args.brief {
+            let name = |label: &str, path: &Option<PathBuf>| match path {
+                Some(_) => label.to_owned(),
+                None => "/dev/null".to_owned(),
+            };
+            let old = name(&pair.old_label, &pair.old);
+            let new = name(&pair.new_label, &pair.new);
+            writeln!(out, "Binary files {old} and {new} differ")?;
+        }
+        return Ok(1);
+    }
+    if !args.brief {
+        printer.begin(out, begin)?;
+    }
+    let names = [&pair.old_label, &pair.new_label];
+    for (name, error) in names.into_iter().zip(errors) {
+        if let Some(Unreadable { reason, .. }) = error {
+            eprintln!("doppel: {name}: {reason}");
+            if !args.brief {
+                printer.error(out, name, &reason)?;
+            }
+        }
+    }
+    if !args.brief {
+        printer.finish(out)?;
+    }
+    Ok(2)
 }
 
 /// The text of a side read, empty for a side that does not exist.
