@@ -8,16 +8,12 @@ use clap_complete::Shell;
 
 /// Print the shell completion script for bash, zsh, fish, elvish or
 /// PowerShell.
-///
-/// Install it where your shell looks for completions, for example:
-///
-///   doppel completions bash > ~/.local/share/bash-completion/completions/doppel
-///
-///   doppel completions zsh > ~/.zfunc/_doppel   (with `fpath+=~/.zfunc` before `compinit`)
-///
-///   doppel completions fish > ~/.config/fish/completions/doppel.fish
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = "\
+Install it where the shell looks for completions, for example:
+  doppel completions bash > ~/.local/share/bash-completion/completions/doppel
+  doppel completions zsh > ~/.zfunc/_doppel    (with fpath+=~/.zfunc before compinit)
+  doppel completions fish > ~/.config/fish/completions/doppel.fish")]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]

@@ -38,7 +38,13 @@ use super::pager::{self, Pager};
 /// `$PAGER`, else `less -R` (with `LESS=FRX` when `LESS` is unset); set
 /// either to `cat` or to nothing, or pass `--no-pager`, to turn it off.
 #[derive(Debug, clap::Args)]
-#[command(override_usage = "doppel diff [OPTIONS] <OLD> <NEW>")]
+#[command(
+    override_usage = "doppel diff [OPTIONS] <OLD> <NEW>",
+    after_help = "\
+As git's diff:  GIT_EXTERNAL_DIFF=\"doppel diff\" git diff   or   git difftool -x \"doppel diff\"
+On a terminal the output goes through $DOPPEL_PAGER, else $PAGER, else `less -R`.
+Exit status: 0 no differences, 1 differences (0 under git), 2 trouble."
+)]
 pub struct DiffArgs {
     /// The old and the new version: each a file, a folder, `-` for standard
     /// input, or `/dev/null` for a side that does not exist. (Also the 7 or

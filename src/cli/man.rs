@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 /// Print the manual in roff: every command's page, or one command's.
-///
-/// Read it with `doppel man | man -l -`, or install the pages with
-/// `doppel man --output-dir /usr/local/share/man/man1`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Read it:      doppel man | man -l -      (one command's: doppel man diff | man -l -)
+Install it:   doppel man --output-dir /usr/local/share/man/man1")]
 pub struct ManArgs {
     /// Print only this command's page (`diff`, or `index create`).
     #[arg(value_name = "SUBCOMMAND")]
