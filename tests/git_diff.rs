@@ -544,3 +544,25 @@ fn in_gits_pager_the_output_is_coloured_to_gits_width() {
         assert_eq!(row.chars().count(), 50, "{row:?}");
     }
 }
+
+#[test]
+fn a_pager_that_quits_early_ends_the_run_quietly() {
+    // As when the reader presses `q` in `less` before the end: the rest of
+    // the output has nowhere to go, and that is not trouble.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
+    let new: String = (0..20_000).map(|i| format!("line {}\n", i * 3)).collect();
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    std::fs::write(&a, old).expect("write");
+    std::fs::write(&b, new).expect("write");
+    let (a, b) = (a.display().to_string(), b.display().to_string());
+    let Some(out) = on_a_terminal(&[&a, &b], &[("PAGER", "head -c 10 >/dev/null")]) else {
+        return;
+    };
+    let shown = text(&out.stdout);
+    assert!(
+        !shown.contains("doppel:") && !shown.contains("panicked"),
+        "{shown}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+}
