@@ -29,9 +29,10 @@ use super::pager::{self, Pager};
 /// Exit status: 0 no differences, 1 differences, 2 trouble.
 ///
 /// As git's diff: `GIT_EXTERNAL_DIFF="doppel diff" git diff` (or
-/// `git config diff.external "doppel diff"` and `git diff --ext-diff`)
-/// prints each changed path in doppel's format, labelled `a/PATH` and
-/// `b/PATH`, exit status 0 unless there is trouble, as git requires.
+/// `git config diff.external "doppel diff"`, with `--ext-diff` for
+/// `git log -p` and `git show`) prints each changed path in doppel's
+/// format, labelled `a/PATH` and `b/PATH`, exit status 0 unless there is
+/// trouble, as git requires.
 /// `git difftool -x "doppel diff"` compares each path the same way.
 ///
 /// On a terminal the output goes through a pager: `$DOPPEL_PAGER`, else
@@ -67,10 +68,12 @@ pub struct DiffArgs {
     /// folding); print the originals.
     #[arg(long)]
     pub normalize: bool,
-    /// Output format [default: color on a terminal, unified otherwise].
+    /// Output format [default: color on a terminal or in git's pager,
+    /// unified otherwise].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// When to use colour (never under NO_COLOR).
+    /// When to use colour (`auto`: on a terminal or in git's pager; never
+    /// under NO_COLOR).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
     /// Only say whether the inputs differ.
