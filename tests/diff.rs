@@ -946,8 +946,7 @@ keep
 the quick [-brown-]{+red+} fox
 middle
 {>m1:This paragraph is going to move somewhere else.<}
-end{+
-+}
+end
 ";
     assert_eq!(render(Format::Word, SNAP_OLD, SNAP_NEW), expected);
 }

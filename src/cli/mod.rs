@@ -5,14 +5,18 @@ mod check;
 mod clean;
 mod cluster;
 mod common;
+mod completions;
 mod diff;
+mod diff_inputs;
 mod index;
+mod man;
+mod pager;
 mod progress;
 mod scan;
 mod sign;
 mod stdout;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Find, clean, diff and gate duplicate text, in any language and encoding.
 #[derive(Parser, Debug)]
@@ -44,6 +48,12 @@ enum Command {
     /// Keep a corpus's documents in an index, to deduplicate new data
     /// against it (`scan --against`, `clean --against`).
     Index(index::IndexArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or
+    /// PowerShell.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual in roff (`doppel man | man -l -`), or write its
+    /// pages into a folder.
+    Man(man::ManArgs),
 }
 
 /// Runs the command line and returns the exit status.
@@ -69,6 +79,8 @@ pub fn main() -> i32 {
         Command::Sign(args) => sign::run(args),
         Command::Cluster(args) => cluster::run(args),
         Command::Index(args) => index::run(args),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+        Command::Man(args) => man::run(args, Cli::command()),
     };
     match result {
         Ok(code) => code,
@@ -104,6 +116,8 @@ mod tests {
             &["doppel", "sign", "-o", "sigs"],
             &["doppel", "cluster", "sigs"],
             &["doppel", "index", "add", "idx"],
+            &["doppel", "completions", "bash"],
+            &["doppel", "man"],
         ] {
             let parsed = Cli::try_parse_from(args);
             assert!(parsed.is_ok(), "{args:?}: {:?}", parsed.err());
