@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use encoding_rs::Encoding;
 
 use doppel::input::jsonl::JsonlOptions;
-use doppel::input::InputOptions;
+use doppel::input::{InputFormat, InputOptions};
 use doppel::{EngineBuilder, Granularity};
 
 /// How inputs are read and compared.
@@ -52,6 +52,14 @@ pub struct ReadArgs {
     /// Walk hidden files and folders too.
     #[arg(long)]
     pub hidden: bool,
+
+    /// What the inputs are: auto reads .jsonl/.ndjson (also .gz, .zst) as
+    /// JSON Lines, .parquet as Parquet, a .json file or standard input as
+    /// JSON Lines when its first line is a JSON object (holding the text
+    /// field, or followed by another object), and the rest as text; the
+    /// others read every input so.
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = parse_input_format)]
+    pub input_format: InputFormat,
 
     /// JSON Lines and Parquet inputs: the field (column) holding each
     /// document's text.
@@ -126,6 +134,19 @@ pub fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// An input format; Parquet only when this build reads it.
+pub fn parse_input_format(s: &str) -> Result<InputFormat, String> {
+    let format = match s {
+        "auto" => InputFormat::Auto,
+        "text" => InputFormat::Text,
+        "jsonl" => InputFormat::Jsonl,
+        "parquet" if doppel::input::parquet::BUILT_IN => InputFormat::Parquet,
+        "parquet" => return Err(doppel::input::parquet::NOT_BUILT_IN.to_owned()),
+        _ => return Err(format!("'{s}' is not one of auto, text, jsonl, parquet")),
+    };
+    Ok(format)
+}
+
 /// An encoding, by its WHATWG label.
 pub fn parse_encoding(label: &str) -> Result<&'static Encoding, String> {
     doppel::decode::encoding_for_label(label).ok_or_else(|| {
@@ -143,6 +164,7 @@ impl ReadArgs {
                 id_field: self.id_field.clone(),
                 site_field: self.site_field.clone(),
             },
+            format: self.input_format,
         }
     }
 
