@@ -238,6 +238,9 @@ impl Sink for Tee<'_> {
         eprintln!("doppel: {problem}");
         self.json.as_mut().map_or(Ok(()), |j| j.problem(problem))
     }
+    fn skipped(&mut self, origin: &doppel::document::Origin, reason: &str) -> io::Result<()> {
+        self.json.as_mut().map_or(Ok(()), |j| j.skipped(origin, reason))
+    }
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.json.as_mut().map_or(Ok(()), |j| j.corpus(report))
     }

@@ -11,7 +11,7 @@ use encoding_rs::Encoding;
 
 use doppel::input::jsonl::JsonlOptions;
 use doppel::input::{InputFormat, InputOptions};
-use doppel::{EngineBuilder, Granularity};
+use doppel::{EngineBuilder, Granularity, Summary};
 
 /// How inputs are read and compared.
 #[derive(Args, Debug, Clone)]
@@ -197,6 +197,32 @@ impl ReadArgs {
 pub enum ReportFormat {
     Human,
     Json,
+}
+
+/// The note for a run whose inputs hold no document and no trouble.
+pub const NO_DOCUMENTS: &str = "the inputs hold no document (folder walks leave out ignored and hidden files: --no-ignore, --hidden)";
+
+/// Why a run that read no document at all while it skipped or failed
+/// inputs is not a success: `nothing was scanned: …`. `None` when a
+/// document was read, or when there was nothing to read (an empty folder
+/// is an empty corpus, not trouble).
+pub fn nothing_scanned(summary: &Summary) -> Option<String> {
+    if summary.documents > 0 || (summary.skipped == 0 && summary.errors == 0) {
+        return None;
+    }
+    let mut why = Vec::new();
+    if summary.skipped > 0 {
+        let files = if summary.skipped == 1 { "file" } else { "files" };
+        why.push(format!("{} binary {files} skipped", summary.skipped));
+    }
+    if summary.errors > 0 {
+        let errors = if summary.errors == 1 { "error" } else { "errors" };
+        why.push(format!("{} {errors}", summary.errors));
+    }
+    Some(format!(
+        "nothing was scanned: no input held a document that could be read ({})",
+        why.join(", ")
+    ))
 }
 
 /// Colour only on a terminal and never under `NO_COLOR`.

@@ -1,5 +1,11 @@
-//! A progress bar on stderr for long runs: hidden when stderr is not a
-//! terminal, and shown only once a run has lasted a second.
+//! A progress bar on stderr for long runs (scan, check, clean, sign, index
+//! add): hidden when stderr is not a terminal, so a pipe or a file never
+//! gets a byte of it. With a known total it is a bar of bytes; without one
+//! (standard input alone) a counter of bytes.
+//!
+//! Whatever else is written to the terminal while the bar is shown (an
+//! error on stderr, a report line on stdout) goes through
+//! [`Bar::suspend`], which takes the bar off the screen and puts it back.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -7,6 +13,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use doppel::clean::run::Progress;
+use doppel::input::Entry;
 
 pub struct Bar {
     bar: ProgressBar,
@@ -19,21 +26,53 @@ impl Bar {
         } else {
             ProgressDrawTarget::hidden()
         };
-        let bar = ProgressBar::with_draw_target(None, target);
-        let style = ProgressStyle::with_template(
-            "{msg:>9} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} eta {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        bar.set_style(style);
-        Bar { bar }
+        Bar {
+            bar: ProgressBar::with_draw_target(None, target),
+        }
     }
+
+    /// Whether the bar is drawn at all (stderr is a terminal).
+    pub fn is_shown(&self) -> bool {
+        !self.bar.is_hidden()
+    }
+
+    /// Runs `write` with the bar off the screen, then draws it again.
+    pub fn suspend<T>(&self, write: impl FnOnce() -> T) -> T {
+        self.bar.suspend(write)
+    }
+}
+
+/// The bytes of the files among `entries`, as a bar's total; standard input
+/// and files that cannot be looked at count nothing.
+pub fn total_bytes(entries: &[Entry]) -> u64 {
+    entries
+        .iter()
+        .filter_map(|entry| entry.origin.file())
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .map(|meta| meta.len())
+        .sum()
+}
+
+fn bar_style(total: u64) -> ProgressStyle {
+    let template = if total == 0 {
+        "{msg:>9} {spinner} {decimal_bytes} {decimal_bytes_per_sec} {elapsed}"
+    } else {
+        "{msg:>9} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} eta {eta}"
+    };
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 impl Progress for Bar {
     fn start(&self, pass: &str, total: u64) {
         self.bar.reset();
-        self.bar.set_length(total);
+        self.bar.set_style(bar_style(total));
+        if total == 0 {
+            self.bar.unset_length();
+        } else {
+            self.bar.set_length(total);
+        }
         self.bar.set_message(pass.to_owned());
         self.bar.enable_steady_tick(Duration::from_millis(1000));
     }

@@ -158,6 +158,11 @@ pub trait Sink {
     fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
         Ok(())
     }
+    /// A file a folder walk passed over quietly, and why (`binary`); it is
+    /// counted in [`Summary::skipped`].
+    fn skipped(&mut self, _origin: &Origin, _reason: &str) -> io::Result<()> {
+        Ok(())
+    }
     fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
         Ok(())
     }
