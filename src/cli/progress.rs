@@ -7,13 +7,15 @@
 //! error on stderr, a report line on stdout) goes through
 //! [`Bar::suspend`], which takes the bar off the screen and puts it back.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use doppel::clean::run::Progress;
+use doppel::document::Origin;
 use doppel::input::Entry;
+use doppel::{Problem, SignSink, SignedDoc};
 
 pub struct Bar {
     bar: ProgressBar,
@@ -28,6 +30,13 @@ impl Bar {
         };
         Bar {
             bar: ProgressBar::with_draw_target(None, target),
+        }
+    }
+
+    /// A bar that is never drawn.
+    pub fn hidden() -> Bar {
+        Bar {
+            bar: ProgressBar::hidden(),
         }
     }
 
@@ -83,5 +92,31 @@ impl Progress for Bar {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// A signing sink that moves a bar by each document's bytes and passes
+/// everything on.
+pub struct Signing<'a, S> {
+    pub inner: &'a mut S,
+    pub bar: &'a Bar,
+}
+
+impl<S: SignSink> SignSink for Signing<'_, S> {
+    fn input_problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.inner.input_problem(problem)
+    }
+
+    fn document(&mut self, doc: SignedDoc) -> io::Result<()> {
+        self.bar.advance(doc.facts.input_bytes as u64);
+        self.inner.document(doc)
+    }
+
+    fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        self.inner.problem(problem)
+    }
+
+    fn skipped(&mut self, origin: &Origin) -> io::Result<()> {
+        self.inner.skipped(origin)
     }
 }
