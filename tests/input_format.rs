@@ -69,7 +69,10 @@ fn json_lines_on_standard_input_are_records_by_content_and_by_flag() {
         assert_eq!(places(&run), expected, "{flags:?}");
         let clusters = cluster_members(&run);
         assert_eq!(clusters.len(), 1, "{}", run.stdout);
-        let ids: Vec<&str> = clusters[0].iter().filter_map(|m| m["id"].as_str()).collect();
+        let ids: Vec<&str> = clusters[0]
+            .iter()
+            .filter_map(|m| m["id"].as_str())
+            .collect();
         assert_eq!(ids, ["a", "b"]);
     }
     // Forced text: one document, as before.
@@ -122,9 +125,8 @@ fn a_json_file_of_one_object_per_line_is_json_lines_and_a_json_document_is_not()
     let run = scan(dir.path(), &["."], None);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let found = places(&run);
-    let at = |p: &str, line: Option<u64>, id: Option<&str>| {
-        (p.to_owned(), line, id.map(str::to_owned))
-    };
+    let at =
+        |p: &str, line: Option<u64>, id: Option<&str>| (p.to_owned(), line, id.map(str::to_owned));
     assert_eq!(
         found,
         [
@@ -272,7 +274,10 @@ fn clean_of_a_json_lines_file_named_json_restores_byte_for_byte() {
     let cleaned = std::fs::read_to_string(dir.path().join("out/data.json")).unwrap();
     // The second copy of the duplicate record is removed; the lines stay records.
     assert_eq!(cleaned.lines().count(), 2, "{cleaned}");
-    assert!(cleaned.lines().all(|l| l.starts_with("{\"id\"")), "{cleaned}");
+    assert!(
+        cleaned.lines().all(|l| l.starts_with("{\"id\"")),
+        "{cleaned}"
+    );
     let restore = doppel_in(dir.path(), &["restore", "out", "-o", "back"], None);
     assert_eq!(restore.code, 0, "{}", restore.stderr);
     assert_eq!(
@@ -285,17 +290,33 @@ fn clean_of_a_json_lines_file_named_json_restores_byte_for_byte() {
 fn sign_and_index_read_standard_input_as_records_too() {
     let dir = tempfile::tempdir().unwrap();
     let input = records(&["a", "b", "c"]);
-    let sign = doppel_in(dir.path(), &["sign", "-", "-o", "sigs"], Some(input.as_bytes()));
+    let sign = doppel_in(
+        dir.path(),
+        &["sign", "-", "-o", "sigs"],
+        Some(input.as_bytes()),
+    );
     assert_eq!(sign.code, 0, "{}", sign.stderr);
     let cluster = doppel_in(dir.path(), &["cluster", "--format", "json", "sigs"], None);
     assert_eq!(cluster.code, 0, "{}", cluster.stderr);
-    assert!(cluster.stdout.contains("\"id\":\"a\""), "{}", cluster.stdout);
-    assert!(cluster.stdout.contains("\"id\":\"b\""), "{}", cluster.stdout);
+    assert!(
+        cluster.stdout.contains("\"id\":\"a\""),
+        "{}",
+        cluster.stdout
+    );
+    assert!(
+        cluster.stdout.contains("\"id\":\"b\""),
+        "{}",
+        cluster.stdout
+    );
     let index = doppel_in(
         dir.path(),
         &["index", "create", "idx", "-"],
         Some(input.as_bytes()),
     );
     assert_eq!(index.code, 0, "{}", index.stderr);
-    assert!(index.stdout.contains("added 3 documents"), "{}", index.stdout);
+    assert!(
+        index.stdout.contains("added 3 documents"),
+        "{}",
+        index.stdout
+    );
 }

@@ -9,11 +9,11 @@ use anyhow::{anyhow, Context as _, Result};
 use clap::Args;
 
 use doppel::check::report::{self, Format};
-use doppel::clean::run::Progress;
 use doppel::check::{
     config, repository_root, Baseline, ChangedLines, Collector, Context, FailOn, FileConfig,
     Policy, Verdict,
 };
+use doppel::clean::run::Progress;
 use doppel::input::{expand, InputOptions};
 use doppel::report::JsonPrinter;
 use doppel::{CorpusReport, EngineBuilder, Granularity, Problem, ScannedDoc, Sink, Summary};
@@ -244,7 +244,9 @@ impl Sink for Tee<'_> {
         self.json.as_mut().map_or(Ok(()), |j| j.problem(problem))
     }
     fn skipped(&mut self, origin: &doppel::document::Origin, reason: &str) -> io::Result<()> {
-        self.json.as_mut().map_or(Ok(()), |j| j.skipped(origin, reason))
+        self.json
+            .as_mut()
+            .map_or(Ok(()), |j| j.skipped(origin, reason))
     }
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.json.as_mut().map_or(Ok(()), |j| j.corpus(report))

@@ -212,11 +212,19 @@ pub fn nothing_scanned(summary: &Summary) -> Option<String> {
     }
     let mut why = Vec::new();
     if summary.skipped > 0 {
-        let files = if summary.skipped == 1 { "file" } else { "files" };
+        let files = if summary.skipped == 1 {
+            "file"
+        } else {
+            "files"
+        };
         why.push(format!("{} binary {files} skipped", summary.skipped));
     }
     if summary.errors > 0 {
-        let errors = if summary.errors == 1 { "error" } else { "errors" };
+        let errors = if summary.errors == 1 {
+            "error"
+        } else {
+            "errors"
+        };
         why.push(format!("{} {errors}", summary.errors));
     }
     Some(format!(

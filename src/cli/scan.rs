@@ -201,7 +201,11 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// Scans into `printer`, through an index lookup when `--against`
     /// names one.
-    fn run_into<P: ReportStored + Send>(self, problems: Vec<Problem>, printer: P) -> io::Result<Summary> {
+    fn run_into<P: ReportStored + Send>(
+        self,
+        problems: Vec<Problem>,
+        printer: P,
+    ) -> io::Result<Summary> {
         let shared_terminal = self.bar.is_shown() && io::stdout().is_terminal();
         match self.index {
             Some(index) => self.engine.scan(

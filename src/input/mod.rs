@@ -136,7 +136,9 @@ pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<Inp
     for path in paths {
         if path.as_os_str() == "-" {
             match stdin_format(options) {
-                Ok(format) => entries.push(Entry::with_format(Origin::Stdin, false, format, &jsonl)),
+                Ok(format) => {
+                    entries.push(Entry::with_format(Origin::Stdin, false, format, &jsonl))
+                }
                 Err(message) => problems.push(InputError::new(Origin::Stdin, message)),
             }
             continue;
@@ -156,7 +158,12 @@ pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<Inp
 impl Entry {
     /// A file, read as `options.format` says, or as its name or content
     /// says.
-    fn file(path: PathBuf, walked: bool, options: &InputOptions, jsonl: &Arc<JsonlOptions>) -> Entry {
+    fn file(
+        path: PathBuf,
+        walked: bool,
+        options: &InputOptions,
+        jsonl: &Arc<JsonlOptions>,
+    ) -> Entry {
         let format = match options.format {
             InputFormat::Auto => file_format(&path, &options.jsonl),
             forced => forced,
@@ -206,7 +213,9 @@ fn stdin_format(options: &InputOptions) -> Result<InputFormat, &'static str> {
             // Text, or unreadable: the read says why.
             _ => InputFormat::Text,
         }),
-        InputFormat::Parquet => Err("a Parquet table cannot be read from standard input; name the file"),
+        InputFormat::Parquet => {
+            Err("a Parquet table cannot be read from standard input; name the file")
+        }
         forced => Ok(forced),
     }
 }

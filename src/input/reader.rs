@@ -283,7 +283,10 @@ impl Iterator for DocReader<'_> {
 /// Opens a JSON Lines file, or standard input, with the path its records
 /// are named by (`-` for standard input); a FIFO is read whole first (see
 /// [`super::special`]), a device refused.
-fn open_jsonl(origin: &Origin, options: &JsonlOptions) -> std::io::Result<(JsonlReader, Arc<Path>)> {
+fn open_jsonl(
+    origin: &Origin,
+    options: &JsonlOptions,
+) -> std::io::Result<(JsonlReader, Arc<Path>)> {
     let Some(path) = origin.file() else {
         let stdin: Arc<Path> = Arc::from(Path::new("-"));
         let bytes = std::io::Cursor::new(super::stdin_bytes()?);

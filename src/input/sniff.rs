@@ -107,13 +107,17 @@ mod tests {
         assert!(sniff("{\"text\": \"a\"}\n{\"text\": \"b\"}\n"));
         assert!(sniff("\u{feff}\n  \n{\"text\": \"only one\"}"));
         // Without the text field, two objects still make JSON Lines.
-        assert!(sniff("{\"content\": \"a\"}\r\n\r\n{\"content\": \"b\"}\r\n"));
+        assert!(sniff(
+            "{\"content\": \"a\"}\r\n\r\n{\"content\": \"b\"}\r\n"
+        ));
     }
 
     #[test]
     fn a_json_document_is_not_json_lines() {
         assert!(!sniff("{\n  \"text\": \"pretty\"\n}\n"));
-        assert!(!sniff("{\"name\": \"a minified config\", \"version\": 2}\n"));
+        assert!(!sniff(
+            "{\"name\": \"a minified config\", \"version\": 2}\n"
+        ));
         assert!(!sniff("[{\"text\": \"an array\"}]\n"));
         assert!(!sniff("{\"text\": 3}\n"));
         assert!(!sniff("{\"a\": 1}\nnot json\n"));

@@ -117,8 +117,7 @@ impl<W: Write> HumanPrinter<W> {
         let at = self.top.partition_point(|(kept, ..)| *kept >= bytes);
         if at < SUMMARY_LISTED {
             let name = doc.document.origin.to_string();
-            self.top
-                .insert(at, (bytes, doc.duplicate_ratio(), name));
+            self.top.insert(at, (bytes, doc.duplicate_ratio(), name));
             self.top.truncate(SUMMARY_LISTED);
         }
     }
@@ -225,7 +224,9 @@ impl<W: Write> HumanPrinter<W> {
     /// The documents that were not listed, counted, and the ones with the
     /// most duplicate bytes.
     fn unlisted(&mut self) -> io::Result<()> {
-        let listed = self.max_documents.map_or(self.documents, |max| max.min(self.documents));
+        let listed = self
+            .max_documents
+            .map_or(self.documents, |max| max.min(self.documents));
         let unlisted = self.documents - listed;
         if unlisted == 0 {
             return Ok(());
@@ -267,8 +268,16 @@ impl<W: Write> HumanPrinter<W> {
             return Ok(());
         }
         let title = self.paint("1;33", "skipped");
-        let files = if self.skipped_total == 1 { "file" } else { "files" };
-        writeln!(self.out, "{title}  {} {files}", thousands(self.skipped_total))?;
+        let files = if self.skipped_total == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        writeln!(
+            self.out,
+            "{title}  {} {files}",
+            thousands(self.skipped_total)
+        )?;
         for line in std::mem::take(&mut self.skipped) {
             writeln!(self.out, "  {line}")?;
         }
@@ -381,7 +390,8 @@ impl<W: Write> Sink for HumanPrinter<W> {
         if !report.clusters.is_empty() {
             let title = self.paint("1;33", "duplicate documents");
             writeln!(self.out, "{title}  {} clusters", report.clusters.len())?;
-            let mut clusters: Vec<&crate::detect::across::Cluster> = report.clusters.iter().collect();
+            let mut clusters: Vec<&crate::detect::across::Cluster> =
+                report.clusters.iter().collect();
             if self.is_summary() {
                 // The largest clusters first; ties in input order.
                 clusters.sort_by_key(|cluster| std::cmp::Reverse(cluster.members.len()));
@@ -488,7 +498,11 @@ impl<W: Write> Sink for HumanPrinter<W> {
             line.push_str(&format!(", {stored} already stored"));
         }
         if summary.skipped > 0 {
-            let files = if summary.skipped == 1 { "file" } else { "files" };
+            let files = if summary.skipped == 1 {
+                "file"
+            } else {
+                "files"
+            };
             line.push_str(&format!(", {} binary {files} skipped", summary.skipped));
         }
         if summary.errors > 0 {
@@ -563,7 +577,10 @@ mod tests {
     #[test]
     fn long_lists_of_places_are_cut() {
         let places: Vec<String> = (1..=4).map(|n| format!("a.txt:{n}")).collect();
-        assert_eq!(places_line(&places, 4), "a.txt:1, a.txt:2, a.txt:3, a.txt:4");
+        assert_eq!(
+            places_line(&places, 4),
+            "a.txt:1, a.txt:2, a.txt:3, a.txt:4"
+        );
         assert_eq!(places_line(&places, 2), "a.txt:1, a.txt:2, … and 2 more");
     }
 
@@ -594,9 +611,16 @@ mod tests {
         assert!(!out.contains("\nd  UTF-8"), "{out}");
         // The most duplicated first, whether listed or not.
         let top = out.find("top 3 of 5 documents").expect("a top list");
-        let (d, e, b) = (out.find("\n  d  ").unwrap(), out.find("\n  e  ").unwrap(), out.find("\n  b  ").unwrap());
+        let (d, e, b) = (
+            out.find("\n  d  ").unwrap(),
+            out.find("\n  e  ").unwrap(),
+            out.find("\n  b  ").unwrap(),
+        );
         assert!(top < d && d < e && e < b, "{out}");
-        assert!(out.contains("… and 3 more documents not listed (only the first 2 are;"), "{out}");
+        assert!(
+            out.contains("… and 3 more documents not listed (only the first 2 are;"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -613,7 +637,10 @@ mod tests {
         let out = printed(printer);
         assert!(!out.contains("a  UTF-8"), "{out}");
         assert!(out.contains("1 documents not listed one by one"), "{out}");
-        assert!(out.contains("skipped  13 files\n  img00.png (binary)\n"), "{out}");
+        assert!(
+            out.contains("skipped  13 files\n  img00.png (binary)\n"),
+            "{out}"
+        );
         assert!(out.contains("img09.png (binary)\n  … and 3 more"), "{out}");
         assert!(!out.contains("img10.png"), "{out}");
     }
