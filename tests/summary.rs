@@ -250,3 +250,31 @@ fn no_progress_reaches_a_stderr_that_is_not_a_terminal() {
         assert!(run.stderr.is_empty(), "{args:?}: {:?}", run.stderr);
     }
 }
+
+/// On a terminal (a pseudo-terminal made by util-linux `script`), scan
+/// draws its bar on stderr, and the report still reaches stdout whole.
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_is_drawn_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path(), 50);
+    let command = format!(
+        "'{}' scan --format summary big.jsonl",
+        env!("CARGO_BIN_EXE_doppel")
+    );
+    let ran = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output();
+    let Ok(output) = ran else {
+        eprintln!("script (util-linux) is not installed: skipped");
+        return;
+    };
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert!(screen.contains(" scanning "), "{screen:?}");
+    assert!(screen.contains("\r\x1b[2K"), "{screen:?}");
+    assert!(screen.contains("50 documents, "), "{screen:?}");
+}

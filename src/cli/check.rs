@@ -315,7 +315,7 @@ fn scan(
     let bar = if format == Format::Json && io::stdout().is_terminal() {
         Bar::hidden()
     } else {
-        Bar::new()
+        Bar::new().after_reading("comparing")
     };
     bar.start("checking", total_bytes(entries));
     let mut tee = Tee {

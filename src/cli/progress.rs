@@ -3,11 +3,14 @@
 //! gets a byte of it. With a known total it is a bar of bytes; without one
 //! (standard input alone) a counter of bytes.
 //!
-//! Whatever else is written to the terminal while the bar is shown (an
-//! error on stderr, a report line on stdout) goes through
-//! [`Bar::suspend`], which takes the bar off the screen and puts it back.
+//! Whatever else is written to the terminal while the bar is shown goes
+//! around it: an error on stderr through [`Bar::suspend`], which takes the
+//! bar off the screen and puts it back; a report on stdout through
+//! [`Bar::above`], which does so for whole lines only, as they reach the
+//! terminal.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,6 +22,11 @@ use doppel::{Problem, SignSink, SignedDoc};
 
 pub struct Bar {
     bar: ProgressBar,
+    /// What the run does once every byte is read, shown then instead of a
+    /// full bar.
+    after_reading: Option<&'static str>,
+    /// The bar shows `after_reading`.
+    switched: AtomicBool,
 }
 
 impl Bar {
@@ -28,8 +36,12 @@ impl Bar {
         } else {
             ProgressDrawTarget::hidden()
         };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(bar_style(0));
         Bar {
-            bar: ProgressBar::with_draw_target(None, target),
+            bar,
+            after_reading: None,
+            switched: AtomicBool::new(false),
         }
     }
 
@@ -37,7 +49,16 @@ impl Bar {
     pub fn hidden() -> Bar {
         Bar {
             bar: ProgressBar::hidden(),
+            after_reading: None,
+            switched: AtomicBool::new(false),
         }
+    }
+
+    /// Once every byte is read, shows `phase` (`comparing`) and the time
+    /// spent instead of a full bar.
+    pub fn after_reading(mut self, phase: &'static str) -> Bar {
+        self.after_reading = Some(phase);
+        self
     }
 
     /// Whether the bar is drawn at all (stderr is a terminal).
@@ -48,6 +69,51 @@ impl Bar {
     /// Runs `write` with the bar off the screen, then draws it again.
     pub fn suspend<T>(&self, write: impl FnOnce() -> T) -> T {
         self.bar.suspend(write)
+    }
+
+    /// `out`, written above the bar when both are on the terminal: whole
+    /// lines are written with the bar off the screen, and the bar drawn
+    /// again below them. Elsewhere `out` is written as it is.
+    pub fn above<W: Write + IsTerminal>(&self, out: W) -> AboveBar<'_, W> {
+        let shared = self.is_shown() && out.is_terminal();
+        AboveBar {
+            out,
+            bar: shared.then_some(self),
+            partial: Vec::new(),
+        }
+    }
+}
+
+/// A writer whose lines go above a progress bar ([`Bar::above`]).
+pub struct AboveBar<'a, W: Write> {
+    out: W,
+    /// The bar, when it shares the terminal with `out`.
+    bar: Option<&'a Bar>,
+    /// The end of the last write, after its last line end.
+    partial: Vec<u8>,
+}
+
+impl<W: Write> Write for AboveBar<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let Some(bar) = self.bar else {
+            return self.out.write(bytes);
+        };
+        self.partial.extend_from_slice(bytes);
+        if let Some(last) = self.partial.iter().rposition(|&b| b == b'\n') {
+            let lines: Vec<u8> = self.partial.drain(..=last).collect();
+            let out = &mut self.out;
+            bar.suspend(|| out.write_all(&lines).and_then(|()| out.flush()))?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if let (Some(bar), false) = (self.bar, self.partial.is_empty()) {
+            let rest = std::mem::take(&mut self.partial);
+            let out = &mut self.out;
+            return bar.suspend(|| out.write_all(&rest).and_then(|()| out.flush()));
+        }
+        self.out.flush()
     }
 }
 
@@ -75,19 +141,30 @@ fn bar_style(total: u64) -> ProgressStyle {
 
 impl Progress for Bar {
     fn start(&self, pass: &str, total: u64) {
-        self.bar.reset();
+        self.switched.store(false, Ordering::Relaxed);
+        self.bar.set_message(pass.to_owned());
         self.bar.set_style(bar_style(total));
         if total == 0 {
             self.bar.unset_length();
         } else {
             self.bar.set_length(total);
         }
-        self.bar.set_message(pass.to_owned());
+        self.bar.reset();
         self.bar.enable_steady_tick(Duration::from_millis(1000));
     }
 
     fn advance(&self, bytes: u64) {
         self.bar.inc(bytes);
+        let Some(phase) = self.after_reading else {
+            return;
+        };
+        let read = (self.bar.length()).is_some_and(|total| self.bar.position() >= total);
+        if read && !self.switched.swap(true, Ordering::Relaxed) {
+            let style = ProgressStyle::with_template("{msg:>9} {spinner} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            self.bar.set_style(style);
+            self.bar.set_message(phase);
+        }
     }
 
     fn finish(&self) {

@@ -1,6 +1,6 @@
 //! `doppel scan`: report duplicated text.
 
-use std::io::{self, BufWriter, IsTerminal};
+use std::io::{self, BufWriter};
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -92,41 +92,27 @@ fn findings(asked: &[Finding]) -> Findings {
     findings
 }
 
-/// Sends every problem to stderr as `doppel: PATH: reason`, moves the
-/// progress bar, and passes all results on to the printer (with the bar
-/// off the screen when the printer writes to the terminal too).
+/// Sends every problem to stderr as `doppel: PATH: reason` (around the
+/// progress bar), moves the bar, and passes all results on to the printer.
 struct Stderr<'a, S> {
     inner: S,
     bar: &'a Bar,
-    /// Stdout is a terminal: the printer's writes take the bar off first.
-    shared_terminal: bool,
-}
-
-impl<S: Sink> Stderr<'_, S> {
-    fn printing<T>(&mut self, print: impl FnOnce(&mut S) -> T) -> T {
-        if self.shared_terminal {
-            let inner = &mut self.inner;
-            self.bar.suspend(|| print(inner))
-        } else {
-            print(&mut self.inner)
-        }
-    }
 }
 
 impl<S: Sink> Sink for Stderr<'_, S> {
     fn begin(&mut self) -> io::Result<()> {
-        self.printing(|inner| inner.begin())
+        self.inner.begin()
     }
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
         self.bar.advance(doc.document.input_bytes as u64);
-        self.printing(|inner| inner.document(doc))
+        self.inner.document(doc)
     }
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         self.bar.suspend(|| eprintln!("doppel: {problem}"));
-        self.printing(|inner| inner.problem(problem))
+        self.inner.problem(problem)
     }
     fn skipped(&mut self, origin: &Origin, reason: &str) -> io::Result<()> {
-        self.printing(|inner| inner.skipped(origin, reason))
+        self.inner.skipped(origin, reason)
     }
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.bar.finish();
@@ -153,10 +139,10 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
         .transpose()?;
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(Problem::from).collect();
-    let bar = Bar::new();
+    let bar = Bar::new().after_reading("comparing");
     bar.start("scanning", total_bytes(&entries));
     let summary = args.read.with_threads(|| {
-        let stdout = BufWriter::with_capacity(64 * 1024, io::stdout());
+        let stdout = BufWriter::with_capacity(64 * 1024, bar.above(io::stdout()));
         let scan = Scan {
             engine: &engine,
             entries: &entries,
@@ -206,7 +192,6 @@ impl Scan<'_> {
         problems: Vec<Problem>,
         printer: P,
     ) -> io::Result<Summary> {
-        let shared_terminal = self.bar.is_shown() && io::stdout().is_terminal();
         match self.index {
             Some(index) => self.engine.scan(
                 self.entries,
@@ -214,7 +199,6 @@ impl Scan<'_> {
                 &mut Stderr {
                     inner: Against::new(index, printer),
                     bar: self.bar,
-                    shared_terminal,
                 },
             ),
             None => self.engine.scan(
@@ -223,7 +207,6 @@ impl Scan<'_> {
                 &mut Stderr {
                     inner: printer,
                     bar: self.bar,
-                    shared_terminal,
                 },
             ),
         }
