@@ -136,15 +136,12 @@ pub fn parse_threads(s: &str) -> Result<usize, String> {
 
 /// An input format; Parquet only when this build reads it.
 pub fn parse_input_format(s: &str) -> Result<InputFormat, String> {
-    let format = match s {
-        "auto" => InputFormat::Auto,
-        "text" => InputFormat::Text,
-        "jsonl" => InputFormat::Jsonl,
-        "parquet" if doppel::input::parquet::BUILT_IN => InputFormat::Parquet,
-        "parquet" => return Err(doppel::input::parquet::NOT_BUILT_IN.to_owned()),
-        _ => return Err(format!("'{s}' is not one of auto, text, jsonl, parquet")),
-    };
-    Ok(format)
+    match s.parse()? {
+        InputFormat::Parquet if !doppel::input::parquet::BUILT_IN => {
+            Err(doppel::input::parquet::NOT_BUILT_IN.to_owned())
+        }
+        format => Ok(format),
+    }
 }
 
 /// An encoding, by its WHATWG label.

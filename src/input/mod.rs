@@ -73,14 +73,17 @@ pub enum InputFormat {
     Parquet,
 }
 
-impl InputFormat {
-    /// The format's name, as `--input-format` spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            InputFormat::Auto => "auto",
-            InputFormat::Text => "text",
-            InputFormat::Jsonl => "jsonl",
-            InputFormat::Parquet => "parquet",
+impl std::str::FromStr for InputFormat {
+    type Err = String;
+
+    /// `auto`, `text`, `jsonl` or `parquet`, as `--input-format` spells them.
+    fn from_str(name: &str) -> Result<InputFormat, String> {
+        match name {
+            "auto" => Ok(InputFormat::Auto),
+            "text" => Ok(InputFormat::Text),
+            "jsonl" => Ok(InputFormat::Jsonl),
+            "parquet" => Ok(InputFormat::Parquet),
+            _ => Err(format!("'{name}' is not one of auto, text, jsonl, parquet")),
         }
     }
 }
