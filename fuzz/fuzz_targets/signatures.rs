@@ -112,7 +112,7 @@ fn read_rows(file: &SignatureFile) -> Rows {
             }
             Row::Error { .. } => rows.errors += 1,
             Row::InputError { .. } => rows.input_errors += 1,
-            Row::Skipped => rows.skipped += 1,
+            Row::Skipped { .. } => rows.skipped += 1,
         }
     }
     assert_eq!(count, file.rows(), "rows read");

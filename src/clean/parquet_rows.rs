@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use super::confine::Destination;
 use super::manifest::{DocumentLine, TableLine};
 use super::run::CleanError;
-use crate::input::parquet::is_parquet_path;
 use crate::input::Entry;
 
 #[cfg(not(feature = "parquet"))]
@@ -16,7 +15,7 @@ use crate::input::parquet::NOT_BUILT_IN;
 /// The input file of an entry read as a Parquet table.
 pub(super) fn table_input(entry: &Entry) -> Option<PathBuf> {
     let path = entry.origin.file()?;
-    (entry.jsonl.is_some() && is_parquet_path(path)).then(|| path.to_path_buf())
+    entry.is_parquet().then(|| path.to_path_buf())
 }
 
 /// Writes the Parquet input `input` to `target` with its rows'

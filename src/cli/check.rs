@@ -2,7 +2,7 @@
 //! win) into library settings; the scan runs with a check collector; the
 //! verdict is printed and becomes the exit status.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context as _, Result};
@@ -13,9 +13,12 @@ use doppel::check::{
     config, repository_root, Baseline, ChangedLines, Collector, Context, FailOn, FileConfig,
     Policy, Verdict,
 };
+use doppel::clean::run::Progress;
 use doppel::input::{expand, InputOptions};
 use doppel::report::JsonPrinter;
 use doppel::{CorpusReport, EngineBuilder, Granularity, Problem, ScannedDoc, Sink, Summary};
+
+use super::progress::{total_bytes, Bar};
 
 /// Every option is also a `doppel.toml` key (same name, without `--`);
 /// flags given here win over the file.
@@ -224,6 +227,7 @@ fn engine(settings: &Settings) -> Result<doppel::Engine> {
 struct Tee<'a> {
     collector: &'a mut Collector,
     json: Option<&'a mut (dyn Sink + Send)>,
+    bar: &'a Bar,
 }
 
 impl Sink for Tee<'_> {
@@ -231,17 +235,24 @@ impl Sink for Tee<'_> {
         self.json.as_mut().map_or(Ok(()), |j| j.begin())
     }
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        self.bar.advance(doc.document.input_bytes as u64);
         self.collector.document(doc)?;
         self.json.as_mut().map_or(Ok(()), |j| j.document(doc))
     }
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
-        eprintln!("doppel: {problem}");
+        self.bar.suspend(|| eprintln!("doppel: {problem}"));
         self.json.as_mut().map_or(Ok(()), |j| j.problem(problem))
+    }
+    fn skipped(&mut self, origin: &doppel::document::Origin, reason: &str) -> io::Result<()> {
+        self.json
+            .as_mut()
+            .map_or(Ok(()), |j| j.skipped(origin, reason))
     }
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.json.as_mut().map_or(Ok(()), |j| j.corpus(report))
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.bar.finish();
         self.json.as_mut().map_or(Ok(()), |j| j.finish(summary))
     }
 }
@@ -324,9 +335,17 @@ fn scan(
         Format::Json => Some(&mut printer),
         _ => None,
     };
+    // The JSON report streams to stdout: the bar only when it goes elsewhere.
+    let bar = if format == Format::Json && io::stdout().is_terminal() {
+        Bar::hidden()
+    } else {
+        Bar::new().after_reading("comparing")
+    };
+    bar.start("checking", total_bytes(entries));
     let mut tee = Tee {
         collector: &mut collector,
         json,
+        bar: &bar,
     };
     let summary = engine.scan(entries, problems, &mut tee)?;
     Ok((summary, collector.finish()))

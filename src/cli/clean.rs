@@ -108,8 +108,17 @@ pub struct RestoreArgs {
     pub out: PathBuf,
 }
 
+/// Standard input read as records: its records have no file to be
+/// written back to.
+fn stdin_records(entry: &doppel::input::Entry) -> bool {
+    entry.origin.file().is_none() && entry.jsonl.is_some()
+}
+
 pub fn run_clean(args: &CleanArgs) -> Result<i32> {
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
+    if !args.dry_run && entries.iter().any(stdin_records) {
+        anyhow::bail!("-: standard input is read as JSON Lines, which clean cannot write back and restore; save it as a .jsonl file and clean that (or use --dry-run, or --input-format text)");
+    }
     let problems: Vec<Problem> = problems.into_iter().map(Problem::from).collect();
     let options = CleanOptions {
         out: args.out.clone().unwrap_or_default(),

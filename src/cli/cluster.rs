@@ -92,6 +92,9 @@ impl<W: Write> ClusterSink for Json<W> {
         eprintln!("doppel: {problem}");
         self.0.problem(problem)
     }
+    fn skipped(&mut self, origin: &Origin) -> io::Result<()> {
+        self.0.skipped(origin, "binary")
+    }
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.0.corpus(report)
     }
@@ -110,6 +113,9 @@ impl<W: Write> ClusterSink for Human<W> {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         eprintln!("doppel: {problem}");
         self.0.problem(problem)
+    }
+    fn skipped(&mut self, origin: &Origin) -> io::Result<()> {
+        self.0.skipped(origin, "binary")
     }
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.0.corpus(report)

@@ -10,8 +10,8 @@ use clap::{Args, ValueEnum};
 use encoding_rs::Encoding;
 
 use doppel::input::jsonl::JsonlOptions;
-use doppel::input::InputOptions;
-use doppel::{EngineBuilder, Granularity};
+use doppel::input::{InputFormat, InputOptions};
+use doppel::{EngineBuilder, Granularity, Summary};
 
 /// How inputs are read and compared.
 #[derive(Args, Debug, Clone)]
@@ -52,6 +52,14 @@ pub struct ReadArgs {
     /// Walk hidden files and folders too.
     #[arg(long)]
     pub hidden: bool,
+
+    /// What the inputs are: auto reads .jsonl/.ndjson (also .gz, .zst) as
+    /// JSON Lines, .parquet as Parquet, a .json file or standard input as
+    /// JSON Lines when its first line is a JSON object (holding the text
+    /// field, or followed by another object), and the rest as text; the
+    /// others read every input so.
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = parse_input_format)]
+    pub input_format: InputFormat,
 
     /// JSON Lines and Parquet inputs: the field (column) holding each
     /// document's text.
@@ -126,6 +134,16 @@ pub fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// An input format; Parquet only when this build reads it.
+pub fn parse_input_format(s: &str) -> Result<InputFormat, String> {
+    match s.parse()? {
+        InputFormat::Parquet if !doppel::input::parquet::BUILT_IN => {
+            Err(doppel::input::parquet::NOT_BUILT_IN.to_owned())
+        }
+        format => Ok(format),
+    }
+}
+
 /// An encoding, by its WHATWG label.
 pub fn parse_encoding(label: &str) -> Result<&'static Encoding, String> {
     doppel::decode::encoding_for_label(label).ok_or_else(|| {
@@ -143,6 +161,7 @@ impl ReadArgs {
                 id_field: self.id_field.clone(),
                 site_field: self.site_field.clone(),
             },
+            format: self.input_format,
         }
     }
 
@@ -175,6 +194,40 @@ impl ReadArgs {
 pub enum ReportFormat {
     Human,
     Json,
+}
+
+/// The note for a run whose inputs hold no document and no trouble.
+pub const NO_DOCUMENTS: &str = "the inputs hold no document (folder walks leave out ignored and hidden files: --no-ignore, --hidden)";
+
+/// Why a run that read no document at all while it skipped or failed
+/// inputs is not a success: `nothing was scanned: …`. `None` when a
+/// document was read, or when there was nothing to read (an empty folder
+/// is an empty corpus, not trouble).
+pub fn nothing_scanned(summary: &Summary) -> Option<String> {
+    if summary.documents > 0 || (summary.skipped == 0 && summary.errors == 0) {
+        return None;
+    }
+    let mut why = Vec::new();
+    if summary.skipped > 0 {
+        let files = if summary.skipped == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        why.push(format!("{} binary {files} skipped", summary.skipped));
+    }
+    if summary.errors > 0 {
+        let errors = if summary.errors == 1 {
+            "error"
+        } else {
+            "errors"
+        };
+        why.push(format!("{} {errors}", summary.errors));
+    }
+    Some(format!(
+        "nothing was scanned: no input held a document that could be read ({})",
+        why.join(", ")
+    ))
 }
 
 /// Colour only on a terminal and never under `NO_COLOR`.

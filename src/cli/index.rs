@@ -11,7 +11,10 @@ use doppel::index::{Collect, Index, IndexWriter};
 use doppel::input::expand;
 use doppel::{Engine, Findings};
 
+use doppel::clean::run::Progress;
+
 use super::common::ReadArgs;
+use super::progress::{total_bytes, Bar, Signing};
 
 #[derive(Args, Debug)]
 pub struct IndexArgs {
@@ -82,8 +85,15 @@ fn run_add(args: &AddArgs, create: bool) -> Result<i32> {
     let problems = problems.into_iter().map(doppel::Problem::from).collect();
     let mut builder = writer.segment()?;
     let mut collect = Collect::new(&mut builder);
+    let bar = Bar::new();
+    bar.start("indexing", total_bytes(&entries));
+    let mut signing = Signing {
+        inner: &mut collect,
+        bar: &bar,
+    };
     args.read
-        .with_threads(|| engine.sign(&entries, problems, &mut collect))??;
+        .with_threads(|| engine.sign(&entries, problems, &mut signing))??;
+    bar.finish();
     let errors = collect.errors();
     for problem in &collect.problems {
         eprintln!("doppel: {problem}");

@@ -5,21 +5,31 @@ use std::io::{self, BufWriter};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
+use doppel::clean::run::Progress;
+use doppel::document::Origin;
 use doppel::index::{Against, Index, ReportStored};
 use doppel::input::{expand, Entry};
 use doppel::report::{HumanPrinter, JsonPrinter};
 use doppel::{CorpusReport, Engine, Findings, Problem, ScannedDoc, Sink, Summary};
 
-use super::common::{use_colour, ReadArgs, ReportFormat};
+use super::common::{nothing_scanned, use_colour, ReadArgs, NO_DOCUMENTS};
+use super::progress::{total_bytes, Bar};
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// Report format: human (default) or json (JSON Lines).
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    /// Report format: human (default), summary (human, the totals and the
+    /// top documents and findings only) or json (JSON Lines, everything).
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    pub format: ScanFormat,
+
+    /// Human format: list at most N documents one by one; past them
+    /// documents are counted, and the report names those with the most
+    /// duplicate bytes. 0 lists every document.
+    #[arg(long, value_name = "N", default_value_t = doppel::report::DEFAULT_MAX_DOCUMENTS)]
+    pub max_documents: usize,
 
     /// What to look for, comma-separated (default: all). Leaving kinds out
     /// saves their work: `--find documents` only clusters duplicate
@@ -42,6 +52,18 @@ pub struct ScanArgs {
     /// index (`doppel index create`), exact or near, with the stored one.
     #[arg(long, value_name = "INDEX")]
     pub against: Option<std::path::PathBuf>,
+}
+
+/// The report formats of `scan`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanFormat {
+    /// Each document and its blocks, then the corpus-wide findings.
+    Human,
+    /// The totals, the documents with the most duplicate bytes, and the
+    /// first few corpus-wide findings of each kind.
+    Summary,
+    /// JSON Lines: every document and finding.
+    Json,
 }
 
 /// A kind of finding `--find` can ask for.
@@ -70,27 +92,34 @@ fn findings(asked: &[Finding]) -> Findings {
     findings
 }
 
-/// Sends every problem to stderr as `doppel: PATH: reason` and passes all
-/// results on to the printer.
-struct Stderr<S> {
+/// Sends every problem to stderr as `doppel: PATH: reason` (around the
+/// progress bar), moves the bar, and passes all results on to the printer.
+struct Stderr<'a, S> {
     inner: S,
+    bar: &'a Bar,
 }
 
-impl<S: Sink> Sink for Stderr<S> {
+impl<S: Sink> Sink for Stderr<'_, S> {
     fn begin(&mut self) -> io::Result<()> {
         self.inner.begin()
     }
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        self.bar.advance(doc.document.input_bytes as u64);
         self.inner.document(doc)
     }
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
-        eprintln!("doppel: {problem}");
+        self.bar.suspend(|| eprintln!("doppel: {problem}"));
         self.inner.problem(problem)
     }
+    fn skipped(&mut self, origin: &Origin, reason: &str) -> io::Result<()> {
+        self.inner.skipped(origin, reason)
+    }
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
+        self.bar.finish();
         self.inner.corpus(report)
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.bar.finish();
         self.inner.finish(summary)
     }
 }
@@ -110,40 +139,76 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
         .transpose()?;
     let (entries, problems) = expand(&args.read.paths, &args.read.input_options());
     let problems = problems.into_iter().map(Problem::from).collect();
+    let bar = Bar::new().after_reading("comparing");
+    bar.start("scanning", total_bytes(&entries));
     let summary = args.read.with_threads(|| {
-        let stdout = BufWriter::with_capacity(64 * 1024, io::stdout());
+        let stdout = BufWriter::with_capacity(64 * 1024, bar.above(io::stdout()));
+        let scan = Scan {
+            engine: &engine,
+            entries: &entries,
+            index: index.as_ref(),
+            bar: &bar,
+        };
         match args.format {
-            ReportFormat::Json => {
+            ScanFormat::Json => {
                 let mut printer = JsonPrinter::new(stdout);
                 printer.show_diffs(args.show_diffs);
-                scan_into(&engine, &entries, problems, index.as_ref(), printer)
+                scan.run_into(problems, printer)
             }
-            ReportFormat::Human => {
+            ScanFormat::Human | ScanFormat::Summary => {
                 let mut printer = HumanPrinter::new(stdout, use_colour());
-                printer.show_diffs(args.show_diffs).find(find);
-                scan_into(&engine, &entries, problems, index.as_ref(), printer)
+                printer
+                    .show_diffs(args.show_diffs)
+                    .find(find)
+                    .max_documents((args.max_documents > 0).then_some(args.max_documents))
+                    .summary_only(args.format == ScanFormat::Summary);
+                scan.run_into(problems, printer)
             }
         }
     })??;
+    if let Some(why) = nothing_scanned(&summary) {
+        eprintln!("doppel: {why}");
+        return Ok(2);
+    }
+    if summary.documents == 0 {
+        eprintln!("doppel: note: {NO_DOCUMENTS}");
+    }
     Ok(if summary.errors > 0 { 2 } else { 0 })
 }
 
-/// Scans into `printer`, through an index lookup when `--against` names one.
-fn scan_into<P: ReportStored + Send>(
-    engine: &Engine,
-    entries: &[Entry],
-    problems: Vec<Problem>,
-    index: Option<&Index>,
-    printer: P,
-) -> io::Result<Summary> {
-    match index {
-        Some(index) => engine.scan(
-            entries,
-            problems,
-            &mut Stderr {
-                inner: Against::new(index, printer),
-            },
-        ),
-        None => engine.scan(entries, problems, &mut Stderr { inner: printer }),
+/// What a scan runs with, but for its printer.
+struct Scan<'a> {
+    engine: &'a Engine,
+    entries: &'a [Entry],
+    index: Option<&'a Index>,
+    bar: &'a Bar,
+}
+
+impl Scan<'_> {
+    /// Scans into `printer`, through an index lookup when `--against`
+    /// names one.
+    fn run_into<P: ReportStored + Send>(
+        self,
+        problems: Vec<Problem>,
+        printer: P,
+    ) -> io::Result<Summary> {
+        match self.index {
+            Some(index) => self.engine.scan(
+                self.entries,
+                problems,
+                &mut Stderr {
+                    inner: Against::new(index, printer),
+                    bar: self.bar,
+                },
+            ),
+            None => self.engine.scan(
+                self.entries,
+                problems,
+                &mut Stderr {
+                    inner: printer,
+                    bar: self.bar,
+                },
+            ),
+        }
     }
 }

@@ -222,6 +222,10 @@ impl<S: ReportStored> Sink for Against<'_, S> {
         self.inner.problem(problem)
     }
 
+    fn skipped(&mut self, origin: &Origin, reason: &str) -> io::Result<()> {
+        self.inner.skipped(origin, reason)
+    }
+
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         self.look_up_pending()?;
         self.inner.corpus(report)

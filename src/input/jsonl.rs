@@ -424,7 +424,7 @@ impl Iterator for JsonlReader {
     }
 }
 
-fn decompressed(
+pub(crate) fn decompressed(
     input: impl Read + Send + 'static,
     compression: Compression,
 ) -> io::Result<Box<dyn BufRead + Send>> {

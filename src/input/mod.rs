@@ -6,6 +6,12 @@
 //! and hidden files are skipped, unless [`InputOptions`] says otherwise.
 //! Walk order is sorted by path, so reports do not depend on the file system.
 //!
+//! Each entry is read as text, JSON Lines or Parquet ([`InputFormat`]):
+//! by default as its name says (`.jsonl`, `.ndjson`, `.parquet`…), and a
+//! `.json` file or standard input as JSON Lines when its content says so
+//! (`sniff`); [`InputOptions::format`] can force one format for every
+//! entry.
+//!
 //! ```no_run
 //! use doppel::input::{expand, InputOptions};
 //! let (entries, problems) = expand(&["corpus".into()], &InputOptions::default());
@@ -18,6 +24,7 @@
 
 mod links;
 mod reader;
+mod sniff;
 
 pub use reader::{Content, LoadedDoc, PendingRecord};
 pub(crate) use reader::{DocReader, Loaded};
@@ -42,6 +49,43 @@ pub struct InputOptions {
     pub hidden: bool,
     /// Fields of JSON Lines files (`.jsonl`, `.ndjson`, also `.gz`/`.zst`).
     pub jsonl: JsonlOptions,
+    /// What every input is; by default, as its name or content says.
+    pub format: InputFormat,
+}
+
+/// What an input is read as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    /// As the file name says (`.jsonl`, `.ndjson` and `.parquet`, any case,
+    /// JSON Lines also `.gz`/`.zst`), a `.json` file and standard input as
+    /// JSON Lines when their content is (the first non-blank line a JSON
+    /// object holding the text field, or the first two such objects), and
+    /// anything else as text.
+    #[default]
+    Auto,
+    /// Every input is one text document.
+    Text,
+    /// Every input is JSON Lines, one document per line (compressed as its
+    /// name says).
+    Jsonl,
+    /// Every file is a Parquet table, one document per row; standard input
+    /// cannot be.
+    Parquet,
+}
+
+impl std::str::FromStr for InputFormat {
+    type Err = String;
+
+    /// `auto`, `text`, `jsonl` or `parquet`, as `--input-format` spells them.
+    fn from_str(name: &str) -> Result<InputFormat, String> {
+        match name {
+            "auto" => Ok(InputFormat::Auto),
+            "text" => Ok(InputFormat::Text),
+            "jsonl" => Ok(InputFormat::Jsonl),
+            "parquet" => Ok(InputFormat::Parquet),
+            _ => Err(format!("'{name}' is not one of auto, text, jsonl, parquet")),
+        }
+    }
 }
 
 /// One input to read.
@@ -53,9 +97,12 @@ pub struct Entry {
     /// skipped quietly instead of being errors.
     pub walked: bool,
     /// Read as JSON Lines, one document per line, with these fields; or,
-    /// for a Parquet file ([`parquet::is_parquet_path`]), one document per
-    /// row, with these columns.
+    /// for a Parquet file, one document per row, with these columns.
+    /// `None` for text.
     pub jsonl: Option<Arc<JsonlOptions>>,
+    /// How the entry is read: [`InputFormat::Text`], [`InputFormat::Jsonl`]
+    /// or [`InputFormat::Parquet`], never [`InputFormat::Auto`].
+    pub format: InputFormat,
 }
 
 /// The bytes of one input, as read.
@@ -97,16 +144,17 @@ pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<Inp
     let jsonl = Arc::new(options.jsonl.clone());
     for path in paths {
         if path.as_os_str() == "-" {
-            entries.push(Entry {
-                origin: Origin::Stdin,
-                walked: false,
-                jsonl: None,
-            });
+            match stdin_format(options) {
+                Ok(format) => {
+                    entries.push(Entry::with_format(Origin::Stdin, false, format, &jsonl))
+                }
+                Err(message) => problems.push(InputError::new(Origin::Stdin, message)),
+            }
             continue;
         }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, options, &mut entries, &mut problems),
-            Ok(_) => entries.push(Entry::file(path.clone(), false, &jsonl)),
+            Ok(_) => entries.push(Entry::file(path.clone(), false, options, &jsonl)),
             Err(err) => problems.push(InputError::new(
                 Origin::Path(path.clone()),
                 links::unfollowable(path, &err),
@@ -117,13 +165,67 @@ pub fn expand(paths: &[PathBuf], options: &InputOptions) -> (Vec<Entry>, Vec<Inp
 }
 
 impl Entry {
-    fn file(path: PathBuf, walked: bool, jsonl: &Arc<JsonlOptions>) -> Entry {
+    /// A file, read as `options.format` says, or as its name or content
+    /// says.
+    fn file(
+        path: PathBuf,
+        walked: bool,
+        options: &InputOptions,
+        jsonl: &Arc<JsonlOptions>,
+    ) -> Entry {
+        let format = match options.format {
+            InputFormat::Auto => file_format(&path, &options.jsonl),
+            forced => forced,
+        };
+        Entry::with_format(Origin::Path(path), walked, format, jsonl)
+    }
+
+    fn with_format(
+        origin: Origin,
+        walked: bool,
+        format: InputFormat,
+        jsonl: &Arc<JsonlOptions>,
+    ) -> Entry {
         Entry {
-            jsonl: (is_jsonl_path(&path) || parquet::is_parquet_path(&path))
-                .then(|| Arc::clone(jsonl)),
-            origin: Origin::Path(path),
+            jsonl: (format != InputFormat::Text).then(|| Arc::clone(jsonl)),
+            origin,
             walked,
+            format,
         }
+    }
+
+    /// Whether the entry is read as a Parquet table.
+    pub fn is_parquet(&self) -> bool {
+        self.format == InputFormat::Parquet
+    }
+}
+
+/// What a file is by its name, or for a `.json` file by its content.
+fn file_format(path: &Path, jsonl: &JsonlOptions) -> InputFormat {
+    if parquet::is_parquet_path(path) {
+        InputFormat::Parquet
+    } else if is_jsonl_path(path)
+        || (sniff::is_json_path(path) && sniff::file_is_jsonl(path, &jsonl.text_field))
+    {
+        InputFormat::Jsonl
+    } else {
+        InputFormat::Text
+    }
+}
+
+/// What standard input is read as: with `auto`, JSON Lines when its
+/// content is (it is read whole to look), else text.
+fn stdin_format(options: &InputOptions) -> Result<InputFormat, &'static str> {
+    match options.format {
+        InputFormat::Auto => Ok(match stdin_bytes() {
+            Ok(bytes) if sniff::is_jsonl(bytes, &options.jsonl.text_field) => InputFormat::Jsonl,
+            // Text, or unreadable: the read says why.
+            _ => InputFormat::Text,
+        }),
+        InputFormat::Parquet => {
+            Err("a Parquet table cannot be read from standard input; name the file")
+        }
+        forced => Ok(forced),
     }
 }
 
@@ -146,7 +248,7 @@ fn walk(
     for result in builder.build() {
         match result {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                entries.push(Entry::file(entry.into_path(), true, &jsonl))
+                entries.push(Entry::file(entry.into_path(), true, options, &jsonl))
             }
             // Links are never followed in a walk, so one that could not be
             // followed (a loop, a dangling link) is as harmless as any other
@@ -186,6 +288,11 @@ pub use special::FIFO_WAIT;
 /// Standard input, read once and kept: later passes over the inputs (the
 /// verification of candidates, the writing of `clean`) read it again.
 fn read_stdin() -> std::io::Result<Vec<u8>> {
+    stdin_bytes().map(<[u8]>::to_vec)
+}
+
+/// Standard input's bytes, read whole the first time they are asked for.
+fn stdin_bytes() -> std::io::Result<&'static [u8]> {
     static STDIN: std::sync::OnceLock<Result<Vec<u8>, (std::io::ErrorKind, String)>> =
         std::sync::OnceLock::new();
     let stored = STDIN.get_or_init(|| {
@@ -197,7 +304,7 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
             .map_err(|e| (e.kind(), e.to_string()))
     });
     match stored {
-        Ok(bytes) => Ok(bytes.clone()),
+        Ok(bytes) => Ok(bytes.as_slice()),
         Err((kind, message)) => Err(std::io::Error::new(*kind, message.clone())),
     }
 }

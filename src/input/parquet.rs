@@ -25,6 +25,9 @@ use super::jsonl::JsonlOptions;
 /// Why a Parquet input is refused by a build without the `parquet` feature.
 pub const NOT_BUILT_IN: &str = "Parquet support is not built in; build with --features parquet";
 
+/// Whether this build reads Parquet (the `parquet` feature).
+pub const BUILT_IN: bool = cfg!(feature = "parquet");
+
 /// Rows per batch read.
 pub const BATCH_ROWS: usize = 1024;
 

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::jsonl::{Compression, JsonRecord, JsonlLineError, JsonlOptions, JsonlReader, RawLine};
-use super::parquet::{is_parquet_path, ParquetRows, Row, RowError};
+use super::parquet::{ParquetRows, Row, RowError};
 use super::special::{self, FileKind};
 use super::{Entry, InputError};
 use crate::document::Origin;
@@ -229,7 +229,7 @@ impl Iterator for DocReader<'_> {
             }
             let entry = &self.entries[at];
             if let (Some(options), Some(path)) = (&entry.jsonl, entry.origin.file()) {
-                if is_parquet_path(path) {
+                if entry.is_parquet() {
                     match ParquetRows::open(path, options) {
                         Ok(rows) => {
                             self.rows = Some(OpenRows {
@@ -250,12 +250,14 @@ impl Iterator for DocReader<'_> {
                         }
                     }
                 }
-                match open_jsonl(path, options) {
-                    Ok(reader) => {
+            }
+            if let Some(options) = &entry.jsonl {
+                match open_jsonl(&entry.origin, options) {
+                    Ok((reader, path)) => {
                         self.records = Some(OpenRecords {
                             entry: at,
                             reader,
-                            path: Arc::from(path),
+                            path,
                             options: Arc::clone(options),
                         });
                         match self.next_record() {
@@ -286,10 +288,20 @@ impl Iterator for DocReader<'_> {
     }
 }
 
-/// Opens a JSON Lines file; a FIFO is read whole first (see
+/// Opens a JSON Lines file, or standard input, with the path its records
+/// are named by (`-` for standard input); a FIFO is read whole first (see
 /// [`super::special`]), a device refused.
-fn open_jsonl(path: &Path, options: &JsonlOptions) -> std::io::Result<JsonlReader> {
-    match special::kind_of(path) {
+fn open_jsonl(
+    origin: &Origin,
+    options: &JsonlOptions,
+) -> std::io::Result<(JsonlReader, Arc<Path>)> {
+    let Some(path) = origin.file() else {
+        let stdin: Arc<Path> = Arc::from(Path::new("-"));
+        let bytes = std::io::Cursor::new(super::stdin_bytes()?);
+        let reader = JsonlReader::new(bytes, Compression::None, stdin.to_path_buf(), options)?;
+        return Ok((reader, stdin));
+    };
+    let reader = match special::kind_of(path) {
         FileKind::Plain => JsonlReader::open(path, options),
         FileKind::Fifo | FileKind::Refused(_) => JsonlReader::new(
             std::io::Cursor::new(special::read_any(path)?),
@@ -297,7 +309,8 @@ fn open_jsonl(path: &Path, options: &JsonlOptions) -> std::io::Result<JsonlReade
             path,
             options,
         ),
-    }
+    }?;
+    Ok((reader, Arc::from(path)))
 }
 
 impl DocReader<'_> {

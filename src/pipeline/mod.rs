@@ -319,7 +319,7 @@ pub struct Engine {
 
 enum Outcome {
     Scanned(Box<ScannedDoc>, u32),
-    Skipped,
+    Skipped(Origin),
     Failed(Problem),
 }
 
@@ -409,9 +409,9 @@ impl Engine {
                 }
                 sink.document(&doc)
             }
-            Outcome::Skipped => {
+            Outcome::Skipped(origin) => {
                 summary.skipped += 1;
-                Ok(())
+                sink.skipped(&origin, "binary")
             }
             Outcome::Failed(problem) => {
                 summary.errors += 1;
@@ -427,7 +427,7 @@ impl Engine {
                 Box::new(self.scan_document(decoded.document, decoded.group)),
                 decoded.entry,
             ),
-            ReadOutcome::SkippedBinary(_) => Outcome::Skipped,
+            ReadOutcome::SkippedBinary(origin) => Outcome::Skipped(origin),
             ReadOutcome::Failed(problem) => Outcome::Failed(problem),
         }
     }

@@ -184,6 +184,11 @@ pub trait Sink {
     fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
         Ok(())
     }
+    /// A file a folder walk passed over quietly, and why (`binary`); it is
+    /// counted in [`Summary::skipped`].
+    fn skipped(&mut self, _origin: &Origin, _reason: &str) -> io::Result<()> {
+        Ok(())
+    }
     /// Called once after the last document with the corpus-wide findings, when
     /// the engine looks for any (the default).
     fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {

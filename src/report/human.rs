@@ -7,16 +7,36 @@
 //!     lines 157-286   中央關於加強和改進黨的群團工作的意見…
 //!     differs  21 ↔ 158 (0.77)  27 ↔ 164 (0.95)
 //! ```
+//!
+//! A large run is not listed document by document: past
+//! [`HumanPrinter::max_documents`] documents the rest are counted, and the
+//! end of the report names the documents with the most duplicate bytes and
+//! says how many were not listed. [`HumanPrinter::summary_only`] lists no
+//! document: only the totals, the top documents and the first few findings
+//! of each corpus-wide kind. Files a folder walk skipped are named at the
+//! end, with why.
 
 use std::io::{self, Write};
 
 use crate::detect::within::{Block, Differing};
+use crate::document::Origin;
 use crate::pipeline::{CorpusReport, Findings, Problem, ScannedDoc, Sink, Summary};
 
 use super::{passage_places, segment_clusters};
 
 /// Most items of each corpus-wide kind listed; the rest are counted.
 const MAX_LISTED: usize = 20;
+
+/// Most items of each kind listed in a summary: top documents, clusters,
+/// segments, passages, boilerplate lines, skipped files.
+const SUMMARY_LISTED: usize = 5;
+
+/// Documents listed one by one before the rest are only counted, unless
+/// [`HumanPrinter::max_documents`] says otherwise.
+pub const DEFAULT_MAX_DOCUMENTS: usize = 200;
+
+/// Skipped files named at the end of a report; the rest are counted.
+const SKIPPED_LISTED: usize = 10;
 
 /// Prints the human report, in colour when asked.
 pub struct HumanPrinter<W: Write> {
@@ -27,6 +47,16 @@ pub struct HumanPrinter<W: Write> {
     /// The first documents found in an index, as lines, and how many were.
     stored: Vec<String>,
     stored_total: Option<usize>,
+    /// Documents listed one by one at most; `None`: all of them.
+    max_documents: Option<usize>,
+    /// Documents seen, listed or not.
+    documents: usize,
+    /// The documents with the most duplicate bytes: (bytes, ratio, name),
+    /// most first, at most [`SUMMARY_LISTED`].
+    top: Vec<(usize, f64, String)>,
+    /// The first files skipped, with why, and how many were.
+    skipped: Vec<String>,
+    skipped_total: usize,
 }
 
 const PREVIEW_CHARS: usize = 48;
@@ -42,6 +72,55 @@ impl<W: Write> HumanPrinter<W> {
             find: Findings::default(),
             stored: Vec::new(),
             stored_total: None,
+            max_documents: Some(DEFAULT_MAX_DOCUMENTS),
+            documents: 0,
+            top: Vec::new(),
+            skipped: Vec::new(),
+            skipped_total: 0,
+        }
+    }
+
+    /// Lists at most `max` documents one by one (`None`: every one; the
+    /// default is [`DEFAULT_MAX_DOCUMENTS`]); past it documents are counted,
+    /// and the end of the report names those with the most duplicate bytes.
+    pub fn max_documents(&mut self, max: Option<usize>) -> &mut Self {
+        self.max_documents = max;
+        self
+    }
+
+    /// Lists no document, and at most a few findings of each corpus-wide
+    /// kind: the totals and the top of each list.
+    pub fn summary_only(&mut self, yes: bool) -> &mut Self {
+        if yes {
+            self.max_documents = Some(0);
+        }
+        self
+    }
+
+    fn is_summary(&self) -> bool {
+        self.max_documents == Some(0)
+    }
+
+    /// How many of each corpus-wide kind are listed.
+    fn listed(&self) -> usize {
+        if self.is_summary() {
+            SUMMARY_LISTED
+        } else {
+            MAX_LISTED
+        }
+    }
+
+    /// Keeps `doc` among the documents with the most duplicate bytes.
+    fn rank(&mut self, doc: &ScannedDoc) {
+        let bytes = doc.duplicate_bytes();
+        if bytes == 0 {
+            return;
+        }
+        let at = self.top.partition_point(|(kept, ..)| *kept >= bytes);
+        if at < SUMMARY_LISTED {
+            let name = doc.document.origin.to_string();
+            self.top.insert(at, (bytes, doc.duplicate_ratio(), name));
+            self.top.truncate(SUMMARY_LISTED);
         }
     }
 
@@ -130,14 +209,81 @@ impl<W: Write> HumanPrinter<W> {
 
 impl<W: Write> HumanPrinter<W> {
     fn more(&mut self, total: usize) -> io::Result<()> {
-        if total > MAX_LISTED {
+        self.more_than(total, self.listed())
+    }
+
+    fn more_than(&mut self, total: usize, listed: usize) -> io::Result<()> {
+        if total > listed {
             writeln!(
                 self.out,
                 "  … and {} more (see --format json)",
-                total - MAX_LISTED
+                total - listed
             )?;
         }
         Ok(())
+    }
+
+    /// The documents that were not listed, counted, and the ones with the
+    /// most duplicate bytes.
+    fn unlisted(&mut self) -> io::Result<()> {
+        let listed = self
+            .max_documents
+            .map_or(self.documents, |max| max.min(self.documents));
+        let unlisted = self.documents - listed;
+        if unlisted == 0 {
+            return Ok(());
+        }
+        if self.find.blocks && !self.top.is_empty() {
+            let title = self.paint("1;33", "most duplicate bytes");
+            writeln!(
+                self.out,
+                "{title}  top {} of {} documents",
+                self.top.len(),
+                thousands(self.documents)
+            )?;
+            for (bytes, ratio, name) in std::mem::take(&mut self.top) {
+                writeln!(
+                    self.out,
+                    "  {name}  {} duplicate bytes ({:.1}%)",
+                    thousands(bytes),
+                    ratio * 100.0
+                )?;
+            }
+        }
+        let line = if listed == 0 {
+            format!(
+                "{} documents not listed one by one (--format json lists every one)",
+                thousands(unlisted)
+            )
+        } else {
+            format!(
+                "… and {} more documents not listed (only the first {listed} are; --format json lists every one, --max-documents 0 lists them here)",
+                thousands(unlisted)
+            )
+        };
+        writeln!(self.out, "{}", self.paint("2", &line))
+    }
+
+    /// The files a folder walk skipped, with why.
+    fn skipped_files(&mut self) -> io::Result<()> {
+        if self.skipped_total == 0 {
+            return Ok(());
+        }
+        let title = self.paint("1;33", "skipped");
+        let files = if self.skipped_total == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        writeln!(
+            self.out,
+            "{title}  {} {files}",
+            thousands(self.skipped_total)
+        )?;
+        for line in std::mem::take(&mut self.skipped) {
+            writeln!(self.out, "  {line}")?;
+        }
+        self.more_than(self.skipped_total, SKIPPED_LISTED)
     }
 }
 
@@ -176,6 +322,15 @@ fn preview(text: &str) -> String {
     out
 }
 
+/// The first `listed` places, comma-separated, and how many more there are.
+fn places_line(places: &[String], listed: usize) -> String {
+    let mut line = places[..places.len().min(listed)].join(", ");
+    if places.len() > listed {
+        line.push_str(&format!(", … and {} more", places.len() - listed));
+    }
+    line
+}
+
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -190,6 +345,11 @@ fn thousands(n: usize) -> String {
 
 impl<W: Write> Sink for HumanPrinter<W> {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        self.documents += 1;
+        self.rank(doc);
+        if self.max_documents.is_some_and(|max| self.documents > max) {
+            return Ok(());
+        }
         let decoded = &doc.document.decoded;
         let path = self.paint("1", &doc.document.origin.to_string());
         let mut line = format!(
@@ -217,20 +377,35 @@ impl<W: Write> Sink for HumanPrinter<W> {
         Ok(())
     }
 
+    fn skipped(&mut self, origin: &Origin, reason: &str) -> io::Result<()> {
+        self.skipped_total += 1;
+        if self.skipped.len() < SKIPPED_LISTED {
+            self.skipped.push(format!("{origin} ({reason})"));
+        }
+        Ok(())
+    }
+
     fn corpus(&mut self, report: CorpusReport) -> io::Result<()> {
         let report = &report;
+        let listed = self.listed();
         let path = |doc: u32| report.origins[doc as usize].to_string();
         if !report.clusters.is_empty() {
             let title = self.paint("1;33", "duplicate documents");
             writeln!(self.out, "{title}  {} clusters", report.clusters.len())?;
-            for cluster in report.clusters.iter().take(MAX_LISTED) {
+            let mut clusters: Vec<&crate::detect::across::Cluster> =
+                report.clusters.iter().collect();
+            if self.is_summary() {
+                // The largest clusters first; ties in input order.
+                clusters.sort_by_key(|cluster| std::cmp::Reverse(cluster.members.len()));
+            }
+            for cluster in clusters.into_iter().take(listed) {
                 let kind = if cluster.exact {
                     "exact".to_owned()
                 } else {
                     format!("near {:.2}", cluster.similarity)
                 };
                 let members: Vec<String> = cluster.members.iter().map(|&d| path(d)).collect();
-                writeln!(self.out, "  {kind:<9} {}", members.join(", "))?;
+                writeln!(self.out, "  {kind:<9} {}", places_line(&members, listed))?;
             }
             self.more(report.clusters.len())?;
         }
@@ -238,19 +413,19 @@ impl<W: Write> Sink for HumanPrinter<W> {
         if !segments.is_empty() {
             let title = self.paint("1;33", "segments repeated across documents");
             writeln!(self.out, "{title}  {}", segments.len())?;
-            for occurrences in segments.iter().take(MAX_LISTED) {
+            for occurrences in segments.iter().take(listed) {
                 let places: Vec<String> = occurrences
                     .iter()
                     .map(|(d, lines)| format!("{}:{lines}", path(*d)))
                     .collect();
-                writeln!(self.out, "  {}", places.join(", "))?;
+                writeln!(self.out, "  {}", places_line(&places, listed))?;
             }
             self.more(segments.len())?;
         }
         if !report.passages.is_empty() {
             let title = self.paint("1;33", "passages repeated across documents");
             writeln!(self.out, "{title}  {}", report.passages.len())?;
-            for passage in report.passages.iter().take(MAX_LISTED) {
+            for passage in report.passages.iter().take(listed) {
                 let kind = if passage.exact {
                     "exact".to_owned()
                 } else {
@@ -260,14 +435,14 @@ impl<W: Write> Sink for HumanPrinter<W> {
                     .into_iter()
                     .map(|(d, lines)| format!("{}:{lines}", path(d)))
                     .collect();
-                writeln!(self.out, "  {kind:<9} {}", places.join(", "))?;
+                writeln!(self.out, "  {kind:<9} {}", places_line(&places, listed))?;
             }
             self.more(report.passages.len())?;
         }
         if !report.boilerplate.is_empty() {
             let title = self.paint("1;33", "boilerplate lines");
             writeln!(self.out, "{title}  {}", report.boilerplate.len())?;
-            for found in report.boilerplate.iter().take(MAX_LISTED) {
+            for found in report.boilerplate.iter().take(listed) {
                 let group = if found.group.is_empty() {
                     "."
                 } else {
@@ -287,6 +462,8 @@ impl<W: Write> Sink for HumanPrinter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.unlisted()?;
+        self.skipped_files()?;
         let stored = self.stored_total.unwrap_or(0);
         if stored > 0 {
             let title = self.paint("1;33", "already stored");
@@ -323,7 +500,12 @@ impl<W: Write> Sink for HumanPrinter<W> {
             line.push_str(&format!(", {stored} already stored"));
         }
         if summary.skipped > 0 {
-            line.push_str(&format!(", {} binary files skipped", summary.skipped));
+            let files = if summary.skipped == 1 {
+                "file"
+            } else {
+                "files"
+            };
+            line.push_str(&format!(", {} binary {files} skipped", summary.skipped));
         }
         if summary.errors > 0 {
             line.push_str(&format!(", {} errors", summary.errors));
@@ -353,7 +535,7 @@ impl<W: Write> crate::index::ReportStored for HumanPrinter<W> {
         origin: &crate::document::Origin,
         found: &crate::index::StoredMatch,
     ) -> io::Result<()> {
-        if self.stored.len() < MAX_LISTED {
+        if self.stored.len() < self.listed() {
             let kind = if found.exact {
                 "exact".to_owned()
             } else {
@@ -392,6 +574,77 @@ mod tests {
     #[test]
     fn stored_places_are_shown_on_one_line() {
         assert_eq!(one_line("a\nb\u{1b}[31m東京"), "a\\nb\\u{1b}[31m東京");
+    }
+
+    #[test]
+    fn long_lists_of_places_are_cut() {
+        let places: Vec<String> = (1..=4).map(|n| format!("a.txt:{n}")).collect();
+        assert_eq!(
+            places_line(&places, 4),
+            "a.txt:1, a.txt:2, a.txt:3, a.txt:4"
+        );
+        assert_eq!(places_line(&places, 2), "a.txt:1, a.txt:2, … and 2 more");
+    }
+
+    /// A document `name` of `copies` copies of one long paragraph.
+    fn scanned(name: &str, copies: usize) -> ScannedDoc {
+        let paragraph = "A paragraph long enough to count as a block of text, repeated.\n\n";
+        let text = format!("{}Its own ending, {name}.\n", paragraph.repeat(copies));
+        let engine = crate::EngineBuilder::new().build().unwrap();
+        engine.scan_text(Origin::Path(name.into()), &text)
+    }
+
+    fn printed(printer: HumanPrinter<Vec<u8>>) -> String {
+        String::from_utf8(printer.out).unwrap()
+    }
+
+    #[test]
+    fn past_the_most_documents_listed_the_rest_are_counted_and_ranked() {
+        let mut printer = HumanPrinter::new(Vec::new(), false);
+        printer.max_documents(Some(2));
+        for (name, copies) in [("a", 1), ("b", 2), ("c", 1), ("d", 4), ("e", 3)] {
+            printer.document(&scanned(name, copies)).unwrap();
+        }
+        printer.finish(&Summary::default()).unwrap();
+        let out = printed(printer);
+        assert!(out.starts_with("a  UTF-8"), "{out}");
+        assert!(out.contains("\nb  UTF-8"), "{out}");
+        assert!(!out.contains("\nc  UTF-8"), "{out}");
+        assert!(!out.contains("\nd  UTF-8"), "{out}");
+        // The most duplicated first, whether listed or not.
+        let top = out.find("top 3 of 5 documents").expect("a top list");
+        let (d, e, b) = (
+            out.find("\n  d  ").unwrap(),
+            out.find("\n  e  ").unwrap(),
+            out.find("\n  b  ").unwrap(),
+        );
+        assert!(top < d && d < e && e < b, "{out}");
+        assert!(
+            out.contains("… and 3 more documents not listed (only the first 2 are;"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_summary_lists_no_document_and_names_skipped_files() {
+        let mut printer = HumanPrinter::new(Vec::new(), false);
+        printer.summary_only(true);
+        printer.document(&scanned("a", 2)).unwrap();
+        for n in 0..(SKIPPED_LISTED + 3) {
+            printer
+                .skipped(&Origin::Path(format!("img{n:02}.png").into()), "binary")
+                .unwrap();
+        }
+        printer.finish(&Summary::default()).unwrap();
+        let out = printed(printer);
+        assert!(!out.contains("a  UTF-8"), "{out}");
+        assert!(out.contains("1 documents not listed one by one"), "{out}");
+        assert!(
+            out.contains("skipped  13 files\n  img00.png (binary)\n"),
+            "{out}"
+        );
+        assert!(out.contains("img09.png (binary)\n  … and 3 more"), "{out}");
+        assert!(!out.contains("img10.png"), "{out}");
     }
 
     #[test]

@@ -177,6 +177,15 @@ struct ErrorLine<'a> {
     message: &'a str,
 }
 
+/// A file a folder walk skipped, and why.
+#[derive(Serialize)]
+struct SkippedLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    path: String,
+    reason: &'a str,
+}
+
 #[derive(Serialize)]
 struct SummaryLine {
     #[serde(rename = "type")]
@@ -345,6 +354,14 @@ impl<W: Write> Sink for JsonPrinter<W> {
                 _ => None,
             },
             message: &problem.message,
+        })
+    }
+
+    fn skipped(&mut self, origin: &Origin, reason: &str) -> io::Result<()> {
+        self.line(&SkippedLine {
+            kind: "skipped",
+            path: origin.report_path(),
+            reason,
         })
     }
 

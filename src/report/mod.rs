@@ -10,7 +10,7 @@ mod human;
 pub mod inline;
 mod json;
 
-pub use human::HumanPrinter;
+pub use human::{HumanPrinter, DEFAULT_MAX_DOCUMENTS};
 pub use json::JsonPrinter;
 
 use crate::document::LineRange;

@@ -70,6 +70,10 @@ pub trait ClusterSink {
     fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
         Ok(())
     }
+    /// A binary file the signing run's folder walk passed over.
+    fn skipped(&mut self, _origin: &Origin) -> io::Result<()> {
+        Ok(())
+    }
     /// Called once after the last document with the duplicate documents
     /// found.
     fn corpus(&mut self, _report: CorpusReport) -> io::Result<()> {
@@ -238,7 +242,10 @@ pub fn cluster_files(
                     })?;
                 }
                 Row::InputError { .. } => {}
-                Row::Skipped => summary.skipped += 1,
+                Row::Skipped { origin } => {
+                    summary.skipped += 1;
+                    sink.skipped(&origin)?;
+                }
             }
         }
         if place.rows.as_ref().is_none_or(|rows| !rows.is_empty()) {

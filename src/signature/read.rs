@@ -75,16 +75,11 @@ pub enum Row<'a> {
         units: u64,
     },
     /// An input that could not be read or decoded, in its place.
-    Error {
-        origin: Origin,
-        message: &'a str,
-    },
+    Error { origin: Origin, message: &'a str },
     /// A path that could not be found or walked, reported first.
-    InputError {
-        origin: Origin,
-        message: &'a str,
-    },
-    Skipped,
+    InputError { origin: Origin, message: &'a str },
+    /// A binary file a folder walk passed over.
+    Skipped { origin: Origin },
 }
 
 /// A row of a file as [`SignatureFile::read_rows`] gives it.
@@ -611,7 +606,9 @@ impl Batch {
                 origin: self.origin(row)?,
                 message: message()?,
             }),
-            kind::SKIPPED => Ok(Row::Skipped),
+            kind::SKIPPED => Ok(Row::Skipped {
+                origin: self.origin(row)?,
+            }),
             _ => Err("an unknown kind of row"),
         }
     }
