@@ -90,6 +90,34 @@ fn a_folder_of_binary_files_only_is_not_a_success_and_names_them() {
 }
 
 #[test]
+fn clean_and_check_of_binary_files_only_are_not_a_success() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("images")).unwrap();
+    binary(&dir.path().join("images"), "a.gif");
+    let nothing = "doppel: nothing was scanned: no input held a document that could be read (1 binary file skipped)";
+    for args in [
+        &["clean", "images", "-o", "out"][..],
+        &["clean", "--dry-run", "images", "-o", "out2"],
+        &["clean", "--annotate", "images", "-o", "out3"],
+        &["check", "images"],
+    ] {
+        let run = doppel_in(dir.path(), args, None);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(nothing), "{args:?}: {}", run.stderr);
+    }
+    // Beside one document, the same binary file is skipped quietly.
+    std::fs::write(
+        dir.path().join("images/notes.txt"),
+        "A note that is long enough to be a document of its own, in plain words.\n",
+    )
+    .unwrap();
+    for args in [&["clean", "images", "-o", "out4"][..], &["check", "images"]] {
+        let run = doppel_in(dir.path(), args, None);
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
+    }
+}
+
+#[test]
 fn skipped_files_beside_documents_are_named_and_capped() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "A plain text document.\n").unwrap();

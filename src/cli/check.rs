@@ -18,6 +18,7 @@ use doppel::input::{expand, InputOptions};
 use doppel::report::JsonPrinter;
 use doppel::{CorpusReport, EngineBuilder, Granularity, Problem, ScannedDoc, Sink, Summary};
 
+use super::common::nothing_scanned;
 use super::progress::{total_bytes, Bar};
 
 /// Every option is also a `doppel.toml` key (same name, without `--`);
@@ -312,6 +313,10 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         } else {
             eprintln!("{line}");
         }
+    }
+    if let Some(why) = nothing_scanned(&summary) {
+        eprintln!("doppel: {why}");
+        return Ok(2);
     }
     let code = verdict.exit_code();
     Ok(if written.is_some() && code == 1 {

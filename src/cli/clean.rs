@@ -16,7 +16,7 @@ use doppel::clean::Keep;
 use doppel::input::expand;
 use doppel::Problem;
 
-use super::common::{ReadArgs, ReportFormat};
+use super::common::{nothing_scanned, ReadArgs, ReportFormat};
 use super::progress::Bar;
 
 #[derive(Args, Debug)]
@@ -154,6 +154,10 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
             eprintln!("doppel: {problem}");
         }
         print_annotate_report(&report, &options)?;
+        if let Some(why) = nothing_scanned(&report.scan) {
+            eprintln!("doppel: {why}");
+            return Ok(2);
+        }
         return Ok(if report.problems.is_empty() { 0 } else { 2 });
     }
     let report = args.read.with_threads(|| {
@@ -171,6 +175,10 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         eprintln!("doppel: {problem}");
     }
     print_report(&report, args, &options)?;
+    if let Some(why) = nothing_scanned(&report.scan) {
+        eprintln!("doppel: {why}");
+        return Ok(2);
+    }
     Ok(if report.problems.is_empty() { 0 } else { 2 })
 }
 
