@@ -90,7 +90,7 @@ fn a_folder_of_binary_files_only_is_not_a_success_and_names_them() {
 }
 
 #[test]
-fn clean_and_check_of_binary_files_only_are_not_a_success() {
+fn clean_check_sign_and_index_of_binary_files_only_are_not_a_success() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("images")).unwrap();
     binary(&dir.path().join("images"), "a.gif");
@@ -105,13 +105,35 @@ fn clean_and_check_of_binary_files_only_are_not_a_success() {
         assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
         assert!(run.stderr.contains(nothing), "{args:?}: {}", run.stderr);
     }
+    let sign = doppel_in(dir.path(), &["sign", "images", "-o", "sigs"], None);
+    assert_eq!(sign.code, 2, "{}", sign.stderr);
+    assert!(
+        sign.stderr
+            .contains("doppel: images: nothing was signed: the shard held no document that could be read (1 binary file skipped)"),
+        "{}",
+        sign.stderr
+    );
+    let index = doppel_in(dir.path(), &["index", "create", "idx", "images"], None);
+    assert_eq!(index.code, 2, "{}", index.stderr);
+    assert!(
+        index
+            .stderr
+            .contains("doppel: nothing was indexed: no input held a document that could be read (1 binary file skipped)"),
+        "{}",
+        index.stderr
+    );
     // Beside one document, the same binary file is skipped quietly.
     std::fs::write(
         dir.path().join("images/notes.txt"),
         "A note that is long enough to be a document of its own, in plain words.\n",
     )
     .unwrap();
-    for args in [&["clean", "images", "-o", "out4"][..], &["check", "images"]] {
+    for args in [
+        &["clean", "images", "-o", "out4"][..],
+        &["check", "images"],
+        &["sign", "images", "-o", "sigs2"],
+        &["index", "create", "idx2", "images"],
+    ] {
         let run = doppel_in(dir.path(), args, None);
         assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
     }

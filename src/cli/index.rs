@@ -90,15 +90,24 @@ fn run_add(args: &AddArgs, create: bool) -> Result<i32> {
     let mut signing = Signing {
         inner: &mut collect,
         bar: &bar,
+        skipped: 0,
     };
     args.read
         .with_threads(|| engine.sign(&entries, problems, &mut signing))??;
     bar.finish();
-    let errors = collect.errors();
+    let skipped = signing.skipped;
+    let mut errors = collect.errors();
     for problem in &collect.problems {
         eprintln!("doppel: {problem}");
     }
     let added = builder.documents();
+    if added == 0 && skipped > 0 && errors == 0 {
+        let files = if skipped == 1 { "file" } else { "files" };
+        eprintln!(
+            "doppel: nothing was indexed: no input held a document that could be read ({skipped} binary {files} skipped)"
+        );
+        errors += 1;
+    }
     if added > 0 {
         let entry = writer.commit(builder)?;
         let manifest = writer.manifest();

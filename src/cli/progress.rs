@@ -177,6 +177,8 @@ impl Progress for Bar {
 pub struct Signing<'a, S> {
     pub inner: &'a mut S,
     pub bar: &'a Bar,
+    /// Binary files the folder walk passed over.
+    pub skipped: usize,
 }
 
 impl<S: SignSink> SignSink for Signing<'_, S> {
@@ -194,6 +196,7 @@ impl<S: SignSink> SignSink for Signing<'_, S> {
     }
 
     fn skipped(&mut self, origin: &Origin) -> io::Result<()> {
+        self.skipped += 1;
         self.inner.skipped(origin)
     }
 }

@@ -109,6 +109,19 @@ fn sign_all(engine: &Engine, shards: &[Shard], output: &Path, bar: &Bar) -> Resu
             continue;
         }
         errors += sink.writer.errors;
+        if sink.writer.documents == 0 && sink.writer.skipped > 0 && sink.writer.errors == 0 {
+            let files = if sink.writer.skipped == 1 {
+                "file"
+            } else {
+                "files"
+            };
+            eprintln!(
+                "doppel: {}: nothing was signed: the shard held no document that could be read ({} binary {files} skipped)",
+                doppel::document::escaped_path(shard.path),
+                sink.writer.skipped
+            );
+            errors += 1;
+        }
         if let Err(err) = sink.writer.finish() {
             eprintln!("doppel: {err}");
             errors += 1;
