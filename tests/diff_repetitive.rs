@@ -2,6 +2,8 @@
 //! a short word repeated many times; Chinese and Latin) is shown as that one
 //! unit in every format that marks changes inside lines, however many times
 //! the line repeats itself, and the unified diff still applies with `patch`.
+//! And the marks stay small the other way: a change of whitespace alone is
+//! not marked in the colour format without colour, as in the word format.
 
 mod util;
 
@@ -401,4 +403,35 @@ fn json_reports_the_inline_change_of_the_reported_case() {
     assert_eq!(inline[0]["old"]["text"], "闻");
     assert_eq!(inline[0]["new"]["text"], "文");
     assert_eq!(inline[0]["old"]["column"], 12);
+}
+
+#[test]
+fn colour_without_colour_marks_no_whitespace_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (old, new, marked_old, marked_new) in [
+        ("a b\nc\n", "a\nb c\n", vec!["b"], vec!["b"]),
+        ("a b c\n", "a b\nc\n", vec![], vec![]),
+        ("a  b\n", "a b\n", vec![], vec![]),
+        ("a b\n", "a\tb\n", vec![], vec![]),
+        ("one two\n", "one  too\n", vec![" two"], vec!["  too"]),
+    ] {
+        let (o, n) = write(dir.path(), old, new);
+        let run = doppel(&["diff", &o, &n, "--format", "color", "--color", "never"]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let body: String = run
+            .stdout
+            .lines()
+            .skip(3)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (removed, added) = (marked(&body, "[-", "-]"), marked(&body, "{+", "+}"));
+        assert_eq!(
+            (removed, added),
+            (marked_old, marked_new),
+            "{old:?} to {new:?}: {body}"
+        );
+        let words = run.stdout.lines().skip(3).filter(|l| l.starts_with('+'));
+        let new_side: String = words.map(|l| word_output_new(&l[1..]) + "\n").collect();
+        assert_eq!(new_side, new, "{old:?} to {new:?}: the new lines");
+    }
 }
