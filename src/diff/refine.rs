@@ -485,6 +485,139 @@ mod tests {
         }
     }
 
+    fn refine_with(
+        old: &str,
+        new: &str,
+        granularity: Granularity,
+        loose: usize,
+    ) -> Option<Vec<InlineChange>> {
+        let mut keyer = Keyer::new(&DiffOptions::new());
+        let mut refiner = Refiner {
+            keyer: &mut keyer,
+            granularity,
+            algorithm: Algorithm::Myers,
+            deadline: None,
+            approximate: false,
+            loose_bytes: loose,
+        };
+        refiner.refine(old, 0..old.len(), new, 0..new.len())
+    }
+
+    #[test]
+    fn one_character_in_a_line_of_twenty_phrases_over_one_sentence_long() {
+        // Regression: 20 repeats of a 20-character phrase make one 1200-byte
+        // sentence; it differed, so by sentence nothing was shared and the
+        // whole line was replaced, where 15 repeats were refined.
+        let phrase = "中华人民共和国国务院新闻办公室发布白皮书";
+        for times in [15, 20, 200] {
+            let old = phrase.repeat(times);
+            let at = old.char_indices().nth(times * 10).map(|(i, _)| i).unwrap();
+            let new = format!("{}甲{}", &old[..at], &old[at + 3..]);
+            for granularity in [Granularity::Auto, Granularity::Word, Granularity::Char] {
+                let changes = refine(&old, &new, granularity).expect("refined");
+                assert_eq!(changes.len(), 1, "{times} repeats");
+                assert_eq!(changes[0].old, at..at + 3);
+                assert_eq!(texts(&old, &new, &changes), [(&old[at..at + 3], "甲")]);
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_at_the_start_of_a_repeated_line_is_refined_whatever_the_chunk_count() {
+        // Chunks cut by length fall out of step after an insertion in
+        // repeated text, so the loose count can be near zero; the common
+        // suffix still counts as shared.
+        let old = "the council met and agreed again ".repeat(200);
+        let new = format!("zebra {old}");
+        let changes = refine_with(&old, &new, Granularity::Auto, 0).expect("refined");
+        assert_eq!(texts(&old, &new, &changes), [("", "zebra ")]);
+        let changes = refine_with(&new, &old, Granularity::Auto, 0).expect("refined");
+        assert_eq!(texts(&new, &old, &changes), [("zebra ", "")]);
+    }
+
+    #[test]
+    fn the_middle_starts_and_ends_on_whole_tokens() {
+        fn trim<'a>(old: &'a str, new: &'a str, granularity: Granularity) -> (&'a str, &'a str) {
+            let (o, n) = trim_common(old, 0..old.len(), new, 0..new.len(), granularity);
+            (&old[o], &new[n])
+        }
+        assert_eq!(
+            trim("ha ha ha", "ha hb ha", Granularity::Auto),
+            ("ha", "hb")
+        );
+        assert_eq!(trim("ha ha ha", "ha hb ha", Granularity::Char), ("a", "b"));
+        assert_eq!(
+            trim("we don't go", "we don?t go", Granularity::Auto),
+            ("don't", "don?t")
+        );
+        assert_eq!(
+            trim("改进工作", "改善工作", Granularity::Auto),
+            ("进", "善")
+        );
+        // One character inside a long word: the whole word, found by
+        // widening the window around the edit.
+        let (old, new) = (
+            "a".repeat(5000),
+            format!("{}b{}", "a".repeat(2500), "a".repeat(2499)),
+        );
+        assert_eq!(
+            trim(&old, &new, Granularity::Auto),
+            (old.as_str(), new.as_str())
+        );
+        assert_eq!(trim(&old, &new, Granularity::Char), ("a", "b"));
+        assert_eq!(trim("same", "same", Granularity::Auto), ("", ""));
+    }
+
+    #[test]
+    fn an_insertion_is_shown_after_the_copies_of_itself_that_follow_it() {
+        let old = "x 哈哈哈 y";
+        let new = "z 哈哈哈哈 y";
+        let changes = refine(old, new, Granularity::Auto).expect("refined");
+        assert_well_formed(old, new, &changes);
+        assert_eq!(changes.last().map(|c| c.new.clone()), Some(11..14));
+    }
+
+    /// Characters of `text`.
+    fn char_count(text: &str) -> usize {
+        text.chars().count()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn one_unit_edit_in_repetitive_text_is_one_unit(
+            unit in proptest::sample::select(vec!["哈", "ab", "中华人民", "ha ", "a", "好的。", "x y z. "]),
+            times in 1..1500usize,
+            edit in 0..3u8,
+            at in 0..100_000usize,
+            other in proptest::sample::select(vec!["哈", "甲", "a", "b", " ", "。"]),
+        ) {
+            let old: Vec<char> = unit.repeat(times).chars().collect();
+            let at = at % old.len();
+            let mut new = old.clone();
+            let other = other.chars().next().unwrap();
+            match edit {
+                0 => new.insert(at, other),
+                1 => { new.remove(at); }
+                _ => new[at] = other,
+            }
+            let (old, new): (String, String) = (old.into_iter().collect(), new.into_iter().collect());
+            if old == new {
+                return Ok(());
+            }
+            let Some(changes) = refine(&old, &new, Granularity::Char) else {
+                // Shown whole only when the line is a few characters long.
+                proptest::prop_assert!(char_count(&old) <= 3, "{old:?} -> {new:?}");
+                return Ok(());
+            };
+            assert_well_formed(&old, &new, &changes);
+            let removed: usize = changes.iter().map(|c| char_count(&old[c.old.clone()])).sum();
+            let added: usize = changes.iter().map(|c| char_count(&new[c.new.clone()])).sum();
+            let expected = match edit { 0 => (0, 1), 1 => (1, 0), _ => (1, 1) };
+            proptest::prop_assert_eq!((removed, added), expected, "{:?} -> {:?}: {:?}", old, new, changes);
+        }
+    }
+
     #[test]
     fn unrelated_blocks_are_not_refined() {
         assert_eq!(

@@ -263,6 +263,30 @@ mod tests {
     }
 
     #[test]
+    fn boundaries_in_a_window_are_boundaries_of_the_whole_text() {
+        for text in [
+            "The quick (brown) fox, isn't 3.14 x_y!\r\n  end of it. ".repeat(8),
+            "改进 the 工作 plan, 3.14 don't。".repeat(8),
+            "ha ".repeat(100),
+            "e\u{301}a".repeat(60),
+        ] {
+            for granularity in [Granularity::Auto, Granularity::Word, Granularity::Char] {
+                let whole: Vec<usize> = tokens(&text, 0, granularity)
+                    .iter()
+                    .map(|r| r.start)
+                    .chain([text.len()])
+                    .collect();
+                for start in (0..text.len()).step_by(7) {
+                    let end = (start + 40).min(text.len());
+                    for b in boundaries_within(&text, &(0..text.len()), start..end, granularity) {
+                        assert!(whole.contains(&b), "{b} in {text:?} ({granularity:?})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn letters_count_any_script() {
         assert_eq!(letters("ab, 12 改进！"), 6);
     }
