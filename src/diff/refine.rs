@@ -1,10 +1,15 @@
 //! Refinement inside a changed block: which words or characters changed.
 //!
-//! Small blocks are diffed token by token (see [`super::tokens`]). Large
-//! blocks, such as a paragraph-long CJK line, are first diffed sentence by
-//! sentence, then token by token inside each changed run of sentences. When
-//! the two sides of a run share too little to make a useful highlight, the
-//! run is reported as one change.
+//! A block's common prefix and suffix are set aside first (cut back to
+//! whole tokens), so a single edit costs one scan of the block however
+//! often its text repeats itself. What lies between the first and the last
+//! difference is diffed token by token when small (see [`super::tokens`]);
+//! when large, such as a paragraph-long CJK line edited in several places,
+//! sentence by sentence, then token by token inside each changed run of
+//! sentences. When the two sides share too little to make a useful
+//! highlight, the block or run is reported as one change. Of the equally
+//! small placements of an insertion or removal in repeated text, the last
+//! is shown, as git does.
 
 use std::ops::Range;
 use std::time::Instant;
@@ -78,7 +83,7 @@ impl Refiner<'_> {
 
     /// The changes inside a block or a run of sentences, or `None` when the
     /// two sides share less than [`MIN_SHARED`] of their bytes. The common
-    /// prefix and suffix are set aside first, so one edit in a long line
+    /// prefix and suffix of a large one are set aside first, so one edit in a long line
     /// costs a scan of the line however repetitive it is, and only what
     /// lies between the first and the last difference is diffed: by
     /// sentence first when `by_sentence` and that middle is large, else
@@ -91,7 +96,12 @@ impl Refiner<'_> {
         n: Range<usize>,
         by_sentence: bool,
     ) -> Option<Vec<InlineChange>> {
-        let (om, nm) = trim_common(old, o.clone(), new, n.clone(), self.granularity);
+        let (om, nm) = if o.len() + n.len() > SENTENCE_FIRST {
+            trim_common(old, o.clone(), new, n.clone(), self.granularity)
+        } else {
+            // Small enough to diff whole: the token diff trims its own.
+            (o.clone(), n.clone())
+        };
         let outside = o.len() - om.len();
         let size = o.len().max(n.len());
         let large = om.len() + nm.len() > SENTENCE_FIRST;
