@@ -39,7 +39,7 @@ impl Tag {
         }
     }
 
-    fn of(old: &Range<usize>, new: &Range<usize>) -> Tag {
+    pub(crate) fn of(old: &Range<usize>, new: &Range<usize>) -> Tag {
         match (old.is_empty(), new.is_empty()) {
             (false, false) => Tag::Replace,
             (false, true) => Tag::Delete,

@@ -59,6 +59,46 @@ pub(crate) fn tokens(text: &str, base: usize, granularity: Granularity) -> Vec<R
     out
 }
 
+/// Token boundaries of `text` in `span` (ends included, within `block`),
+/// found by cutting only a window a little wider than `span`, so the cost
+/// follows the span, not the block. A window that starts inside a token
+/// can misplace its first two boundaries, and one that ends inside a token
+/// its last: those are kept only where the window meets the block's edge,
+/// which is a true boundary. The block's edges are boundaries.
+pub(crate) fn boundaries_within(
+    text: &str,
+    block: &Range<usize>,
+    span: Range<usize>,
+    granularity: Granularity,
+) -> Vec<usize> {
+    const LOOKAHEAD: usize = 16;
+    let from = floor_char(text, span.start.saturating_sub(LOOKAHEAD).max(block.start));
+    let to = ceil_char(text, span.end.saturating_add(LOOKAHEAD).min(block.end));
+    let cut = tokens(&text[from..to], from, granularity);
+    let skip = if from == block.start { 0 } else { 2 };
+    cut.iter()
+        .skip(skip)
+        .map(|r| r.start)
+        .chain((to == block.end).then_some(to))
+        .filter(|&b| span.contains(&b) || b == span.end)
+        .filter(|&b| to == block.end || b + LOOKAHEAD <= to)
+        .collect()
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// ASCII text cut the way UAX #29 cuts most of it, much faster: runs of
 /// letters, digits and `_` (with `'` or `.` between letters or digits kept
 /// inside, as in "don't" and "3.14"), runs of spaces, and single marks.
@@ -220,6 +260,30 @@ mod tests {
         let got = sentences(&text, 0);
         assert!(got.len() >= 2);
         assert_eq!(got.iter().map(|r| r.len()).sum::<usize>(), text.len());
+    }
+
+    #[test]
+    fn boundaries_in_a_window_are_boundaries_of_the_whole_text() {
+        for text in [
+            "The quick (brown) fox, isn't 3.14 x_y!\r\n  end of it. ".repeat(8),
+            "改进 the 工作 plan, 3.14 don't。".repeat(8),
+            "ha ".repeat(100),
+            "e\u{301}a".repeat(60),
+        ] {
+            for granularity in [Granularity::Auto, Granularity::Word, Granularity::Char] {
+                let whole: Vec<usize> = tokens(&text, 0, granularity)
+                    .iter()
+                    .map(|r| r.start)
+                    .chain([text.len()])
+                    .collect();
+                for start in (0..text.len()).step_by(7) {
+                    let end = (start + 40).min(text.len());
+                    for b in boundaries_within(&text, &(0..text.len()), start..end, granularity) {
+                        assert!(whole.contains(&b), "{b} in {text:?} ({granularity:?})");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

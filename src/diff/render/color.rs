@@ -1,7 +1,9 @@
 //! The terminal format: hunks like `unified`, with the changed words or
 //! characters highlighted and moved blocks set apart (`<` where a block left,
 //! `>` where it arrived, with its id and the edits made to it). Without
-//! colour, highlights are written as `[-…-]` and `{+…+}`.
+//! colour, highlights are written as `[-…-]` and `{+…+}`, and, as in the
+//! word format, a change of whitespace alone (a re-wrapped paragraph) is
+//! not marked: no marker holds only whitespace.
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -84,6 +86,11 @@ fn new_side(out: &mut dyn Write, c: &Comparison<'_>, op: &Op, color: bool) -> io
     side(out, c, op, lines, false, '+', Paint::new(color, false))
 }
 
+/// Whether a text is only whitespace.
+fn blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 /// `" (93% similar, edited)"` for a move.
 pub(crate) fn detail(m: &Move) -> String {
     let percent = round3(m.similarity) * 100.0;
@@ -104,11 +111,14 @@ fn side(
     paint: Paint<'_>,
 ) -> io::Result<()> {
     let text = if old { c.old_text() } else { c.new_text() };
-    let marks = if op.tag == Tag::Equal {
+    let mut marks = if op.tag == Tag::Equal {
         Vec::new()
     } else {
         marks_of(c, op, old)
     };
+    if paint.color.is_none() {
+        marks.retain(|m| !blank(&text[m.clone()]));
+    }
     let prefix = prefix.to_string();
     for line in lines {
         write_marked(out, text, line.clone(), &marks, paint, &prefix)?;
