@@ -232,24 +232,7 @@ fn annotate_pass(
         Which::All,
         |doc| rescan(engine, doc),
         |scanned| {
-            let mut numbered = Vec::with_capacity(scanned.len());
-            for rescanned in scanned {
-                let expected = decisions.origins.get(numbering.count());
-                match rescanned {
-                    Ok(rescanned) => {
-                        if expected != Some(&rescanned.doc.document.origin) {
-                            return Err(CleanError::Changed(
-                                rescanned.doc.document.origin.to_string(),
-                            ));
-                        }
-                        numbered.push((numbering.take()?, rescanned));
-                    }
-                    Err(origin) if expected == Some(&origin) => {
-                        return Err(CleanError::Changed(origin.to_string()));
-                    }
-                    Err(_) => {}
-                }
-            }
+            let numbered: Vec<(u32, Rescanned)> = numbering.again(scanned, &decisions.origins)?;
             let annotated: Vec<_> = numbered
                 .into_par_iter()
                 .map(|(number, rescanned)| annotate_one(number, rescanned, decisions))
@@ -264,7 +247,7 @@ fn annotate_pass(
                     other => notes.texts.push((other.report_path(), note)),
                 }
             }
-            Ok(())
+            Ok::<(), CleanError>(())
         },
     )?;
     progress.finish();

@@ -779,6 +779,37 @@ impl Numbering {
     pub(super) fn count(&self) -> usize {
         self.next as usize
     }
+
+    /// Numbers the documents of a later pass, each of which must be the
+    /// one the scan pass numbered at that place (`origins`): a document
+    /// that moved, appeared, or cannot be read now though it was then is
+    /// [`CleanError::Changed`]. Inputs unreadable in both passes are left
+    /// out, as the scan pass left them.
+    pub(super) fn again(
+        &mut self,
+        scanned: Vec<Result<Rescanned, Origin>>,
+        origins: &[Origin],
+    ) -> Result<Vec<(u32, Rescanned)>, CleanError> {
+        let mut numbered = Vec::with_capacity(scanned.len());
+        for rescanned in scanned {
+            let expected = origins.get(self.count());
+            match rescanned {
+                Ok(rescanned) => {
+                    if expected != Some(&rescanned.doc.document.origin) {
+                        return Err(CleanError::Changed(
+                            rescanned.doc.document.origin.to_string(),
+                        ));
+                    }
+                    numbered.push((self.take()?, rescanned));
+                }
+                Err(origin) if expected == Some(&origin) => {
+                    return Err(CleanError::Changed(origin.to_string()));
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(numbered)
+    }
 }
 
 /// Pass 2: every document read, planned and written in order. Returns the
@@ -799,25 +830,7 @@ fn write_pass(
         Which::All,
         |doc| rescan(engine, doc),
         |scanned| {
-            let mut numbered = Vec::with_capacity(scanned.len());
-            for rescanned in scanned {
-                let expected = decisions.origins.get(numbering.count());
-                match rescanned {
-                    Ok(rescanned) => {
-                        if expected != Some(&rescanned.doc.document.origin) {
-                            return Err(CleanError::Changed(
-                                rescanned.doc.document.origin.to_string(),
-                            ));
-                        }
-                        numbered.push((numbering.take()?, rescanned));
-                    }
-                    // Unreadable now, but read in the scan pass.
-                    Err(origin) if expected == Some(&origin) => {
-                        return Err(CleanError::Changed(origin.to_string()));
-                    }
-                    Err(_) => {}
-                }
-            }
+            let numbered: Vec<(u32, Rescanned)> = numbering.again(scanned, &decisions.origins)?;
             let planned: Vec<Result<Planned, CleanError>> = numbered
                 .into_par_iter()
                 .map(|(number, rescanned)| {
@@ -837,7 +850,7 @@ fn write_pass(
                 }
                 writer.write(planned)?;
             }
-            Ok(())
+            Ok::<(), CleanError>(())
         },
     )?;
     if let Some(missing) = decisions.origins.get(numbering.count()) {
