@@ -229,6 +229,7 @@ mod detect;
 pub mod diff;
 pub mod document;
 mod fingerprint;
+pub mod html;
 pub mod index;
 pub mod input;
 mod normalize;
