@@ -441,6 +441,36 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_left_by_a_cut_stranger_line_do_not_move() {
+        let p = [
+            "First paragraph, several words long.\n",
+            "Second paragraph stays where it was.\n",
+            "Third paragraph moves to the end.\n",
+            "Fourth paragraph stays more or less.\n",
+            "Fifth paragraph closes the text.\n",
+        ];
+        let old = p.concat();
+        // The moved paragraph arrives followed by blank lines and a line
+        // that shares no word with it: neither is part of the move.
+        let new = [
+            p[0],
+            p[1],
+            p[3],
+            p[4],
+            p[2],
+            "\n\n\n\n\n",
+            "Zebras quilt xylophones\n",
+        ]
+        .concat();
+        let c = compare(&old, &new);
+        assert_eq!(c.moves().len(), 1);
+        let m = &c.moves()[0];
+        assert_eq!((m.old.clone(), m.new.clone()), (2..3, 4..5), "{m:?}");
+        assert_eq!((m.similarity, m.inline.is_none()), (1.0, true), "{m:?}");
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
     fn an_edit_in_place_is_not_a_move() {
         let old = format!("one\n{BLOCK}two\n");
         let new = format!("one\n{}two\n", BLOCK.replace("long", "large"));

@@ -181,7 +181,8 @@ fn trim_blank_edges(sides: &Sides<'_>, pair: &mut Pair) {
 
 /// Drops from the edges of an edited move the lines that share no word or
 /// character with the other block (a changed line next to where the block
-/// left or arrived), then measures the similarity of what remains.
+/// left or arrived), and the blank lines that cutting them leaves at an
+/// edge, then measures the similarity of what remains.
 fn trim(sides: &Sides<'_>, pair: &mut Pair, granularity: Granularity, keyer: &mut Keyer) {
     let (old, new) = sides.texts();
     let mut words = |body: &str| vocabulary(body, granularity, keyer);
@@ -204,6 +205,8 @@ fn trim(sides: &Sides<'_>, pair: &mut Pair, granularity: Granularity, keyer: &mu
     while pair.old.len() > 1 && stranger(old.line(pair.old.end - 1), &new_words, &mut words) {
         pair.old.end -= 1;
     }
+    // A stranger line cut away may leave blank lines at the new edge.
+    trim_blank_edges(sides, pair);
     let old_bag = bag(old.block(pair.old.clone()), granularity, keyer);
     let new_bag = bag(new.block(pair.new.clone()), granularity, keyer);
     if !old_bag.is_empty() || !new_bag.is_empty() {
