@@ -134,7 +134,8 @@ impl Report {
             if self.sections.len() < self.limits.sections && self.budget.rows > 0 {
                 let mut views = String::new();
                 let left = write_views(&mut views, number, c, context, &mut self.budget);
-                let (title, notes) = section_head(number, &listed, c, left);
+                let roots = (self.old.as_str(), self.new.as_str());
+                let (title, notes) = section_head(number, &listed, roots, c, left);
                 self.sections.push(Section {
                     number,
                     title,
@@ -260,11 +261,11 @@ impl Report {
             );
         }
         if self.unshown > 0 {
-            let _ = write!(
+            let _ = writeln!(
                 body,
                 "<p class=\"note\" id=\"unshown\">{} changed files are counted and listed but not \
                  shown: a page shows at most {} files and {} rows of changes \
-                 (<code>--format unified</code> prints everything).</p>\n",
+                 (<code>--format unified</code> prints everything).</p>",
                 thousands(self.unshown),
                 thousands(self.limits.sections),
                 thousands(self.limits.rows)
@@ -380,6 +381,7 @@ struct Section {
 fn section_head(
     number: usize,
     doc: &Listed,
+    (old_root, new_root): (&str, &str),
     c: &Comparison<'_>,
     left: LeftOut,
 ) -> (String, String) {
@@ -387,12 +389,13 @@ fn section_head(
     let status = doc.status.as_str();
     let _ = write!(head, "<h2><span class=\"status {status}\">{status}</span> ");
     match (&doc.old, &doc.new) {
-        (Some(old), Some(new)) if old != new => {
-            escape_into(&mut head, old);
+        (Some(old), Some(new)) if relative(old, old_root) != relative(new, new_root) => {
+            escape_into(&mut head, relative(old, old_root));
             head.push_str(" \u{2192} ");
-            escape_into(&mut head, new);
+            escape_into(&mut head, relative(new, new_root));
         }
-        (Some(path), _) | (None, Some(path)) => escape_into(&mut head, path),
+        (_, Some(new)) => escape_into(&mut head, relative(new, new_root)),
+        (Some(old), None) => escape_into(&mut head, relative(old, old_root)),
         (None, None) => {}
     }
     head.push_str(" <a class=\"up\" href=\"#files\" title=\"list of files\">\u{2191}</a></h2>");

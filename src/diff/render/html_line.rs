@@ -172,7 +172,7 @@ mod tests {
         let text = "北京是中国的首府。<b>\n";
         let fu = text.find('府').unwrap();
         assert_eq!(
-            line(text, &[fu..fu + 3], 1000),
+            line(text, std::slice::from_ref(&(fu..fu + 3)), 1000),
             "北京是中国的首<ins class=\"strong\">府</ins>。&lt;b&gt;"
         );
     }
@@ -191,7 +191,7 @@ mod tests {
         let at = 3 * 150_000;
         text.replace_range(at..at + 3, "改");
         text.push('\n');
-        let shown = line(&text, &[at..at + 3], 4096);
+        let shown = line(&text, std::slice::from_ref(&(at..at + 3)), 4096);
         assert!(
             shown.contains("<ins class=\"strong\">改</ins>"),
             "{}",
