@@ -131,14 +131,23 @@ impl Report {
         };
         let number = self.listed.len() + self.unlisted + 1;
         if !c.is_equal() {
-            if self.sections.len() < self.limits.sections && self.budget.rows > 0 {
-                let mut views = String::new();
-                let left = write_views(&mut views, number, c, context, &mut self.budget);
+            let mut views = String::new();
+            let left = if self.sections.len() < self.limits.sections {
+                write_views(&mut views, number, c, context, &mut self.budget)
+            } else {
+                LeftOut::default()
+            };
+            if left.shown > 0 {
                 let roots = (self.old.as_str(), self.new.as_str());
                 let (title, notes) = section_head(number, &listed, roots, c, left);
+                // A page of one pair names it in its header; a section
+                // says its own names when they are others.
+                let named = listed.old.as_ref().is_none_or(|p| *p == self.old)
+                    && listed.new.as_ref().is_none_or(|p| *p == self.new);
                 self.sections.push(Section {
                     number,
                     title,
+                    named,
                     notes,
                     views,
                 });
@@ -164,7 +173,9 @@ impl Report {
         let title = format!("diff {} \u{2192} {}", self.old, self.new);
         let mut page = Page::new(&title);
         page.style(STYLE).script(SCRIPT);
-        let folder = totals.documents != 1;
+        // A list of files unless the run compared one pair (or could not
+        // read it).
+        let folder = totals.documents > 1 || (totals.documents == 0 && totals.errors == 0);
         let body = page.body();
         self.write_header(body, totals, folder);
         self.write_errors(body);
@@ -173,8 +184,7 @@ impl Report {
         }
         for section in &self.sections {
             let _ = write!(body, "<section class=\"doc\" id=\"d{}\">", section.number);
-            // A page of one pair has its names in the page's header.
-            if folder {
+            if folder || !section.named {
                 body.push_str(&section.title);
             }
             body.push_str(&section.notes);
@@ -251,7 +261,7 @@ impl Report {
             self.by,
             env!("CARGO_PKG_VERSION")
         );
-        if totals.documents == 0 || totals.documents == totals.unchanged {
+        if totals.errors == 0 && totals.documents == totals.unchanged {
             body.push_str("<p class=\"note\" id=\"same\">No differences.</p>\n");
         }
         if totals.approximate > 0 {
@@ -370,6 +380,8 @@ struct Section {
     number: usize,
     /// Its `<h2>`: status and names.
     title: String,
+    /// Its names are those of the run (the page's header shows them).
+    named: bool,
     /// Its figures and notes.
     notes: String,
     /// Its two views.
@@ -414,7 +426,7 @@ fn section_head(
             escape(super::APPROXIMATE)
         ));
     }
-    if left != LeftOut::default() {
+    if left.rows > 0 {
         let _ = write!(
             notes,
             "<p class=\"note\">Cut to fit the page: {} of its rows and {} of its changes are \
@@ -577,6 +589,43 @@ mod tests {
         assert!(html.contains("id=\"unshown\">3 changed files"), "{html}");
         assert!(html.contains("id=\"unlisted\">2 more files"), "{html}");
         assert!(html.contains("data-figure=\"changed\"><b>5</b>"), "{html}");
+    }
+
+    #[test]
+    fn documents_past_the_row_budget_get_no_section_but_are_listed() {
+        let limits = Limits {
+            rows: 3,
+            ..Limits::PAGE
+        };
+        let mut report = Report::new(limits);
+        let options = DiffOptions::new();
+        report.begin(&Begin {
+            old: "v1",
+            new: "v2",
+            options: &options,
+        });
+        let names = ["a", "b", "c"].map(|n| (format!("v1/{n}"), format!("v2/{n}")));
+        for (old, new) in &names {
+            let c = Comparison::new("one\n", "two\n", &options);
+            let c2 = Comparison::new("one\nx\n", "two\ny\n", &options);
+            let header = DocHeader {
+                old: side(old),
+                new: side(new),
+                status: DocStatus::Changed,
+            };
+            report.document(&header, if old.ends_with('b') { &c2 } else { &c }, 0);
+        }
+        let totals = Totals {
+            documents: 3,
+            changed: 3,
+            ..Totals::default()
+        };
+        let html = page(&mut report, &totals);
+        // a: one row; b: two rows, both shown; c: nothing left.
+        assert_eq!(html.matches("<section class=\"doc\"").count(), 2, "{html}");
+        assert!(html.contains("<a href=\"#d2\">b</a>"), "{html}");
+        assert!(html.contains("c</span> <span class=\"muted\">(not shown: page limit)"));
+        assert!(html.contains("id=\"unshown\">1 changed files"), "{html}");
     }
 
     #[test]

@@ -29,9 +29,11 @@ pub(crate) struct Budget {
     pub line: usize,
 }
 
-/// How much of a document the page left out.
+/// How much of a document the page shows and leaves out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct LeftOut {
+    /// Rows of the side-by-side view shown.
+    pub shown: usize,
     /// Changes (non-equal operations) with no row on the page.
     pub changes: usize,
     /// Rows of the side-by-side view not shown.
@@ -39,7 +41,7 @@ pub(crate) struct LeftOut {
 }
 
 /// Writes the two views of `c` (which differs) for the document numbered
-/// `doc`, spending `budget`; returns what they leave out.
+/// `doc`, spending `budget`; returns what they show and leave out.
 pub(crate) fn write_views(
     out: &mut String,
     doc: usize,
@@ -101,7 +103,7 @@ struct Plan {
 impl Plan {
     fn new(c: &Comparison<'_>, hunks: &[Hunk], budget: &mut Budget) -> Plan {
         let mut stop = (hunks.len(), 0, 0);
-        let mut left_rows = 0;
+        let (mut shown, mut left_rows) = (0, 0);
         'hunks: for (h, hunk) in hunks.iter().enumerate() {
             for (p, piece) in hunk.pieces.iter().enumerate() {
                 for k in 0..rows_of(piece) {
@@ -113,6 +115,7 @@ impl Plan {
                     }
                     budget.rows -= 1;
                     budget.text -= cost;
+                    shown += 1;
                 }
             }
         }
@@ -151,6 +154,7 @@ impl Plan {
             .filter(|&i| c.ops()[i].tag != Tag::Equal && !plan.op_shown(i))
             .count();
         plan.left_out = LeftOut {
+            shown,
             changes,
             rows: left_rows,
         };
@@ -449,7 +453,8 @@ mod tests {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n";
         let new = "a\nB\nc\nd\ne\nf\ng\nh\ni\nk\nl\n";
         let (html, left) = views(old, new, &mut roomy());
-        assert_eq!(left, LeftOut::default());
+        assert_eq!((left.rows, left.changes), (0, 0));
+        assert_eq!(left.shown, 11);
         let c = Comparison::new(old, new, &DiffOptions::new());
         let changes = c.ops().iter().filter(|op| op.tag != Tag::Equal).count();
         assert_eq!(html.matches("<tbody class=\"chg ").count(), 2 * changes);
@@ -484,14 +489,14 @@ mod tests {
         };
         let (html, left) = views(&old, &new, &mut budget);
         assert_eq!(budget.rows, 0);
-        assert_eq!(left.rows, 90);
+        assert_eq!((left.shown, left.rows), (10, 90));
         // One replace of 100 lines: it has rows, so it is not left out.
         assert_eq!(left.changes, 0);
         assert_eq!(html.matches("<tr><td class=\"n\">").count(), 10 + 20);
         assert!(html.contains("90 more rows"), "{html}");
         // A spent budget shows nothing.
         let (html, left) = views(&old, &new, &mut budget);
-        assert_eq!((left.rows, left.changes), (100, 1));
+        assert_eq!((left.shown, left.rows, left.changes), (0, 100, 1));
         assert!(!html.contains("class=\"chg"));
     }
 
