@@ -23,6 +23,7 @@ use super::folders::DocStatus;
 
 mod color;
 mod html;
+mod html_assets;
 mod html_line;
 mod html_views;
 mod hunks;
