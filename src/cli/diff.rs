@@ -69,7 +69,10 @@ pub struct DiffArgs {
     #[arg(long)]
     pub normalize: bool,
     /// Output format [default: color on a terminal or in git's pager,
-    /// unified otherwise].
+    /// unified otherwise]. `html` writes one self-contained page (side by
+    /// side and inline views, changed words or characters marked, moved
+    /// blocks linked, a list of files for folders; capped to what a browser
+    /// opens, with every count complete): `--format html OLD NEW > diff.html`.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// When to use colour (`auto`: on a terminal or in git's pager; never
@@ -171,6 +174,7 @@ pub enum FormatArg {
     SideBySide,
     Stat,
     Json,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -333,6 +337,7 @@ fn printer(args: &DiffArgs, terminal: bool, columns: Option<usize>) -> Printer {
         Some(FormatArg::SideBySide) => Format::SideBySide,
         Some(FormatArg::Stat) => Format::Stat,
         Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Html) => Format::Html,
         None if terminal => Format::Color,
         None => Format::Unified,
     };

@@ -13,6 +13,7 @@
 //! | `side-by-side` | reading on a wide terminal | as `<` / `>` rows | yes |
 //! | `stat` | an overview | counted | counted (characters) |
 //! | `json` | programs (JSON Lines) | yes | yes |
+//! | `html` | a browser: one self-contained page | linked both ways | highlighted |
 
 use std::io::{self, Write};
 
@@ -21,6 +22,10 @@ use super::comparison::Comparison;
 use super::folders::DocStatus;
 
 mod color;
+mod html;
+mod html_assets;
+mod html_line;
+mod html_views;
 mod hunks;
 mod json;
 mod marks;
@@ -46,6 +51,10 @@ pub enum Format {
     Stat,
     /// JSON Lines: a `begin` object, one object per document, a summary.
     Json,
+    /// One self-contained HTML page for the whole run, written at the end:
+    /// side-by-side and inline views, moved blocks linked, capped to what a
+    /// browser opens (the figures count everything).
+    Html,
 }
 
 impl Format {
@@ -59,7 +68,7 @@ impl Format {
     }
 
     /// Its name on the command line: `unified`, `color`, `word`,
-    /// `side-by-side`, `stat` or `json`.
+    /// `side-by-side`, `stat`, `json` or `html`.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Unified => "unified",
@@ -68,6 +77,7 @@ impl Format {
             Format::SideBySide => "side-by-side",
             Format::Stat => "stat",
             Format::Json => "json",
+            Format::Html => "html",
         }
     }
 }
@@ -144,6 +154,8 @@ pub struct Printer {
     width: usize,
     totals: Totals,
     stat_rows: Vec<stat::Row>,
+    /// The page being gathered, in the `html` format.
+    page: Option<Box<html::Report>>,
 }
 
 impl Printer {
@@ -156,6 +168,7 @@ impl Printer {
             width: 120,
             totals: Totals::default(),
             stat_rows: Vec::new(),
+            page: (format == Format::Html).then(|| Box::new(html::Report::new(html::Limits::PAGE))),
         }
     }
 
@@ -180,6 +193,9 @@ impl Printer {
 
     /// Starts the output (the JSON `begin` object; nothing otherwise).
     pub fn begin(&mut self, out: &mut dyn Write, begin: &Begin<'_>) -> io::Result<()> {
+        if let Some(page) = &mut self.page {
+            page.begin(begin);
+        }
         match self.format {
             Format::Json => json::begin(out, begin),
             _ => Ok(()),
@@ -212,13 +228,22 @@ impl Printer {
                 Ok(())
             }
             Format::Json => json::document(out, header, comparison),
+            Format::Html => {
+                if let Some(page) = &mut self.page {
+                    page.document(header, comparison, self.context);
+                }
+                Ok(())
+            }
         }
     }
 
-    /// Reports an input that could not be compared (JSON only; other
-    /// formats leave errors to standard error).
+    /// Reports an input that could not be compared (JSON and HTML only;
+    /// other formats leave errors to standard error).
     pub fn error(&mut self, out: &mut dyn Write, path: &str, message: &str) -> io::Result<()> {
         self.totals.errors += 1;
+        if let Some(page) = &mut self.page {
+            page.error(path, message);
+        }
         match self.format {
             Format::Json => json::error(out, path, message),
             _ => Ok(()),
@@ -230,11 +255,15 @@ impl Printer {
         self.totals.skipped += count;
     }
 
-    /// Ends the output: the `stat` table, the JSON summary.
+    /// Ends the output: the `stat` table, the JSON summary, the HTML page.
     pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
             Format::Stat => stat::table(out, &self.stat_rows, &self.totals),
             Format::Json => json::summary(out, &self.totals),
+            Format::Html => match &mut self.page {
+                Some(page) => page.finish(out, &self.totals),
+                None => Ok(()),
+            },
             _ => Ok(()),
         }
     }
@@ -323,7 +352,7 @@ mod tests {
             let comparison = Comparison::new(&old, &new, &options);
             for format in [
                 Format::Unified, Format::Color, Format::Word,
-                Format::SideBySide, Format::Stat, Format::Json,
+                Format::SideBySide, Format::Stat, Format::Json, Format::Html,
             ] {
                 let mut printer = Printer::new(format);
                 printer.color(format == Format::Color).width(20);
