@@ -9,6 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=${1:-docs/screenshots}
+# Chinese, Japanese and Korean text needs a font that has it (Debian's
+# chromium brings none); WenQuanYi Zen Hei is 7 MB.
+if ! fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk'; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei > /dev/null
+fi
 mkdir -p "$out"
 DOPPEL_SCREENSHOTS=$(cd "$out" && pwd) tests/browser.sh
 ls -l "$out"/*.png
