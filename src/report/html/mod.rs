@@ -340,7 +340,7 @@ const STYLE: &str = r#"
 .chart { flex: 1 1 26rem; max-width: 44rem; }
 .chart svg { width: 100%; height: auto; }
 .chart text { font: 11px system-ui, sans-serif; fill: #333; }
-.chart rect.bar { fill: var(--accent); }
+.chart rect.col { fill: var(--accent); }
 .skip { color: var(--muted); }
 .side ul { margin: .3rem 0; }
 "#;

@@ -175,7 +175,7 @@ fn columns(out: &mut String, bars: &[(String, usize)], unit: &str) {
         let h = (*n as f64 / max) * (base - 18.0);
         out.push_str(&format!(
             "<g data-count=\"{n}\"><title>{}: {} {unit}</title>\
-             <rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"></rect>\
+             <rect class=\"col\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"></rect>\
              <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\
              <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></g>",
             escape(label),
@@ -215,7 +215,7 @@ fn share_bars(out: &mut String, top: &[(usize, f64, String)]) {
         out.push_str(&format!(
             "<g><title>{}: {} duplicate bytes ({:.1}%)</title>\
              <text x=\"0\" y=\"{:.1}\">{cut}{}</text>\
-             <rect class=\"bar\" x=\"210\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"></rect>\
+             <rect class=\"col\" x=\"210\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"></rect>\
              <text x=\"{:.1}\" y=\"{:.1}\">{:.1}%</text></g>",
             escape(name),
             thousands(*bytes),
