@@ -183,7 +183,7 @@ fn changes(old: &str, new: &str) -> Vec<(Range<usize>, Range<usize>)> {
 
 /// `old` with each change marked: removed text in `<del>`, inserted text
 /// in `<ins>`, unchanged stretches longer than twice [`CONTEXT`] folded.
-pub(super) fn diff_markup(out: &mut String, old: &str, new: &str) {
+pub(crate) fn diff_markup(out: &mut String, old: &str, new: &str) {
     let mut at = 0;
     let changes = changes(old, new);
     let count = changes.len();
