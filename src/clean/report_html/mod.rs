@@ -349,11 +349,14 @@ fn text_row(out: &mut String, removed: &Removed, texts: &RemovalTexts, open: boo
     }
     out.push_str("</div>");
     // Seams widen a removal by a line end or a space: not a difference.
-    let differs =
-        |k: &&Excerpt| k.is_whole() && gone.is_whole() && k.text.trim() != gone.text.trim();
-    if let Some(kept) = kept.filter(differs) {
+    let compared = kept
+        .and_then(Excerpt::whole_text)
+        .zip(gone.whole_text())
+        .map(|(kept, gone)| (kept.trim(), gone.trim()))
+        .filter(|(kept, gone)| kept != gone);
+    if let Some((kept, gone)) = compared {
         out.push_str("<div class=\"muted\">what the removed text changes in the kept one:</div><pre class=\"text diff\">");
-        diff_markup(out, kept.text.trim(), gone.text.trim());
+        diff_markup(out, kept, gone);
         out.push_str("</pre>");
     }
     out.push_str("</details></td></tr>\n");

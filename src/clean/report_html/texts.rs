@@ -25,6 +25,14 @@ pub(super) type DocKey = (String, Option<usize>);
 /// A stretch of a document's text: a byte range, or `None` for all of it.
 pub(super) type Stretch = (DocKey, Option<[usize; 2]>);
 
+/// Stretches up to this many characters are kept whole, to be compared
+/// with their twin on the page.
+const COMPARED_CHARS: usize = 20_000;
+
+/// Bytes of whole stretches kept over a run; past them stretches are
+/// shown cut and not compared.
+const COMPARED_BUDGET: usize = 64 << 20;
+
 /// The start of a stretch of text, and how long it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Excerpt {
@@ -32,6 +40,8 @@ pub struct Excerpt {
     pub text: String,
     /// Characters in the whole stretch.
     pub chars: usize,
+    /// The whole stretch, when it is short enough to be compared.
+    pub whole: Option<String>,
 }
 
 impl Excerpt {
@@ -40,9 +50,20 @@ impl Excerpt {
             .char_indices()
             .nth(TEXT_CHARS)
             .map_or(text.len(), |(at, _)| at);
+        let chars = text.chars().count();
         Excerpt {
             text: text[..end].to_owned(),
-            chars: text.chars().count(),
+            chars,
+            whole: (end < text.len() && chars <= COMPARED_CHARS).then(|| text.to_owned()),
+        }
+    }
+
+    /// The whole stretch, when it was kept.
+    pub fn whole_text(&self) -> Option<&str> {
+        if self.is_whole() {
+            Some(&self.text)
+        } else {
+            self.whole.as_deref()
         }
     }
 
@@ -75,6 +96,7 @@ impl RemovalTexts {
             }
         }
         let mut found = HashMap::new();
+        let mut kept_whole = 0;
         if wanted.is_empty() {
             return Ok(RemovalTexts { found });
         }
@@ -103,7 +125,13 @@ impl RemovalTexts {
                     .collect()
             },
             |batch: Vec<Vec<(Stretch, Excerpt)>>| -> io::Result<()> {
-                found.extend(batch.into_iter().flatten());
+                for (stretch, mut excerpt) in batch.into_iter().flatten() {
+                    kept_whole += excerpt.whole.as_ref().map_or(0, String::len);
+                    if kept_whole > COMPARED_BUDGET {
+                        excerpt.whole = None;
+                    }
+                    found.insert(stretch, excerpt);
+                }
                 Ok(())
             },
         )?;
