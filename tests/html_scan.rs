@@ -386,9 +386,15 @@ fn in_a_browser_the_filter_box_hides_documents_that_do_not_match() {
          box.dispatchEvent(new Event('input'));
          const during = visible();
          const shown = document.getElementById('shown').textContent;
+         document.getElementById('next').click();
+         const nextWhileFiltered = location.hash;
          box.value = '';
          box.dispatchEvent(new Event('input'));
-         return { before, during, shown, after: visible().length,
+         document.getElementById('collapse').click();
+         const closed = Array.from(document.querySelectorAll('details')).filter(d => d.open).length;
+         document.getElementById('expand').click();
+         const open = Array.from(document.querySelectorAll('details')).filter(d => !d.open).length;
+         return { before, during, shown, after: visible().length, nextWhileFiltered, closed, open,
                   toolbar: getComputedStyle(document.querySelector('.toolbar')).display };",
     );
     assert_eq!(found["before"], 8, "{found}");
@@ -396,6 +402,11 @@ fn in_a_browser_the_filter_box_hides_documents_that_do_not_match() {
     assert_eq!(found["shown"], "1 of 8 documents", "{found}");
     assert_eq!(found["after"], 8, "{found}");
     assert_eq!(found["toolbar"], "flex", "{found}");
+    // The next finding is the first cluster (the documents' blocks come
+    // later, and only those of documents the filter shows count).
+    assert_eq!(found["nextWhileFiltered"], "#cluster-1", "{found}");
+    assert_eq!(found["closed"], 0, "{found}");
+    assert_eq!(found["open"], 0, "{found}");
 }
 
 /// With `DOPPEL_SCREENSHOTS=DIR`, writes `DIR/scan.png` of the seed page

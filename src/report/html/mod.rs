@@ -348,7 +348,7 @@ const STYLE: &str = r#"
 
 /// The scan page's own script: the filter box over documents, the next
 /// finding (button or `n`), and expand/collapse of every details element.
-const SCRIPT: &str = r#"
+const SCRIPT: &str = r##"
 (function () {
   const box = document.getElementById("filter");
   const shown = document.getElementById("shown");
@@ -358,12 +358,13 @@ const SCRIPT: &str = r#"
     shown.textContent = box.value ? visible + " of " + all + " documents" : "";
   };
   box.addEventListener("input", () => { doppel.filter(box, ".doc"); count(); });
-  document.getElementById("next").addEventListener("click", () => doppel.next(".finding"));
+  const next = () => doppel.next("#corpus .finding, .doc:not(.hidden) .finding");
+  document.getElementById("next").addEventListener("click", next);
   const setAll = open => { for (const d of document.querySelectorAll("details")) d.open = open; };
   document.getElementById("expand").addEventListener("click", () => setAll(true));
   document.getElementById("collapse").addEventListener("click", () => setAll(false));
   document.addEventListener("keydown", e => {
-    if (e.key === "n" && e.target === document.body) doppel.next(".finding");
+    if (e.key === "n" && e.target === document.body) next();
   });
 })();
-"#;
+"##;
