@@ -75,10 +75,9 @@ fn removals(run: &Run) -> (Vec<Value>, Value) {
 /// The removals a page lists: `path|reason|first-last|bytes`, in order.
 fn listed(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut path = String::new();
     for part in html.split("<details class=\"doc\"").skip(1) {
         let at = part.find("data-path=\"").unwrap() + "data-path=\"".len();
-        path = part[at..at + part[at..].find('"').unwrap()].to_owned();
+        let path = &part[at..at + part[at..].find('"').unwrap()];
         for row in part.split("<tr class=\"removal finding\"").skip(1) {
             let attr = |name: &str| {
                 let key = format!("{name}=\"");
@@ -93,7 +92,6 @@ fn listed(html: &str) -> Vec<String> {
             ));
         }
     }
-    let _ = path;
     out
 }
 

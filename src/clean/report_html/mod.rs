@@ -127,9 +127,9 @@ fn figures(out: &mut String, report: &CleanReport) {
     }
     out.push_str("</ul>\n");
     if !report.problems.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<details class=\"side\" id=\"problems\" open><summary>Inputs not used <span class=\"muted\">{}</span></summary><ul>\n",
+            "<details class=\"side\" id=\"problems\" open><summary>Inputs not used <span class=\"muted\">{}</span></summary><ul>",
             report.problems.len()
         );
         for problem in report.problems.iter().take(100) {

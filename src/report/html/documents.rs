@@ -67,9 +67,9 @@ pub(super) fn document(out: &mut String, number: usize, doc: &ScannedDoc, find: 
         block_section(out, number, at + 1, doc, block);
     }
     if doc.blocks.len() > MAX_BLOCKS {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=\"note\">… and {} more blocks not shown (see <code>--format json</code>)</p>\n",
+            "<p class=\"note\">… and {} more blocks not shown (see <code>--format json</code>)</p>",
             thousands(doc.blocks.len() - MAX_BLOCKS)
         );
     }
@@ -111,18 +111,18 @@ fn block_section(
     }
     out.push_str("</div>\n");
     if !block.differing.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=\"muted\">{} segments differ between the copies:</p>\n",
+            "<p class=\"muted\">{} segments differ between the copies:</p>",
             block.differing.len()
         );
         for differing in block.differing.iter().take(MAX_PAIRS) {
             pair(out, text, differing);
         }
         if block.differing.len() > MAX_PAIRS {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<p class=\"note\">… and {} more differing segments not shown</p>\n",
+                "<p class=\"note\">… and {} more differing segments not shown</p>",
                 block.differing.len() - MAX_PAIRS
             );
         }
