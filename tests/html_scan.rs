@@ -93,7 +93,11 @@ fn hostile(dir: &Path) -> PathBuf {
     let paragraph = format!("{HOSTILE} in a paragraph long enough to count as a block of text.");
     let text = format!("{paragraph}\n\nbetween\n\n{paragraph}\n\n{long}\n\nagain\n\n{long}\n");
     std::fs::write(root.join("evil.txt"), &text).unwrap();
-    std::fs::write(root.join("evil copy.txt"), &text).unwrap();
+    std::fs::write(
+        root.join("<img src=x onerror=\"window.pwned=3\">.txt"),
+        &text,
+    )
+    .unwrap();
     root
 }
 

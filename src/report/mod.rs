@@ -13,7 +13,7 @@ mod human;
 pub mod inline;
 mod json;
 
-pub(crate) use html::{diff_markup, text_box};
+pub(crate) use html::{diff_box, text_box};
 pub use html::{HtmlPrinter, TEXT_CHARS};
 pub use human::{HumanPrinter, DEFAULT_MAX_DOCUMENTS};
 pub use json::JsonPrinter;

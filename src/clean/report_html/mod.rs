@@ -25,7 +25,7 @@ use super::listing::{reason_name, Removed};
 use super::plan::Reason;
 use super::run::CleanReport;
 use crate::html::{escape, escape_attribute, escape_into, Page};
-use crate::report::{diff_markup, text_box};
+use crate::report::{diff_box, text_box};
 use texts::{document_key, DocKey};
 
 /// Documents listed with their removals; the rest are counted.
@@ -355,9 +355,8 @@ fn text_row(out: &mut String, removed: &Removed, texts: &RemovalTexts, open: boo
         .map(|(kept, gone)| (kept.trim(), gone.trim()))
         .filter(|(kept, gone)| kept != gone);
     if let Some((kept, gone)) = compared {
-        out.push_str("<div class=\"muted\">what the removed text changes in the kept one:</div><pre class=\"text diff\">");
-        diff_markup(out, kept, gone);
-        out.push_str("</pre>");
+        out.push_str("<div class=\"muted\">what the removed text changes in the kept one:</div>");
+        diff_box(out, kept, gone);
     }
     out.push_str("</details></td></tr>\n");
 }

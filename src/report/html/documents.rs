@@ -1,30 +1,37 @@
 //! One listed document of the scan page: its facts, then each block with
 //! every copy's lines and text side by side, and each pair of segments
-//! where the copies differ as an inline diff (`<del>`/`<ins>`; words for
-//! spaced scripts, characters for Chinese, Japanese and Korean: the
-//! library's [`Comparison`] with [`Granularity::Auto`]).
+//! where the copies differ as an inline diff, character by character in
+//! every script (`<del>`/`<ins>`: the changes `--show-diffs` and the JSON
+//! report's `changes` give, made by the library's
+//! [`Comparison`](crate::diff::Comparison)).
 //!
-//! Bounded: at most [`MAX_BLOCKS`] blocks and [`MAX_PAIRS`] differing
-//! pairs per block, each copy's text cut at [`TEXT_CHARS`], long equal
-//! stretches of a diff folded, and segments too long to compare here shown
-//! as their lengths; every cut says so.
+//! Bounded: at most [`MAX_BLOCKS`] blocks, [`MAX_COPIES`] copies with their
+//! text and [`MAX_PAIRS`] differing pairs per block, each copy's text cut
+//! at [`TEXT_CHARS`], long equal stretches of a diff folded, and segments
+//! too long to compare here (or whose changes would fill more than
+//! [`MAX_DIFF_MARKUP`]) shown as their lengths; every cut says so.
 
 use std::fmt::Write as _;
-use std::ops::Range;
 
 use super::summary::thousands;
 use super::{text_box, TEXT_CHARS};
 use crate::detect::within::{Block, Differing};
-use crate::diff::{Comparison, DiffOptions, Granularity, Tag};
 use crate::document::Span;
 use crate::html::{escape, escape_attribute, escape_into};
 use crate::pipeline::{Findings, ScannedDoc};
+use crate::report::inline::{changes, Change};
 
 /// Blocks of one document shown; the rest are counted.
 const MAX_BLOCKS: usize = 50;
 
 /// Differing pairs of one block shown; the rest are counted.
-const MAX_PAIRS: usize = 50;
+const MAX_PAIRS: usize = 20;
+
+/// Copies of one block shown with their text; the rest are named by lines.
+const MAX_COPIES: usize = 6;
+
+/// Bytes of markup one diff may take; a larger one is described instead.
+const MAX_DIFF_MARKUP: usize = 32 << 10;
 
 /// Segments longer than this (characters, either side) are not compared
 /// on the page.
@@ -97,7 +104,7 @@ fn block_section(
         block.copies.len(),
         block.segments,
     );
-    for (at, copy) in block.copies.iter().enumerate() {
+    for (at, copy) in block.copies.iter().take(MAX_COPIES).enumerate() {
         let _ = write!(
             out,
             "<div class=\"copy\" data-lines=\"{}\"><div class=\"muted\">{} · lines {} · {} bytes</div>",
@@ -110,6 +117,25 @@ fn block_section(
         out.push_str("</div>\n");
     }
     out.push_str("</div>\n");
+    if block.copies.len() > MAX_COPIES {
+        let lines: Vec<String> = block.copies[MAX_COPIES..]
+            .iter()
+            .take(100)
+            .map(|copy| copy.span.lines.to_string())
+            .collect();
+        let more = block.copies.len() - MAX_COPIES - lines.len();
+        let _ = writeln!(
+            out,
+            "<p class=\"more\">{} more copies, at lines {}{}</p>",
+            block.copies.len() - MAX_COPIES,
+            lines.join(", "),
+            if more > 0 {
+                format!(", … and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     if !block.differing.is_empty() {
         let _ = writeln!(
             out,
@@ -153,41 +179,44 @@ fn pair(out: &mut String, text: &str, differing: &Differing) {
             thousands(new.chars().count())
         );
     } else {
-        out.push_str("<pre class=\"text diff\">");
-        diff_markup(out, old, new);
-        out.push_str("</pre>");
+        diff_box(out, old, new);
     }
     out.push_str("</div>\n");
 }
 
-/// Byte ranges of `old` and `new` that change, in order.
-fn changes(old: &str, new: &str) -> Vec<(Range<usize>, Range<usize>)> {
-    let mut options = DiffOptions::new();
-    options.granularity(Granularity::Auto).detect_moves(false);
-    let comparison = Comparison::new(old, new, &options);
-    let mut out = Vec::new();
-    for op in comparison.ops() {
-        match (&op.tag, &op.inline) {
-            (Tag::Equal, _) => {}
-            (Tag::Replace, Some(inline)) => {
-                out.extend(inline.iter().map(|c| (c.old.clone(), c.new.clone())))
-            }
-            _ => out.push((
-                comparison.old_bytes(op.old.clone()),
-                comparison.new_bytes(op.new.clone()),
-            )),
-        }
+/// The diff of `old` and `new` in a `<pre class="text diff">`, or a note
+/// when its changes would take more than [`MAX_DIFF_MARKUP`].
+pub(crate) fn diff_box(out: &mut String, old: &str, new: &str) {
+    let mut markup = String::new();
+    diff_markup(&mut markup, old, new);
+    if markup.len() > MAX_DIFF_MARKUP {
+        let _ = write!(
+            out,
+            "<p class=\"note\">The changes between these {} and {} characters are too large to show here.</p>",
+            thousands(old.chars().count()),
+            thousands(new.chars().count())
+        );
+        return;
     }
-    out
+    out.push_str("<pre class=\"text diff\">");
+    out.push_str(&markup);
+    out.push_str("</pre>");
 }
 
 /// `old` with each change marked: removed text in `<del>`, inserted text
 /// in `<ins>`, unchanged stretches longer than twice [`CONTEXT`] folded.
-pub(crate) fn diff_markup(out: &mut String, old: &str, new: &str) {
+fn diff_markup(out: &mut String, old: &str, new: &str) {
     let mut at = 0;
     let changes = changes(old, new);
     let count = changes.len();
-    for (index, (removed, inserted)) in changes.into_iter().enumerate() {
+    for (
+        index,
+        Change {
+            old: removed,
+            new: inserted,
+        },
+    ) in changes.into_iter().enumerate()
+    {
         unchanged(
             out,
             &old[at.min(removed.start)..removed.start],
@@ -265,12 +294,35 @@ mod tests {
 
     #[test]
     fn long_unchanged_stretches_fold() {
-        let old = format!("{}X{}", "a".repeat(500), "b".repeat(500));
-        let new = format!("{}Y{}", "a".repeat(500), "b".repeat(500));
+        let old = format!("{} X {}", "a ".repeat(250), "b ".repeat(250));
+        let new = format!("{} Y {}", "a ".repeat(250), "b ".repeat(250));
         let shown = marked(&old, &new);
         assert!(shown.contains("<del>X</del><ins>Y</ins>"), "{shown}");
-        assert!(shown.contains("[… 460 unchanged characters …]"), "{shown}");
+        assert!(shown.contains("[… 461 unchanged characters …]"), "{shown}");
         assert!(shown.len() < 300, "{shown}");
+    }
+
+    #[test]
+    fn a_diff_too_large_to_show_is_described() {
+        let old: String = (0..20_000)
+            .map(|n| if n % 2 == 0 { 'a' } else { 'b' })
+            .collect();
+        let new: String = (0..20_000)
+            .map(|n| if n % 2 == 0 { 'a' } else { 'c' })
+            .collect();
+        let mut out = String::new();
+        diff_box(&mut out, &old, &new);
+        assert!(
+            out.contains("too large to show here"),
+            "{}",
+            &out[..200.min(out.len())]
+        );
+        let mut small = String::new();
+        diff_box(&mut small, "a b", "a c");
+        assert_eq!(
+            small,
+            "<pre class=\"text diff\">a <del>b</del><ins>c</ins></pre>"
+        );
     }
 
     #[test]

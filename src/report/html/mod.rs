@@ -28,7 +28,7 @@ use crate::html::{escape, escape_into, Page};
 use crate::index::{ReportStored, StoredMatch};
 use crate::pipeline::{CorpusReport, Findings, Problem, ScannedDoc, Sink, Summary};
 
-pub(crate) use documents::diff_markup;
+pub(crate) use documents::diff_box;
 use summary::Tally;
 
 /// Characters of a copy's text shown; the rest is counted.
