@@ -218,6 +218,21 @@ fn a_report_inside_the_output_folder_is_refused_before_anything_is_written() {
         run.stderr
     );
     assert!(!out.exists(), "nothing written");
+    // Nor may a report replace an input.
+    let input = root.join("e.txt");
+    let before = std::fs::read(&input).unwrap();
+    let run = clean(
+        dir.path(),
+        &["--dry-run", "--report", s(&input), s(&root), s(&input)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("e.txt: the report would replace this input"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
     // A dry run writes nothing into OUT, so it may name a report there.
     let dry = clean(
         dir.path(),

@@ -208,10 +208,21 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
 }
 
 /// Refuses a report that a real run would write inside its output folder,
-/// where `restore` would take it for a cleaned document.
+/// where `restore` would take it for a cleaned document, and one that
+/// would replace an input.
 fn check_report_place(args: &CleanArgs) -> Result<()> {
-    if let (Some(report), Some(out), false) = (&args.report, &args.out, args.dry_run) {
-        if absolute(report).starts_with(absolute(out)) {
+    let Some(report) = &args.report else {
+        return Ok(());
+    };
+    let place = absolute(report);
+    if args.read.paths.iter().any(|input| absolute(input) == place) {
+        anyhow::bail!(
+            "{}: the report would replace this input; write it elsewhere",
+            report.display()
+        );
+    }
+    if let (Some(out), false) = (&args.out, args.dry_run) {
+        if place.starts_with(absolute(out)) {
             anyhow::bail!(
                 "{}: the report would be inside the output folder {}, where restore would take it for a document; write it elsewhere",
                 report.display(),
