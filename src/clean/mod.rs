@@ -20,7 +20,8 @@
 //!   writer and restore in builds with or without it.
 //! - [`listing`]: each removal named by its file, its record's line and
 //!   id, and the kept text it duplicates, for `--dry-run` and
-//!   `--format json`.
+//!   `--format json`; [`report_html`]: the page of `--report FILE.html`
+//!   that shows them.
 //! - [`annotate`]: the annotate-only run, which keeps every record and
 //!   writes the inputs back with `doppel_` fields saying what `clean`
 //!   would do.
@@ -40,6 +41,7 @@ pub mod output;
 pub mod parquet;
 mod parquet_rows;
 pub mod plan;
+pub mod report_html;
 pub mod restore;
 pub mod run;
 pub mod seams;

@@ -9,7 +9,8 @@ use clap::{Args, ValueEnum};
 use doppel::clean::annotate::{annotate, AnnotateReport};
 use doppel::clean::listing::{Listing, Removed};
 use doppel::clean::manifest::Manifest;
-use doppel::clean::output::MANIFEST_NAME;
+use doppel::clean::output::{absolute, write_atomic, MANIFEST_NAME};
+use doppel::clean::report_html::{self, RemovalTexts, RunFacts};
 use doppel::clean::restore::{restore, RestoreReport};
 use doppel::clean::run::{clean_against, CleanOptions, CleanReport};
 use doppel::clean::Keep;
@@ -74,6 +75,13 @@ pub struct CleanArgs {
     #[arg(long)]
     pub allow_lossy: bool,
 
+    /// Also write an HTML page of what was removed (with --dry-run: what
+    /// would be), by document, with each removal's reason and kept twin,
+    /// and the run's figures. Not inside OUT, where restore would take it
+    /// for a document.
+    #[arg(long, value_name = "FILE", conflicts_with = "annotate")]
+    pub report: Option<PathBuf>,
+
     /// Also remove the documents that duplicate a document stored in this
     /// index (`doppel index create`); the manifest keeps their text and the
     /// stored document each matches.
@@ -120,6 +128,7 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         anyhow::bail!("-: standard input is read as JSON Lines, which clean cannot write back and restore; save it as a .jsonl file and clean that (or use --dry-run, or --input-format text)");
     }
     let problems: Vec<Problem> = problems.into_iter().map(Problem::from).collect();
+    check_report_place(args)?;
     let options = CleanOptions {
         out: args.out.clone().unwrap_or_default(),
         keep: args.keep.into(),
@@ -175,11 +184,53 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         eprintln!("doppel: {problem}");
     }
     print_report(&report, args, &options)?;
+    if let Some(path) = &args.report {
+        let removals = removals(&report, &options)?;
+        let texts = args.read.with_threads(|| {
+            RemovalTexts::read(&engine, &entries, &report_html::listed(&removals))
+        })??;
+        let page = report_html::page(
+            &report,
+            &removals,
+            Some(&texts),
+            &RunFacts {
+                dry_run: options.dry_run,
+                out: options.out.display().to_string(),
+            },
+        );
+        write_atomic(path, page.as_bytes())?;
+    }
     if let Some(why) = nothing_scanned(&report.scan) {
         eprintln!("doppel: {why}");
         return Ok(2);
     }
     Ok(if report.problems.is_empty() { 0 } else { 2 })
+}
+
+/// Refuses a report that a real run would write inside its output folder,
+/// where `restore` would take it for a cleaned document, and one that
+/// would replace an input.
+fn check_report_place(args: &CleanArgs) -> Result<()> {
+    let Some(report) = &args.report else {
+        return Ok(());
+    };
+    let place = absolute(report);
+    if args.read.paths.iter().any(|input| absolute(input) == place) {
+        anyhow::bail!(
+            "{}: the report would replace this input; write it elsewhere",
+            report.display()
+        );
+    }
+    if let (Some(out), false) = (&args.out, args.dry_run) {
+        if place.starts_with(absolute(out)) {
+            anyhow::bail!(
+                "{}: the report would be inside the output folder {}, where restore would take it for a document; write it elsewhere",
+                report.display(),
+                out.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 fn print_report(report: &CleanReport, args: &CleanArgs, options: &CleanOptions) -> Result<()> {

@@ -9,7 +9,7 @@ use doppel::clean::run::Progress;
 use doppel::document::Origin;
 use doppel::index::{Against, Index, ReportStored};
 use doppel::input::{expand, Entry};
-use doppel::report::{HumanPrinter, JsonPrinter};
+use doppel::report::{HtmlPrinter, HumanPrinter, JsonPrinter};
 use doppel::{CorpusReport, Engine, Findings, Problem, ScannedDoc, Sink, Summary};
 
 use super::common::{nothing_scanned, use_colour, ReadArgs, NO_DOCUMENTS};
@@ -21,11 +21,13 @@ pub struct ScanArgs {
     pub read: ReadArgs,
 
     /// Report format: human (default), summary (human, the totals and the
-    /// top documents and findings only) or json (JSON Lines, everything).
+    /// top documents and findings only), json (JSON Lines, everything) or
+    /// html (one self-contained page: figures, charts, blocks with their
+    /// diffs, clusters side by side).
     #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
     pub format: ScanFormat,
 
-    /// Human format: list at most N documents one by one; past them
+    /// Human and HTML formats: list at most N documents one by one; past them
     /// documents are counted, and the report names those with the most
     /// duplicate bytes. 0 lists every document.
     #[arg(long, value_name = "N", default_value_t = doppel::report::DEFAULT_MAX_DOCUMENTS)]
@@ -64,6 +66,10 @@ pub enum ScanFormat {
     Summary,
     /// JSON Lines: every document and finding.
     Json,
+    /// One self-contained HTML page (no network, readable without
+    /// scripts): figures, charts, each document's blocks with their
+    /// differences marked, clusters side by side.
+    Html,
 }
 
 /// A kind of finding `--find` can ask for.
@@ -153,6 +159,13 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
             ScanFormat::Json => {
                 let mut printer = JsonPrinter::new(stdout);
                 printer.show_diffs(args.show_diffs);
+                scan.run_into(problems, printer)
+            }
+            ScanFormat::Html => {
+                let mut printer = HtmlPrinter::new(stdout);
+                printer
+                    .find(find)
+                    .max_documents((args.max_documents > 0).then_some(args.max_documents));
                 scan.run_into(problems, printer)
             }
             ScanFormat::Human | ScanFormat::Summary => {

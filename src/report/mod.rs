@@ -5,11 +5,16 @@
 //!   documented in the README).
 //! - [`HumanPrinter`]: per document its encoding and duplicate ratio, each
 //!   block as line ranges with a short preview; colour on request.
+//! - [`HtmlPrinter`]: one self-contained HTML page (figures, charts, each
+//!   document's blocks with inline diffs, clusters side by side).
 
+mod html;
 mod human;
 pub mod inline;
 mod json;
 
+pub(crate) use html::{diff_box, text_box};
+pub use html::{HtmlPrinter, TEXT_CHARS};
 pub use human::{HumanPrinter, DEFAULT_MAX_DOCUMENTS};
 pub use json::JsonPrinter;
 
