@@ -118,7 +118,8 @@ details > summary { cursor: pointer; }
 /// toolbar shows) and offers `doppel.filter(input, selector)`, which hides
 /// the elements matching `selector` whose text does not contain the
 /// input's value, and `doppel.next(selector)`, which scrolls to the next
-/// element matching `selector` below the current position.
+/// element matching `selector` below the current position, opening the
+/// `<details>` around it.
 pub const BASE_SCRIPT: &str = r##"
 "use strict";
 document.documentElement.classList.add("js");
@@ -130,10 +131,20 @@ window.doppel = {
     }
   },
   next(selector) {
-    const all = Array.from(document.querySelectorAll(selector)).filter(e => !e.classList.contains("hidden"));
+    const all = Array.from(document.querySelectorAll(selector)).filter(e => !e.closest(".hidden"));
+    // A finding inside a closed <details> has no box of its own: it sits
+    // where the outermost closed <details> around it is shown.
+    const shownAt = e => {
+      let anchor = e;
+      for (let d = e.closest("details:not([open])"); d; d = d.parentElement && d.parentElement.closest("details:not([open])")) anchor = d;
+      return anchor.getBoundingClientRect().top + window.scrollY;
+    };
     const y = window.scrollY + 60;
-    const target = all.find(e => e.getBoundingClientRect().top + window.scrollY > y) || all[0];
-    if (target) { target.scrollIntoView({ block: "start" }); if (target.id) history.replaceState(null, "", "#" + target.id); }
+    const target = all.find(e => shownAt(e) > y) || all[0];
+    if (!target) return;
+    for (let d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
+    target.scrollIntoView({ block: "start" });
+    if (target.id) history.replaceState(null, "", "#" + target.id);
   },
 };
 "##;

@@ -63,3 +63,28 @@ fn hostile_text_stays_inert_in_a_browser() {
     );
     assert!(shown.contains("U+202Etxet desrever"), "{shown}");
 }
+
+#[test]
+#[ignore = "opens Chromium: tests/browser.sh"]
+fn next_finding_reaches_findings_inside_closed_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.html");
+    let gap = "<div style=\"height:2000px\"></div>";
+    let mut page = Page::new("findings");
+    page.body().push_str(&format!(
+        "{gap}<p class=\"f\" id=\"f1\">one</p>{gap}\
+         <details id=\"d\"><summary>closed</summary><p class=\"f\" id=\"f2\">two</p></details>\
+         {gap}<p class=\"f\" id=\"f3\">three</p>{gap}"
+    ));
+    std::fs::write(&file, page.finish()).unwrap();
+    let found = browser::probe(
+        &file,
+        "const steps = [];
+         for (let i = 0; i < 4; i++) { doppel.next('.f'); steps.push(location.hash); }
+         return { steps, open: document.getElementById('d').open };",
+    );
+    assert_eq!(
+        found,
+        serde_json::json!({ "steps": ["#f1", "#f2", "#f3", "#f1"], "open": true })
+    );
+}
