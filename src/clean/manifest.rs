@@ -285,6 +285,18 @@ pub struct SummaryLine {
     /// Bytes the cleaned texts are shorter than the originals, over every
     /// removal.
     pub removed_bytes: usize,
+    /// Removals that repair mojibake (reason `repaired`); absent when none,
+    /// and from manifests written before repairs.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub repairs: usize,
+    /// Documents dropped whole as damaged (`clean --drop-damaged`); absent
+    /// when none.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub damaged_documents: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A manifest read whole and checked for consistency.
@@ -369,6 +381,8 @@ struct Reading {
     begun: bool,
     manifest: Manifest,
     summary: Option<(usize, SummaryLine)>,
+    /// Removal lines with reason `repaired`.
+    repairs: usize,
     removals: usize,
     removed_bytes: usize,
     /// Output path → (is a record file, last record line).
@@ -502,6 +516,7 @@ impl Reading {
             )
         })?;
         self.removals += 1;
+        self.repairs += usize::from(removal.reason == Reason::Repaired);
         self.removed_bytes = self
             .removed_bytes
             .saturating_add(removed.saturating_sub(removal.replacement_bytes));
@@ -604,6 +619,7 @@ impl Reading {
             ),
             ("removals", summary.removals, self.removals),
             ("removed bytes", summary.removed_bytes, self.removed_bytes),
+            ("repairs", summary.repairs, self.repairs),
         ] {
             if counted != read {
                 return Err(at(
