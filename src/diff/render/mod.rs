@@ -21,6 +21,7 @@ use super::comparison::Comparison;
 use super::folders::DocStatus;
 
 mod color;
+mod damage;
 mod hunks;
 mod json;
 mod marks;
@@ -133,6 +134,8 @@ pub(crate) struct Totals {
     pub approximate: usize,
     pub errors: usize,
     pub skipped: usize,
+    /// Changes that are encoding damage on one side.
+    pub damaged: usize,
 }
 
 /// Writes comparisons in one format.
@@ -201,6 +204,11 @@ impl Printer {
             if comparison.is_equal() {
                 return Ok(());
             }
+            damage::notes(
+                out,
+                comparison,
+                self.color && self.format != Format::Unified,
+            )?;
         }
         match self.format {
             Format::Unified => unified::document(self, out, header, comparison),
@@ -254,6 +262,7 @@ impl Printer {
             t.deletions += op.old.len();
         }
         t.moves += comparison.moves().len();
+        t.damaged += crate::diff::DamageCount::of(comparison).total();
         t.approximate += usize::from(comparison.is_approximate());
     }
 }
