@@ -44,7 +44,7 @@ fn planted_mojibake_is_repaired_exactly_in_nine_cases_of_ten() {
         }
     }
     let rate = exact as f64 / cases as f64;
-    eprintln!("planted mojibake: {exact}/{cases} repaired exactly");
+    eprintln!("planted mojibake: {exact}/{cases} repaired exactly; missed: {misses:?}");
     assert!(
         rate >= 0.9,
         "{exact}/{cases} repaired exactly; missed: {misses:?}"
