@@ -345,10 +345,17 @@ fn human_summary(report: &CleanReport, options: &CleanOptions) -> String {
     if summary.damaged_documents > 0 {
         whole.push_str(&format!(", {} damaged", summary.damaged_documents));
     }
+    let places = |n: usize| {
+        if n == 1 {
+            "1 place".to_owned()
+        } else {
+            format!("{n} places")
+        }
+    };
     let repairs = match summary.repairs {
         0 => String::new(),
-        n if options.dry_run => format!("; would repair mojibake in {n} places"),
-        n => format!("; repaired mojibake in {n} places"),
+        n if options.dry_run => format!("; would repair mojibake in {}", places(n)),
+        n => format!("; repaired mojibake in {}", places(n)),
     };
     format!(
         "{} documents, {verb} {} bytes in {} removals ({} whole documents{whole}){repairs}{}",
