@@ -45,6 +45,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         boilerplate: false,
         dry_run: false,
         allow_lossy: false,
+        repair: false,
+        drop_damaged: None,
     };
     let engine = EngineBuilder::new().find(options.findings()).build()?;
     let inputs = [input.clone()];

@@ -197,6 +197,8 @@
 //!     boilerplate: false,
 //!     dry_run: false,
 //!     allow_lossy: false,
+//!     repair: false,
+//!     drop_damaged: None,
 //! };
 //! let engine = doppel::EngineBuilder::new().find(options.findings()).build()?;
 //! let inputs = [input.clone()];

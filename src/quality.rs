@@ -53,6 +53,7 @@
 mod chars;
 mod compare;
 mod damage;
+pub mod mojibake;
 mod tier;
 
 pub use compare::{compare, diff_damage, CompareOptions, DiffDamage, Preference};

@@ -103,6 +103,42 @@ fn the_seed_page_pair_has_the_figures_and_changes_of_the_json_report() {
     }
 }
 
+/// The seed page's two copies of its article as two files.
+fn the_two_copies(dir: &Path) -> (PathBuf, PathBuf) {
+    let page = std::fs::read_to_string(corpus("scraped_page_zh.txt")).expect("the seed page");
+    let lines: Vec<&str> = page.split_inclusive('\n').collect();
+    let (first, second) = (dir.join("first.txt"), dir.join("second.txt"));
+    std::fs::write(&first, lines[19..149].concat()).expect("write");
+    std::fs::write(&second, lines[156..286].concat()).expect("write");
+    (first, second)
+}
+
+#[test]
+fn encoding_damage_is_marked_as_damage_with_its_side_as_json_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (first, second) = the_two_copies(dir.path());
+    let (_, html) = page(dir.path(), "copies", &first, &second);
+    let json = run_pair("json", &first, &second);
+    let mut damaged: Vec<String> = ops(&json)
+        .iter()
+        .filter_map(|op| op["damage"].as_str().map(str::to_owned))
+        .collect();
+    damaged.sort();
+    // Three paragraphs damaged in the first copy, one in the second.
+    assert_eq!(damaged, ["new", "old", "old", "old"], "{}", json.stdout);
+    for side in ["old", "new"] {
+        let want = damaged.iter().filter(|d| *d == side).count();
+        // Once in the side-by-side view, once in the inline one.
+        let shown = html.matches(&format!("data-damage=\"{side}\"")).count();
+        assert_eq!(shown, 2 * want, "{side}");
+    }
+    assert_eq!(
+        html.matches("encoding damage in the old text, not an edit")
+            .count(),
+        6
+    );
+}
+
 #[test]
 fn exit_status_is_that_of_the_other_formats() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -209,6 +209,8 @@ proptest! {
             boilerplate,
             dry_run: false,
             allow_lossy: false,
+            repair: false,
+            drop_damaged: None,
         };
         let engine = EngineBuilder::new().find(options.findings()).build().expect("valid settings");
         let report = clean(&engine, &inputs, &entries, vec![], &options, &Silent).expect("clean runs");

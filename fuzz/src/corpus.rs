@@ -93,6 +93,8 @@ pub fn clean_paths(inputs: &[PathBuf], out: &Path) -> CleanReport {
         dry_run: false,
         // Lossy documents are cleaned too, so restore's text path is fuzzed.
         allow_lossy: true,
+        repair: false,
+        drop_damaged: None,
     };
     clean(engine(), inputs, &entries, Vec::new(), &options, &Silent).expect("clean runs")
 }

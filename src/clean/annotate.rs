@@ -132,6 +132,8 @@ pub fn annotate(
     let options = CleanOptions {
         dry_run: false,
         allow_lossy: true,
+        repair: false,
+        drop_damaged: None,
         ..options.clone()
     };
     let scanned = scan_pass(engine, &entries, problems, &options, progress, against)?;
@@ -272,7 +274,7 @@ fn annotate_one(
     let duplicated: usize = plan
         .removals
         .iter()
-        .filter(|r| r.reason != Reason::Damaged)
+        .filter(|r| !matches!(r.reason, Reason::Damaged | Reason::Repaired))
         .map(|r| r.bytes.len())
         .sum();
     let duplicate_share = if text_len == 0 {

@@ -168,7 +168,11 @@ impl<'a> Listing<'a> {
 impl Removed {
     /// The one-line human form (see the module's documentation).
     pub fn human(&self) -> String {
-        let whole = self.reason == Reason::DuplicateDocument;
+        let whole = self.reason == Reason::DuplicateDocument
+            || (self.reason == Reason::Damaged
+                && self.duplicate_of.is_none()
+                && self.bytes[0] == 0
+                && self.removed_bytes == self.bytes[1]);
         let mut out = match &self.id {
             Some(id) => format!("{}:{}{}", self.path, self.line, id_suffix(id, self.line)),
             None if whole => self.path.clone(),
@@ -236,6 +240,7 @@ pub fn reason_name(reason: Reason) -> &'static str {
         Reason::Damaged => "damaged",
         Reason::RepeatedSegment => "repeated-segment",
         Reason::Boilerplate => "boilerplate",
+        Reason::Repaired => "repaired",
     }
 }
 

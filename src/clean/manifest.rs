@@ -13,7 +13,14 @@
 //! ```
 //!
 //! A removal's text is `edits` applied to its twin's text in the original
-//! document, or `text` when it has no twin. A document removed because it
+//! document, or `text` when it has no twin. A removal without a twin but
+//! with `edits` (a damaged segment replaced by its clean twin, or a
+//! mojibake repair: reason `repaired`, `clean --repair`) applies them to
+//! the text that stands in its place in the cleaned text. A document
+//! dropped by `clean --drop-damaged` has one removal, reason `damaged`,
+//! with its whole text in `text`. The summary counts `repairs` and
+//! `damaged_documents` when there are any (manifests without them read as
+//! zero). A document removed because it
 //! duplicates a document stored in an index (`clean --against INDEX`) has
 //! its whole text in `text` and the stored document in `stored`
 //! (`{"kind":"near","similarity":0.93,"path":"old/a.jsonl","id":"7","line":8}`). Removals of a document are in
@@ -285,6 +292,18 @@ pub struct SummaryLine {
     /// Bytes the cleaned texts are shorter than the originals, over every
     /// removal.
     pub removed_bytes: usize,
+    /// Removals that repair mojibake (reason `repaired`); absent when none,
+    /// and from manifests written before repairs.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub repairs: usize,
+    /// Documents dropped whole as damaged (`clean --drop-damaged`); absent
+    /// when none.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub damaged_documents: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A manifest read whole and checked for consistency.
@@ -369,6 +388,8 @@ struct Reading {
     begun: bool,
     manifest: Manifest,
     summary: Option<(usize, SummaryLine)>,
+    /// Removal lines with reason `repaired`.
+    repairs: usize,
     removals: usize,
     removed_bytes: usize,
     /// Output path → (is a record file, last record line).
@@ -502,6 +523,7 @@ impl Reading {
             )
         })?;
         self.removals += 1;
+        self.repairs += usize::from(removal.reason == Reason::Repaired);
         self.removed_bytes = self
             .removed_bytes
             .saturating_add(removed.saturating_sub(removal.replacement_bytes));
@@ -604,6 +626,7 @@ impl Reading {
             ),
             ("removals", summary.removals, self.removals),
             ("removed bytes", summary.removed_bytes, self.removed_bytes),
+            ("repairs", summary.repairs, self.repairs),
         ] {
             if counted != read {
                 return Err(at(
@@ -698,6 +721,23 @@ mod tests {
     }
 
     #[test]
+    fn a_repair_is_a_removal_counted_in_the_summary() {
+        let repair = r#"{"type":"removal","doc":0,"reason":"repaired","bytes":[2,6],"lines":[1,1],"replacement_bytes":2,"edits":[-1,"Ã©"]}"#;
+        let manifest = read(&[
+            BEGIN.to_owned(),
+            document(0, "a.txt", None),
+            repair.to_owned(),
+            r#"{"type":"summary","documents":1,"removed_documents":0,"removals":1,"removed_bytes":2,"repairs":1}"#
+                .to_owned(),
+        ])
+        .unwrap();
+        assert_eq!(manifest.removals[0][0].reason, Reason::Repaired);
+        assert_eq!(manifest.summary.repairs, 1);
+        let line = serde_json::to_string(&Line::Summary(SummaryLine::default())).unwrap();
+        assert!(!line.contains("repairs"), "{line}");
+    }
+
+    #[test]
     fn inconsistencies_are_named_by_line() {
         let summary = |documents: usize| {
             format!(
@@ -729,6 +769,14 @@ mod tests {
             (
                 vec![BEGIN.to_owned(), document(0, "a.txt", None), summary(2)],
                 "line 3: the summary counts 2 documents where the manifest lists 1",
+            ),
+            (
+                vec![
+                    BEGIN.to_owned(),
+                    r#"{"type":"summary","documents":0,"removed_documents":0,"removals":0,"removed_bytes":0,"repairs":1}"#
+                        .to_owned(),
+                ],
+                "line 2: the summary counts 1 repairs where the manifest lists 0",
             ),
             (vec![BEGIN.to_owned()], "no summary line at the end"),
             (vec![], "empty"),

@@ -23,12 +23,16 @@ pub enum Reason {
     DuplicateDocument,
     /// A later copy of a block repeated inside the document.
     BlockCopy,
-    /// A damaged segment of the kept copy, replaced by a cleaner twin.
+    /// A damaged segment of the kept copy, replaced by a cleaner twin; or,
+    /// with `clean --drop-damaged`, a whole document too damaged to keep.
     Damaged,
     /// A segment that already occurred in an earlier kept document.
     RepeatedSegment,
     /// A boilerplate line.
     Boilerplate,
+    /// Latin mojibake (UTF-8 read as windows-1252), replaced by its
+    /// repair (`clean --repair`).
+    Repaired,
 }
 
 /// Where the kept twin of removed text sits: in the original (decoded) text

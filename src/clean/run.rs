@@ -84,6 +84,16 @@ pub struct CleanOptions {
     /// loses bytes) as decoded text, marked `lossless: false`, instead of
     /// refusing them.
     pub allow_lossy: bool,
+    /// Repair Latin mojibake (UTF-8 read as windows-1252 or latin-1) in
+    /// the text kept, where [`crate::quality::mojibake`] finds it; each
+    /// repair is a removal with reason `repaired`, so restore gives the
+    /// input back.
+    pub repair: bool,
+    /// Drop each document whose [`Damage::score`] is at least this and
+    /// that is not a member of a duplicate cluster (dedup keeps the
+    /// cleanest member there); recorded as a removal with reason
+    /// `damaged` that holds its text.
+    pub drop_damaged: Option<f64>,
 }
 
 impl CleanOptions {
@@ -170,6 +180,10 @@ struct Collect {
     problems: Vec<Problem>,
     /// Documents that duplicate a stored document, by number.
     stored: HashMap<u32, StoredMatch>,
+    /// Score at which a document counts as damaged (`--drop-damaged`).
+    drop_damaged: Option<f64>,
+    /// Documents whose damage score reaches `drop_damaged`, with it.
+    damaged: HashMap<u32, f64>,
 }
 
 impl Sink for Collect {
@@ -182,6 +196,12 @@ impl Sink for Collect {
             }
             Loss::Unsure(reencode) => {
                 self.unsure.insert(number, reencode);
+            }
+        }
+        if let Some(threshold) = self.drop_damaged {
+            let score = Damage::of(doc.document.text()).score();
+            if score >= threshold {
+                self.damaged.insert(number, score);
             }
         }
         self.lengths.push(doc.document.text().len());
@@ -224,6 +244,10 @@ pub(super) struct Decisions {
     refused: HashMap<u32, String>,
     /// Write documents whose re-encoding is not exact anyway.
     allow_lossy: bool,
+    /// Repair Latin mojibake in the text kept.
+    repair: bool,
+    /// Documents dropped as damaged, with their damage score.
+    pub(super) damaged: HashMap<u32, f64>,
     /// Where each document came from, to read it again.
     pub(super) origins: Vec<Origin>,
     entry_of: Vec<u32>,
@@ -319,7 +343,10 @@ pub(super) fn scan_pass(
     against: Option<&Index>,
 ) -> Result<Scanned, CleanError> {
     progress.start("scanning", entries.iter().map(entry_size).sum());
-    let mut collect = Collect::default();
+    let mut collect = Collect {
+        drop_damaged: options.drop_damaged,
+        ..Collect::default()
+    };
     let summary = engine.scan(
         entries,
         problems,
@@ -647,6 +674,8 @@ fn collect_decisions(
         blocks: options.blocks.then_some(options.keep),
         refused,
         allow_lossy: options.allow_lossy,
+        repair: options.repair,
+        damaged: HashMap::new(),
         origins,
         entry_of,
     };
@@ -676,6 +705,7 @@ fn collect_decisions(
         }
         number_clusters(&mut decisions, &clusters);
     }
+    decisions.damaged = damaged_alone(collect, &decisions, &clusters);
     if options.segments {
         for repeat in repeated {
             decisions
@@ -686,6 +716,28 @@ fn collect_decisions(
         }
     }
     decisions
+}
+
+/// The damaged documents that `--drop-damaged` drops: those not refused,
+/// not removed as stored duplicates, and not members of a duplicate
+/// cluster (there dedup keeps the cleanest member, and removed members are
+/// rebuilt from it).
+fn damaged_alone(
+    collect: &mut Collect,
+    decisions: &Decisions,
+    clusters: &[crate::detect::across::Cluster],
+) -> HashMap<u32, f64> {
+    let mut damaged = std::mem::take(&mut collect.damaged);
+    let clustered: HashSet<u32> = clusters
+        .iter()
+        .flat_map(|c| c.members.iter().copied())
+        .collect();
+    damaged.retain(|doc, _| {
+        !decisions.refused.contains_key(doc)
+            && !decisions.stored.contains_key(doc)
+            && !clustered.contains(doc)
+    });
+    damaged
 }
 
 /// Notes each cluster member's cluster number and, for a removed member,
@@ -716,6 +768,7 @@ fn number_clusters(decisions: &mut Decisions, clusters: &[crate::detect::across:
 fn decide(mut decisions: Decisions) -> Decisions {
     let mut removed = decisions.removed.clone();
     removed.extend(decisions.stored.keys().map(|&doc| (doc, doc)));
+    removed.extend(decisions.damaged.keys().map(|&doc| (doc, doc)));
     let refused = decisions.refused.clone();
     decisions
         .repeated
@@ -905,8 +958,9 @@ fn plan_document(
     let text = doc.document.text();
     let plan = plan_for(number, doc, decisions);
     let decoded = &doc.document.decoded;
-    let removed_whole =
-        decisions.removed.contains_key(&number) || decisions.stored.contains_key(&number);
+    let removed_whole = decisions.removed.contains_key(&number)
+        || decisions.stored.contains_key(&number)
+        || decisions.damaged.contains_key(&number);
     let text_field = entries[entry as usize]
         .jsonl
         .as_ref()
@@ -1038,12 +1092,17 @@ pub(super) fn plan_for(number: u32, doc: &ScannedDoc, decisions: &Decisions) -> 
         );
     } else if decisions.stored.contains_key(&number) {
         plan_stored(&mut plan, text, &doc.index);
+    } else if decisions.damaged.contains_key(&number) {
+        plan_damaged(&mut plan, text, &doc.index);
     } else {
         if let Some(keep) = decisions.blocks {
             plan_blocks(&mut plan, text, &doc.index, &doc.blocks, keep);
         }
         plan_repeated(&mut plan, doc, decisions.repeated.get(&number));
         plan_boilerplate(&mut plan, doc, decisions.boilerplate.get(&doc.group));
+        if decisions.repair {
+            plan_mojibake(&mut plan, text, &doc.index);
+        }
     }
     plan
 }
@@ -1061,6 +1120,35 @@ fn plan_stored(plan: &mut Plan, text: &str, index: &crate::document::LineIndex) 
         replacement: String::new(),
         twin: None,
     });
+}
+
+/// Plans the removal of a whole document too damaged to keep
+/// (`--drop-damaged`): no twin, so its text goes into the manifest.
+fn plan_damaged(plan: &mut Plan, text: &str, index: &crate::document::LineIndex) {
+    if text.is_empty() {
+        return;
+    }
+    plan.add(Removal {
+        bytes: 0..text.len(),
+        content: index.span(0..text.len()),
+        reason: Reason::Damaged,
+        replacement: String::new(),
+        twin: None,
+    });
+}
+
+/// Plans the repair of each stretch of Latin mojibake that no other
+/// removal touches (`--repair`).
+fn plan_mojibake(plan: &mut Plan, text: &str, index: &crate::document::LineIndex) {
+    for repair in crate::quality::mojibake::detect(text) {
+        plan.add(Removal {
+            content: index.span(repair.bytes.clone()),
+            bytes: repair.bytes,
+            reason: Reason::Repaired,
+            replacement: repair.text,
+            twin: None,
+        });
+    }
 }
 
 fn raw_hash(text: &str) -> u64 {
@@ -1268,6 +1356,8 @@ mod tests {
             boilerplate: false,
             dry_run: false,
             allow_lossy: false,
+            repair: false,
+            drop_damaged: None,
         };
         let inputs = vec![input.clone()];
         let (entries, _) = expand(&inputs, &InputOptions::default());

@@ -223,6 +223,9 @@ impl<'a> Writer<'a> {
             }
             let line = self.removal_line(doc, removal, &planned, at);
             self.summary.removals += 1;
+            self.summary.repairs += usize::from(removal.reason == Reason::Repaired);
+            self.summary.damaged_documents +=
+                usize::from(removal.reason == Reason::Damaged && !planned.document.written);
             self.summary.removed_bytes += removal
                 .bytes
                 .len()
@@ -375,7 +378,11 @@ impl<'a> Writer<'a> {
                     _ => line.text = Some(removed.clone()),
                 }
             }
-            _ if removal.reason == Reason::Damaged => {
+            // A repair, or a damaged segment replaced by its clean twin:
+            // rebuilt from the text put in its place.
+            _ if matches!(removal.reason, Reason::Damaged | Reason::Repaired)
+                && !removal.replacement.is_empty() =>
+            {
                 line.edits = Some(diff(&removal.replacement, removed))
             }
             _ => line.text = Some(removed.clone()),

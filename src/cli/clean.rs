@@ -82,11 +82,36 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "annotate")]
     pub report: Option<PathBuf>,
 
+    /// Repair Latin mojibake (UTF-8 read as windows-1252 or latin-1, like
+    /// `cafÃ©` or `â€™`) in the text kept, where the repair is strictly
+    /// better; each repair is recorded in the manifest, so restore still
+    /// gives the input back.
+    #[arg(long, conflicts_with = "annotate")]
+    pub repair: bool,
+
+    /// Drop each document whose damage score (damage points per 1,000
+    /// characters: `?`, U+FFFD or stray letters in CJK text, and the like)
+    /// is at least SCORE, unless it is a member of a duplicate cluster
+    /// (dedup keeps the cleanest member there). Its text is kept in the
+    /// manifest, reason `damaged`.
+    #[arg(long, value_name = "SCORE", conflicts_with = "annotate", value_parser = parse_score)]
+    pub drop_damaged: Option<f64>,
+
     /// Also remove the documents that duplicate a document stored in this
     /// index (`doppel index create`); the manifest keeps their text and the
     /// stored document each matches.
     #[arg(long, value_name = "INDEX")]
     pub against: Option<PathBuf>,
+}
+
+/// A damage score: a finite number, zero or more.
+fn parse_score(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(score) if score.is_finite() && score >= 0.0 => Ok(score),
+        _ => Err(format!(
+            "{text:?} is not a damage score (a number, 0 or more)"
+        )),
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -138,6 +163,8 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         boilerplate: args.boilerplate,
         dry_run: args.dry_run,
         allow_lossy: args.allow_lossy,
+        repair: args.repair,
+        drop_damaged: args.drop_damaged,
     };
     let mut find = options.findings();
     // Looking documents up in an index needs their sketches.
@@ -326,6 +353,10 @@ struct SummaryJson {
     removed_documents: usize,
     removals: usize,
     removed_bytes: usize,
+    /// Removals that repair mojibake (`--repair`).
+    repairs: usize,
+    /// Documents dropped as damaged (`--drop-damaged`).
+    damaged_documents: usize,
     /// Documents removed because they duplicate one stored in an index.
     stored: usize,
     /// The manifest written; null for a dry run.
@@ -342,6 +373,8 @@ impl SummaryJson {
             removed_documents: summary.removed_documents,
             removals: summary.removals,
             removed_bytes: summary.removed_bytes,
+            repairs: summary.repairs,
+            damaged_documents: summary.damaged_documents,
             stored: report.stored,
             manifest: (!options.dry_run)
                 .then(|| options.out.join(MANIFEST_NAME).display().to_string()),
@@ -356,17 +389,31 @@ fn human_summary(report: &CleanReport, options: &CleanOptions) -> String {
         "removed"
     };
     let summary = &report.manifest;
+    let mut whole = String::new();
+    if report.stored > 0 {
+        whole.push_str(&format!(", {} already stored", report.stored));
+    }
+    if summary.damaged_documents > 0 {
+        whole.push_str(&format!(", {} damaged", summary.damaged_documents));
+    }
+    let places = |n: usize| {
+        if n == 1 {
+            "1 place".to_owned()
+        } else {
+            format!("{n} places")
+        }
+    };
+    let repairs = match summary.repairs {
+        0 => String::new(),
+        n if options.dry_run => format!("; would repair mojibake in {}", places(n)),
+        n => format!("; repaired mojibake in {}", places(n)),
+    };
     format!(
-        "{} documents, {verb} {} bytes in {} removals ({} whole documents{}){}",
+        "{} documents, {verb} {} bytes in {} removals ({} whole documents{whole}){repairs}{}",
         summary.documents,
         summary.removed_bytes,
         summary.removals,
         summary.removed_documents,
-        if report.stored > 0 {
-            format!(", {} already stored", report.stored)
-        } else {
-            String::new()
-        },
         if options.dry_run {
             String::new()
         } else {

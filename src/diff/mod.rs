@@ -68,6 +68,7 @@
 
 mod compare;
 mod comparison;
+mod damage;
 mod folders;
 mod key;
 mod lines;
@@ -80,6 +81,7 @@ mod tokens;
 
 pub use compare::Tag;
 pub use comparison::{Comparison, Move, Op};
+pub use damage::{change_damage, inline_damage, op_damage, DamageCount, DamagedSide, MIN_POINTS};
 pub use folders::{compare_folders, DocStatus, FolderDoc, FolderEntry, FolderError, FolderReport};
 pub use options::{
     Algorithm, DiffOptions, Granularity, DEFAULT_DEADLINE, DEFAULT_MIN_MOVE_LETTERS,

@@ -116,6 +116,16 @@ fn figures(out: &mut String, report: &CleanReport) {
     if report.stored > 0 {
         items.push(("stored", report.stored, "already stored"));
     }
+    if summary.repairs > 0 {
+        items.push(("repairs", summary.repairs, "mojibake repairs"));
+    }
+    if summary.damaged_documents > 0 {
+        items.push((
+            "damaged_documents",
+            summary.damaged_documents,
+            "damaged documents dropped",
+        ));
+    }
     items.push(("problems", report.problems.len(), "inputs not used"));
     out.push_str("<h2 id=\"summary\">Summary</h2>\n<ul class=\"figures\" id=\"figures\">\n");
     for (name, value, label) in items {
@@ -448,6 +458,8 @@ mod tests {
                 removed_documents: 1,
                 removals,
                 removed_bytes: 10 * removals,
+                repairs: 0,
+                damaged_documents: 0,
             },
             ..CleanReport::default()
         }

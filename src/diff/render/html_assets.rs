@@ -39,6 +39,7 @@ tbody.chg { scroll-margin-top: 3.5rem; border-top: 1px solid var(--line); border
 tbody.mv td.del, tbody.mv td.ins { background: var(--move); }
 tbody.mv td.del { text-decoration: line-through; text-decoration-color: #99a; }
 tr.mvlink td { background: var(--move); font: 12px/1.6 system-ui, sans-serif; }
+tr.damagenote td { background: #fff3c4; font: 12px/1.6 system-ui, sans-serif; }
 tbody.hunk td { background: #eef3fb; color: var(--muted); font-size: 12px; }
 tbody.cut td { font: 13px/1.45 system-ui, sans-serif; }
 .cut { color: var(--muted); background: #f3f3f3; font-style: italic; }

@@ -17,6 +17,7 @@ use super::hunks::{hunks, Hunk, Piece};
 use super::marks::marks_of;
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Op};
+use crate::diff::op_damage;
 
 /// What is left of the page's budget.
 #[derive(Clone, Copy, Debug)]
@@ -260,9 +261,21 @@ impl Views<'_, '_> {
         };
         let (doc, v) = (self.doc, view.letter());
         let Some(m) = op.moved else {
+            let Some(side) = op_damage(self.c, op) else {
+                let _ = write!(
+                    out,
+                    "<tbody class=\"chg {kind}\" id=\"d{doc}-{v}-c{index}\">"
+                );
+                return;
+            };
+            // Encoding damage on one side, the clean text on the other:
+            // not an edit, and said so.
             let _ = write!(
                 out,
-                "<tbody class=\"chg {kind}\" id=\"d{doc}-{v}-c{index}\">"
+                "<tbody class=\"chg {kind} damage\" id=\"d{doc}-{v}-c{index}\" data-damage=\"{0}\">\
+                 <tr class=\"damagenote\"><td colspan=\"4\">encoding damage in the {0} text, \
+                 not an edit</td></tr>",
+                side.as_str()
             );
             return;
         };

@@ -6,6 +6,11 @@
 //! the range's last line; an empty side has `"lines": null` and a byte range
 //! of length zero where the text would be. Inline changes carry their text
 //! and the 1-based line and column (in characters) where they start.
+//!
+//! An inline change that is encoding damage on one side (see
+//! [`crate::diff::inline_damage`]) has `"damage": "old"` or `"new"`; so
+//! has a replaced block whose changes all are ([`crate::diff::op_damage`]).
+//! The summary counts such changes in `damaged`.
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -15,6 +20,7 @@ use serde::Serialize;
 use super::{DocHeader, Totals};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Op};
+use crate::diff::damage::{inline_damage, op_damage};
 use crate::diff::lines::trim_terminator;
 use crate::diff::options::DiffOptions;
 use crate::diff::refine::InlineChange;
@@ -117,6 +123,9 @@ struct InlineJson<'a> {
     op: &'static str,
     old: InlineSide<'a>,
     new: InlineSide<'a>,
+    /// The side that is encoding damage, when the change is that.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    damage: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -137,6 +146,9 @@ struct OpJson<'a> {
     inline: Option<Vec<InlineJson<'a>>>,
     #[serde(rename = "move", skip_serializing_if = "Option::is_none")]
     moved: Option<MoveRef>,
+    /// The side that is encoding damage, when every change is that.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    damage: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -225,6 +237,7 @@ fn op_json<'a>(c: &Comparison<'a>, op: &Op, locate: &mut Locators<'_>) -> OpJson
         new: range_json(c.new_text(), c.new_lines(), op.new.clone()),
         inline: op.inline.as_deref().map(|ch| inline_json(c, ch, locate)),
         moved,
+        damage: op_damage(c, op).map(|side| side.as_str()),
     }
 }
 
@@ -268,6 +281,7 @@ fn inline_json<'a>(
                     column: nc,
                     text: &c.new_text()[ch.new.clone()],
                 },
+                damage: inline_damage(c, ch).map(|side| side.as_str()),
             }
         })
         .collect()
@@ -356,6 +370,8 @@ struct SummaryJson {
     approximate: usize,
     errors: usize,
     skipped: usize,
+    /// Changes that are encoding damage on one side.
+    damaged: usize,
 }
 
 pub(crate) fn summary(out: &mut dyn Write, t: &Totals) -> io::Result<()> {
@@ -375,6 +391,7 @@ pub(crate) fn summary(out: &mut dyn Write, t: &Totals) -> io::Result<()> {
             approximate: t.approximate,
             errors: t.errors,
             skipped: t.skipped,
+            damaged: t.damaged,
         },
     )
 }

@@ -22,6 +22,7 @@ use super::comparison::Comparison;
 use super::folders::DocStatus;
 
 mod color;
+mod damage;
 mod html;
 mod html_assets;
 mod html_line;
@@ -143,6 +144,8 @@ pub(crate) struct Totals {
     pub approximate: usize,
     pub errors: usize,
     pub skipped: usize,
+    /// Changes that are encoding damage on one side.
+    pub damaged: usize,
 }
 
 /// Writes comparisons in one format.
@@ -217,6 +220,11 @@ impl Printer {
             if comparison.is_equal() {
                 return Ok(());
             }
+            damage::notes(
+                out,
+                comparison,
+                self.color && self.format != Format::Unified,
+            )?;
         }
         match self.format {
             Format::Unified => unified::document(self, out, header, comparison),
@@ -283,6 +291,7 @@ impl Printer {
             t.deletions += op.old.len();
         }
         t.moves += comparison.moves().len();
+        t.damaged += crate::diff::DamageCount::of(comparison).total();
         t.approximate += usize::from(comparison.is_approximate());
     }
 }

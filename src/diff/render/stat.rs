@@ -1,6 +1,7 @@
 //! The stat format, like `git diff --stat`: one row per changed document
 //! with its inserted and deleted lines, how many characters changed inside
-//! refined blocks, and how many blocks moved; then a summary line.
+//! refined blocks, how many blocks moved, and how many changes are
+//! encoding damage on one side rather than edits; then a summary line.
 
 use std::io::{self, Write};
 
@@ -24,6 +25,7 @@ pub(crate) struct Row {
     chars_removed: usize,
     chars_added: usize,
     moves: usize,
+    damaged: usize,
     approximate: bool,
     renamed: bool,
 }
@@ -43,6 +45,7 @@ pub(crate) fn row(header: &DocHeader<'_>, c: &Comparison<'_>) -> Row {
         chars_removed: 0,
         chars_added: 0,
         moves: c.moves().len(),
+        damaged: crate::diff::DamageCount::of(c).total(),
         approximate: c.is_approximate(),
         renamed: header.status == DocStatus::Renamed,
     };
@@ -104,6 +107,9 @@ pub(crate) fn table(out: &mut dyn Write, rows: &[Row], totals: &Totals) -> io::R
         if r.moves > 0 {
             write!(out, "  ({} moved)", r.moves)?;
         }
+        if r.damaged > 0 {
+            write!(out, "  ({} encoding damage)", r.damaged)?;
+        }
         if r.approximate {
             write!(out, "  (approximate)")?;
         }
@@ -125,6 +131,14 @@ pub(crate) fn table(out: &mut dyn Write, rows: &[Row], totals: &Totals) -> io::R
             ", {} moved block{}",
             totals.moves,
             plural(totals.moves)
+        )?;
+    }
+    if totals.damaged > 0 {
+        write!(
+            out,
+            ", {} change{} of encoding damage",
+            totals.damaged,
+            plural(totals.damaged)
         )?;
     }
     writeln!(out)
