@@ -127,11 +127,56 @@ impl Interned {
     }
 }
 
+/// An item of a sequence diff: a comparison key, or an interned line.
+pub(crate) trait Item: Copy + Eq + Hash {
+    /// Runs of equal items `(old start, new start, length)`, in order, of
+    /// the alignment of `old` with `new` by `algorithm`.
+    fn equal_runs(
+        algorithm: Algorithm,
+        old: &[Self],
+        new: &[Self],
+        deadline: Option<Instant>,
+    ) -> Vec<(usize, usize, usize)> {
+        similar_runs(algorithm, old, new, deadline)
+    }
+}
+
+impl Item for u64 {}
+
+/// Interned lines are dense ids: Myers' preflight counts them in arrays
+/// (see [`super::myers`]), with the same result.
+impl Item for u32 {
+    fn equal_runs(
+        algorithm: Algorithm,
+        old: &[u32],
+        new: &[u32],
+        deadline: Option<Instant>,
+    ) -> Vec<(usize, usize, usize)> {
+        if algorithm != Algorithm::Myers {
+            return similar_runs(algorithm, old, new, deadline);
+        }
+        let ids = old.iter().chain(new).max().map_or(0, |&m| m as usize + 1);
+        super::myers::equal_runs(old, new, ids, deadline)
+    }
+}
+
+/// The equal runs of `similar`'s alignment.
+fn similar_runs<T: Eq + Hash>(
+    algorithm: Algorithm,
+    old: &[T],
+    new: &[T],
+    deadline: Option<Instant>,
+) -> Vec<(usize, usize, usize)> {
+    let mut hook = Matches::default();
+    let Ok(()) = diff_slices_deadline(algorithm.to_similar(), &mut hook, old, new, deadline);
+    hook.runs
+}
+
 /// Picks the indices of the items that may match (those whose key occurs on
 /// both sides).
 type Select<'s, T> = &'s dyn Fn(&[T], &[T]) -> (Vec<usize>, Vec<usize>);
 
-fn diff_items<T: Copy + Eq + Hash>(
+fn diff_items<T: Item>(
     algorithm: Algorithm,
     old: &[T],
     new: &[T],
@@ -144,7 +189,7 @@ fn diff_items<T: Copy + Eq + Hash>(
 }
 
 /// Runs of equal items `(old start, new start, length)`, in order.
-fn matching_runs<T: Copy + Eq + Hash>(
+fn matching_runs<T: Item>(
     algorithm: Algorithm,
     old: &[T],
     new: &[T],
@@ -178,7 +223,7 @@ fn matching_runs<T: Copy + Eq + Hash>(
 }
 
 /// Matches inside the differing middle, items on one side only set aside.
-fn middle_runs<T: Copy + Eq + Hash>(
+fn middle_runs<T: Item>(
     algorithm: Algorithm,
     old: &[T],
     new: &[T],
@@ -194,16 +239,8 @@ fn middle_runs<T: Copy + Eq + Hash>(
     }
     let old_keys: Vec<T> = old_kept.iter().map(|&i| old[i]).collect();
     let new_keys: Vec<T> = new_kept.iter().map(|&i| new[i]).collect();
-    let mut hook = Matches::default();
-    let Ok(()) = diff_slices_deadline(
-        algorithm.to_similar(),
-        &mut hook,
-        &old_keys,
-        &new_keys,
-        deadline,
-    );
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
-    for (o, n, len) in hook.runs {
+    for (o, n, len) in T::equal_runs(algorithm, &old_keys, &new_keys, deadline) {
         for k in 0..len {
             let (i, j) = (old_kept[o + k], new_kept[n + k]);
             match runs.last_mut() {

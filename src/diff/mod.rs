@@ -72,6 +72,7 @@ mod folders;
 mod key;
 mod lines;
 mod moves;
+mod myers;
 mod options;
 mod refine;
 pub mod render;
