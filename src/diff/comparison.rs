@@ -9,6 +9,8 @@ use super::compare::{Interned, Tag};
 use super::key::Keyer;
 use super::lines::{bytes_of, lines};
 use super::moves::{find_moves, Pair, Sides};
+use rayon::prelude::*;
+
 use super::options::{DiffOptions, Granularity};
 use super::refine::{InlineChange, Refiner};
 use super::similarity::{pair_similarity, Side, Similarity};
@@ -74,7 +76,6 @@ impl<'a> Comparison<'a> {
             (line_keys(old, options), line_keys(new, options))
         };
         let interned = Interned::new(&old_keys, &new_keys);
-        let (seq, approximate) = interned.diff(options.algorithm, deadline);
         let mut comparison = Comparison {
             old,
             new,
@@ -83,17 +84,32 @@ impl<'a> Comparison<'a> {
             ops: Vec::new(),
             moves: Vec::new(),
             similarity: 1.0,
-            approximate,
+            approximate: false,
         };
-        let raw: Vec<(Tag, Range<usize>, Range<usize>)> =
-            seq.into_iter().map(|op| (op.tag, op.old, op.new)).collect();
-        let pairs = if options.detect_moves {
-            comparison.pair_moves(&raw, options, &mut keyer)
+        // The line diff and the move search need no similarity, and the
+        // similarity needs only the interned lines: one of each on a thread.
+        let mut other = keyer.clone();
+        let align = |keyer: &mut Keyer| {
+            let (seq, approximate) = interned.diff(options.algorithm, deadline);
+            let raw: Vec<(Tag, Range<usize>, Range<usize>)> =
+                seq.into_iter().map(|op| (op.tag, op.old, op.new)).collect();
+            let pairs = if options.detect_moves {
+                comparison.pair_moves(&raw, options, keyer)
+            } else {
+                Vec::new()
+            };
+            (raw, pairs, approximate)
+        };
+        let ((raw, pairs, approximate), similarity) = if old.len() + new.len() > PARALLEL {
+            rayon::join(
+                || align(&mut keyer),
+                || comparison.measure(&interned, &mut other),
+            )
         } else {
-            Vec::new()
+            (align(&mut keyer), comparison.measure(&interned, &mut other))
         };
+        comparison.approximate = approximate;
         (comparison.ops, comparison.moves) = split_moved(raw, &pairs);
-        let similarity = comparison.measure(&interned, &mut keyer);
         comparison.similarity = similarity.score;
         comparison.refine(Refiner {
             keyer: &mut keyer,
@@ -133,14 +149,47 @@ impl<'a> Comparison<'a> {
         pair_similarity(&old, &new, interned, keyer)
     }
 
-    /// Finds what changed inside replaced blocks and moved blocks (the
-    /// latter by words or characters even when `--by line`).
+    /// Finds what changed inside replaced blocks (on two threads when
+    /// they are large together) and moved blocks (the latter by words or
+    /// characters even when `--by line`).
     fn refine(&mut self, mut refiner: Refiner<'_>) {
         let (old, new) = (self.old, self.new);
-        for op in self.ops.iter_mut().filter(|op| op.tag == Tag::Replace) {
-            let o = bytes_of(&self.old_lines, op.old.clone(), old.len());
-            let n = bytes_of(&self.new_lines, op.new.clone(), new.len());
-            op.inline = refiner.refine(old, o, new, n);
+        let blocks: Vec<(Range<usize>, Range<usize>)> = self
+            .ops
+            .iter()
+            .filter(|op| op.tag == Tag::Replace)
+            .map(|op| {
+                (
+                    self.old_bytes(op.old.clone()),
+                    self.new_bytes(op.new.clone()),
+                )
+            })
+            .collect();
+        let bytes: usize = blocks.iter().map(|(o, n)| o.len() + n.len()).sum();
+        let refined: Vec<(Option<Vec<InlineChange>>, bool)> = if bytes > PARALLEL_REFINE {
+            let settings = &refiner;
+            blocks
+                .par_iter()
+                .map_init(
+                    || settings.keyer.clone(),
+                    |keyer, (o, n)| {
+                        let mut refiner = settings.with(keyer);
+                        let inline = refiner.refine(old, o.clone(), new, n.clone());
+                        (inline, refiner.approximate)
+                    },
+                )
+                .collect()
+        } else {
+            let refiner = &mut refiner;
+            blocks
+                .iter()
+                .map(|(o, n)| (refiner.refine(old, o.clone(), new, n.clone()), false))
+                .collect()
+        };
+        let replaced = self.ops.iter_mut().filter(|op| op.tag == Tag::Replace);
+        for (op, (inline, approximate)) in replaced.zip(refined) {
+            op.inline = inline;
+            refiner.approximate |= approximate;
         }
         if refiner.granularity == Granularity::Line {
             refiner.granularity = Granularity::Auto;
@@ -254,6 +303,9 @@ impl<'a> Comparison<'a> {
 
 /// Inputs larger than this (bytes, both together) are read on two threads.
 const PARALLEL: usize = 1 << 20;
+/// Replaced blocks larger than this (bytes, all together) are refined on
+/// two threads.
+const PARALLEL_REFINE: usize = 64 * 1024;
 
 /// The lines of `text` and their comparison keys.
 fn line_keys(text: &str, options: &DiffOptions) -> (Vec<Range<usize>>, Vec<u64>) {
