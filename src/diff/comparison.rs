@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::compare::{Interned, Tag};
 use super::key::Keyer;
-use super::lines::{bytes_of, lines};
+use super::lines::{bytes_of, line_ranges};
 use super::moves::{find_moves, Pair, Sides};
 use rayon::prelude::*;
 
@@ -111,14 +111,16 @@ impl<'a> Comparison<'a> {
         comparison.approximate = approximate;
         (comparison.ops, comparison.moves) = split_moved(raw, &pairs);
         comparison.similarity = similarity.score;
-        comparison.refine(Refiner {
-            keyer: &mut keyer,
-            granularity: options.granularity,
-            algorithm: options.algorithm,
-            deadline,
-            approximate: false,
-            loose_bytes: similarity.loose_bytes,
-        });
+        if options.inline_changes {
+            comparison.refine(Refiner {
+                keyer: &mut keyer,
+                granularity: options.granularity,
+                algorithm: options.algorithm,
+                deadline,
+                approximate: false,
+                loose_bytes: similarity.loose_bytes,
+            });
+        }
         comparison
     }
 
@@ -307,11 +309,16 @@ const PARALLEL: usize = 1 << 20;
 /// two threads.
 const PARALLEL_REFINE: usize = 64 * 1024;
 
-/// The lines of `text` and their comparison keys.
+/// The lines of `text` and their comparison keys, each line hashed as soon
+/// as it is found (while its bytes are in the cache).
 fn line_keys(text: &str, options: &DiffOptions) -> (Vec<Range<usize>>, Vec<u64>) {
     let mut keyer = Keyer::new(options);
-    let lines = lines(text);
-    let keys = lines.iter().map(|r| keyer.key(&text[r.clone()])).collect();
+    let estimate = text.len() / 64 + 1;
+    let (mut lines, mut keys) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
+    for line in line_ranges(text) {
+        keys.push(keyer.key(&text[line.clone()]));
+        lines.push(line);
+    }
     (lines, keys)
 }
 
@@ -522,6 +529,42 @@ mod tests {
         let c = Comparison::new("one\ntwo\n", "one\nthree\n", &options);
         assert!(!c.is_approximate());
         assert_eq!(c.apply(), "one\nthree\n");
+    }
+
+    #[test]
+    fn without_inline_changes_the_lines_and_moves_are_the_same() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\nThe quick brown fox.\n");
+        let edited = BLOCK.replace("long", "large");
+        let new = format!("one\ntwo\nthree\n{edited}four\nThe quick red fox.\n");
+        let full = compare(&old, &new);
+        let mut options = DiffOptions::new();
+        options.inline_changes(false);
+        let lines = Comparison::new(&old, &new, &options);
+        let strip = |c: &Comparison<'_>| {
+            let ops: Vec<Op> = c
+                .ops()
+                .iter()
+                .map(|op| Op {
+                    inline: None,
+                    ..op.clone()
+                })
+                .collect();
+            let moves: Vec<Move> = c
+                .moves()
+                .iter()
+                .map(|m| Move {
+                    inline: None,
+                    ..m.clone()
+                })
+                .collect();
+            (ops, moves, c.similarity(), c.is_approximate())
+        };
+        assert!(full.ops().iter().any(|op| op.inline.is_some()));
+        assert!(full.moves()[0].inline.is_some());
+        assert!(lines.ops().iter().all(|op| op.inline.is_none()));
+        assert!(lines.moves().iter().all(|m| m.inline.is_none()));
+        assert_eq!(strip(&lines), strip(&full));
+        assert_eq!(lines.apply(), new);
     }
 
     #[test]
