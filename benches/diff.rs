@@ -5,7 +5,10 @@
 //!   20 blocks of 8 lines moved;
 //! - `cjk_600kb`: one 600 KB Chinese paragraph with 1,000 scattered
 //!   character edits (refined sentence by sentence, then by character);
-//! - `unrelated_50k`: two unrelated files of 50,000 lines.
+//! - `unrelated_50k`: two unrelated files of 50,000 lines;
+//! - `release_50mb`: two releases of a 50 MB document of English and
+//!   Chinese paragraphs: about 3,000 changed lines (edits inside lines,
+//!   lines inserted and deleted) and five moved blocks.
 //!
 //! Each timing covers `Comparison::new` (alignment, refinement, moves,
 //! similarity) plus rendering the unified format into a buffer.
@@ -169,6 +172,200 @@ pub fn unrelated_pair() -> (String, String) {
     (old, new)
 }
 
+/// Common Chinese words of one to four characters, for prose-like lines.
+const CJK_WORDS: &[&str] = &[
+    "我们",
+    "发展",
+    "经济",
+    "社会",
+    "建设",
+    "工作",
+    "问题",
+    "国家",
+    "人民",
+    "文化",
+    "历史",
+    "城市",
+    "农村",
+    "教育",
+    "科学",
+    "技术",
+    "研究",
+    "方法",
+    "系统",
+    "文档",
+    "版本",
+    "发布",
+    "修订",
+    "内容",
+    "章节",
+    "段落",
+    "句子",
+    "语言",
+    "翻译",
+    "读者",
+    "作者",
+    "编辑",
+    "出版",
+    "时间",
+    "地方",
+    "政府",
+    "企业",
+    "市场",
+    "服务",
+    "管理",
+    "的",
+    "了",
+    "在",
+    "是",
+    "和",
+    "有",
+    "也",
+    "就",
+    "都",
+    "而",
+    "及",
+    "与",
+    "对",
+    "进一步",
+    "加强",
+    "改进",
+    "推动",
+    "提高",
+    "完善",
+    "坚持",
+    "实现",
+    "保障",
+    "促进",
+    "山",
+    "河",
+    "春天",
+    "秋天",
+    "花园",
+    "窗口",
+    "图书馆",
+    "博物馆",
+    "中华人民共和国",
+];
+
+/// A Chinese sentence of 6 to 20 words, clauses separated by `，`.
+fn cjk_sentence(rng: &mut Rng, out: &mut String) {
+    let n = 6 + rng.below(15);
+    for i in 0..n {
+        out.push_str(CJK_WORDS[rng.below(CJK_WORDS.len())]);
+        if i + 1 < n && rng.below(5) == 0 {
+            out.push('，');
+        }
+        if rng.below(40) == 0 {
+            out.push_str(&rng.below(2030).to_string());
+            out.push('年');
+        }
+    }
+    out.push(if rng.below(8) == 0 { '；' } else { '。' });
+}
+
+/// One line of a paragraph: English (two thirds) or Chinese prose, one to
+/// four sentences.
+fn prose_line(rng: &mut Rng) -> String {
+    let mut line = String::new();
+    let sentences = 1 + rng.below(4);
+    if rng.below(3) < 2 {
+        for s in 0..sentences {
+            if s > 0 {
+                line.push(' ');
+            }
+            let mut sentence = english_line(rng);
+            sentence.truncate(sentence.len() - 1);
+            let mut chars = sentence.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            line.extend(first);
+            line.push_str(chars.as_str());
+        }
+    } else {
+        for _ in 0..sentences {
+            cjk_sentence(rng, &mut line);
+        }
+    }
+    line.push('\n');
+    line
+}
+
+/// The lines of a document release: numbered section headings, paragraphs
+/// of one to six prose lines, a blank line after each.
+fn release_lines(rng: &mut Rng, bytes: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut size = 0;
+    let mut section = 0;
+    while size < bytes {
+        if rng.below(12) == 0 {
+            section += 1;
+            lines.push(format!("## {section}. Section {section} 第{section}节\n"));
+            lines.push("\n".to_owned());
+        }
+        for _ in 0..1 + rng.below(6) {
+            let line = prose_line(rng);
+            size += line.len();
+            lines.push(line);
+        }
+        lines.push("\n".to_owned());
+    }
+    lines
+}
+
+/// Edits one line inside: a word replaced (a Chinese one, or a Latin word
+/// inserted), as a reviser would.
+fn edit_line(rng: &mut Rng, line: &str) -> String {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let cjk: Vec<usize> = chars
+        .iter()
+        .filter(|(_, c)| doppel::diff::is_cjk(*c) && *c != '，' && *c != '。')
+        .map(|&(i, _)| i)
+        .collect();
+    let mut out = line.to_owned();
+    if !cjk.is_empty() && rng.below(2) == 0 {
+        let at = cjk[rng.below(cjk.len())];
+        let word = CJK_WORDS[rng.below(CJK_WORDS.len())];
+        out.replace_range(at..at + 3, word);
+    } else if let Some(at) = line.match_indices(' ').map(|(i, _)| i).nth(rng.below(6)) {
+        out.insert_str(at, &format!(" {}", WORDS[rng.below(WORDS.len())]));
+    } else {
+        out.insert_str(out.len() - 1, "（修订）");
+    }
+    out
+}
+
+/// A 50 MB document release and its next release: about 3,000 lines
+/// changed (seven in ten edited inside, the rest inserted or deleted),
+/// then five blocks of 40 to 400 lines moved elsewhere.
+pub fn release_pair() -> (String, String) {
+    let mut rng = Rng(0x5EED_0F50_4D42_1234);
+    let old = release_lines(&mut rng, 50_000_000);
+    let mut new = old.clone();
+    let mut changed = 0;
+    while changed < 3_000 {
+        let i = rng.below(new.len());
+        if new[i] == "\n" {
+            continue;
+        }
+        match rng.below(10) {
+            0..=6 => new[i] = edit_line(&mut rng, &new[i]),
+            7 | 8 => new.insert(i, prose_line(&mut rng)),
+            _ => {
+                new.remove(i);
+            }
+        }
+        changed += 1;
+    }
+    for _ in 0..5 {
+        let len = 40 + rng.below(361);
+        let from = rng.below(new.len() - len);
+        let block: Vec<String> = new.drain(from..from + len).collect();
+        let to = rng.below(new.len());
+        new.splice(to..to, block);
+    }
+    (old.concat(), new.concat())
+}
+
 fn diff_and_render(old: &str, new: &str, options: &DiffOptions) -> usize {
     let comparison = Comparison::new(old, new, options);
     let mut out = Vec::with_capacity(1 << 20);
@@ -187,6 +384,7 @@ fn bench(c: &mut Criterion) {
         ("lines_12mb", lines_pair()),
         ("cjk_600kb", cjk_pair()),
         ("unrelated_50k", unrelated_pair()),
+        ("release_50mb", release_pair()),
     ];
     for (name, (old, new)) in &pairs {
         group.bench_function(*name, |b| {
@@ -203,6 +401,7 @@ fn write_data() -> std::io::Result<()> {
         ("lines_12mb", lines_pair()),
         ("cjk_600kb", cjk_pair()),
         ("unrelated_50k", unrelated_pair()),
+        ("release_50mb", release_pair()),
     ];
     for (name, (old, new)) in pairs {
         std::fs::write(dir.join(format!("{name}.old.txt")), old)?;

@@ -224,9 +224,14 @@ impl Screen {
 pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
     let under_git = std::env::var_os("GIT_DIFF_PATH_TOTAL").is_some();
     let inputs = inputs(&args.inputs, under_git)?;
-    let options = options(args)?;
+    let mut options = options(args)?;
     let git = matches!(inputs, Inputs::Git(_) | Inputs::Unmerged(_));
     let screen = Screen::new(args, git);
+    // A unified diff shows whole lines: what changed inside them is not sought.
+    let unified = args
+        .format
+        .map_or(!screen.for_person, |f| f == FormatArg::Unified);
+    options.inline_changes(!(unified || args.brief));
     let mut printer = printer(args, screen.for_person, screen.columns);
     let stdout = io::stdout();
     let mut out: Box<dyn Write> = match screen.pager {

@@ -68,6 +68,9 @@ pub(crate) fn diff_keys(
     diff_items(algorithm, old, new, &shared_items, deadline)
 }
 
+/// More keys than this (both sides together) are interned on two threads.
+const PARALLEL_KEYS: usize = 1 << 15;
+
 /// Two key sequences with each distinct key replaced by a dense id, and how
 /// often each id occurs on each side.
 pub(crate) struct Interned {
@@ -77,10 +80,39 @@ pub(crate) struct Interned {
 }
 
 impl Interned {
+    /// Interns the keys of both sides; many are split by their top bit
+    /// between two threads, each with a map of half the size.
     pub(crate) fn new(old: &[u64], new: &[u64]) -> Interned {
+        if old.len() + new.len() <= PARALLEL_KEYS {
+            return Interned::part(old, new, old.len(), |_| true);
+        }
+        let high = |key: u64| key >> 63 == 1;
+        let (mut low_part, high_part) = rayon::join(
+            || Interned::part(old, new, old.len() / 2, |key| !high(key)),
+            || Interned::part(old, new, old.len() / 2, high),
+        );
+        // The high half's ids follow the low half's.
+        let offset = low_part.counts.len() as u32;
+        let merge = |ids: &mut [u32], keys: &[u64], high_ids: &[u32]| {
+            for ((id, &key), &high_id) in ids.iter_mut().zip(keys).zip(high_ids) {
+                if high(key) {
+                    *id = high_id + offset;
+                }
+            }
+        };
+        merge(&mut low_part.old, old, &high_part.old);
+        merge(&mut low_part.new, new, &high_part.new);
+        low_part.counts.extend(high_part.counts);
+        low_part
+    }
+
+    /// Interns the keys that `mine` picks, numbered from 0 in order of
+    /// first occurrence; the other keys are given id 0, to be overwritten.
+    /// `capacity`: about how many distinct keys to expect.
+    fn part(old: &[u64], new: &[u64], capacity: usize, mine: impl Fn(u64) -> bool) -> Interned {
         let mut ids: KeyMap<u32> = KeyMap::default();
-        ids.reserve(old.len());
-        let mut counts: Vec<(u32, u32)> = Vec::with_capacity(old.len());
+        ids.reserve(capacity);
+        let mut counts: Vec<(u32, u32)> = Vec::with_capacity(capacity);
         let mut id_of = |key: u64, counts: &mut Vec<(u32, u32)>| {
             let next = counts.len() as u32;
             let id = *ids.entry(key).or_insert(next);
@@ -92,6 +124,9 @@ impl Interned {
         let old: Vec<u32> = old
             .iter()
             .map(|&k| {
+                if !mine(k) {
+                    return 0;
+                }
                 let id = id_of(k, &mut counts);
                 counts[id as usize].0 += 1;
                 id
@@ -100,6 +135,9 @@ impl Interned {
         let new: Vec<u32> = new
             .iter()
             .map(|&k| {
+                if !mine(k) {
+                    return 0;
+                }
                 let id = id_of(k, &mut counts);
                 counts[id as usize].1 += 1;
                 id
@@ -127,11 +165,56 @@ impl Interned {
     }
 }
 
+/// An item of a sequence diff: a comparison key, or an interned line.
+pub(crate) trait Item: Copy + Eq + Hash {
+    /// Runs of equal items `(old start, new start, length)`, in order, of
+    /// the alignment of `old` with `new` by `algorithm`.
+    fn equal_runs(
+        algorithm: Algorithm,
+        old: &[Self],
+        new: &[Self],
+        deadline: Option<Instant>,
+    ) -> Vec<(usize, usize, usize)> {
+        similar_runs(algorithm, old, new, deadline)
+    }
+}
+
+impl Item for u64 {}
+
+/// Interned lines are dense ids: Myers' preflight counts them in arrays
+/// (see [`super::myers`]), with the same result.
+impl Item for u32 {
+    fn equal_runs(
+        algorithm: Algorithm,
+        old: &[u32],
+        new: &[u32],
+        deadline: Option<Instant>,
+    ) -> Vec<(usize, usize, usize)> {
+        if algorithm != Algorithm::Myers {
+            return similar_runs(algorithm, old, new, deadline);
+        }
+        let ids = old.iter().chain(new).max().map_or(0, |&m| m as usize + 1);
+        super::myers::equal_runs(old, new, ids, deadline)
+    }
+}
+
+/// The equal runs of `similar`'s alignment.
+fn similar_runs<T: Eq + Hash>(
+    algorithm: Algorithm,
+    old: &[T],
+    new: &[T],
+    deadline: Option<Instant>,
+) -> Vec<(usize, usize, usize)> {
+    let mut hook = Matches::default();
+    let Ok(()) = diff_slices_deadline(algorithm.to_similar(), &mut hook, old, new, deadline);
+    hook.runs
+}
+
 /// Picks the indices of the items that may match (those whose key occurs on
 /// both sides).
 type Select<'s, T> = &'s dyn Fn(&[T], &[T]) -> (Vec<usize>, Vec<usize>);
 
-fn diff_items<T: Copy + Eq + Hash>(
+fn diff_items<T: Item>(
     algorithm: Algorithm,
     old: &[T],
     new: &[T],
@@ -144,7 +227,7 @@ fn diff_items<T: Copy + Eq + Hash>(
 }
 
 /// Runs of equal items `(old start, new start, length)`, in order.
-fn matching_runs<T: Copy + Eq + Hash>(
+fn matching_runs<T: Item>(
     algorithm: Algorithm,
     old: &[T],
     new: &[T],
@@ -178,7 +261,7 @@ fn matching_runs<T: Copy + Eq + Hash>(
 }
 
 /// Matches inside the differing middle, items on one side only set aside.
-fn middle_runs<T: Copy + Eq + Hash>(
+fn middle_runs<T: Item>(
     algorithm: Algorithm,
     old: &[T],
     new: &[T],
@@ -194,16 +277,8 @@ fn middle_runs<T: Copy + Eq + Hash>(
     }
     let old_keys: Vec<T> = old_kept.iter().map(|&i| old[i]).collect();
     let new_keys: Vec<T> = new_kept.iter().map(|&i| new[i]).collect();
-    let mut hook = Matches::default();
-    let Ok(()) = diff_slices_deadline(
-        algorithm.to_similar(),
-        &mut hook,
-        &old_keys,
-        &new_keys,
-        deadline,
-    );
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
-    for (o, n, len) in hook.runs {
+    for (o, n, len) in T::equal_runs(algorithm, &old_keys, &new_keys, deadline) {
         for k in 0..len {
             let (i, j) = (old_kept[o + k], new_kept[n + k]);
             match runs.last_mut() {
@@ -321,6 +396,29 @@ mod tests {
                 new: 0..4
             }]
         );
+    }
+
+    #[test]
+    fn interning_on_two_threads_gives_equal_lines_equal_ids() {
+        // Keys with either top bit, repeated within and across the sides.
+        let key = |i: u64| (i % 7).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ ((i % 2) << 63);
+        let old: Vec<u64> = (0..PARALLEL_KEYS as u64).map(key).collect();
+        let new: Vec<u64> = (5..PARALLEL_KEYS as u64 + 9).map(|i| key(i * 3)).collect();
+        let interned = Interned::new(&old, &new);
+        let keys = old.iter().chain(&new);
+        let ids = interned.old.iter().chain(&interned.new);
+        let mut seen = std::collections::HashMap::new();
+        for (&key, &id) in keys.zip(ids) {
+            assert_eq!(*seen.entry(id).or_insert(key), key, "id {id} for two keys");
+        }
+        let distinct: std::collections::HashSet<&u64> = old.iter().chain(&new).collect();
+        assert_eq!(seen.len(), distinct.len());
+        assert_eq!(interned.counts.len(), distinct.len());
+        for (id, &(a, b)) in interned.counts.iter().enumerate() {
+            let key = seen[&(id as u32)];
+            let count = |side: &[u64]| side.iter().filter(|&&k| k == key).count() as u32;
+            assert_eq!((a, b), (count(&old), count(&new)));
+        }
     }
 
     #[test]

@@ -7,11 +7,14 @@ use std::time::Instant;
 
 use super::compare::{Interned, Tag};
 use super::key::Keyer;
-use super::lines::{bytes_of, lines};
+use super::lines::{bytes_of, line_ranges};
 use super::moves::{find_moves, Pair, Sides};
+use rayon::prelude::*;
+
 use super::options::{DiffOptions, Granularity};
 use super::refine::{InlineChange, Refiner};
 use super::similarity::{pair_similarity, Side, Similarity};
+use crate::quality::{mojibake, Damage};
 
 /// One line operation. Line ranges are 0-based indices into the lines of
 /// each text (end exclusive); an empty range marks a position.
@@ -74,7 +77,6 @@ impl<'a> Comparison<'a> {
             (line_keys(old, options), line_keys(new, options))
         };
         let interned = Interned::new(&old_keys, &new_keys);
-        let (seq, approximate) = interned.diff(options.algorithm, deadline);
         let mut comparison = Comparison {
             old,
             new,
@@ -83,26 +85,47 @@ impl<'a> Comparison<'a> {
             ops: Vec::new(),
             moves: Vec::new(),
             similarity: 1.0,
-            approximate,
-        };
-        let raw: Vec<(Tag, Range<usize>, Range<usize>)> =
-            seq.into_iter().map(|op| (op.tag, op.old, op.new)).collect();
-        let pairs = if options.detect_moves {
-            comparison.pair_moves(&raw, options, &mut keyer)
-        } else {
-            Vec::new()
-        };
-        (comparison.ops, comparison.moves) = split_moved(raw, &pairs);
-        let similarity = comparison.measure(&interned, &mut keyer);
-        comparison.similarity = similarity.score;
-        comparison.refine(Refiner {
-            keyer: &mut keyer,
-            granularity: options.granularity,
-            algorithm: options.algorithm,
-            deadline,
             approximate: false,
-            loose_bytes: similarity.loose_bytes,
-        });
+        };
+        // The line diff and the move search need no similarity, and the
+        // similarity needs only the interned lines: one of each on a thread.
+        let mut other = keyer.clone();
+        let align = |keyer: &mut Keyer| {
+            let (seq, approximate) = interned.diff(options.algorithm, deadline);
+            let raw: Vec<(Tag, Range<usize>, Range<usize>)> =
+                seq.into_iter().map(|op| (op.tag, op.old, op.new)).collect();
+            let pairs = if options.detect_moves {
+                comparison.pair_moves(&raw, options, keyer)
+            } else {
+                Vec::new()
+            };
+            (raw, pairs, approximate)
+        };
+        let ((raw, pairs, approximate), similarity) = if old.len() + new.len() > PARALLEL {
+            rayon::join(
+                || align(&mut keyer),
+                || comparison.measure(&interned, &mut other),
+            )
+        } else {
+            (align(&mut keyer), comparison.measure(&interned, &mut other))
+        };
+        comparison.approximate = approximate;
+        (comparison.ops, comparison.moves) = split_moved(raw, &pairs);
+        comparison.similarity = similarity.score;
+        // Without inline changes, the blocks whose sides carry different
+        // marks of a wrong decoding are still refined: whether a change is
+        // encoding damage is judged on its inline changes.
+        comparison.refine(
+            Refiner {
+                keyer: &mut keyer,
+                granularity: options.granularity,
+                algorithm: options.algorithm,
+                deadline,
+                approximate: false,
+                loose_bytes: similarity.loose_bytes,
+            },
+            !options.inline_changes,
+        );
         comparison
     }
 
@@ -133,14 +156,56 @@ impl<'a> Comparison<'a> {
         pair_similarity(&old, &new, interned, keyer)
     }
 
-    /// Finds what changed inside replaced blocks and moved blocks (the
-    /// latter by words or characters even when `--by line`).
-    fn refine(&mut self, mut refiner: Refiner<'_>) {
+    /// Finds what changed inside replaced blocks (on two threads when
+    /// they are large together) and moved blocks (the latter by words or
+    /// characters even when `--by line`).
+    ///
+    /// With `only_damaged`, only the replaced blocks that may be encoding
+    /// damage ([`may_be_damage`]) are refined, and no moved block is.
+    fn refine(&mut self, mut refiner: Refiner<'_>, only_damaged: bool) {
         let (old, new) = (self.old, self.new);
-        for op in self.ops.iter_mut().filter(|op| op.tag == Tag::Replace) {
-            let o = bytes_of(&self.old_lines, op.old.clone(), old.len());
-            let n = bytes_of(&self.new_lines, op.new.clone(), new.len());
-            op.inline = refiner.refine(old, o, new, n);
+        let blocks: Vec<(usize, Range<usize>, Range<usize>)> = self
+            .ops
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| op.tag == Tag::Replace)
+            .map(|(i, op)| {
+                (
+                    i,
+                    self.old_bytes(op.old.clone()),
+                    self.new_bytes(op.new.clone()),
+                )
+            })
+            .filter(|(_, o, n)| !only_damaged || may_be_damage(&old[o.clone()], &new[n.clone()]))
+            .collect();
+        let bytes: usize = blocks.iter().map(|(_, o, n)| o.len() + n.len()).sum();
+        let refined: Vec<(Option<Vec<InlineChange>>, bool)> = if bytes > PARALLEL_REFINE {
+            let settings = &refiner;
+            blocks
+                .par_iter()
+                .map_init(
+                    || settings.keyer.clone(),
+                    |keyer, (_, o, n)| {
+                        let mut refiner = settings.with(keyer);
+                        let inline = refiner.refine(old, o.clone(), new, n.clone());
+                        (inline, refiner.approximate)
+                    },
+                )
+                .collect()
+        } else {
+            let refiner = &mut refiner;
+            blocks
+                .iter()
+                .map(|(_, o, n)| (refiner.refine(old, o.clone(), new, n.clone()), false))
+                .collect()
+        };
+        for ((i, _, _), (inline, approximate)) in blocks.iter().zip(refined) {
+            self.ops[*i].inline = inline;
+            refiner.approximate |= approximate;
+        }
+        if only_damaged {
+            self.approximate |= refiner.approximate;
+            return;
         }
         if refiner.granularity == Granularity::Line {
             refiner.granularity = Granularity::Auto;
@@ -254,12 +319,20 @@ impl<'a> Comparison<'a> {
 
 /// Inputs larger than this (bytes, both together) are read on two threads.
 const PARALLEL: usize = 1 << 20;
+/// Replaced blocks larger than this (bytes, all together) are refined on
+/// two threads.
+const PARALLEL_REFINE: usize = 64 * 1024;
 
-/// The lines of `text` and their comparison keys.
+/// The lines of `text` and their comparison keys, each line hashed as soon
+/// as it is found (while its bytes are in the cache).
 fn line_keys(text: &str, options: &DiffOptions) -> (Vec<Range<usize>>, Vec<u64>) {
     let mut keyer = Keyer::new(options);
-    let lines = lines(text);
-    let keys = lines.iter().map(|r| keyer.key(&text[r.clone()])).collect();
+    let estimate = text.len() / 64 + 1;
+    let (mut lines, mut keys) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
+    for line in line_ranges(text) {
+        keys.push(keyer.key(&text[line.clone()]));
+        lines.push(line);
+    }
     (lines, keys)
 }
 
@@ -270,6 +343,18 @@ fn line_keys(text: &str, options: &DiffOptions) -> (Vec<Range<usize>>, Vec<u64>)
 /// delete), the moved-here lines (an insert), and what comes after. A side
 /// without a moved part goes with whichever of before and after has lines
 /// on the other side.
+/// Whether a replaced block may be encoding damage on one side: one side
+/// is not plain ASCII and the sides carry different marks of a wrong
+/// decoding (the damage signals, or Latin mojibake). A quick look, so that
+/// a diff that shows no inline changes refines only these blocks.
+fn may_be_damage(old: &str, new: &str) -> bool {
+    if old.is_ascii() && new.is_ascii() {
+        return false;
+    }
+    let marks = |text: &str| Damage::of(text).points() + mojibake::marks(text) as u64;
+    marks(old) != marks(new)
+}
+
 fn split_moved(
     raw: Vec<(Tag, Range<usize>, Range<usize>)>,
     pairs: &[Pair],
@@ -500,6 +585,59 @@ mod tests {
         let c = Comparison::new("one\ntwo\n", "one\nthree\n", &options);
         assert!(!c.is_approximate());
         assert_eq!(c.apply(), "one\nthree\n");
+    }
+
+    #[test]
+    fn without_inline_changes_only_blocks_that_may_be_damage_are_refined() {
+        let old = "開頭一行。\n候選人。縣以上人大代表\n中間一行。\n今天天氣很好\n結尾一行。\n";
+        let new = "開頭一行。\n候選人?h以上人大代表\n中間一行。\n今天天氣不好\n結尾一行。\n";
+        let mut options = DiffOptions::new();
+        options.inline_changes(false);
+        let c = Comparison::new(old, new, &options);
+        let replaced: Vec<&Op> = c.ops().iter().filter(|op| op.tag == Tag::Replace).collect();
+        assert_eq!(replaced.len(), 2, "{:?}", c.ops());
+        assert!(replaced[0].inline.is_some(), "the damaged line is refined");
+        assert_eq!(
+            crate::diff::op_damage(&c, replaced[0]),
+            Some(crate::diff::DamagedSide::New)
+        );
+        assert_eq!(replaced[1].inline, None, "an edit is not");
+    }
+
+    #[test]
+    fn without_inline_changes_the_lines_and_moves_are_the_same() {
+        let old = format!("one\n{BLOCK}two\nthree\nfour\nThe quick brown fox.\n");
+        let edited = BLOCK.replace("long", "large");
+        let new = format!("one\ntwo\nthree\n{edited}four\nThe quick red fox.\n");
+        let full = compare(&old, &new);
+        let mut options = DiffOptions::new();
+        options.inline_changes(false);
+        let lines = Comparison::new(&old, &new, &options);
+        let strip = |c: &Comparison<'_>| {
+            let ops: Vec<Op> = c
+                .ops()
+                .iter()
+                .map(|op| Op {
+                    inline: None,
+                    ..op.clone()
+                })
+                .collect();
+            let moves: Vec<Move> = c
+                .moves()
+                .iter()
+                .map(|m| Move {
+                    inline: None,
+                    ..m.clone()
+                })
+                .collect();
+            (ops, moves, c.similarity(), c.is_approximate())
+        };
+        assert!(full.ops().iter().any(|op| op.inline.is_some()));
+        assert!(full.moves()[0].inline.is_some());
+        assert!(lines.ops().iter().all(|op| op.inline.is_none()));
+        assert!(lines.moves().iter().all(|m| m.inline.is_none()));
+        assert_eq!(strip(&lines), strip(&full));
+        assert_eq!(lines.apply(), new);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::options::DiffOptions;
@@ -87,6 +87,9 @@ impl Keyer {
         } else if text.is_ascii() {
             // NFKC leaves ASCII as it is.
             self.normalized(text.chars().map(|c| c.to_ascii_lowercase()));
+        } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+            // Already in NFKC (most CJK text): the same characters.
+            self.normalized(text.chars().flat_map(char::to_lowercase));
         } else {
             self.normalized(text.nfkc().flat_map(char::to_lowercase));
         }
@@ -174,5 +177,23 @@ mod tests {
         assert_eq!(k.key("「引用」"), k.key("\"引用\""));
         assert_eq!(k.key("「引用」，好。"), k.key("\"引用\", 好."));
         assert_ne!(k.key("ab"), k.key("a b"));
+    }
+
+    #[test]
+    fn text_that_passes_the_quick_check_is_its_own_normalization() {
+        // The premise of the fast path in `fold`: such text is left as it is.
+        let texts = [
+            "中共中央关于加强、改进。",
+            "한국어 텍스트",
+            "plain ASCII",
+            "Straße",
+        ];
+        for text in texts {
+            assert_eq!(is_nfkc_quick(text.chars()), IsNormalized::Yes, "{text}");
+            assert!(text.nfkc().eq(text.chars()), "{text}");
+        }
+        for text in ["Ｆｕｌｌ ｗｉｄｔｈ", "e\u{301}", "ﬁ Ǆ", "加强，改进"] {
+            assert_ne!(is_nfkc_quick(text.chars()), IsNormalized::Yes, "{text}");
+        }
     }
 }

@@ -8,15 +8,20 @@ use std::ops::Range;
 /// Byte ranges of the lines of `text`, each with its terminator.
 pub fn lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(text.len() / 40 + 1);
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        out.push(start..end + 1);
-        start = end + 1;
-    }
-    if start < text.len() {
-        out.push(start..text.len());
-    }
+    out.extend(line_ranges(text));
     out
+}
+
+/// The lines of `text` one by one, as [`lines`] gives them.
+pub fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|end| end + 1);
+    ends.chain(std::iter::once(text.len()))
+        .filter_map(move |end| {
+            let line = start..end;
+            start = end;
+            (!line.is_empty()).then_some(line)
+        })
 }
 
 /// The bytes covered by lines `range` (an empty range gives the point
@@ -45,6 +50,7 @@ mod tests {
         assert_eq!(lines("a\n"), vec![0..2]);
         assert!(lines("").is_empty());
         assert_eq!(lines("a\rb\n"), vec![0..4]);
+        assert_eq!(lines("\n\na"), vec![0..1, 1..2, 2..3]);
     }
 
     #[test]

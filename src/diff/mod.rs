@@ -73,6 +73,7 @@ mod folders;
 mod key;
 mod lines;
 mod moves;
+mod myers;
 mod options;
 mod refine;
 pub mod render;

@@ -19,12 +19,14 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::compare::Tag;
 use super::key::Keyer;
 use super::lines::{bytes_of, trim_terminator};
 use super::options::{DiffOptions, Granularity};
 use super::similarity::sorted_dice;
-use super::tokens::{letters, tokens};
+use super::tokens::{has_letters, tokens};
 
 /// Sketch size: how many of a bag's smallest keys are indexed.
 const SKETCH: usize = 8;
@@ -33,6 +35,12 @@ const SKETCH: usize = 8;
 const MAX_POSTING: usize = 32;
 /// Most candidates checked for one deleted block.
 const MAX_CANDIDATES: usize = 32;
+/// Sides larger than this (bytes, all together) are made into blocks on
+/// two threads.
+const PARALLEL: usize = 64 * 1024;
+/// More sources than this are compared with their candidates on two
+/// threads.
+const PARALLEL_SOURCES: usize = 256;
 /// Blocks larger than this (bytes) can only move unedited.
 const MAX_SIMILAR_BLOCK: usize = 256 * 1024;
 
@@ -103,24 +111,15 @@ pub(crate) fn find_moves(
     if sides_of.iter().all(|s| Some(s.0) == first_op) {
         return Vec::new();
     }
-    let mut normal = Keyer::new(DiffOptions::new().normalize(true));
     let mut sources = Vec::new();
     let mut dests = Vec::new();
-    for (op, is_source, range) in sides_of {
-        let (text, lines) = if is_source {
-            (sides.old, sides.old_lines)
-        } else {
-            (sides.new, sides.new_lines)
-        };
-        let body = &text[bytes_of(lines, range, text.len())];
-        if letters(body) < options.min_move_letters {
-            continue;
-        }
-        let block = Block {
-            op,
-            exact_key: normal.key(trim_terminator(body)),
-            bag: bag(body, granularity, keyer),
-        };
+    for (is_source, block) in blocks(
+        sides,
+        &sides_of,
+        options.min_move_letters,
+        granularity,
+        keyer,
+    ) {
         if is_source {
             sources.push(block);
         } else {
@@ -138,15 +137,79 @@ pub(crate) fn find_moves(
         options.move_similarity,
     ));
     pairs.sort_by_key(|p| p.source_op);
-    for pair in &mut pairs {
+    let edges = |keyer: &mut Keyer, pair: &mut Pair| {
         pair.old = ops[pair.source_op].1.clone();
         pair.new = ops[pair.dest_op].2.clone();
+        let whole = (pair.old.clone(), pair.new.clone());
         trim_blank_edges(sides, pair);
         if pair.similarity < 1.0 {
-            trim(sides, pair, granularity, keyer);
+            trim(sides, pair, &whole, granularity, keyer);
         }
+    };
+    let (old, new) = sides.texts();
+    let bytes: usize = pairs
+        .iter()
+        .map(|p| {
+            let o = old.block(ops[p.source_op].1.clone()).len();
+            o + new.block(ops[p.dest_op].2.clone()).len()
+        })
+        .sum();
+    if pairs.len() > 1 && bytes > PARALLEL {
+        pairs.par_iter_mut().for_each_init(|| keyer.clone(), edges);
+    } else {
+        pairs.iter_mut().for_each(|pair| edges(keyer, pair));
     }
     pairs
+}
+
+/// The sides of operations (op, whether a source, lines) that hold at
+/// least `least_letters` letters or digits, as blocks, in order, each with
+/// whether it is a source. Many sides together are made on two threads.
+fn blocks(
+    sides: &Sides<'_>,
+    sides_of: &[(usize, bool, Range<usize>)],
+    least_letters: usize,
+    granularity: Granularity,
+    keyer: &Keyer,
+) -> Vec<(bool, Block)> {
+    let body = |is_source: bool, range: &Range<usize>| {
+        let (text, lines) = if is_source {
+            (sides.old, sides.old_lines)
+        } else {
+            (sides.new, sides.new_lines)
+        };
+        &text[bytes_of(lines, range.clone(), text.len())]
+    };
+    let keyers = || {
+        (
+            Keyer::new(DiffOptions::new().normalize(true)),
+            keyer.clone(),
+        )
+    };
+    let block = |(normal, keyer): &mut (Keyer, Keyer), side: &(usize, bool, Range<usize>)| {
+        let &(op, is_source, ref range) = side;
+        let body = body(is_source, range);
+        if !has_letters(body, least_letters) {
+            return None;
+        }
+        let block = Block {
+            op,
+            exact_key: normal.key(trim_terminator(body)),
+            bag: bag(body, granularity, keyer),
+        };
+        Some((is_source, block))
+    };
+    let bytes: usize = sides_of.iter().map(|(_, s, r)| body(*s, r).len()).sum();
+    let made: Vec<Option<(bool, Block)>> = if bytes > PARALLEL {
+        sides_of.par_iter().map_init(keyers, block).collect()
+    } else {
+        let mut keyers = keyers();
+        sides_of
+            .iter()
+            .map(|side| block(&mut keyers, side))
+            .collect()
+    };
+    made.into_iter().flatten().collect()
 }
 
 /// Drops blank lines at an edge of one block when the other block has
@@ -182,8 +245,15 @@ fn trim_blank_edges(sides: &Sides<'_>, pair: &mut Pair) {
 /// Drops from the edges of an edited move the lines that share no word or
 /// character with the other block (a changed line next to where the block
 /// left or arrived), and the blank lines that cutting them leaves at an
-/// edge, then measures the similarity of what remains.
-fn trim(sides: &Sides<'_>, pair: &mut Pair, granularity: Granularity, keyer: &mut Keyer) {
+/// edge, then measures the similarity of what remains (unless nothing was
+/// dropped from the `whole` sides the pair was found on).
+fn trim(
+    sides: &Sides<'_>,
+    pair: &mut Pair,
+    whole: &(Range<usize>, Range<usize>),
+    granularity: Granularity,
+    keyer: &mut Keyer,
+) {
     let (old, new) = sides.texts();
     let mut words = |body: &str| vocabulary(body, granularity, keyer);
     let old_words = words(old.block(pair.old.clone()));
@@ -207,6 +277,10 @@ fn trim(sides: &Sides<'_>, pair: &mut Pair, granularity: Granularity, keyer: &mu
     }
     // A stranger line cut away may leave blank lines at the new edge.
     trim_blank_edges(sides, pair);
+    if (&pair.old, &pair.new) == (&whole.0, &whole.1) {
+        // The blocks as paired: their similarity is already known.
+        return;
+    }
     let old_bag = bag(old.block(pair.old.clone()), granularity, keyer);
     let new_bag = bag(new.block(pair.new.clone()), granularity, keyer);
     if !old_bag.is_empty() || !new_bag.is_empty() {
@@ -301,12 +375,15 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
         }
     }
     let own: HashMap<usize, &Block> = dests.iter().map(|b| (b.op, b)).collect();
-    let in_place_of_dest: HashMap<usize, f64> = sources
-        .iter()
-        .filter_map(|s| own.get(&s.op).map(|d| (s.op, sorted_dice(&s.bag, &d.bag))))
-        .collect();
-    let mut found = Vec::new();
-    for source in sources.iter().filter(|s| !used_source(s.op)) {
+    let many = sources.len() > PARALLEL_SOURCES;
+    let in_place = |s: &Block| own.get(&s.op).map(|d| (s.op, sorted_dice(&s.bag, &d.bag)));
+    let in_place_of_dest: HashMap<usize, f64> = if many {
+        sources.par_iter().filter_map(in_place).collect()
+    } else {
+        sources.iter().filter_map(in_place).collect()
+    };
+    let found_for = |source: &Block| {
+        let mut found = Vec::new();
         let candidates: Vec<usize> = sketch(&source.bag)
             .filter_map(|k| index.get(&k))
             .filter(|posting| posting.len() <= MAX_POSTING)
@@ -314,23 +391,37 @@ fn similar_pairs(sources: &[Block], dests: &[Block], taken: &[Pair], least: f64)
             .copied()
             .collect();
         if source.bag.is_empty() {
-            continue;
+            return found;
         }
         let candidates = best_candidates(candidates);
         let in_place = in_place_of_dest.get(&source.op).copied().unwrap_or(0.0);
         for d in candidates {
             let dest = &dests[d];
             let (a, b) = (source.bag.len(), dest.bag.len());
-            if dest.op == source.op || 2.0 * a.min(b) as f64 / ((a + b) as f64) < least {
+            // The most the two could share, from their sizes alone.
+            let bound = 2.0 * a.min(b) as f64 / ((a + b) as f64);
+            let dest_in_place = in_place_of_dest.get(&dest.op).copied().unwrap_or(0.0);
+            if dest.op == source.op || bound < least || bound <= in_place || bound <= dest_in_place
+            {
                 continue;
             }
             let similarity = sorted_dice(&source.bag, &dest.bag);
-            let dest_in_place = in_place_of_dest.get(&dest.op).copied().unwrap_or(0.0);
             if similarity >= least && similarity > in_place && similarity > dest_in_place {
                 found.push((similarity, source.op, dest.op));
             }
         }
-    }
+        found
+    };
+    let open = |s: &&Block| !used_source(s.op);
+    let mut found: Vec<(f64, usize, usize)> = if many {
+        sources
+            .par_iter()
+            .filter(open)
+            .flat_map_iter(found_for)
+            .collect()
+    } else {
+        sources.iter().filter(open).flat_map(found_for).collect()
+    };
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     let mut pairs: Vec<Pair> = Vec::new();
     let (mut paired_sources, mut paired_dests) = (HashSet::new(), HashSet::new());

@@ -96,6 +96,7 @@ pub struct DiffOptions {
     pub(crate) move_similarity: f64,
     pub(crate) min_move_letters: usize,
     pub(crate) rename_similarity: f64,
+    pub(crate) inline_changes: bool,
 }
 
 impl Default for DiffOptions {
@@ -111,6 +112,7 @@ impl Default for DiffOptions {
             move_similarity: DEFAULT_MOVE_SIMILARITY,
             min_move_letters: DEFAULT_MIN_MOVE_LETTERS,
             rename_similarity: DEFAULT_RENAME_SIMILARITY,
+            inline_changes: true,
         }
     }
 }
@@ -188,6 +190,19 @@ impl DiffOptions {
     /// [`validate`](Self::validate).
     pub fn rename_similarity(&mut self, similarity: f64) -> &mut Self {
         self.rename_similarity = similarity;
+        self
+    }
+
+    /// Whether to find the words or characters that changed inside
+    /// replaced and moved blocks (default: yes). Without them the
+    /// operations and moves are the same, with no
+    /// [`inline`](super::Op::inline) changes, except on the replaced
+    /// blocks whose sides carry different marks of a wrong decoding (so
+    /// that [`op_damage`](super::op_damage) can still tell encoding damage
+    /// from an edit): all a unified diff, which shows whole lines and notes
+    /// damage, needs.
+    pub fn inline_changes(&mut self, yes: bool) -> &mut Self {
+        self.inline_changes = yes;
         self
     }
 

@@ -59,6 +59,19 @@ pub(crate) struct Refiner<'k> {
 }
 
 impl Refiner<'_> {
+    /// A refiner with the same settings that hashes with `keyer` (one per
+    /// thread).
+    pub fn with<'j>(&self, keyer: &'j mut Keyer) -> Refiner<'j> {
+        Refiner {
+            keyer,
+            granularity: self.granularity,
+            algorithm: self.algorithm,
+            deadline: self.deadline,
+            approximate: false,
+            loose_bytes: self.loose_bytes,
+        }
+    }
+
     /// The inline changes that turn `old[o]` into `new[n]`, or `None` when
     /// the block is best shown as whole lines.
     pub fn refine(

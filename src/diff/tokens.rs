@@ -29,6 +29,16 @@ pub fn letters(text: &str) -> usize {
     text.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
+/// Whether `text` holds at least `least` letters and digits (counting
+/// stops there).
+pub(crate) fn has_letters(text: &str, least: usize) -> bool {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .take(least)
+        .count()
+        == least
+}
+
 /// Byte ranges (offset by `base`) of the tokens of `text`.
 pub(crate) fn tokens(text: &str, base: usize, granularity: Granularity) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(text.len() / 3);
@@ -289,5 +299,8 @@ mod tests {
     #[test]
     fn letters_count_any_script() {
         assert_eq!(letters("ab, 12 改进！"), 6);
+        for least in 0..8 {
+            assert_eq!(has_letters("ab, 12 改进！", least), least <= 6, "{least}");
+        }
     }
 }
