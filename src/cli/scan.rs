@@ -77,6 +77,10 @@ pub enum Finding {
     Segments,
     /// Lines shared by many documents of one folder or site.
     Boilerplate,
+    /// Segments damaged by a wrong decoding: replacement characters, `?` or
+    /// stray letters inside CJK text, misaligned double-byte text,
+    /// private-use or out-of-tier characters.
+    Damage,
 }
 
 /// The findings asked for: all of them when none is named.
@@ -89,6 +93,7 @@ fn findings(asked: &[Finding]) -> Findings {
     findings.documents = asked.contains(&Finding::Documents);
     findings.segments = asked.contains(&Finding::Segments);
     findings.boilerplate = asked.contains(&Finding::Boilerplate);
+    findings.damage = asked.contains(&Finding::Damage);
     findings
 }
 

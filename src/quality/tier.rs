@@ -161,15 +161,23 @@ pub const JAPANESE_KANA_SHARE: usize = 8;
 
 /// Letter counts that decide a text's variant.
 #[derive(Default)]
-struct Counts {
+pub(super) struct Counts {
     han: usize,
     kana: usize,
-    hangul: usize,
+    /// Hangul letters counted.
+    pub(super) hangul: usize,
     simplified: usize,
     traditional: usize,
 }
 
 impl Counts {
+    /// The letters of `text`, counted.
+    pub(super) fn of(text: &str) -> Counts {
+        let mut counts = Counts::default();
+        counts.add(text);
+        counts
+    }
+
     fn add(&mut self, text: &str) {
         for c in text.chars() {
             if is_han(c) {
@@ -184,7 +192,8 @@ impl Counts {
         }
     }
 
-    fn variant(&self) -> Variant {
+    /// The variant the counted letters are written in.
+    pub(super) fn variant(&self) -> Variant {
         let letters = self.han + self.kana;
         if self.kana > 0 && self.kana * JAPANESE_KANA_SHARE >= letters {
             return Variant::Japanese;
