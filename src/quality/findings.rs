@@ -146,7 +146,7 @@ pub const MIN_POINTS: u32 = 5;
 pub const OUT_OF_TIER_PER_MILLE: u32 = 250;
 
 /// The fewest out-of-tier Han characters that are damage by themselves.
-pub const MIN_OUT_OF_TIER: u32 = 4;
+pub const MIN_OUT_OF_TIER: u32 = 6;
 
 /// The damaged segments of `text`, in order. `segments` are spans of
 /// `text` (as a scan cuts it); the text's writing (Chinese and its variant,
@@ -178,8 +178,9 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
         }
         chars.clear();
         chars.extend(segment.chars());
+        let writing = writing.of_segment(segment);
         let marks = Scanner::marks(&chars, writing);
-        if let Some(kinds) = verdict(&marks) {
+        if let Some(kinds) = verdict(&marks, writing) {
             let marked = marks.marked.clone().unwrap_or(0..0);
             let offset = |at: usize| -> usize {
                 span.bytes.start + chars[..at].iter().map(|c| c.len_utf8()).sum::<usize>()
@@ -198,9 +199,11 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
 
 /// The kinds of damage `marks` show, when they are enough to call the
 /// segment damaged.
-fn verdict(marks: &Marks) -> Option<Vec<DamageKind>> {
+fn verdict(marks: &Marks, writing: Writing) -> Option<Vec<DamageKind>> {
     let tier_points = marks.points[DamageKind::OutOfTier.index()];
-    let dense_tier = marks.out_of_tier >= MIN_OUT_OF_TIER
+    let chinese = matches!(writing, Writing::Chinese(_));
+    let dense_tier = chinese
+        && marks.out_of_tier >= MIN_OUT_OF_TIER
         && u64::from(marks.out_of_tier) * 1000
             >= u64::from(OUT_OF_TIER_PER_MILLE) * marks.han as u64;
     let damaged = marks.decisive > 0
@@ -241,7 +244,10 @@ mod tests {
     fn quality_findings_each_kind_is_named() {
         assert_eq!(kinds("我們的國家\u{FFFD}人民"), [DamageKind::Replacement]);
         assert_eq!(kinds("候選人?h以上"), [DamageKind::QuestionInCjk]);
-        assert_eq!(kinds("候選人。h縣以上的代表。a了"), [DamageKind::StrayAscii]);
+        assert_eq!(
+            kinds("候選人。h縣以上的代表。a了"),
+            [DamageKind::StrayAscii]
+        );
         assert_eq!(kinds("我們\u{E2F2}國家"), [DamageKind::PrivateUse]);
         assert!(kinds("國家鶎R聚起").contains(&DamageKind::Misaligned));
         assert!(kinds("日本語の文章でｱ漢字が混ざるｲと壊れている").contains(&DamageKind::Misaligned));

@@ -43,6 +43,19 @@ impl Writing {
         }
     }
 
+    /// What a segment of a text written in `self` is read as: a Chinese
+    /// text's segment in its own variant (a Simplified title on a
+    /// Traditional page is not out of tier), anything else as the text.
+    pub(super) fn of_segment(self, segment: &str) -> Writing {
+        match self {
+            Writing::Chinese(_) => match super::tier::Counts::of(segment).variant() {
+                variant @ (Variant::Simplified | Variant::Traditional) => Writing::Chinese(variant),
+                _ => self,
+            },
+            _ => self,
+        }
+    }
+
     fn is_cjk(self) -> bool {
         self != Writing::Other
     }
@@ -132,6 +145,14 @@ fn asks(c: char) -> bool {
     )
 }
 
+/// Closing quotes and brackets, after which a `?` ends a quoted question.
+fn closes(c: char) -> bool {
+    matches!(
+        c,
+        '」' | '』' | '）' | ')' | '”' | '’' | '】' | '》' | '"' | '\''
+    )
+}
+
 /// Greek, Cyrillic, box drawing, enclosed and Roman numerals, bopomofo,
 /// math operators: what a misaligned double-byte pair lands on beside the
 /// letters, and what CJK prose uses one at a time at most.
@@ -161,6 +182,7 @@ pub(super) struct Scanner<'a> {
     chars: &'a [char],
     writing: Writing,
     tier: Option<&'static Tier>,
+    charset: Option<&'static Tier>,
     marks: Marks,
     cluster: Cluster,
 }
@@ -175,21 +197,23 @@ struct Cluster {
 }
 
 /// Out-of-tier Han characters alone make a burst from this many on: rare
-/// names and classical idioms run to three or four.
-const TIER_BURST: u32 = 5;
+/// names and classical idioms (`魑魅魍魉`, `饕餮`) cluster up to six.
+const TIER_BURST: u32 = 7;
 
 impl<'a> Scanner<'a> {
     /// The marks of `chars`, a segment of a document written in `writing`.
     pub(super) fn marks(chars: &'a [char], writing: Writing) -> Marks {
-        let tier = match writing {
-            Writing::Chinese(variant) => variant.tier(),
-            Writing::Japanese => Variant::Japanese.tier(),
-            _ => None,
+        let variant = match writing {
+            Writing::Chinese(variant) => variant,
+            Writing::Japanese => Variant::Japanese,
+            _ => Variant::Other,
         };
+        let (tier, charset) = (variant.tier(), variant.charset());
         let mut scanner = Scanner {
             chars,
             writing,
             tier,
+            charset,
             marks: Marks {
                 chars: chars.len(),
                 ..Marks::default()
@@ -232,7 +256,7 @@ impl<'a> Scanner<'a> {
             return match c {
                 '?' => self.question(i),
                 c if c.is_ascii_alphabetic() => self.latin(i),
-                '@' | '[' | '\\' | ']' | '^' | '_' | '`' | '{' | '|' | '}' | '~' => {
+                '@' | '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~' => {
                     self.ascii_symbol(i, c)
                 }
                 _ => 1,
@@ -313,7 +337,7 @@ impl<'a> Scanner<'a> {
         let len32 = len as u32;
         if (1..=4).contains(&letters) {
             self.record(i, DamageKind::QuestionInCjk, 3 * len32, true);
-        } else if asks(before) {
+        } else if asks(before) || after.is_some_and(closes) {
         } else if after.is_some_and(cjk) {
             self.record(i, DamageKind::QuestionInCjk, 3 * len32, true);
         } else {
@@ -350,7 +374,12 @@ impl<'a> Scanner<'a> {
         let glued = |c: char| is_cjk(c) || c == '\u{FFFD}' || is_private_use(c);
         if self.writing.is_cjk() && self.between(i, 1, glued) {
             let bracket = matches!(c, '[' | ']' | '{' | '}');
-            self.record(i, DamageKind::StrayAscii, if bracket { 2 } else { 3 }, !bracket);
+            self.record(
+                i,
+                DamageKind::StrayAscii,
+                if bracket { 2 } else { 3 },
+                !bracket,
+            );
         }
         1
     }
@@ -365,7 +394,18 @@ impl<'a> Scanner<'a> {
             }
             (_, Some(tier)) if !tier.contains(c) => {
                 self.marks.out_of_tier += 1;
-                self.record(i, DamageKind::OutOfTier, 1, false);
+                let chinese = matches!(self.writing, Writing::Chinese(_));
+                if chinese && self.charset.is_some_and(|set| !set.contains(c)) {
+                    // Not even in the text's character set: likely a pair
+                    // of another encoding's table, enough to make a burst
+                    // with any other mark.
+                    self.record(i, DamageKind::OutOfTier, 2, false);
+                    // In Traditional text a character Big5 lacks is a
+                    // GBK pair; Simplified text quotes rare classics.
+                    self.cluster.mixed |= self.writing == Writing::Chinese(Variant::Traditional);
+                } else {
+                    self.record(i, DamageKind::OutOfTier, 1, false);
+                }
             }
             _ => {}
         }

@@ -97,6 +97,29 @@ fn jis_level1() -> &'static Tier {
     TIER.get_or_init(|| Tier::decoded(EUC_JP, pairs(0xB0..=0xCF, GB2312_TRAILS)))
 }
 
+/// Every Han character of GB2312 (levels 1 and 2).
+fn gb2312_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| Tier::decoded(GBK, pairs(0xB0..=0xF7, GB2312_TRAILS)))
+}
+
+/// Every Han character of Big5.
+fn big5_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| Tier::decoded(BIG5, pairs(0xA4..=0xF9, BIG5_TRAILS)))
+}
+
+/// Every Han character of JIS X 0208 (levels 1 and 2).
+fn jis_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| Tier::decoded(EUC_JP, pairs(0xB0..=0xF4, GB2312_TRAILS)))
+}
+
+fn either_chinese_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| gb2312_all().union(big5_all()))
+}
+
 fn either_chinese() -> &'static Tier {
     static TIER: OnceLock<Tier> = OnceLock::new();
     TIER.get_or_init(|| gb2312_level1().union(big5_frequent()))
@@ -142,6 +165,19 @@ impl Variant {
             self,
             Variant::Simplified | Variant::Traditional | Variant::Chinese
         )
+    }
+
+    /// Every Han character of this variant's legacy character set (GB2312,
+    /// Big5, both, or JIS X 0208), if one applies: what a text written in
+    /// it can hold at all.
+    pub(super) fn charset(self) -> Option<&'static Tier> {
+        match self {
+            Variant::Simplified => Some(gb2312_all()),
+            Variant::Traditional => Some(big5_all()),
+            Variant::Chinese => Some(either_chinese_all()),
+            Variant::Japanese => Some(jis_all()),
+            Variant::Other => None,
+        }
     }
 
     /// The common Han characters of this variant, if one applies.

@@ -27,11 +27,31 @@ pub struct Language {
 }
 
 pub const LANGUAGES: [Language; 5] = [
-    Language { name: "Chinese (Simplified), GBK", file: "zh_hans.txt", encoding: Some(GBK) },
-    Language { name: "Chinese (Traditional), Big5", file: "zh_hant.txt", encoding: Some(BIG5) },
-    Language { name: "Japanese, Shift_JIS", file: "ja.txt", encoding: Some(SHIFT_JIS) },
-    Language { name: "Korean, EUC-KR", file: "ko.txt", encoding: Some(EUC_KR) },
-    Language { name: "English", file: "en.txt", encoding: None },
+    Language {
+        name: "Chinese (Simplified), GBK",
+        file: "zh_hans.txt",
+        encoding: Some(GBK),
+    },
+    Language {
+        name: "Chinese (Traditional), Big5",
+        file: "zh_hant.txt",
+        encoding: Some(BIG5),
+    },
+    Language {
+        name: "Japanese, Shift_JIS",
+        file: "ja.txt",
+        encoding: Some(SHIFT_JIS),
+    },
+    Language {
+        name: "Korean, EUC-KR",
+        file: "ko.txt",
+        encoding: Some(EUC_KR),
+    },
+    Language {
+        name: "English",
+        file: "en.txt",
+        encoding: None,
+    },
 ];
 
 /// What a broken decoder makes of bytes it cannot read.
