@@ -332,16 +332,10 @@ impl<'a> Scanner<'a> {
             return len;
         };
         let letters = self.run_len(i + len, |c| c.is_ascii_lowercase());
-        let after = self.at(i + len);
-        let cjk = |c: char| is_cjk(c) || is_private_use(c);
-        let len32 = len as u32;
-        if (1..=4).contains(&letters) {
-            self.record(i, DamageKind::QuestionInCjk, 3 * len32, true);
-        } else if asks(before) || after.is_some_and(closes) {
-        } else if after.is_some_and(cjk) {
-            self.record(i, DamageKind::QuestionInCjk, 3 * len32, true);
-        } else {
-            self.record(i, DamageKind::QuestionInCjk, 3 * len32, true);
+        let glued = (1..=4).contains(&letters);
+        let question = asks(before) || self.at(i + len).is_some_and(closes);
+        if glued || !question {
+            self.record(i, DamageKind::QuestionInCjk, 3 * len as u32, true);
         }
         len
     }
