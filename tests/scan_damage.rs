@@ -136,7 +136,7 @@ fn scan_damage_is_absent_from_clean_documents() {
         assert_valid(&run);
         let doc = run.only_document();
         assert!(doc.get("damage").is_none(), "{file}: {}", doc["damage"]);
-        assert_eq!(run.summary()["damaged_documents"], 0);
+        assert!(run.summary().get("damaged_documents").is_none());
     }
 }
 

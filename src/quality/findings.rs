@@ -14,6 +14,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::marks::{Marks, Scanner, Writing};
+use super::tier::Counts;
 use crate::document::{LineRange, Span};
 
 /// A kind of damage a segment can show.
@@ -149,9 +150,9 @@ pub const OUT_OF_TIER_PER_MILLE: u32 = 250;
 pub const MIN_OUT_OF_TIER: u32 = 6;
 
 /// The damaged segments of `text`, in order. `segments` are spans of
-/// `text` (as a scan cuts it); the text's writing (Chinese and its variant,
-/// Japanese, Korean) is read from the whole text, so a short segment is
-/// judged as what the document is written in.
+/// `text` (as a scan cuts it); the text's writing (Chinese, Japanese,
+/// Korean) is read from all its segments, so a short segment is judged as
+/// what the document is written in (a Chinese segment in its own variant).
 ///
 /// ```
 /// use doppel::document::LineIndex;
@@ -168,17 +169,24 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
     if text.is_ascii() {
         return Vec::new();
     }
-    let writing = Writing::of(text);
+    // One pass counts each segment's letters; their sum is the text's.
+    let mut total = Counts::default();
+    let counted: Vec<(&Span, Counts)> = segments
+        .iter()
+        .filter(|span| !text[span.bytes.clone()].is_ascii())
+        .map(|span| {
+            let counts = Counts::of(&text[span.bytes.clone()]);
+            total.merge(&counts);
+            (span, counts)
+        })
+        .collect();
+    let writing = Writing::of_counts(&total);
     let mut chars = Vec::new();
     let mut found = Vec::new();
-    for span in segments {
-        let segment = &text[span.bytes.clone()];
-        if segment.is_ascii() {
-            continue;
-        }
+    for (span, counts) in counted {
         chars.clear();
-        chars.extend(segment.chars());
-        let writing = writing.of_segment(segment);
+        chars.extend(text[span.bytes.clone()].chars());
+        let writing = writing.of_segment(&counts);
         let marks = Scanner::marks(&chars, writing);
         if let Some(kinds) = verdict(&marks, writing) {
             let marked = marks.marked.clone().unwrap_or(0..0);

@@ -13,7 +13,7 @@
 
 use super::chars::{gloss_len, is_cjk, is_fullwidth_punct, is_han, is_hangul, is_kana};
 use super::findings::DamageKind;
-use super::tier::{Tier, Variant};
+use super::tier::{Counts, Tier, Variant};
 
 /// What a document is written in, as far as marks care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,12 +29,8 @@ pub(super) enum Writing {
 }
 
 impl Writing {
-    /// What `text` is written in, read from its letters.
-    pub(super) fn of(text: &str) -> Writing {
-        if text.is_ascii() {
-            return Writing::Other;
-        }
-        let counts = super::tier::Counts::of(text);
+    /// What a text whose letters are `counts` is written in.
+    pub(super) fn of_counts(counts: &Counts) -> Writing {
         match counts.variant() {
             Variant::Japanese => Writing::Japanese,
             Variant::Other if counts.hangul > 0 => Writing::Korean,
@@ -43,12 +39,13 @@ impl Writing {
         }
     }
 
-    /// What a segment of a text written in `self` is read as: a Chinese
-    /// text's segment in its own variant (a Simplified title on a
-    /// Traditional page is not out of tier), anything else as the text.
-    pub(super) fn of_segment(self, segment: &str) -> Writing {
+    /// What a segment whose letters are `counts`, of a text written in
+    /// `self`, is read as: a Chinese text's segment in its own variant (a
+    /// Simplified title on a Traditional page is not out of tier),
+    /// anything else as the text.
+    pub(super) fn of_segment(self, counts: &Counts) -> Writing {
         match self {
-            Writing::Chinese(_) => match super::tier::Counts::of(segment).variant() {
+            Writing::Chinese(_) => match counts.variant() {
                 variant @ (Variant::Simplified | Variant::Traditional) => Writing::Chinese(variant),
                 _ => self,
             },

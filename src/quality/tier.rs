@@ -196,7 +196,7 @@ impl Variant {
 pub const JAPANESE_KANA_SHARE: usize = 8;
 
 /// Letter counts that decide a text's variant.
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 pub(super) struct Counts {
     han: usize,
     kana: usize,
@@ -212,6 +212,15 @@ impl Counts {
         let mut counts = Counts::default();
         counts.add(text);
         counts
+    }
+
+    /// Adds another text's counts.
+    pub(super) fn merge(&mut self, other: &Counts) {
+        self.han += other.han;
+        self.kana += other.kana;
+        self.hangul += other.hangul;
+        self.simplified += other.simplified;
+        self.traditional += other.traditional;
     }
 
     fn add(&mut self, text: &str) {

@@ -242,11 +242,17 @@ struct SummaryLine {
     boilerplate: usize,
     errors: usize,
     skipped: usize,
+    /// Documents with damaged segments, only when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
     damaged_documents: usize,
     /// Documents that duplicate a document stored in the index of
     /// `--against` (only with it).
     #[serde(skip_serializing_if = "Option::is_none")]
     stored_documents: Option<usize>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
