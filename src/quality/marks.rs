@@ -339,8 +339,8 @@ impl<'a> Scanner<'a> {
 
     /// A run of ASCII letters: one or two between CJK characters, or after
     /// full-width punctuation before CJK, are a lone byte read as ASCII.
-    /// Lower-case ones glued to CJK on both sides are damage by themselves
-    /// (upper-case ones are often real: `T恤`, `维生素C`).
+    /// One lower-case letter glued to CJK on both sides is damage by
+    /// itself (upper-case ones are often real: `T恤`, `维生素C`).
     fn latin(&mut self, i: usize) -> usize {
         let len = self.run_len(i, |c| c.is_ascii_alphabetic());
         if len > 2 || !self.writing.is_cjk() {
@@ -354,7 +354,14 @@ impl<'a> Scanner<'a> {
         if between || after_punct {
             let lower = self.chars[i..i + len].iter().any(char::is_ascii_lowercase);
             let weight = if lower { 3 } else { 2 };
-            self.record(i, DamageKind::StrayAscii, weight, lower && between);
+            // Two letters glued to CJK are often a name (`ジョブidを`,
+            // `选项ab将`); one lower-case letter between CJK seldom is.
+            self.record(
+                i,
+                DamageKind::StrayAscii,
+                weight,
+                lower && between && len == 1,
+            );
         }
         len
     }
