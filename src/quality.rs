@@ -53,11 +53,17 @@
 mod chars;
 mod compare;
 mod damage;
+mod findings;
+mod marks;
 pub mod mojibake;
 mod tier;
 
 pub use compare::{compare, diff_damage, CompareOptions, DiffDamage, Preference};
 pub use damage::{Damage, Signal, BURST_GAP, BURST_POINTS, BURST_WEIGHT};
+pub use findings::{
+    findings, DamageFinding, DamageKind, DocumentDamage, MIN_OUT_OF_TIER, MIN_POINTS,
+    OUT_OF_TIER_PER_MILLE,
+};
 pub use tier::{Variant, JAPANESE_KANA_SHARE};
 
 #[cfg(test)]

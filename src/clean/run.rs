@@ -107,6 +107,7 @@ impl CleanOptions {
             documents: self.documents,
             segments: self.segments,
             boilerplate: self.boilerplate,
+            damage: false,
         }
     }
 }

@@ -33,9 +33,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", default_value_t = doppel::report::DEFAULT_MAX_DOCUMENTS)]
     pub max_documents: usize,
 
-    /// What to look for, comma-separated (default: all). Leaving kinds out
-    /// saves their work: `--find documents` only clusters duplicate
-    /// documents, the fastest way through a large corpus.
+    /// What to look for, comma-separated (default: all but damage). Leaving
+    /// kinds out saves their work: `--find documents` only clusters
+    /// duplicate documents, the fastest way through a large corpus;
+    /// `--find blocks,documents,segments,boilerplate,damage` adds damage.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
     pub find: Vec<Finding>,
 
@@ -83,9 +84,13 @@ pub enum Finding {
     Segments,
     /// Lines shared by many documents of one folder or site.
     Boilerplate,
+    /// Segments damaged by a wrong decoding: replacement characters, `?` or
+    /// stray letters inside CJK text, misaligned double-byte text,
+    /// private-use or out-of-tier characters.
+    Damage,
 }
 
-/// The findings asked for: all of them when none is named.
+/// The findings asked for: all but damage when none is named.
 fn findings(asked: &[Finding]) -> Findings {
     if asked.is_empty() {
         return Findings::default();
@@ -95,6 +100,7 @@ fn findings(asked: &[Finding]) -> Findings {
     findings.documents = asked.contains(&Finding::Documents);
     findings.segments = asked.contains(&Finding::Segments);
     findings.boilerplate = asked.contains(&Finding::Boilerplate);
+    findings.damage = asked.contains(&Finding::Damage);
     findings
 }
 

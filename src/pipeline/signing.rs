@@ -238,6 +238,7 @@ mod tests {
             documents: true,
             segments: false,
             boilerplate: false,
+            damage: false,
         });
         let engine = builder.build().expect("valid settings");
         for text in [

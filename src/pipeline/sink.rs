@@ -33,6 +33,9 @@ pub struct ScannedDoc {
     pub(crate) sketch: DocSketch,
     /// Hashes and byte ranges of its boilerplate candidate lines.
     pub lines: Vec<(u64, std::ops::Range<usize>)>,
+    /// Its segments damaged by a wrong decoding, when the engine looks for
+    /// damage ([`Findings::damage`](super::Findings::damage)); empty otherwise.
+    pub damage: crate::quality::DocumentDamage,
     /// Each segment's fingerprint, in order, when the engine was built with
     /// [`EngineBuilder::keep_fingerprints`](super::EngineBuilder::keep_fingerprints); empty otherwise.
     pub prints: Vec<Fingerprint>,
@@ -166,6 +169,8 @@ pub struct Summary {
     pub errors: usize,
     /// Binary files skipped quietly in folder walks.
     pub skipped: usize,
+    /// Documents with at least one damaged segment (when damage is looked for).
+    pub damaged_documents: usize,
 }
 
 /// Receives results in input order. Printers are sinks.

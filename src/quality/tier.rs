@@ -97,6 +97,29 @@ fn jis_level1() -> &'static Tier {
     TIER.get_or_init(|| Tier::decoded(EUC_JP, pairs(0xB0..=0xCF, GB2312_TRAILS)))
 }
 
+/// Every Han character of GB2312 (levels 1 and 2).
+fn gb2312_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| Tier::decoded(GBK, pairs(0xB0..=0xF7, GB2312_TRAILS)))
+}
+
+/// Every Han character of Big5.
+fn big5_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| Tier::decoded(BIG5, pairs(0xA4..=0xF9, BIG5_TRAILS)))
+}
+
+/// Every Han character of JIS X 0208 (levels 1 and 2).
+fn jis_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| Tier::decoded(EUC_JP, pairs(0xB0..=0xF4, GB2312_TRAILS)))
+}
+
+fn either_chinese_all() -> &'static Tier {
+    static TIER: OnceLock<Tier> = OnceLock::new();
+    TIER.get_or_init(|| gb2312_all().union(big5_all()))
+}
+
 fn either_chinese() -> &'static Tier {
     static TIER: OnceLock<Tier> = OnceLock::new();
     TIER.get_or_init(|| gb2312_level1().union(big5_frequent()))
@@ -144,6 +167,19 @@ impl Variant {
         )
     }
 
+    /// Every Han character of this variant's legacy character set (GB2312,
+    /// Big5, both, or JIS X 0208), if one applies: what a text written in
+    /// it can hold at all.
+    pub(super) fn charset(self) -> Option<&'static Tier> {
+        match self {
+            Variant::Simplified => Some(gb2312_all()),
+            Variant::Traditional => Some(big5_all()),
+            Variant::Chinese => Some(either_chinese_all()),
+            Variant::Japanese => Some(jis_all()),
+            Variant::Other => None,
+        }
+    }
+
     /// The common Han characters of this variant, if one applies.
     pub(super) fn tier(self) -> Option<&'static Tier> {
         match self {
@@ -160,16 +196,33 @@ impl Variant {
 pub const JAPANESE_KANA_SHARE: usize = 8;
 
 /// Letter counts that decide a text's variant.
-#[derive(Default)]
-struct Counts {
+#[derive(Clone, Copy, Default)]
+pub(super) struct Counts {
     han: usize,
     kana: usize,
-    hangul: usize,
+    /// Hangul letters counted.
+    pub(super) hangul: usize,
     simplified: usize,
     traditional: usize,
 }
 
 impl Counts {
+    /// The letters of `text`, counted.
+    pub(super) fn of(text: &str) -> Counts {
+        let mut counts = Counts::default();
+        counts.add(text);
+        counts
+    }
+
+    /// Adds another text's counts.
+    pub(super) fn merge(&mut self, other: &Counts) {
+        self.han += other.han;
+        self.kana += other.kana;
+        self.hangul += other.hangul;
+        self.simplified += other.simplified;
+        self.traditional += other.traditional;
+    }
+
     fn add(&mut self, text: &str) {
         for c in text.chars() {
             if is_han(c) {
@@ -184,7 +237,8 @@ impl Counts {
         }
     }
 
-    fn variant(&self) -> Variant {
+    /// The variant the counted letters are written in.
+    pub(super) fn variant(&self) -> Variant {
         let letters = self.han + self.kana;
         if self.kana > 0 && self.kana * JAPANESE_KANA_SHARE >= letters {
             return Variant::Japanese;

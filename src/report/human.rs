@@ -21,6 +21,7 @@ use std::io::{self, Write};
 use crate::detect::within::{Block, Differing};
 use crate::document::Origin;
 use crate::pipeline::{CorpusReport, Findings, Problem, ScannedDoc, Sink, Summary};
+use crate::quality::DocumentDamage;
 
 use super::{passage_places, segment_clusters};
 
@@ -343,8 +344,49 @@ fn thousands(n: usize) -> String {
     out
 }
 
+impl<W: Write> HumanPrinter<W> {
+    /// Whether damage is all the scan looks for: then only damaged
+    /// documents are listed.
+    fn damage_only(&self) -> bool {
+        let find = self.find;
+        find.damage && !(find.blocks || find.documents || find.segments || find.boilerplate)
+    }
+
+    /// One line for a damaged document: its score and each damaged
+    /// segment's lines and kinds.
+    fn damage(&mut self, damage: &DocumentDamage) -> io::Result<()> {
+        if damage.is_clean() {
+            return Ok(());
+        }
+        let title = self.paint("1;31", "damage");
+        let places: Vec<String> = damage
+            .segments
+            .iter()
+            .map(|found| {
+                let kinds: Vec<&str> = found.kinds.iter().map(|kind| kind.name()).collect();
+                format!("{} ({})", found.lines, kinds.join(", "))
+            })
+            .collect();
+        let segments = if places.len() == 1 {
+            "segment"
+        } else {
+            "segments"
+        };
+        writeln!(
+            self.out,
+            "  {title}  score {}  {} {segments}: {}",
+            damage.score,
+            places.len(),
+            places_line(&places, self.listed())
+        )
+    }
+}
+
 impl<W: Write> Sink for HumanPrinter<W> {
     fn document(&mut self, doc: &ScannedDoc) -> io::Result<()> {
+        if self.damage_only() && doc.damage.is_clean() {
+            return Ok(());
+        }
         self.documents += 1;
         self.rank(doc);
         if self.max_documents.is_some_and(|max| self.documents > max) {
@@ -367,6 +409,7 @@ impl<W: Write> Sink for HumanPrinter<W> {
             line.push_str(&format!("  {} malformed", decoded.malformed));
         }
         writeln!(self.out, "{line}")?;
+        self.damage(&doc.damage)?;
         for (at, block) in doc.blocks.iter().enumerate() {
             self.block(doc, at + 1, block)?;
         }
@@ -498,6 +541,12 @@ impl<W: Write> Sink for HumanPrinter<W> {
         }
         if let Some(stored) = self.stored_total {
             line.push_str(&format!(", {stored} already stored"));
+        }
+        if self.find.damage {
+            line.push_str(&format!(
+                ", {} damaged documents",
+                thousands(summary.damaged_documents)
+            ));
         }
         if summary.skipped > 0 {
             let files = if summary.skipped == 1 {

@@ -8,6 +8,7 @@ use super::{passage_places, round4, segment_clusters};
 use crate::detect::within::Block;
 use crate::document::{Origin, Span};
 use crate::pipeline::{CorpusReport, DocumentFacts, Problem, ScannedDoc, Sink, Summary};
+use crate::quality::DocumentDamage;
 
 /// Prints the JSON Lines report.
 pub struct JsonPrinter<W: Write> {
@@ -71,6 +72,45 @@ struct DocumentLine<'a> {
     duplicate_bytes: usize,
     duplicate_ratio: f64,
     blocks: Vec<BlockJson>,
+    /// Damaged segments, only when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    damage: Option<DamageJson>,
+}
+
+/// A document's damage: its total score and each damaged segment.
+#[derive(Serialize)]
+struct DamageJson {
+    score: u32,
+    segments: Vec<DamagedSegmentJson>,
+}
+
+#[derive(Serialize)]
+struct DamagedSegmentJson {
+    kinds: Vec<&'static str>,
+    lines: [usize; 2],
+    bytes: [usize; 2],
+    marked: [usize; 2],
+    score: u32,
+}
+
+fn damage_json(damage: &DocumentDamage) -> Option<DamageJson> {
+    if damage.is_clean() {
+        return None;
+    }
+    Some(DamageJson {
+        score: damage.score,
+        segments: damage
+            .segments
+            .iter()
+            .map(|found| DamagedSegmentJson {
+                kinds: found.kinds.iter().map(|kind| kind.name()).collect(),
+                lines: [found.lines.first, found.lines.last],
+                bytes: [found.bytes.start, found.bytes.end],
+                marked: [found.marked.start, found.marked.end],
+                score: found.score,
+            })
+            .collect(),
+    })
 }
 
 /// A document line without blocks.
@@ -90,6 +130,7 @@ fn document_line<'a>(origin: &Origin, facts: &DocumentFacts<'a>) -> DocumentLine
         duplicate_bytes: 0,
         duplicate_ratio: 0.0,
         blocks: Vec::new(),
+        damage: None,
     }
 }
 
@@ -201,10 +242,17 @@ struct SummaryLine {
     boilerplate: usize,
     errors: usize,
     skipped: usize,
+    /// Documents with damaged segments, only when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    damaged_documents: usize,
     /// Documents that duplicate a document stored in the index of
     /// `--against` (only with it).
     #[serde(skip_serializing_if = "Option::is_none")]
     stored_documents: Option<usize>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -342,6 +390,7 @@ impl<W: Write> Sink for JsonPrinter<W> {
             .iter()
             .map(|b| block_json(doc, b, self.show_diffs))
             .collect();
+        line.damage = damage_json(&doc.damage);
         self.line(&line)
     }
 
@@ -428,6 +477,7 @@ impl<W: Write> Sink for JsonPrinter<W> {
             boilerplate: summary.boilerplate,
             errors: summary.errors,
             skipped: summary.skipped,
+            damaged_documents: summary.damaged_documents,
             stored_documents: self.stored,
         })?;
         self.out.flush()

@@ -1,0 +1,463 @@
+//! The marks a wrong decoding leaves in one segment, found in one pass over
+//! its characters, each with the [`DamageKind`] it is evidence of.
+//!
+//! Unlike the signals of [`Damage`](super::Damage), which only need to rank
+//! two copies of one text, marks decide on their own whether a segment is
+//! damaged, so each rule is written to stay quiet on clean text: a `?`
+//! after a question word is a question, a run of kana in Chinese is a
+//! quoted Japanese title, a Greek letter beside Han is a physics symbol.
+//! What is left is weighed: a replacement character, a private-use
+//! character or a `?` between CJK characters is damage by itself; stray
+//! letters, foreign or out-of-tier characters need company (a burst, or
+//! enough of them).
+
+use super::chars::{gloss_len, is_cjk, is_fullwidth_punct, is_han, is_hangul, is_kana};
+use super::findings::DamageKind;
+use super::tier::{Counts, Tier, Variant};
+
+/// What a document is written in, as far as marks care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Writing {
+    /// Chinese of the given variant (Simplified, Traditional or either).
+    Chinese(Variant),
+    /// Japanese: kana belong, half-width kana beside full-width text do not.
+    Japanese,
+    /// Korean: Hangul; Han glued to Hangul and kana do not belong.
+    Korean,
+    /// No CJK text to speak of.
+    Other,
+}
+
+impl Writing {
+    /// What a text whose letters are `counts` is written in.
+    pub(super) fn of_counts(counts: &Counts) -> Writing {
+        match counts.variant() {
+            Variant::Japanese => Writing::Japanese,
+            Variant::Other if counts.hangul > 0 => Writing::Korean,
+            Variant::Other => Writing::Other,
+            chinese => Writing::Chinese(chinese),
+        }
+    }
+
+    /// What a segment whose letters are `counts`, of a text written in
+    /// `self`, is read as: a Chinese text's segment in its own variant (a
+    /// Simplified title on a Traditional page is not out of tier),
+    /// anything else as the text.
+    pub(super) fn of_segment(self, counts: &Counts) -> Writing {
+        match self {
+            Writing::Chinese(_) => match counts.variant() {
+                variant @ (Variant::Simplified | Variant::Traditional) => Writing::Chinese(variant),
+                _ => self,
+            },
+            _ => self,
+        }
+    }
+
+    fn is_cjk(self) -> bool {
+        self != Writing::Other
+    }
+}
+
+/// Marks closer than this many characters belong to one cluster.
+const BURST_GAP: usize = 3;
+/// A cluster of at least two marks whose weights reach this is a burst.
+const BURST_POINTS: u32 = 3;
+/// What a burst adds on top of its marks.
+pub(super) const BURST_WEIGHT: u32 = 4;
+
+/// The marks of one segment, counted by kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Marks {
+    /// Characters looked at.
+    pub chars: usize,
+    /// Han characters looked at.
+    pub han: usize,
+    /// Points of the marks of each kind, by [`DamageKind::index`].
+    pub points: [u32; DamageKind::COUNT],
+    /// Marks that are damage on their own.
+    pub decisive: u32,
+    /// Clusters of marks (see [`BURST_GAP`], [`BURST_POINTS`]).
+    pub bursts: u32,
+    /// Out-of-tier Han characters.
+    pub out_of_tier: u32,
+    /// Characters from the first mark to the end of the last, when any.
+    pub marked: Option<std::ops::Range<usize>>,
+}
+
+impl Marks {
+    /// Every point: marks plus bursts.
+    pub(super) fn total(&self) -> u32 {
+        self.points.iter().sum::<u32>() + BURST_WEIGHT * self.bursts
+    }
+
+    fn add(&mut self, kind: DamageKind, weight: u32) {
+        self.points[kind.index()] += weight;
+    }
+}
+
+/// Question words and sentence-final particles a real `?` follows.
+fn asks(c: char) -> bool {
+    matches!(
+        c,
+        '吗' | '嗎'
+            | '呢'
+            | '么'
+            | '麼'
+            | '吧'
+            | '啊'
+            | '呀'
+            | '谁'
+            | '誰'
+            | '哪'
+            | '啥'
+            | '呗'
+            | '嘛'
+            | '了'
+            | '的'
+            | '否'
+            | '没'
+            | '沒'
+            | '样'
+            | '樣'
+            | 'か'
+            | 'の'
+            | 'ね'
+            | 'よ'
+            | 'な'
+            | 'う'
+            | '儿'
+            | '兒'
+            | '什'
+            | '去'
+            | '까'
+            | '요'
+            | '나'
+            | '니'
+            | '가'
+            | '지'
+            | '죠'
+            | '냐'
+            | '래'
+            | '야'
+    )
+}
+
+/// Closing quotes and brackets, after which a `?` ends a quoted question.
+fn closes(c: char) -> bool {
+    matches!(
+        c,
+        '」' | '』' | '）' | ')' | '”' | '’' | '】' | '》' | '"' | '\''
+    )
+}
+
+/// Greek, Cyrillic, box drawing, enclosed and Roman numerals, bopomofo,
+/// math operators: what a misaligned double-byte pair lands on beside the
+/// letters, and what CJK prose uses one at a time at most.
+fn is_symbol_row(c: char) -> bool {
+    matches!(c,
+        '\u{0370}'..='\u{03FF}'
+        | '\u{0400}'..='\u{04FF}'
+        | '\u{2160}'..='\u{217F}'
+        | '\u{2200}'..='\u{22FF}'
+        | '\u{2460}'..='\u{24FF}'
+        | '\u{2500}'..='\u{257F}'
+        | '\u{3100}'..='\u{312F}'
+        | '\u{FF21}'..='\u{FF3A}'
+        | '\u{FF41}'..='\u{FF5A}')
+}
+
+fn is_halfwidth_kana(c: char) -> bool {
+    matches!(c, '\u{FF61}'..='\u{FF9F}')
+}
+
+fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}')
+}
+
+/// One pass over the characters of a segment.
+pub(super) struct Scanner<'a> {
+    chars: &'a [char],
+    writing: Writing,
+    tier: Option<&'static Tier>,
+    charset: Option<&'static Tier>,
+    marks: Marks,
+    cluster: Cluster,
+}
+
+#[derive(Default)]
+struct Cluster {
+    last: Option<usize>,
+    marks: u32,
+    points: u32,
+    /// Whether a mark other than an out-of-tier Han character is in it.
+    mixed: bool,
+}
+
+/// Out-of-tier Han characters alone make a burst from this many on: rare
+/// names and classical idioms (`魑魅魍魉`, `饕餮`) cluster up to six.
+const TIER_BURST: u32 = 7;
+
+impl<'a> Scanner<'a> {
+    /// The marks of `chars`, a segment of a document written in `writing`.
+    pub(super) fn marks(chars: &'a [char], writing: Writing) -> Marks {
+        let variant = match writing {
+            Writing::Chinese(variant) => variant,
+            Writing::Japanese => Variant::Japanese,
+            _ => Variant::Other,
+        };
+        let (tier, charset) = (variant.tier(), variant.charset());
+        let mut scanner = Scanner {
+            chars,
+            writing,
+            tier,
+            charset,
+            marks: Marks {
+                chars: chars.len(),
+                ..Marks::default()
+            },
+            cluster: Cluster::default(),
+        };
+        scanner.run();
+        scanner.marks
+    }
+
+    fn run(&mut self) {
+        let mut i = 0;
+        while i < self.chars.len() {
+            if let Some(len) = gloss_len(self.chars, i) {
+                i += len;
+                continue;
+            }
+            i += self.step(i);
+        }
+        self.close();
+    }
+
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    fn before(&self, i: usize) -> Option<char> {
+        i.checked_sub(1).map(|j| self.chars[j])
+    }
+
+    fn run_len(&self, i: usize, belongs: impl Fn(char) -> bool) -> usize {
+        self.chars[i..].iter().take_while(|&&c| belongs(c)).count()
+    }
+
+    /// Looks at the character at `i` (and the run it starts); returns how
+    /// many characters it took.
+    fn step(&mut self, i: usize) -> usize {
+        let c = self.chars[i];
+        if c.is_ascii() {
+            return match c {
+                '?' => self.question(i),
+                c if c.is_ascii_alphabetic() => self.latin(i),
+                '@' | '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~' => {
+                    self.ascii_symbol(i, c)
+                }
+                _ => 1,
+            };
+        }
+        match c {
+            '\u{FFFD}' => self.mark(i, DamageKind::Replacement, 4, true),
+            c if is_han(c) => {
+                self.marks.han += 1;
+                self.han(i, c)
+            }
+            c if is_private_use(c) => {
+                let decisive = self.writing.is_cjk() || self.beside(i, 1, is_cjk);
+                self.mark(i, DamageKind::PrivateUse, 3, decisive)
+            }
+            c if is_halfwidth_kana(c) => self.halfwidth_kana(i),
+            c if is_kana(c) => self.kana(i),
+            c if is_hangul(c) => self.hangul(i),
+            c if is_symbol_row(c) => self.symbol(i, c),
+            _ => 1,
+        }
+    }
+
+    /// Whether a character next to the run `i..i + len` is `wanted`.
+    fn beside(&self, i: usize, len: usize, wanted: impl Fn(char) -> bool) -> bool {
+        self.before(i).is_some_and(&wanted) || self.at(i + len).is_some_and(&wanted)
+    }
+
+    /// Whether the characters on both sides of the run `i..i + len` are
+    /// `wanted`.
+    fn between(&self, i: usize, len: usize, wanted: impl Fn(char) -> bool) -> bool {
+        self.before(i).is_some_and(&wanted) && self.at(i + len).is_some_and(&wanted)
+    }
+
+    fn mark(&mut self, i: usize, kind: DamageKind, weight: u32, decisive: bool) -> usize {
+        self.record(i, kind, weight, decisive);
+        1
+    }
+
+    fn record(&mut self, i: usize, kind: DamageKind, weight: u32, decisive: bool) {
+        self.marks.add(kind, weight);
+        self.marks.decisive += u32::from(decisive);
+        let start = self.marks.marked.as_ref().map_or(i, |m| m.start);
+        self.marks.marked = Some(start..i + 1);
+        if self.cluster.last.is_some_and(|last| i - last > BURST_GAP) {
+            self.close();
+        }
+        self.cluster.last = Some(i);
+        self.cluster.marks += 1;
+        self.cluster.points += weight;
+        self.cluster.mixed |= kind != DamageKind::OutOfTier;
+    }
+
+    fn close(&mut self) {
+        let enough = if self.cluster.mixed {
+            self.cluster.points >= BURST_POINTS
+        } else {
+            self.cluster.marks >= TIER_BURST
+        };
+        if self.cluster.marks >= 2 && enough {
+            self.marks.bursts += 1;
+        }
+        self.cluster = Cluster::default();
+    }
+
+    /// A run of `?`. Glued to lowercase letters after a CJK character
+    /// (`人?h以`), or after any CJK character but a question word or a
+    /// sentence-final particle (`吗?`, `呢?`, `요?`), it is damage by itself:
+    /// CJK prose writes its questions with a full-width `？`.
+    fn question(&mut self, i: usize) -> usize {
+        let len = self.run_len(i, |c| c == '?');
+        let Some(before) = self.before(i).filter(|&c| is_cjk(c) || is_private_use(c)) else {
+            return len;
+        };
+        let letters = self.run_len(i + len, |c| c.is_ascii_lowercase());
+        let glued = (1..=4).contains(&letters);
+        let question = asks(before) || self.at(i + len).is_some_and(closes);
+        if glued || !question {
+            self.record(i, DamageKind::QuestionInCjk, 3 * len as u32, true);
+        }
+        len
+    }
+
+    /// A run of ASCII letters: one or two between CJK characters, or after
+    /// full-width punctuation before CJK, are a lone byte read as ASCII.
+    /// One lower-case letter glued to CJK on both sides is damage by
+    /// itself (upper-case ones are often real: `T恤`, `维生素C`).
+    fn latin(&mut self, i: usize) -> usize {
+        let len = self.run_len(i, |c| c.is_ascii_alphabetic());
+        if len > 2 || !self.writing.is_cjk() {
+            return len;
+        }
+        let (before, after) = (self.before(i), self.at(i + len));
+        let glued = |c: char| is_cjk(c) || c == '\u{FFFD}' || is_private_use(c);
+        let cjk_after = after.is_some_and(|c| is_cjk(c) || is_fullwidth_punct(c));
+        let between = before.is_some_and(glued) && after.is_some_and(glued);
+        let after_punct = before.is_some_and(|b| is_fullwidth_punct(b) && b != '、') && cjk_after;
+        if between || after_punct {
+            let lower = self.chars[i..i + len].iter().any(char::is_ascii_lowercase);
+            let weight = if lower { 3 } else { 2 };
+            // Two letters glued to CJK are often a name (`ジョブidを`,
+            // `选项ab将`); one lower-case letter between CJK seldom is.
+            self.record(
+                i,
+                DamageKind::StrayAscii,
+                weight,
+                lower && between && len == 1,
+            );
+        }
+        len
+    }
+
+    /// An ASCII symbol a Big5 or GBK trail byte decodes to, alone between
+    /// CJK characters.
+    fn ascii_symbol(&mut self, i: usize, c: char) -> usize {
+        let glued = |c: char| is_cjk(c) || c == '\u{FFFD}' || is_private_use(c);
+        if self.writing.is_cjk() && self.between(i, 1, glued) {
+            let bracket = matches!(c, '[' | ']' | '{' | '}');
+            self.record(
+                i,
+                DamageKind::StrayAscii,
+                if bracket { 2 } else { 3 },
+                !bracket,
+            );
+        }
+        1
+    }
+
+    fn han(&mut self, i: usize, c: char) -> usize {
+        match (self.writing, self.tier) {
+            (Writing::Korean, _) => {
+                let glued = self.beside(i, 1, is_hangul);
+                if glued {
+                    self.record(i, DamageKind::Misaligned, 2, true);
+                }
+            }
+            (_, Some(tier)) if !tier.contains(c) => {
+                self.marks.out_of_tier += 1;
+                let chinese = matches!(self.writing, Writing::Chinese(_));
+                if chinese && self.charset.is_some_and(|set| !set.contains(c)) {
+                    // Not even in the text's character set: likely a pair
+                    // of another encoding's table, enough to make a burst
+                    // with any other mark.
+                    self.record(i, DamageKind::OutOfTier, 2, false);
+                    // In Traditional text a character Big5 lacks is a
+                    // GBK pair; Simplified text quotes rare classics.
+                    self.cluster.mixed |= self.writing == Writing::Chinese(Variant::Traditional);
+                } else {
+                    self.record(i, DamageKind::OutOfTier, 1, false);
+                }
+            }
+            _ => {}
+        }
+        1
+    }
+
+    fn halfwidth_kana(&mut self, i: usize) -> usize {
+        let len = self.run_len(i, is_halfwidth_kana);
+        let full = |c: char| is_han(c) || (is_kana(c) && !is_halfwidth_kana(c));
+        if self.writing.is_cjk() && self.beside(i, len, full) && len <= 2 {
+            let decisive = self.writing == Writing::Japanese;
+            self.record(i, DamageKind::Misaligned, 2 * len as u32, decisive);
+        }
+        len
+    }
+
+    /// A lone kana in Chinese, any kana in Korean: a kana row landed on.
+    fn kana(&mut self, i: usize) -> usize {
+        let len = self.run_len(i, |c| is_kana(c) && !is_halfwidth_kana(c));
+        let foreign = match self.writing {
+            Writing::Chinese(_) => len == 1 && self.beside(i, 1, is_han),
+            Writing::Korean => true,
+            _ => false,
+        };
+        if foreign {
+            self.record(i, DamageKind::Misaligned, 2, false);
+        }
+        len
+    }
+
+    /// Hangul glued to Han or kana in Chinese or Japanese.
+    fn hangul(&mut self, i: usize) -> usize {
+        let len = self.run_len(i, is_hangul);
+        let glued = self.beside(i, len, |c| is_han(c) || is_kana(c));
+        if matches!(self.writing, Writing::Chinese(_) | Writing::Japanese) && glued && len <= 2 {
+            self.record(i, DamageKind::Misaligned, 2, false);
+        }
+        len
+    }
+
+    /// A lone symbol-row character glued to CJK letters.
+    fn symbol(&mut self, i: usize, c: char) -> usize {
+        let len = self.run_len(i, is_symbol_row);
+        let letter = |c: char| is_han(c) || is_hangul(c) || is_kana(c);
+        let enclosed = matches!(c, '\u{2460}'..='\u{24FF}');
+        let glued = if enclosed {
+            self.between(i, len, letter)
+        } else {
+            self.beside(i, len, letter)
+        };
+        let greek_in_science = matches!(c, '\u{0370}'..='\u{03FF}');
+        if self.writing.is_cjk() && glued && len == 1 && !greek_in_science {
+            self.record(i, DamageKind::Misaligned, 2, false);
+        }
+        len
+    }
+}
