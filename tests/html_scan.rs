@@ -127,6 +127,47 @@ fn the_seed_page_shows_its_block_and_each_differing_pair_as_inline_changes() {
 }
 
 #[test]
+fn asked_for_damage_the_page_lists_each_damaged_segment_of_the_json_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("latin.txt"),
+        "Un cafÃ© au lait, naÃ¯ve.\n\nA clean line.\n",
+    )
+    .expect("write");
+    let seed = corpus("scraped_page_zh.txt");
+    let inputs = ["--find", "blocks,damage", s(&seed), "latin.txt"];
+    let (_, html) = page(dir.path(), "damage.html", &inputs);
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(&inputs);
+    let json = scan(dir.path(), &args);
+    let mut listed = 0;
+    for doc in json.documents() {
+        let segments = doc["damage"]["segments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for segment in &segments {
+            let lines = &segment["lines"];
+            let key = format!("<li data-lines=\"{}-{}\">", lines[0], lines[1]);
+            assert!(html.contains(&key), "{key} missing");
+        }
+        listed += segments.len();
+    }
+    assert!(
+        listed >= 5,
+        "the seed page's four damaged paragraphs and the mojibake"
+    );
+    assert_eq!(html.matches("<li data-lines=").count(), listed);
+    assert!(
+        html.contains("mojibake · score"),
+        "the Latin mojibake is a kind shown"
+    );
+    // Not asked for: not looked for, not shown.
+    let (_, plain) = page(dir.path(), "plain.html", &[s(&seed)]);
+    assert!(!plain.contains("encoding damage"));
+}
+
+#[test]
 fn figures_documents_and_clusters_match_the_json_report() {
     let dir = tempfile::tempdir().unwrap();
     let root = generated(dir.path());

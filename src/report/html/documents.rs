@@ -69,7 +69,18 @@ pub(super) fn document(out: &mut String, number: usize, doc: &ScannedDoc, find: 
     if doc.document.decoded.malformed > 0 {
         let _ = write!(out, " · {} malformed", doc.document.decoded.malformed);
     }
+    if find.damage && !doc.damage.segments.is_empty() {
+        let _ = write!(
+            out,
+            " · damage score {} in {} segments",
+            doc.damage.score,
+            doc.damage.segments.len()
+        );
+    }
     out.push_str("</span></summary>\n");
+    if find.damage {
+        damage_section(out, number, doc);
+    }
     for (at, block) in doc.blocks.iter().take(MAX_BLOCKS).enumerate() {
         block_section(out, number, at + 1, doc, block);
     }
@@ -81,6 +92,66 @@ pub(super) fn document(out: &mut String, number: usize, doc: &ScannedDoc, find: 
         );
     }
     out.push_str("</details>\n");
+}
+
+/// Damaged segments listed per document at most.
+const MAX_DAMAGED: usize = 50;
+/// Characters shown on each side of where a damaged segment's marks begin.
+const DAMAGE_CONTEXT: usize = 30;
+
+/// The document's damaged segments: lines, kinds, score, and the text
+/// around their first mark.
+fn damage_section(out: &mut String, number: usize, doc: &ScannedDoc) {
+    let segments = &doc.damage.segments;
+    if segments.is_empty() {
+        return;
+    }
+    let text = doc.document.text();
+    let _ = write!(
+        out,
+        "<details class=\"damage finding\" id=\"doc-{number}-damage\" data-damaged-segments=\"{}\" open>\
+         <summary>encoding damage <span class=\"muted\">· score {} · {} segments</span></summary>\n<ul class=\"damaged\">\n",
+        segments.len(),
+        doc.damage.score,
+        segments.len()
+    );
+    for segment in segments.iter().take(MAX_DAMAGED) {
+        let kinds: Vec<&str> = segment.kinds.iter().map(|k| k.name()).collect();
+        let _ = write!(
+            out,
+            "<li data-lines=\"{}-{}\">lines {}–{} · {} · score {}<div class=\"text\">",
+            segment.lines.first,
+            segment.lines.last,
+            segment.lines.first,
+            segment.lines.last,
+            kinds.join(", "),
+            segment.score
+        );
+        let at = segment.marked.start.min(text.len());
+        let before_start = text[..at]
+            .char_indices()
+            .rev()
+            .nth(DAMAGE_CONTEXT - 1)
+            .map_or(segment.bytes.start, |(i, _)| i.max(segment.bytes.start))
+            .min(at);
+        let after_end = text[at..]
+            .char_indices()
+            .nth(DAMAGE_CONTEXT)
+            .map_or(text.len(), |(i, _)| at + i)
+            .min(segment.bytes.end.max(at));
+        escape_into(out, &text[before_start..at]);
+        out.push_str("<mark>");
+        escape_into(out, &text[at..after_end]);
+        out.push_str("</mark></div></li>\n");
+    }
+    if segments.len() > MAX_DAMAGED {
+        let _ = writeln!(
+            out,
+            "<li class=\"note\">… and {} more damaged segments not shown (see <code>--format json</code>)</li>",
+            thousands(segments.len() - MAX_DAMAGED)
+        );
+    }
+    out.push_str("</ul></details>\n");
 }
 
 fn block_section(
