@@ -114,13 +114,21 @@ fn words() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    /// Text made of real words is left as it is, and the same text
-    /// damaged is repaired back to it.
+    /// Text made of real words is left as it is, and each line of the
+    /// same text damaged is repaired back to it or, when it shows no strong
+    /// evidence (`AÂ» ` may be a French closing quote), left as it is:
+    /// never turned into a third text.
     #[test]
-    fn clean_text_is_unchanged_and_damage_is_undone(text in words()) {
+    fn clean_text_is_unchanged_and_damage_is_undone_or_left(text in words()) {
         prop_assert_eq!(repair(&text), text.as_str());
         let damaged = damage(&text);
-        prop_assert_eq!(repair(&damaged), text.as_str());
+        let repaired = repair(&damaged);
+        let lines = |t: &str| t.split('\n').map(str::to_owned).collect::<Vec<_>>();
+        let (repaired, original, damaged) = (lines(&repaired), lines(&text), lines(&damaged));
+        prop_assert_eq!(repaired.len(), original.len());
+        for ((r, t), d) in repaired.iter().zip(&original).zip(&damaged) {
+            prop_assert!(r == t || r == d, "{:?} from {:?}, damaged {:?}", r, t, d);
+        }
     }
 
     /// Whatever the text, repair never adds marks or U+FFFD, and a repaired
