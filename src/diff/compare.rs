@@ -308,8 +308,8 @@ fn shared_items(old: &[u64], new: &[u64]) -> (Vec<usize>, Vec<usize>) {
 
 /// Collects the equal runs that an algorithm reports.
 #[derive(Default)]
-struct Matches {
-    runs: Vec<(usize, usize, usize)>,
+pub(super) struct Matches {
+    pub(super) runs: Vec<(usize, usize, usize)>,
 }
 
 impl DiffHook for Matches {

@@ -15,7 +15,9 @@
 
 use std::time::Instant;
 
-use similar::algorithms::{diff_deadline, Algorithm, DiffHook};
+use similar::algorithms::{diff_deadline, Algorithm};
+
+use super::compare::Matches;
 
 /// Middles shorter than this (either side) are not reduced.
 const MIN_LEN: usize = 512;
@@ -77,7 +79,7 @@ pub(crate) fn equal_runs(
 
 /// `similar`'s Myers, its preflight skipped.
 fn myers(old: &[u32], new: &[NewId], deadline: Option<Instant>) -> Vec<(usize, usize, usize)> {
-    let mut hook = Equal::default();
+    let mut hook = Matches::default();
     let Ok(()) = diff_deadline(
         Algorithm::Myers,
         &mut hook,
@@ -88,21 +90,6 @@ fn myers(old: &[u32], new: &[NewId], deadline: Option<Instant>) -> Vec<(usize, u
         deadline,
     );
     hook.runs
-}
-
-/// Collects the equal runs that Myers reports.
-#[derive(Default)]
-struct Equal {
-    runs: Vec<(usize, usize, usize)>,
-}
-
-impl DiffHook for Equal {
-    type Error = std::convert::Infallible;
-
-    fn equal(&mut self, old: usize, new: usize, len: usize) -> Result<(), Self::Error> {
-        self.runs.push((old, new, len));
-        Ok(())
-    }
 }
 
 /// The items kept for Myers: indices into each side, between a common
@@ -243,7 +230,7 @@ mod tests {
 
     /// The `similar` call whose result [`equal_runs`] reproduces.
     fn reference_runs(old: &[u32], new: &[u32]) -> Vec<(usize, usize, usize)> {
-        let mut hook = Equal::default();
+        let mut hook = Matches::default();
         let Ok(()) = diff_deadline(
             Algorithm::Myers,
             &mut hook,
