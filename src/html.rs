@@ -149,6 +149,27 @@ window.doppel = {
 };
 "##;
 
+/// What [`Page::document_toolbar`]'s controls do; `FINDINGS` is replaced
+/// by the selector of the findings, as a JavaScript string.
+const DOCUMENT_TOOLBAR_SCRIPT: &str = r#"
+(function () {
+  const box = document.getElementById("filter");
+  const shown = document.getElementById("shown");
+  const docs = () => Array.from(document.querySelectorAll(".doc"));
+  box.addEventListener("input", () => {
+    doppel.filter(box, ".doc");
+    const all = docs(), visible = all.filter(d => !d.classList.contains("hidden")).length;
+    shown.textContent = box.value ? visible + " of " + all.length + " documents" : "";
+  });
+  const next = () => doppel.next(FINDINGS);
+  document.getElementById("next").addEventListener("click", next);
+  const setAll = open => { for (const d of document.querySelectorAll("details")) d.open = open; };
+  document.getElementById("expand").addEventListener("click", () => setAll(true));
+  document.getElementById("collapse").addEventListener("click", () => setAll(false));
+  document.addEventListener("keydown", e => { if (e.key === "n" && e.target === document.body) next(); });
+})();
+"#;
+
 /// One self-contained HTML page: a title, the page's own styles and script
 /// (added after the base ones) and its body.
 #[derive(Debug, Clone, Default)]
@@ -185,6 +206,27 @@ impl Page {
     /// The body under construction: append markup built with [`escape`].
     pub fn body(&mut self) -> &mut String {
         &mut self.body
+    }
+
+    /// Appends the toolbar of a page of `.doc` sections (shown only with
+    /// scripts on): a filter box over the documents with an "N of M
+    /// documents" count, a button (and the `n` key) labelled `next_label`
+    /// that jumps to the next element matching `findings`, and expand all /
+    /// collapse all. Both arguments are trusted text, never a document's.
+    pub fn document_toolbar(&mut self, next_label: &str, findings: &str) -> &mut Self {
+        let _ = writeln!(
+            self.body,
+            "<div class=\"toolbar\" role=\"toolbar\">\
+             <input id=\"filter\" type=\"search\" placeholder=\"Filter documents\" aria-label=\"Filter documents\" autocomplete=\"off\">\
+             <button type=\"button\" id=\"next\" title=\"{label} (n)\">{label}</button>\
+             <button type=\"button\" id=\"expand\">Expand all</button>\
+             <button type=\"button\" id=\"collapse\">Collapse all</button>\
+             <span id=\"shown\" class=\"muted\"></span></div>",
+            label = escape(next_label)
+        );
+        let selector = serde_json::to_string(findings).unwrap_or_else(|_| "\"\"".to_owned());
+        self.script(&DOCUMENT_TOOLBAR_SCRIPT.replace("FINDINGS", &selector));
+        self
     }
 
     /// The finished page.

@@ -61,7 +61,7 @@ pub fn page(
         "doppel clean"
     };
     let mut page = Page::new(title);
-    page.style(STYLE).script(SCRIPT);
+    page.style(STYLE);
     let body = page.body();
     let _ = writeln!(body, "<h1>{}</h1>", escape(title));
     if facts.dry_run {
@@ -71,7 +71,8 @@ pub fn page(
         escape_into(body, &facts.out);
         body.push_str("</code>; <code>doppel restore</code> rebuilds every input from it.</p>\n");
     }
-    body.push_str(TOOLBAR);
+    page.document_toolbar("Next removal", ".doc:not(.hidden) .finding");
+    let body = page.body();
     figures(body, report);
     reasons_chart(body, removals);
     listing(body, removals, texts);
@@ -383,14 +384,6 @@ fn excerpt_box(out: &mut String, excerpt: &Excerpt) {
     }
 }
 
-/// The toolbar (shown only with scripts on).
-const TOOLBAR: &str = "<div class=\"toolbar\" role=\"toolbar\">\
-<input id=\"filter\" type=\"search\" placeholder=\"Filter documents\" aria-label=\"Filter documents\" autocomplete=\"off\">\
-<button type=\"button\" id=\"next\" title=\"Next removal (n)\">Next removal</button>\
-<button type=\"button\" id=\"expand\">Expand all</button>\
-<button type=\"button\" id=\"collapse\">Collapse all</button>\
-<span id=\"shown\" class=\"muted\"></span></div>\n";
-
 const STYLE: &str = r#"
 .doc { border: 1px solid var(--line); border-radius: 4px; margin: .5rem 0; padding: .3rem .6rem; }
 .doc > summary { font-weight: 600; }
@@ -410,25 +403,6 @@ const STYLE: &str = r#"
 .chart svg { width: 100%; height: auto; }
 .chart text { font: 11px system-ui, sans-serif; fill: #333; }
 .chart rect.col { fill: var(--accent); }
-"#;
-
-const SCRIPT: &str = r#"
-(function () {
-  const box = document.getElementById("filter");
-  const shown = document.getElementById("shown");
-  box.addEventListener("input", () => {
-    doppel.filter(box, ".doc");
-    const docs = Array.from(document.querySelectorAll(".doc"));
-    const visible = docs.filter(d => !d.classList.contains("hidden")).length;
-    shown.textContent = box.value ? visible + " of " + docs.length + " documents" : "";
-  });
-  const next = () => doppel.next(".doc:not(.hidden) .finding");
-  document.getElementById("next").addEventListener("click", next);
-  const setAll = open => { for (const d of document.querySelectorAll("details")) d.open = open; };
-  document.getElementById("expand").addEventListener("click", () => setAll(true));
-  document.getElementById("collapse").addEventListener("click", () => setAll(false));
-  document.addEventListener("keydown", e => { if (e.key === "n" && e.target === document.body) next(); });
-})();
 "#;
 
 #[cfg(test)]

@@ -183,10 +183,14 @@ impl<W: Write> HtmlPrinter<W> {
     /// The whole page.
     fn page(&self, summary: &Summary) -> String {
         let mut page = Page::new("doppel scan");
-        page.style(STYLE).script(SCRIPT);
+        page.style(STYLE);
         let body = page.body();
         body.push_str("<h1>doppel scan</h1>\n");
-        body.push_str(TOOLBAR);
+        page.document_toolbar(
+            "Next finding",
+            "#corpus .finding, .doc:not(.hidden) .finding",
+        );
+        let body = page.body();
         summary::figures(body, summary, self.find, self.stored_total);
         summary::charts(body, &self.tally, &self.cluster_sizes, self.find);
         self.side_lists(body);
@@ -316,14 +320,6 @@ impl<W: Write> ReportStored for HtmlPrinter<W> {
     }
 }
 
-/// The toolbar (shown only with scripts on: it needs them).
-const TOOLBAR: &str = "<div class=\"toolbar\" role=\"toolbar\">\
-<input id=\"filter\" type=\"search\" placeholder=\"Filter documents\" aria-label=\"Filter documents\" autocomplete=\"off\">\
-<button type=\"button\" id=\"next\" title=\"Next finding (n)\">Next finding</button>\
-<button type=\"button\" id=\"expand\">Expand all</button>\
-<button type=\"button\" id=\"collapse\">Collapse all</button>\
-<span id=\"shown\" class=\"muted\"></span></div>\n";
-
 /// The scan page's own rules.
 const STYLE: &str = r#"
 .doc { border: 1px solid var(--line); border-radius: 4px; margin: .5rem 0; padding: .3rem .6rem; }
@@ -345,26 +341,3 @@ const STYLE: &str = r#"
 .skip { color: var(--muted); }
 .side ul { margin: .3rem 0; }
 "#;
-
-/// The scan page's own script: the filter box over documents, the next
-/// finding (button or `n`), and expand/collapse of every details element.
-const SCRIPT: &str = r##"
-(function () {
-  const box = document.getElementById("filter");
-  const shown = document.getElementById("shown");
-  const docs = () => document.querySelectorAll(".doc");
-  const count = () => {
-    const all = docs().length, visible = Array.from(docs()).filter(d => !d.classList.contains("hidden")).length;
-    shown.textContent = box.value ? visible + " of " + all + " documents" : "";
-  };
-  box.addEventListener("input", () => { doppel.filter(box, ".doc"); count(); });
-  const next = () => doppel.next("#corpus .finding, .doc:not(.hidden) .finding");
-  document.getElementById("next").addEventListener("click", next);
-  const setAll = open => { for (const d of document.querySelectorAll("details")) d.open = open; };
-  document.getElementById("expand").addEventListener("click", () => setAll(true));
-  document.getElementById("collapse").addEventListener("click", () => setAll(false));
-  document.addEventListener("keydown", e => {
-    if (e.key === "n" && e.target === document.body) next();
-  });
-})();
-"##;
