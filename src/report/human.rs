@@ -16,6 +16,7 @@
 //! of each corpus-wide kind. Files a folder walk skipped are named at the
 //! end, with why.
 
+use crate::report::thousands;
 use std::io::{self, Write};
 
 use crate::detect::within::{Block, Differing};
@@ -330,18 +331,6 @@ fn places_line(places: &[String], listed: usize) -> String {
         line.push_str(&format!(", … and {} more", places.len() - listed));
     }
     line
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (at, c) in digits.chars().enumerate() {
-        if at > 0 && (digits.len() - at) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl<W: Write> HumanPrinter<W> {
@@ -694,12 +683,5 @@ mod tests {
         );
         assert!(out.contains("img09.png (binary)\n  … and 3 more"), "{out}");
         assert!(!out.contains("img10.png"), "{out}");
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(77394), "77,394");
-        assert_eq!(thousands(12), "12");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -29,6 +29,20 @@ fn round4(x: f64) -> f64 {
 
 /// Repeated segments grouped by their first occurrence: each group lists the
 /// first occurrence, then every repeat, in document order.
+/// `n` with its thousands grouped: `77,394`. Every report that shows a
+/// count to a person writes it so.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (at, c) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub(crate) fn segment_clusters(report: &CorpusReport) -> Vec<Vec<(u32, LineRange)>> {
     let mut groups: BTreeMap<(u32, u32), Vec<(u32, LineRange)>> = BTreeMap::new();
     for repeat in &report.repeated {
@@ -57,4 +71,20 @@ pub(crate) fn passage_places(
             Some((copy.doc, LineRange::new(first.first, last.last)))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod thousands_tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(12), "12");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(77_394), "77,394");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 }

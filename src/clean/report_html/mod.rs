@@ -18,6 +18,7 @@ mod texts;
 
 pub use texts::{Excerpt, RemovalTexts};
 
+use crate::report::thousands;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -77,19 +78,6 @@ pub fn page(
     reasons_chart(body, removals);
     listing(body, removals, texts);
     page.finish()
-}
-
-/// Thousands grouped: `37,521`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (at, c) in digits.chars().enumerate() {
-        if at > 0 && (digits.len() - at) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `1 removal`, `2 removals`.

@@ -20,13 +20,13 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::html_assets::{FILTER, SCRIPT, STYLE, TOOLBAR};
-use super::html_line::thousands;
 use super::html_views::{write_views, Budget, LeftOut};
 use super::{Begin, DocHeader, Totals};
 use crate::diff::compare::Tag;
 use crate::diff::comparison::Comparison;
 use crate::diff::folders::DocStatus;
 use crate::html::{escape, escape_into, Page};
+use crate::report::thousands;
 
 /// How much one page shows at most.
 #[derive(Clone, Copy, Debug)]

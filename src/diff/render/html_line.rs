@@ -4,6 +4,7 @@
 //! to windows around its start, its end and its marks, each cut saying how
 //! many bytes it leaves out.
 
+use crate::report::thousands;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -144,19 +145,6 @@ fn ceil(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// `1234567` as `1,234,567`.
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,13 +217,5 @@ mod tests {
         assert!(shown.starts_with(&"a".repeat(WINDOW)));
         assert!(shown.ends_with(&"a".repeat(WINDOW)));
         assert_eq!(shown.matches("class=\"cut\"").count(), 1);
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

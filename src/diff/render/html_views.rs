@@ -12,12 +12,13 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use super::html_line::{shown_bytes, thousands, write_line};
+use super::html_line::{shown_bytes, write_line};
 use super::hunks::{hunks, Hunk, Piece};
 use super::marks::marks_of;
 use crate::diff::compare::Tag;
 use crate::diff::comparison::{Comparison, Op};
 use crate::diff::op_damage;
+use crate::report::thousands;
 
 /// What is left of the page's budget.
 #[derive(Clone, Copy, Debug)]

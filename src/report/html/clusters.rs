@@ -10,11 +10,11 @@
 
 use std::fmt::Write as _;
 
-use super::summary::thousands;
 use super::text_box;
 use crate::document::LineRange;
 use crate::html::{escape, escape_attribute, escape_into};
 use crate::pipeline::CorpusReport;
+use crate::report::thousands;
 use crate::report::{passage_places, segment_clusters};
 
 /// Items of each kind listed; the rest are counted.

@@ -13,13 +13,13 @@
 
 use std::fmt::Write as _;
 
-use super::summary::thousands;
 use super::{text_box, TEXT_CHARS};
 use crate::detect::within::{Block, Differing};
 use crate::document::Span;
 use crate::html::{escape, escape_attribute, escape_into};
 use crate::pipeline::{Findings, ScannedDoc};
 use crate::report::inline::{changes, Change};
+use crate::report::thousands;
 
 /// Blocks of one document shown; the rest are counted.
 const MAX_BLOCKS: usize = 50;

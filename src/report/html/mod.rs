@@ -21,6 +21,7 @@ mod clusters;
 mod documents;
 mod summary;
 
+use crate::report::thousands;
 use std::io::{self, Write};
 
 use crate::document::Origin;
@@ -149,7 +150,7 @@ impl<W: Write> HtmlPrinter<W> {
             "<p class=\"note\" id=\"unlisted\" data-unlisted=\"{unlisted}\">{} more documents are not listed ({why}); \
              they are counted in the figures and charts above. <code>--max-documents 0</code> lists every one; \
              <code>--format json</code> reports every one.</p>\n",
-            summary::thousands(unlisted)
+            thousands(unlisted)
         ));
     }
 
@@ -197,8 +198,8 @@ impl<W: Write> HtmlPrinter<W> {
         body.push_str(&self.corpus_markup);
         body.push_str(&format!(
             "<h2 id=\"documents\">Documents <span class=\"muted\">{} listed of {}</span></h2>\n",
-            summary::thousands(self.listed),
-            summary::thousands(self.documents)
+            thousands(self.listed),
+            thousands(self.documents)
         ));
         body.push_str("<div id=\"document-list\">\n");
         body.push_str(&self.document_markup);
@@ -215,7 +216,7 @@ fn named_list(out: &mut String, id: &str, title: &str, names: &[String], total: 
     }
     out.push_str(&format!(
         "<details class=\"side\" id=\"{id}\" open><summary>{title} <span class=\"muted\">{}</span></summary><ul>\n",
-        summary::thousands(total)
+        thousands(total)
     ));
     for name in names {
         out.push_str("<li>");
@@ -225,7 +226,7 @@ fn named_list(out: &mut String, id: &str, title: &str, names: &[String], total: 
     if total > names.len() {
         out.push_str(&format!(
             "<li class=\"muted\">… and {} more</li>\n",
-            summary::thousands(total - names.len())
+            thousands(total - names.len())
         ));
     }
     out.push_str("</ul></details>\n");
@@ -245,7 +246,7 @@ pub(crate) fn text_box(out: &mut String, text: &str, max: usize) {
         let rest = text[end..].chars().count();
         out.push_str(&format!(
             "<p class=\"cut muted\">… {} more characters not shown</p>",
-            summary::thousands(rest)
+            thousands(rest)
         ));
     }
 }

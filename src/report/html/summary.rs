@@ -5,6 +5,7 @@
 
 use crate::html::escape;
 use crate::pipeline::{Findings, ScannedDoc, Summary};
+use crate::report::thousands;
 
 /// Documents with the most duplicate bytes drawn one bar each.
 const TOP_BARS: usize = 25;
@@ -40,19 +41,6 @@ impl Tally {
             self.top.truncate(TOP_BARS);
         }
     }
-}
-
-/// `n` with its thousands grouped: `77,394`.
-pub(super) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (at, c) in digits.chars().enumerate() {
-        if at > 0 && (digits.len() - at) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The run's figures, as the JSON summary line gives them.
@@ -236,13 +224,6 @@ fn share_bars(out: &mut String, top: &[(usize, f64, String)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(77_394), "77,394");
-        assert_eq!(thousands(1_000_000), "1,000,000");
-    }
 
     #[test]
     fn figures_carry_their_exact_values() {
