@@ -461,9 +461,7 @@ fn the_huge_page_opens_and_keeps_its_one_character_mark() {
 #[ignore = "opens Chromium: tests/browser.sh"]
 fn screenshots_of_the_pages() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out =
-        std::env::var_os("DOPPEL_SCREENSHOTS").map_or_else(|| dir.path().to_owned(), PathBuf::from);
-    std::fs::create_dir_all(&out).expect("the screenshot folder");
+    let out = browser::screenshot_folder(dir.path());
     let (old, new) = seed_pair(dir.path());
     let (pair, _) = page(dir.path(), "pair", &old, &new);
     let (v1, v2) = folder_pair(dir.path());
@@ -471,11 +469,5 @@ fn screenshots_of_the_pages() {
     for (page, png) in [(pair, "diff.png"), (folder, "diff-folder.png")] {
         let png = out.join(png);
         browser::screenshot(&page, &png, 1280, 1600);
-        let bytes = std::fs::read(&png).expect("the screenshot");
-        assert!(
-            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
-            "{}",
-            png.display()
-        );
     }
 }

@@ -83,7 +83,18 @@ pub fn probe(page: &Path, probe: &str) -> Value {
     value
 }
 
-/// Writes a screenshot of `page` to `png` at the given width and height.
+/// The folder screenshots go to: `$DOPPEL_SCREENSHOTS` when set (for a
+/// person to look at, `benches/screenshots.sh`), else `fallback` (a
+/// temporary folder: the picture is still taken and checked).
+pub fn screenshot_folder(fallback: &Path) -> PathBuf {
+    let out =
+        std::env::var_os("DOPPEL_SCREENSHOTS").map_or_else(|| fallback.to_owned(), PathBuf::from);
+    std::fs::create_dir_all(&out).expect("the screenshot folder");
+    out
+}
+
+/// Writes a screenshot of `page` to `png` at the given width and height,
+/// and checks that it is a PNG image of more than a blank page's bytes.
 pub fn screenshot(page: &Path, png: &Path, width: u32, height: u32) {
     let status = Command::new(chromium())
         .args([
