@@ -250,6 +250,7 @@ pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use detect::across::{Cluster, RepeatedSegment};
 pub use detect::boilerplate::{Boilerplate, BoilerplateConfig};
 pub use detect::passages::{Passage, PassageCopy};
+pub use detect::removal;
 pub use detect::within::{Block, BlockCopy, Differing};
 pub use diff::{Comparison, DiffOptions};
 pub use fingerprint::{jaccard, Fingerprint, Fingerprinter};

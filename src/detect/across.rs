@@ -11,10 +11,16 @@
 //!   signatures (one representative per exact group) are candidates. Every
 //!   candidate is verified on the documents' shingle sets, which each
 //!   document spilled to a temporary file as it was scanned
-//!   ([`super::sets`]). Clusters are cliques: a
-//!   document joins a cluster only when it is verified similar to every
-//!   member, so two documents in one cluster are always near duplicates of
-//!   each other, never only through a chain.
+//!   ([`super::sets`]). The verified pairs at or above the threshold and
+//!   the exact groups make the corpus's [`DuplicateGraph`], from which the
+//!   removal rule ([`super::removal`]) decides what goes.
+//!
+//!   Clusters, as reports show them, are cliques of that graph: a document
+//!   joins a cluster only when it is verified similar to every member, so
+//!   two documents in one cluster are always near duplicates of each
+//!   other, never only through a chain. A document is in one cluster at
+//!   most, and a document near members of two cliques may be in neither;
+//!   which documents go is decided on the graph, not on the clusters.
 //! - **Repeated segments**: a segment of at least
 //!   [`AcrossConfig::min_segment_units`] units whose normalized hash occurred
 //!   in an earlier document.
@@ -28,6 +34,7 @@ use std::io;
 
 use rayon::slice::ParallelSliceMut;
 
+use super::removal::DuplicateGraph;
 use super::sets::SetCache;
 use crate::document::LineRange;
 use crate::sketch::{Lsh, Signature};
@@ -111,7 +118,10 @@ impl DocSketch {
     }
 }
 
-/// A group of duplicate documents.
+/// A group of duplicate documents: a clique of the verified duplicate
+/// graph (every two members are exact or verified near duplicates), or an
+/// exact group. What a cleaning run removes is decided on the graph
+/// ([`crate::removal`]), so a member's kept twin may be in another cluster.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Cluster {
@@ -278,6 +288,14 @@ impl CorpusIndex {
             sims,
             sets,
         )
+    }
+}
+
+impl CorpusIndex {
+    /// The verified duplicate relations: exact groups, and `pairs` whose
+    /// verified similarities `sims` reach the threshold.
+    pub fn duplicates(&self, pairs: &[(u32, u32)], sims: &[f64]) -> DuplicateGraph {
+        DuplicateGraph::new(&self.representative, pairs, sims, self.config.threshold)
     }
 }
 

@@ -6,12 +6,15 @@
 //!   another, exact or lightly edited; holds the whole corpus's segment
 //!   fingerprints, so it suits repository-sized trees.
 //! - [`boilerplate`]: lines that many documents of one group share.
+//! - [`removal`]: which duplicate documents go, and the kept document each
+//!   duplicates: the one keep/remove rule of every driver.
 //! - [`sets`]: the shingle sets that verify near-duplicate candidates, kept
 //!   in a temporary file rather than in memory.
 
 pub(crate) mod across;
 pub(crate) mod boilerplate;
 pub(crate) mod passages;
+pub mod removal;
 mod runs;
 pub(crate) mod sets;
 pub(crate) mod within;

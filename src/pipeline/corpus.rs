@@ -17,6 +17,7 @@ use super::{Engine, ScannedDoc};
 use crate::detect::across::{Cluster, CorpusIndex, RepeatedSegment};
 use crate::detect::boilerplate::{Boilerplate, BoilerplateCounter};
 use crate::detect::passages::{Passage, PassageIndex};
+use crate::detect::removal::DuplicateGraph;
 use crate::detect::sets::{verify, SetCache, SetSpill, SetStore};
 use crate::document::LineRange;
 
@@ -62,6 +63,7 @@ pub(crate) struct CorpusState {
 #[derive(Debug, Default)]
 pub(crate) struct RawFindings {
     pub clusters: Vec<Cluster>,
+    pub duplicates: DuplicateGraph,
     pub repeated: Vec<RepeatedSegment>,
     pub boilerplate: Vec<Boilerplate>,
     pub passages: Vec<Passage>,
@@ -153,13 +155,14 @@ impl CorpusState {
     ) -> io::Result<RawFindings> {
         // What verification does not need is finished and released first.
         let boilerplate = std::mem::take(&mut self.boilerplate).finish();
-        let clusters = if engine.find.documents {
+        let (clusters, duplicates) = if engine.find.documents {
             self.document_clusters(reread)?
         } else {
-            Vec::new()
+            Default::default()
         };
         Ok(RawFindings {
             clusters,
+            duplicates,
             repeated: self.index.repeated_segments().to_vec(),
             boilerplate,
             passages: self
@@ -171,11 +174,12 @@ impl CorpusState {
     }
 
     /// Duplicate documents: candidates verified on the kept shingle sets
-    /// (else on sets read again), joined into clusters.
+    /// (else on sets read again), joined into clusters, and the graph of
+    /// the verified relations.
     fn document_clusters(
         &mut self,
         reread: impl FnOnce(&[u32]) -> io::Result<HashMap<u32, Vec<u32>>>,
-    ) -> io::Result<Vec<Cluster>> {
+    ) -> io::Result<(Vec<Cluster>, DuplicateGraph)> {
         let pairs = self.index.candidates();
         let store = match std::mem::replace(&mut self.sets, Sets::Dropped) {
             Sets::Spill(spill) => match spill.finish() {
@@ -186,8 +190,10 @@ impl CorpusState {
             Sets::Dropped => SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
         };
         let sims = verify(&pairs, &store, VERIFY_BUDGET, self.index.threshold())?;
-        self.index
-            .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))
+        let clusters =
+            self.index
+                .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))?;
+        Ok((clusters, self.index.duplicates(&pairs, &sims)))
     }
 }
 

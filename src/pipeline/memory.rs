@@ -87,6 +87,9 @@ pub struct CorpusFindings {
     pub ids: Vec<String>,
     /// Duplicate documents (members are document numbers, in input order).
     pub clusters: Vec<Cluster>,
+    /// The verified duplicate relations, by document number: what
+    /// [`crate::removal`] decides removals from.
+    pub duplicates: crate::removal::DuplicateGraph,
     /// Segments that occurred in an earlier document.
     pub repeated: Vec<FoundRepeat>,
     /// Lines shared by many documents.
@@ -301,6 +304,7 @@ impl CorpusScan {
         Ok(CorpusFindings {
             ids,
             clusters: found.clusters,
+            duplicates: found.duplicates,
             repeated,
             boilerplate: found.boilerplate,
             passages,

@@ -366,7 +366,7 @@ impl Engine {
         if self.corpus {
             let report = self.corpus_report(entries, corpus)?;
             summary.clusters = report.clusters.len();
-            summary.duplicate_documents = report.clusters.iter().map(|c| c.members.len() - 1).sum();
+            summary.duplicate_documents = report.duplicates.in_input_order().removed.len();
             summary.repeated_segments = report.repeated.len();
             summary.boilerplate = report.boilerplate.len();
             sink.corpus(report)?;
@@ -566,6 +566,7 @@ impl Engine {
         })?;
         Ok(CorpusReport {
             clusters: found.clusters,
+            duplicates: found.duplicates,
             repeated: found.repeated,
             boilerplate: found.boilerplate,
             passages: found.passages,

@@ -7,6 +7,7 @@ use std::io;
 use crate::detect::across::{Cluster, DocSketch, RepeatedSegment};
 use crate::detect::boilerplate::Boilerplate;
 use crate::detect::passages::Passage;
+use crate::detect::removal::DuplicateGraph;
 use crate::detect::within::Block;
 use crate::document::{Document, LineIndex, LineRange, Origin, Span};
 use crate::fingerprint::Fingerprint;
@@ -114,8 +115,13 @@ pub(crate) struct Located<'a> {
 pub struct CorpusReport {
     /// Origin of each document, by document number (input order).
     pub origins: Vec<Origin>,
-    /// Duplicate documents.
+    /// Duplicate documents, as cliques of `duplicates` and exact groups
+    /// (see [`Cluster`]).
     pub clusters: Vec<Cluster>,
+    /// The verified duplicate relations (exact groups, near pairs with
+    /// their similarity) from which [`crate::removal`] decides which
+    /// documents go; empty from `cluster`, which decides nothing.
+    pub duplicates: DuplicateGraph,
     /// Segments that occurred in an earlier document.
     pub repeated: Vec<RepeatedSegment>,
     /// Lines repeated across many documents of one group (menus, footers,
@@ -159,7 +165,9 @@ pub struct Summary {
     pub blocks: usize,
     /// Clusters of duplicate documents.
     pub clusters: usize,
-    /// Documents that are the not-first member of a cluster.
+    /// Documents the removal rule removes keeping the first
+    /// ([`DuplicateGraph::in_input_order`]): what `clean --keep first`
+    /// removes as duplicate documents.
     pub duplicate_documents: usize,
     /// Segments repeated from an earlier document.
     pub repeated_segments: usize,

@@ -273,7 +273,11 @@ pub fn cluster_files(
         &mut SetCache::new(&store, options.cache_budget),
     )?;
     summary.clusters = clusters.len();
-    summary.duplicate_documents = clusters.iter().map(|c| c.members.len() - 1).sum();
+    summary.duplicate_documents = index
+        .duplicates(&pairs, &sims)
+        .in_input_order()
+        .removed
+        .len();
     let report = member_report(&sets, clusters)?;
     sink.corpus(report)?;
     sink.finish(&summary)?;
