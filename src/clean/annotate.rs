@@ -7,7 +7,7 @@
 //!
 //! | field | value |
 //! | --- | --- |
-//! | `doppel_cluster` | the number of its cluster of duplicate documents (clusters are numbered from 0 in the order of their first members), or null |
+//! | `doppel_cluster` | the number of its cluster of duplicate documents (clusters are numbered from 0 in the order of their first members), or null; a cluster is a group whose members are all duplicates of each other, and the document kept in a removed one's place may be in another cluster |
 //! | `doppel_keep` | false when `clean` would remove the whole document |
 //! | `doppel_reason` | `exact-duplicate` or `near-duplicate` when it would be removed, else null |
 //! | `doppel_duplicate_of` | the id of the document kept in its place (a record's id, a file's path), or of the stored document it duplicates (`--against`), else null |
@@ -300,7 +300,7 @@ fn annotate_one(
         (None, None) => (true, None, None),
     };
     let annotation = Annotation {
-        cluster: clustered.map(|c| c.cluster),
+        cluster: clustered.and_then(|c| c.cluster),
         keep,
         reason,
         duplicate_of,

@@ -32,7 +32,9 @@
 //! (its 1-based line or row in the file), `id` (its `--id-field`, else its
 //! line number) and `text_field`; each of its removals repeats the two as
 //! `record` (`{"line":57,"id":"abc"}`), and a duplicate document removed
-//! in favour of another input has the `similarity` of its cluster. These
+//! in favour of another input has `similarity`, its verified similarity
+//! to the kept twin that `twin` names (1 when their normalized texts are
+//! equal). These
 //! are optional, so manifests written before them still restore; ids are
 //! never read as paths.
 //!
@@ -225,9 +227,9 @@ pub struct RemovalLine {
     /// manifests; data only.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub record: Option<RecordRef>,
-    /// For a duplicate document removed in favour of another input: the
-    /// lowest verified similarity in its cluster, 1.0 when its normalized
-    /// text is the kept document's.
+    /// For a duplicate document removed in favour of another input: its
+    /// verified similarity to the kept twin, 1.0 when its normalized text
+    /// is the twin's.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub similarity: Option<f64>,
 }

@@ -52,7 +52,8 @@ use super::output::{Layout, OutLock, OutputError};
 use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Removal, Twin};
 use super::twins::{TwinReader, TwinTexts};
 use super::writer::{Planned, Writer};
-use crate::detect::across::RepeatedSegment;
+use crate::detect::across::{Cluster, RepeatedSegment};
+use crate::detect::removal::{DuplicateGraph, Removals};
 use crate::document::{Document, Origin};
 use crate::index::{Index, StoredMatch};
 use crate::input::jsonl::replace_text;
@@ -70,7 +71,9 @@ pub struct CleanOptions {
     pub out: PathBuf,
     /// Which copy of duplicated text is kept.
     pub keep: Keep,
-    /// Remove duplicate documents, keeping one per cluster.
+    /// Remove duplicate documents by the removal rule ([`crate::removal`]):
+    /// no two documents kept are verified duplicates, and each removed one
+    /// names a kept twin it was verified similar to.
     pub documents: bool,
     /// Remove the later copies of blocks repeated inside a document.
     pub blocks: bool,
@@ -90,8 +93,8 @@ pub struct CleanOptions {
     /// input back.
     pub repair: bool,
     /// Drop each document whose [`Damage::score`] is at least this and
-    /// that is not a member of a duplicate cluster (dedup keeps the
-    /// cleanest member there); recorded as a removal with reason
+    /// that has no exact or near duplicate (dedup keeps the cleanest
+    /// there); recorded as a removal with reason
     /// `damaged` that holds its text.
     pub drop_damaged: Option<f64>,
 }
@@ -231,8 +234,8 @@ pub(super) struct Decisions {
     referenced: HashSet<(u32, u32)>,
     /// Documents kept in the place of removed ones.
     kept_twins: HashSet<u32>,
-    /// Members of duplicate clusters: their cluster and how close they
-    /// are to the member kept.
+    /// Members of duplicate clusters and removed duplicates: their cluster
+    /// and how close they are to their kept twin.
     pub(super) clustered: HashMap<u32, Clustered>,
     /// Boilerplate line hashes by group.
     boilerplate: HashMap<String, HashSet<u64>>,
@@ -263,16 +266,17 @@ impl Decisions {
     }
 }
 
-/// A member of a cluster of duplicate documents.
+/// A duplicate document: a member of a reported cluster, or removed by
+/// the removal rule, or both.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Clustered {
-    /// The cluster's number: clusters are numbered from 0 in the order of
-    /// their first members.
-    pub(super) cluster: u32,
-    /// Its normalized text is the kept member's (or the cluster is exact).
+    /// The number of the cluster it is in, if any: clusters are numbered
+    /// from 0 in the order of their first members.
+    pub(super) cluster: Option<u32>,
+    /// Removed: its normalized text is its kept twin's.
     pub(super) exact: bool,
-    /// 1.0 when `exact`, else the lowest verified similarity between two
-    /// members of the cluster.
+    /// Removed: its verified similarity to its kept twin (1.0 when
+    /// `exact`).
     pub(super) similarity: f64,
 }
 
@@ -290,9 +294,9 @@ pub fn clean(
 
 /// Runs clean over `entries`, also removing, with `against`, every
 /// document that duplicates a document stored in that index (its text is
-/// kept in the manifest, with the stored document it matches). A duplicate
-/// cluster of the inputs keeps one of its members that is not stored, if
-/// any. The engine must make sketches the index can compare
+/// kept in the manifest, with the stored document it matches). Stored
+/// documents count as kept before every input: the removal rule decides
+/// among the inputs that duplicate no stored document. The engine must make sketches the index can compare
 /// ([`Index::check_params`]) and look for documents.
 pub fn clean_against(
     engine: &Engine,
@@ -522,21 +526,21 @@ fn decoding_loss(document: &Document) -> Loss {
     }
 }
 
-/// Encodes again the members of duplicate clusters whose legacy encoding
+/// Encodes again the duplicate documents (any may be kept in another's
+/// place) whose legacy encoding
 /// the scan pass could not vouch for, so none that loses bytes is kept in
 /// another's place.
 fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
-    let mut members: Vec<u32> = collect
+    let members: Vec<u32> = collect
         .report
-        .clusters
-        .iter()
-        .flat_map(|c| c.members.iter().copied())
+        .duplicates
+        .documents()
+        .into_iter()
         .filter(|m| collect.unsure.contains_key(m))
         .collect();
     if members.is_empty() {
         return;
     }
-    members.sort_unstable();
     let unsure = &collect.unsure;
     let lost = read_again(
         engine,
@@ -592,14 +596,10 @@ impl Sink for Progressing<'_> {
     }
 }
 
-/// Damage scores of the members of duplicate clusters, read again.
+/// Damage scores of the duplicate documents (every document the removal
+/// rule orders), read again.
 fn damage_scores(engine: &Engine, entries: &[Entry], report: &CorpusReport) -> HashMap<u32, f64> {
-    let mut members: Vec<u32> = report
-        .clusters
-        .iter()
-        .flat_map(|c| c.members.iter().copied())
-        .collect();
-    members.sort_unstable();
+    let members = report.duplicates.documents();
     read_again(engine, entries, report.located(), &members, |_, text| {
         Some(Damage::of(text).score())
     })
@@ -641,6 +641,7 @@ fn collect_decisions(
         origins,
         entry_of,
         clusters,
+        duplicates,
         repeated,
         boilerplate: found_boilerplate,
         ..
@@ -681,32 +682,15 @@ fn collect_decisions(
         entry_of,
     };
     if options.documents {
-        for cluster in &clusters {
-            let members: Vec<u32> = cluster
-                .members
-                .iter()
-                .copied()
-                .filter(|m| !decisions.refused.contains_key(m))
-                .collect();
-            // Stored members are removed anyway: one of the others is kept.
-            let unstored: Vec<u32> = members
-                .iter()
-                .copied()
-                .filter(|m| !decisions.stored.contains_key(m))
-                .collect();
-            let members = unstored;
-            let Some(kept) = keep_member(&members, &decisions.lengths, damage, options.keep) else {
-                continue;
-            };
-            for &member in &members {
-                if member != kept {
-                    decisions.removed.insert(member, kept);
-                }
-            }
-        }
-        number_clusters(&mut decisions, &clusters);
+        // Refused documents are not written; stored duplicates are
+        // removed anyway (the stored document is kept before every input).
+        let removals = duplicates.removals(
+            |doc| decisions.refused.contains_key(&doc) || decisions.stored.contains_key(&doc),
+            |a, b| precedes(options.keep, &decisions.lengths, damage, a, b),
+        );
+        note_duplicates(&mut decisions, &clusters, &removals);
     }
-    decisions.damaged = damaged_alone(collect, &decisions, &clusters);
+    decisions.damaged = damaged_alone(collect, &decisions, &duplicates);
     if options.segments {
         for repeat in repeated {
             decisions
@@ -720,19 +704,16 @@ fn collect_decisions(
 }
 
 /// The damaged documents that `--drop-damaged` drops: those not refused,
-/// not removed as stored duplicates, and not members of a duplicate
-/// cluster (there dedup keeps the cleanest member, and removed members are
-/// rebuilt from it).
+/// not removed as stored duplicates, and without an exact or near
+/// duplicate (there dedup keeps the cleanest, and removed documents are
+/// rebuilt from their kept twins).
 fn damaged_alone(
     collect: &mut Collect,
     decisions: &Decisions,
-    clusters: &[crate::detect::across::Cluster],
+    duplicates: &DuplicateGraph,
 ) -> HashMap<u32, f64> {
     let mut damaged = std::mem::take(&mut collect.damaged);
-    let clustered: HashSet<u32> = clusters
-        .iter()
-        .flat_map(|c| c.members.iter().copied())
-        .collect();
+    let clustered: HashSet<u32> = duplicates.documents().into_iter().collect();
     damaged.retain(|doc, _| {
         !decisions.refused.contains_key(doc)
             && !decisions.stored.contains_key(doc)
@@ -741,25 +722,31 @@ fn damaged_alone(
     damaged
 }
 
-/// Notes each cluster member's cluster number and, for a removed member,
-/// whether it is an exact copy of the member kept in its place.
-fn number_clusters(decisions: &mut Decisions, clusters: &[crate::detect::across::Cluster]) {
+/// Notes the rule's removals (each with its kept twin, and how close it
+/// is to it) and each cluster member's cluster number.
+fn note_duplicates(decisions: &mut Decisions, clusters: &[Cluster], removals: &Removals) {
+    for removed in &removals.removed {
+        decisions.removed.insert(removed.doc, removed.twin);
+        decisions.clustered.insert(
+            removed.doc,
+            Clustered {
+                cluster: None,
+                exact: removed.exact,
+                similarity: removed.similarity,
+            },
+        );
+    }
     for (number, cluster) in clusters.iter().enumerate() {
         for &member in &cluster.members {
-            let hash = |doc: u32| decisions.hashes.get(doc as usize);
-            let exact = cluster.exact
-                || decisions
-                    .removed
-                    .get(&member)
-                    .is_some_and(|&kept| hash(kept) == hash(member));
-            decisions.clustered.insert(
-                member,
-                Clustered {
-                    cluster: number as u32,
-                    exact,
-                    similarity: if exact { 1.0 } else { cluster.similarity },
-                },
-            );
+            decisions
+                .clustered
+                .entry(member)
+                .or_insert(Clustered {
+                    cluster: None,
+                    exact: false,
+                    similarity: 1.0,
+                })
+                .cluster = Some(number as u32);
         }
     }
 }
@@ -788,24 +775,24 @@ fn decide(mut decisions: Decisions) -> Decisions {
     decisions
 }
 
-fn keep_member(
-    members: &[u32],
+/// The keep policy as an order of documents, the one to keep first before
+/// (the removal rule breaks ties by document number): `first` keeps the
+/// earliest, `longest` the longest text, `cleanest` the lowest damage
+/// score (scores are known for every duplicate document,
+/// [`damage_scores`]).
+fn precedes(
+    keep: Keep,
     lengths: &[usize],
     damage: &HashMap<u32, f64>,
-    keep: Keep,
-) -> Option<u32> {
+    a: u32,
+    b: u32,
+) -> std::cmp::Ordering {
     let score = |doc: u32| damage.get(&doc).copied().unwrap_or(0.0);
     let length = |doc: u32| lengths.get(doc as usize).copied().unwrap_or(0);
     match keep {
-        Keep::First => members.first().copied(),
-        Keep::Longest => members
-            .iter()
-            .copied()
-            .max_by_key(|&m| (length(m), std::cmp::Reverse(m))),
-        Keep::Cleanest => members
-            .iter()
-            .copied()
-            .min_by(|&a, &b| score(a).total_cmp(&score(b)).then(a.cmp(&b))),
+        Keep::First => std::cmp::Ordering::Equal,
+        Keep::Longest => length(b).cmp(&length(a)),
+        Keep::Cleanest => score(a).total_cmp(&score(b)),
     }
 }
 
