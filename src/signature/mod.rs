@@ -76,7 +76,10 @@ pub use name::{signature_name, SignatureNames};
 pub use read::{signature_files, SignatureFile};
 #[doc(hidden)]
 pub use read::{Row, RowRead};
-pub use resolve::{bucket_of, bucket_pairs, pair_similarity, resolve, ResolveError, Resolved};
+pub use resolve::{
+    bucket_of, bucket_pairs, pair_similarity, removals, resolve, ResolveError, Resolved,
+    ResolvedRemoval,
+};
 pub use schema::{CHECKSUM_KEY, FORMAT_KEY, FORMAT_VERSION, PARAMS_KEY};
 pub use write::{SignatureBatches, SignatureWriter};
 

@@ -18,7 +18,9 @@
 //!    the documents in pairs that reached the threshold (a clique may compare
 //!    two of them that were no pair) go to one place, where [`resolve`] joins
 //!    them by the scan's own rule. That is the duplicates alone, not the
-//!    corpus.
+//!    corpus. Which documents go is decided there too, by the removal rule
+//!    every driver shares ([`removals`], keeping the first in input order:
+//!    [`crate::removal`]); it needs the twins and the pairs, not the sets.
 //!
 //! Documents are named by any `u64` that orders them as the input does
 //! (a row number, Spark's `monotonically_increasing_id`); they need not be
@@ -29,6 +31,7 @@
 use std::collections::HashMap;
 
 use crate::detect::across::{join_clusters, pair_bucket, AcrossConfig};
+use crate::detect::removal::DuplicateGraph;
 use crate::detect::sets::{jaccard_if_reachable, SetCache, SetStore};
 
 /// The bucket a band key falls in: documents that share one are candidate
@@ -120,50 +123,12 @@ pub fn resolve(
     pairs: &[(u64, u64, f64)],
     sets: HashMap<u64, Vec<u32>>,
 ) -> Result<Vec<Resolved>, ResolveError> {
-    if !(threshold > 0.0 && threshold <= 1.0) {
-        return Err(ResolveError::Threshold(threshold));
-    }
-    // Dense numbers in input order: what the clustering rule works on.
-    let mut names: Vec<u64> = twins
-        .iter()
-        .flat_map(|&(doc, rep)| [doc, rep])
-        .chain(pairs.iter().flat_map(|&(a, b, _)| [a, b]))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    if u32::try_from(names.len()).is_err() {
-        return Err(ResolveError::TooMany);
-    }
-    let number = |name: u64| names.binary_search(&name).unwrap_or(0) as u32;
-    let mut representative: Vec<u32> = (0..names.len() as u32).collect();
-    for &(doc, rep) in twins {
-        if rep >= doc {
-            return Err(ResolveError::TwinBeforeRepresentative {
-                doc,
-                representative: rep,
-            });
-        }
-        let slot = &mut representative[number(doc) as usize];
-        if *slot != number(doc) {
-            return Err(ResolveError::TwoRepresentatives(doc));
-        }
-        *slot = number(rep);
-    }
-    let mut numbered: Vec<((u32, u32), f64)> = Vec::with_capacity(pairs.len());
-    for &(a, b, sim) in pairs {
-        if a >= b {
-            return Err(ResolveError::Unordered(a, b));
-        }
-        for doc in [a, b] {
-            if representative[number(doc) as usize] != number(doc) {
-                return Err(ResolveError::PairOfTwin(doc));
-            }
-        }
-        numbered.push(((number(a), number(b)), sim));
-    }
-    numbered.sort_unstable_by_key(|&(pair, _)| pair);
-    numbered.dedup_by_key(|&mut (pair, _)| pair);
-    let (pair_numbers, sims): (Vec<(u32, u32)>, Vec<f64>) = numbered.into_iter().unzip();
+    let Pieces {
+        names,
+        representative,
+        pairs: pair_numbers,
+        sims,
+    } = Pieces::number(threshold, twins, pairs)?;
     let mut held: HashMap<u32, Vec<u32>> = HashMap::new();
     for (name, set) in sets {
         let Ok(at) = names.binary_search(&name) else {
@@ -203,6 +168,123 @@ pub fn resolve(
         .collect())
 }
 
+/// A document [`removals`] removes, and the kept document it duplicates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ResolvedRemoval {
+    /// The removed document's name.
+    pub doc: u64,
+    /// The kept document it is most similar to (ties to the first).
+    pub twin: u64,
+    /// Their verified similarity (1.0 for exact twins).
+    pub similarity: f64,
+    /// The two have the same normalized text.
+    pub exact: bool,
+}
+
+/// The documents a scan's removal rule ([`crate::removal`]) removes,
+/// keeping the first in input order, from the pieces of steps 1–3: `twins`
+/// and `pairs` as [`resolve`] takes them (pairs below `threshold` may be
+/// left out; no shingle set is needed). Each removed document names the
+/// kept document it duplicates; no two documents kept are duplicates.
+/// Removals come in input order.
+pub fn removals(
+    threshold: f64,
+    twins: &[(u64, u64)],
+    pairs: &[(u64, u64, f64)],
+) -> Result<Vec<ResolvedRemoval>, ResolveError> {
+    let pieces = Pieces::number(threshold, twins, pairs)?;
+    let graph = DuplicateGraph::new(
+        &pieces.representative,
+        &pieces.pairs,
+        &pieces.sims,
+        threshold,
+    );
+    Ok(graph
+        .in_input_order()
+        .removed
+        .iter()
+        .map(|removed| ResolvedRemoval {
+            doc: pieces.names[removed.doc as usize],
+            twin: pieces.names[removed.twin as usize],
+            similarity: removed.similarity,
+            exact: removed.exact,
+        })
+        .collect())
+}
+
+/// The pieces of [`resolve`] and [`removals`], checked and numbered
+/// densely in input order: what the clustering and removal rules work on.
+struct Pieces {
+    /// Each number's name.
+    names: Vec<u64>,
+    /// Each document's exact-group representative, by number.
+    representative: Vec<u32>,
+    /// The pairs, numbered, sorted, each once.
+    pairs: Vec<(u32, u32)>,
+    /// Their similarities.
+    sims: Vec<f64>,
+}
+
+impl Pieces {
+    fn number(
+        threshold: f64,
+        twins: &[(u64, u64)],
+        pairs: &[(u64, u64, f64)],
+    ) -> Result<Pieces, ResolveError> {
+        if !(threshold > 0.0 && threshold <= 1.0) {
+            return Err(ResolveError::Threshold(threshold));
+        }
+        // Dense numbers in input order: what the clustering rule works on.
+        let mut names: Vec<u64> = twins
+            .iter()
+            .flat_map(|&(doc, rep)| [doc, rep])
+            .chain(pairs.iter().flat_map(|&(a, b, _)| [a, b]))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if u32::try_from(names.len()).is_err() {
+            return Err(ResolveError::TooMany);
+        }
+        let number = |name: u64| names.binary_search(&name).unwrap_or(0) as u32;
+        let mut representative: Vec<u32> = (0..names.len() as u32).collect();
+        for &(doc, rep) in twins {
+            if rep >= doc {
+                return Err(ResolveError::TwinBeforeRepresentative {
+                    doc,
+                    representative: rep,
+                });
+            }
+            let slot = &mut representative[number(doc) as usize];
+            if *slot != number(doc) {
+                return Err(ResolveError::TwoRepresentatives(doc));
+            }
+            *slot = number(rep);
+        }
+        let mut numbered: Vec<((u32, u32), f64)> = Vec::with_capacity(pairs.len());
+        for &(a, b, sim) in pairs {
+            if a >= b {
+                return Err(ResolveError::Unordered(a, b));
+            }
+            for doc in [a, b] {
+                if representative[number(doc) as usize] != number(doc) {
+                    return Err(ResolveError::PairOfTwin(doc));
+                }
+            }
+            numbered.push(((number(a), number(b)), sim));
+        }
+        numbered.sort_unstable_by_key(|&(pair, _)| pair);
+        numbered.dedup_by_key(|&mut (pair, _)| pair);
+        let (pairs, sims): (Vec<(u32, u32)>, Vec<f64>) = numbered.into_iter().unzip();
+        Ok(Pieces {
+            names,
+            representative,
+            pairs,
+            sims,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,7 +299,7 @@ mod tests {
         threshold: f64,
         name: impl Fn(u32) -> u64,
         close_pairs_only: bool,
-    ) -> Vec<Resolved> {
+    ) -> (Vec<Resolved>, Vec<ResolvedRemoval>) {
         let mut first: HashMap<u64, u64> = HashMap::new();
         let mut twins = Vec::new();
         let mut buckets: HashMap<u64, Vec<u64>> = HashMap::new();
@@ -253,11 +335,17 @@ mod tests {
             .flat_map(|&(a, b, _)| [a, b])
             .map(|doc| (doc, set_of(doc)))
             .collect();
-        resolve(threshold, &twins, &pairs, sets).expect("pieces of one corpus")
+        (
+            resolve(threshold, &twins, &pairs, sets).expect("pieces of one corpus"),
+            removals(threshold, &twins, &pairs).expect("pieces of one corpus"),
+        )
     }
 
     /// What a scan finds for the same sketches.
-    fn scanned(docs: &[(u64, Vec<u64>, Vec<u32>)], threshold: f64) -> Vec<Resolved> {
+    fn scanned(
+        docs: &[(u64, Vec<u64>, Vec<u32>)],
+        threshold: f64,
+    ) -> (Vec<Resolved>, Vec<ResolvedRemoval>) {
         let mut index = CorpusIndex::new(AcrossConfig {
             threshold,
             ..AcrossConfig::default()
@@ -281,14 +369,27 @@ mod tests {
         let clusters = index
             .clusters(&pairs, &sims, &mut SetCache::new(&store, 1 << 20))
             .expect("in memory");
-        clusters
+        let removed = index
+            .duplicates(&pairs, &sims)
+            .in_input_order()
+            .removed
+            .iter()
+            .map(|r| ResolvedRemoval {
+                doc: u64::from(r.doc),
+                twin: u64::from(r.twin),
+                similarity: r.similarity,
+                exact: r.exact,
+            })
+            .collect();
+        let clusters = clusters
             .into_iter()
             .map(|c| Resolved {
                 members: c.members.iter().map(|&m| u64::from(m)).collect(),
                 exact: c.exact,
                 similarity: c.similarity,
             })
-            .collect()
+            .collect();
+        (clusters, removed)
     }
 
     /// Documents drawn from a few families, so that exact twins, near
@@ -325,8 +426,9 @@ mod tests {
             spread in 1u64..1000,
             close_pairs_only: bool,
         ) {
-            let expected = scanned(&docs, 0.8);
-            let found = distributed(&docs, 0.8, |n| u64::from(n) * spread + 5, close_pairs_only);
+            let (expected, expected_removals) = scanned(&docs, 0.8);
+            let (found, removed) =
+                distributed(&docs, 0.8, |n| u64::from(n) * spread + 5, close_pairs_only);
             let renamed: Vec<Resolved> = found
                 .into_iter()
                 .map(|c| Resolved {
@@ -335,6 +437,15 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(renamed, expected);
+            let renamed: Vec<ResolvedRemoval> = removed
+                .into_iter()
+                .map(|r| ResolvedRemoval {
+                    doc: (r.doc - 5) / spread,
+                    twin: (r.twin - 5) / spread,
+                    ..r
+                })
+                .collect();
+            prop_assert_eq!(renamed, expected_removals);
         }
     }
 
@@ -389,6 +500,37 @@ mod tests {
                 exact: true,
                 similarity: 1.0
             }])
+        );
+    }
+
+    #[test]
+    fn removals_keep_no_two_duplicates_even_across_clusters() {
+        // 10, 20, 30 are a clique; 40 is 0.97 like 30 but not near 10, so
+        // it is in no cluster of theirs; 50 is 40's exact twin.
+        let pairs = [
+            (10, 20, 0.9),
+            (10, 30, 0.85),
+            (20, 30, 0.9),
+            (30, 40, 0.97),
+        ];
+        let sets = HashMap::new();
+        assert!(resolve(0.8, &[(50, 40)], &pairs, sets).is_err());
+        let removed = removals(0.8, &[(50, 40)], &pairs).expect("pieces of one corpus");
+        let twins: Vec<(u64, u64, f64, bool)> = removed
+            .iter()
+            .map(|r| (r.doc, r.twin, r.similarity, r.exact))
+            .collect();
+        assert_eq!(
+            twins,
+            [
+                (20, 10, 0.9, false),
+                (30, 40, 0.97, false),
+                (50, 40, 1.0, true)
+            ]
+        );
+        assert_eq!(
+            removals(0.8, &[], &[(2, 1, 0.9)]),
+            Err(ResolveError::Unordered(2, 1))
         );
     }
 }
