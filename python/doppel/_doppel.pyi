@@ -147,7 +147,10 @@ class Deduplication:
     @property
     def decisions(self) -> pa.Table:
         """``id``, ``row``, ``keep``, ``reason``, ``duplicate_of``,
-        ``cluster``, ``similarity``: one row per document."""
+        ``cluster``, ``similarity``: one row per document. The decisions of
+        ``doppel clean --keep first``: no two kept documents are
+        duplicates; a removed one names in ``duplicate_of`` the kept
+        document it is most similar to, with their ``similarity``."""
 
 # ------------------------------------------------------------- engines
 
@@ -171,8 +174,9 @@ def resolve(
     pairs: pa.Table | pa.RecordBatch,
     sets: pa.Table | pa.RecordBatch,
 ) -> pa.RecordBatch:
-    """Resolution step: ``doc``, ``cluster``, ``keep``, ``exact``,
-    ``similarity``, one row per cluster member."""
+    """Resolution step: ``doc``, ``cluster`` (null outside clusters),
+    ``keep``, ``exact``, ``similarity`` and ``duplicate_of`` (null for kept
+    documents), one row per document in a cluster or removed."""
 
 # ---------------------------------------------------------------- text
 

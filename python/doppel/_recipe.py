@@ -15,8 +15,10 @@ documents``) is in the core's ``doppel::signature::resolve``:
 4. ``attach_sets`` (twice: by ``a``, then by ``b``): each distinct pair
    with both shingle sets (shuffles), then ``verify``.
 5. ``resolve_clusters`` on the driver: twins, verified pairs and the sets of
-   the documents in pairs at or above the threshold (the duplicates only).
-6. ``annotate``: the clusters joined back onto the documents.
+   the documents in pairs at or above the threshold (the duplicates only);
+   it gives the clusters and the removal rule's decisions (those of
+   ``doppel clean --keep first``).
+6. ``annotate``: the clusters and decisions joined back onto the documents.
 
 Documents are named by an int64 *order key* that orders them as the input
 does; it need not be consecutive.
@@ -310,27 +312,34 @@ def distinct_sets(sets: pa.Table) -> pa.Table:
 def resolve_clusters(
     threshold: float, twins: pa.Table, pairs: pa.Table, sets: pa.Table
 ) -> pa.Table:
-    """Step 5, on the driver: one row per cluster member, ``doc``,
-    ``cluster`` (its first member), ``keep``, ``exact``, ``similarity``."""
+    """Step 5, on the driver: one row per document in a cluster or removed,
+    ``doc``, ``cluster`` (its cluster's first member, or null), ``keep``,
+    ``exact``, ``similarity`` and ``duplicate_of`` (the kept document a
+    removed one duplicates)."""
     result = _doppel.resolve(threshold, twins, pairs, sets)
     return pa.Table.from_batches([result]) if isinstance(result, pa.RecordBatch) else result
 
 
+def kept_twins(members: pa.Table) -> pa.Array:
+    """The kept documents that removed ones duplicate (their order keys),
+    whose ids ``annotation`` needs."""
+    return pc.unique(pc.drop_null(members.column("duplicate_of")))
+
+
 def annotation(
-    members: pa.Table, heads: pa.Table, id_type: pa.DataType
+    members: pa.Table, twin_ids: pa.Table, id_type: pa.DataType
 ) -> pa.Table:
-    """The columns ``annotate`` adds, for cluster members only, keyed by
-    ``doc``: ``members`` is ``resolve_clusters``' output, ``heads`` maps
-    each cluster (``cluster``) to its kept document's id (``head_id``)."""
-    at = pc.index_in(members.column("cluster"), value_set=heads.column("cluster"))
-    head_ids = heads.column("head_id").take(at).cast(id_type)
+    """The columns ``annotate`` adds, for the rows of ``members`` only
+    (``resolve_clusters``' output), keyed by ``doc``: ``twin_ids`` maps each
+    of ``kept_twins`` (``kept``) to its id (``kept_id``)."""
+    at = pc.index_in(members.column("duplicate_of"), value_set=twin_ids.column("kept"))
+    duplicate_of = twin_ids.column("kept_id").take(at).cast(id_type)
     keep = members.column("keep")
     reason = pc.if_else(
         keep,
         pa.scalar(None, pa.string()),
         pc.if_else(members.column("exact"), "exact-duplicate", "near-duplicate"),
     )
-    duplicate_of = pc.if_else(keep, pa.scalar(None, id_type), head_ids)
     return pa.table(
         {
             "doc": members.column("doc"),

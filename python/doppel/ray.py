@@ -63,12 +63,16 @@ def dedup(
             when ``None``.
         settings: how texts are compared (``settings.threshold`` is the
             near-duplicate threshold); the defaults when ``None``.
-        mode: ``"filter"`` keeps the first document of each cluster and every
-            document in no cluster; ``"annotate"`` keeps every row and adds
-            ``doppel_cluster`` (the order key of the cluster's first member,
-            null outside clusters), ``doppel_keep``, ``doppel_reason``
-            (``"exact-duplicate"``, ``"near-duplicate"`` or null) and
-            ``doppel_duplicate_of`` (the id of the kept document).
+        mode: ``"filter"`` keeps the documents that ``doppel clean --keep
+            first`` keeps (in order, each document goes when one already
+            kept is its exact or near duplicate); ``"annotate"`` keeps every
+            row and adds ``doppel_cluster`` (the order key of the cluster's
+            first member, null outside clusters; a cluster's members are
+            all duplicates of each other), ``doppel_keep``,
+            ``doppel_reason`` (``"exact-duplicate"``, ``"near-duplicate"``
+            or null) and ``doppel_duplicate_of`` (the id of the kept
+            document it is most similar to, which may be in another
+            cluster).
         order_column: an integer column that orders documents as wanted
             (unique values); when ``None``, rows are numbered in dataset
             order.
@@ -179,21 +183,21 @@ def dedup(
     )
     members = _recipe.resolve_clusters(threshold, twins, pair_table, close_sets)
 
-    heads = pc.unique(members.column("cluster"))
+    twins = _recipe.kept_twins(members)
     if id_column is None:
         id_type = pa.int64()
-        head_ids = pa.table({"cluster": heads, "head_id": heads})
+        twin_ids = pa.table({"kept": twins, "kept_id": twins})
     else:
         id_type = types.get(id_column, pa.string())
-        head_ids = _collect(
+        twin_ids = _collect(
             numbered.map_batches(
-                _head_ids,
+                _twin_ids,
                 batch_format="pyarrow",
-                fn_kwargs={"heads": heads, "order_column": order, "id_column": id_column},
+                fn_kwargs={"twins": twins, "order_column": order, "id_column": id_column},
             ),
-            pa.schema([("cluster", pa.int64()), ("head_id", id_type)]),
+            pa.schema([("kept", pa.int64()), ("kept_id", id_type)]),
         )
-    annotations = ray.put(_recipe.annotation(members, head_ids, id_type))
+    annotations = ray.put(_recipe.annotation(members, twin_ids, id_type))
 
     result = numbered.map_batches(
         _finish,
@@ -304,11 +308,11 @@ def _first_join_rows(pairs: pa.Table) -> pa.Table:
     return _recipe.pair_rows(pairs.column("a"), pairs.column("b"))
 
 
-def _head_ids(batch: pa.Table, heads: pa.Array, order_column: str, id_column: str) -> pa.Table:
+def _twin_ids(batch: pa.Table, twins: pa.Array, order_column: str, id_column: str) -> pa.Table:
     order = batch.column(order_column).cast(pa.int64())
-    found = batch.filter(pc.is_in(order, value_set=heads))
+    found = batch.filter(pc.is_in(order, value_set=twins))
     return pa.table(
-        {"cluster": found.column(order_column).cast(pa.int64()), "head_id": found.column(id_column)}
+        {"kept": found.column(order_column).cast(pa.int64()), "kept_id": found.column(id_column)}
     )
 
 

@@ -66,12 +66,16 @@ def dedup(
             when ``None``.
         settings: how texts are compared (``settings.threshold`` is the
             near-duplicate threshold); the defaults when ``None``.
-        mode: ``"filter"`` keeps the first document of each cluster and every
-            document in no cluster; ``"annotate"`` keeps every row and adds
-            ``doppel_cluster`` (the order key of the cluster's first member,
-            null outside clusters), ``doppel_keep``, ``doppel_reason``
-            (``"exact-duplicate"``, ``"near-duplicate"`` or null) and
-            ``doppel_duplicate_of`` (the id of the kept document).
+        mode: ``"filter"`` keeps the documents that ``doppel clean --keep
+            first`` keeps (in order, each document goes when one already
+            kept is its exact or near duplicate); ``"annotate"`` keeps every
+            row and adds ``doppel_cluster`` (the order key of the cluster's
+            first member, null outside clusters; a cluster's members are
+            all duplicates of each other), ``doppel_keep``,
+            ``doppel_reason`` (``"exact-duplicate"``, ``"near-duplicate"``
+            or null) and ``doppel_duplicate_of`` (the id of the kept
+            document it is most similar to, which may be in another
+            cluster).
         order_column: an integer column that orders documents as wanted
             (unique values); when ``None``, ``monotonically_increasing_id()``.
 
@@ -163,19 +167,19 @@ def dedup(
             verified.unpersist()
     members = _recipe.resolve_clusters(threshold, twins, pair_table, close_sets)
 
-    heads = pc.unique(members.column("cluster"))
+    twins = _recipe.kept_twins(members)
     if id_column is None:
         id_spark_type: T.DataType = T.LongType()
-        head_ids = pa.table({"cluster": heads, "head_id": heads})
+        twin_ids = pa.table({"kept": twins, "kept_id": twins})
     else:
         id_spark_type = df.schema[id_column].dataType
-        head_frame = spark.createDataFrame(pa.table({"cluster": heads}))
-        head_ids = _to_arrow(
-            numbered.join(F.broadcast(head_frame), numbered[order] == head_frame["cluster"])
-            .select(F.col("cluster"), F.col(id_column).alias("head_id"))
+        twin_frame = spark.createDataFrame(pa.table({"kept": twins}))
+        twin_ids = _to_arrow(
+            numbered.join(F.broadcast(twin_frame), numbered[order] == twin_frame["kept"])
+            .select(F.col("kept"), F.col(id_column).alias("kept_id"))
         )
-    id_type = head_ids.schema.field("head_id").type if head_ids.num_rows else pa.int64()
-    annotations = _recipe.annotation(members, head_ids, id_type).rename_columns(
+    id_type = twin_ids.schema.field("kept_id").type if twin_ids.num_rows else pa.int64()
+    annotations = _recipe.annotation(members, twin_ids, id_type).rename_columns(
         [_DOC, _recipe.CLUSTER, _recipe.KEEP, _recipe.REASON, _recipe.DUPLICATE_OF]
     )
     schema = T.StructType(

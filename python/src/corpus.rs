@@ -234,7 +234,9 @@ fn signature_file(item: &Bound<'_, PyAny>, at: usize) -> PyResult<SignatureFile>
 }
 
 /// Finds duplicate documents among texts given in batches, and decides
-/// which to keep: the first of each cluster, in the order the texts came.
+/// which to keep by the rule ``doppel clean --keep first`` follows: texts
+/// in the order they came, each removed when a text already kept is a
+/// duplicate of it.
 ///
 /// ``add`` scans a batch at once (in parallel, the GIL released) and
 /// ``finish`` verifies the candidates and gives a ``Deduplication``. The
@@ -244,9 +246,6 @@ fn signature_file(item: &Bound<'_, PyAny>, at: usize) -> PyResult<SignatureFile>
 pub struct Deduplicator {
     scan: Option<CorpusScan>,
     settings: Settings,
-    /// Each document's exact hash, by number: a member of a near cluster
-    /// whose hash is the kept document's is its exact duplicate.
-    exact: Vec<u64>,
 }
 
 #[pymethods]
@@ -259,7 +258,6 @@ impl Deduplicator {
         Ok(Deduplicator {
             scan: Some(engine.corpus_scan()),
             settings,
-            exact: Vec::new(),
         })
     }
 
@@ -276,13 +274,11 @@ impl Deduplicator {
         let scan = self.scan.as_mut().ok_or_else(finished)?;
         let texts = Texts::from_python(texts, "texts")?;
         let names = self::ids(ids, texts.len(), scan.documents())?;
-        let scanned = py
-            .detach(|| {
-                let rows = texts.rows();
-                scan.add_batch(names.into_iter().zip(rows))
-            })
-            .map_err(|err| PyValueError::new_err(err.to_string()))?;
-        self.exact.extend(scanned.iter().map(|text| text.exact));
+        py.detach(|| {
+            let rows = texts.rows();
+            scan.add_batch(names.into_iter().zip(rows))
+        })
+        .map_err(|err| PyValueError::new_err(err.to_string()))?;
         Ok(())
     }
 
@@ -307,12 +303,11 @@ impl Deduplicator {
             .map_err(|err| PyOSError::new_err(err.to_string()))?;
         let mut clusters = Vec::with_capacity(findings.clusters.len());
         let count = findings.ids.len();
-        let mut cluster_of: Vec<Option<(usize, u32)>> = vec![None; count];
+        let mut cluster_of: Vec<Option<usize>> = vec![None; count];
         for (at, cluster) in findings.clusters.iter().enumerate() {
-            let first = cluster.members[0];
             for &member in &cluster.members {
                 if let Some(slot) = cluster_of.get_mut(member as usize) {
-                    *slot = Some((at, first));
+                    *slot = Some(at);
                 }
             }
             let origins: Vec<Origin> = cluster
@@ -327,6 +322,8 @@ impl Deduplicator {
             let refs: Vec<&Origin> = origins.iter().collect();
             clusters.push(Cluster::of(&refs, cluster.exact, cluster.similarity));
         }
+        // The removal rule every driver shares, keeping the first.
+        let removals = findings.duplicates.in_input_order();
         let mut id = StringBuilder::new();
         let mut row = UInt64Builder::new();
         let mut keep = BooleanBuilder::new();
@@ -337,33 +334,23 @@ impl Deduplicator {
         for (number, name) in findings.ids.iter().enumerate() {
             id.append_value(name);
             row.append_value(number as u64);
-            match cluster_of[number] {
-                Some((at, first)) => {
-                    let found = &findings.clusters[at];
-                    let kept = first as usize == number;
-                    keep.append_value(kept);
-                    cluster.append_value(at as u64);
-                    similarity.append_value(found.similarity);
-                    if kept {
-                        reason.append_null();
-                        duplicate_of.append_null();
+            cluster.append_option(cluster_of[number].map(|at| at as u64));
+            match removals.of(number as u32) {
+                Some(removed) => {
+                    keep.append_value(false);
+                    reason.append_value(if removed.exact {
+                        "exact-duplicate"
                     } else {
-                        let twin =
-                            found.exact || self.exact.get(number) == self.exact.get(first as usize);
-                        reason.append_value(if twin {
-                            "exact-duplicate"
-                        } else {
-                            "near-duplicate"
-                        });
-                        duplicate_of.append_option(findings.id(first));
-                    }
+                        "near-duplicate"
+                    });
+                    duplicate_of.append_option(findings.id(removed.twin));
+                    similarity.append_value(removed.similarity);
                 }
                 None => {
                     keep.append_value(true);
-                    cluster.append_null();
-                    similarity.append_null();
                     reason.append_null();
                     duplicate_of.append_null();
+                    similarity.append_null();
                 }
             }
         }
@@ -394,6 +381,7 @@ impl Deduplicator {
         Ok(Deduplication {
             clusters,
             decisions,
+            removed: removals.removed.len(),
         })
     }
 
@@ -422,10 +410,19 @@ pub struct Deduplication {
     /// One row per document, in order: ``id``, ``row``, ``keep``,
     /// ``reason`` (``exact-duplicate``: the same normalized text as the
     /// kept document; ``near-duplicate``; or null for a kept one),
-    /// ``duplicate_of`` (the id of the kept document it duplicates),
-    /// ``cluster`` (index into ``clusters``) and ``similarity`` (the
-    /// cluster's lowest), as a ``pyarrow.Table``.
+    /// ``duplicate_of`` (the id of the kept document it duplicates: the
+    /// kept document it is most similar to), ``cluster`` (index into
+    /// ``clusters``, or null) and ``similarity`` (a removed document's
+    /// verified similarity to ``duplicate_of``, null for a kept one), as a
+    /// ``pyarrow.Table``.
+    ///
+    /// No two kept documents are duplicates, and every removed one names a
+    /// kept one it duplicates, whatever the clusters' shape: a cluster's
+    /// members are all duplicates of each other, and a removed document's
+    /// ``duplicate_of`` may be in another cluster.
     pub decisions: Py<PyAny>,
+    /// Documents removed.
+    removed: usize,
 }
 
 #[pymethods]
@@ -437,10 +434,10 @@ impl Deduplication {
             .getattr("num_rows")
             .and_then(|n| n.extract::<usize>())
             .unwrap_or(0);
-        let removed: usize = self.clusters.iter().map(|c| c.ids.len() - 1).sum();
         format!(
-            "Deduplication({rows} documents, {} clusters, {removed} to remove)",
-            self.clusters.len()
+            "Deduplication({rows} documents, {} clusters, {} to remove)",
+            self.clusters.len(),
+            self.removed
         )
     }
 }

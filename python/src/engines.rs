@@ -6,14 +6,15 @@
 //! - `bucket_pairs` (after a shuffle by bucket): each bucket's candidate
 //!   pairs;
 //! - `verify_pairs` (after joining pairs with their sets): similarities;
-//! - `resolve` (one place, duplicates only): the clusters.
+//! - `resolve` (one place, duplicates only): the clusters, and which
+//!   documents go.
 //!
 //! Engines have no unsigned 64-bit integers (Spark) or pickle them (Ray),
 //! so 64-bit values cross as `int64` with the same bits and 32-bit
 //! shingles as `int32`; documents are named by any `int64` that orders them
 //! as the input does.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use arrow_array::builder::{
@@ -25,7 +26,10 @@ use arrow_array::{make_array, Array, ArrayRef, ListArray, PrimitiveArray, Record
 use arrow_pyarrow::{FromPyArrow, IntoPyArrow};
 use arrow_schema::{DataType, Field, Schema};
 use doppel::document::{Document, Origin};
-use doppel::signature::{bucket_of, bucket_pairs as pair_bucket, pair_similarity, resolve as join};
+use doppel::signature::{
+    bucket_of, bucket_pairs as pair_bucket, pair_similarity, removals, resolve as join,
+    ResolvedRemoval,
+};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use rayon::prelude::*;
@@ -259,11 +263,16 @@ pub fn verify_pairs<'py>(
 /// the first), ``pairs`` (``a``, ``b``, ``similarity``: verified candidate
 /// pairs, each once) and ``sets`` (``doc``, ``shingles``: at least the sets
 /// of the documents in pairs at or above ``threshold``), each a
-/// ``pyarrow.Table`` or ``RecordBatch``. Gives one row per cluster member:
-/// ``doc``, ``cluster`` (the cluster's first member), ``keep`` (true for
-/// the first), ``exact`` (the member has the first member's normalized
-/// text: the whole cluster is exact, or the member is the first's exact
-/// twin inside a near cluster) and ``similarity`` (the cluster's lowest).
+/// ``pyarrow.Table`` or ``RecordBatch``. Gives one row per document that
+/// is in a cluster or removed, in input order: ``doc``, ``cluster`` (the
+/// first member of its cluster, or null), ``keep`` (false when the removal
+/// rule every driver shares removes it, keeping the first in input order),
+/// ``exact`` (removed, with the same normalized text as the document it
+/// duplicates), ``similarity`` (a removed document's verified similarity
+/// to it, else null) and ``duplicate_of`` (that kept document, else null).
+/// No two kept documents are duplicates; a cluster's members are all
+/// duplicates of each other, and ``duplicate_of`` may be in another
+/// cluster.
 #[pyfunction]
 pub fn resolve<'py>(
     py: Python<'py>,
@@ -319,34 +328,46 @@ pub fn resolve<'py>(
             shingle_set(set_lists, row, "sets.shingles")?,
         );
     }
-    let representative: HashMap<u64, u64> = twin_list.iter().copied().collect();
-    let clusters = py
-        .detach(|| join(threshold, &twin_list, &pair_list, held))
+    let (clusters, removed) = py
+        .detach(|| {
+            let removed = removals(threshold, &twin_list, &pair_list)?;
+            Ok::<_, doppel::signature::ResolveError>((
+                join(threshold, &twin_list, &pair_list, held)?,
+                removed,
+            ))
+        })
         .map_err(value_error)?;
+    // Every document in a cluster or removed, in input order.
+    let mut rows: BTreeMap<u64, (Option<u64>, Option<ResolvedRemoval>)> = BTreeMap::new();
+    for cluster in &clusters {
+        for &member in &cluster.members {
+            rows.entry(member).or_default().0 = Some(cluster.members[0]);
+        }
+    }
+    for removal in removed {
+        rows.entry(removal.doc).or_default().1 = Some(removal);
+    }
     let mut doc = Int64Builder::new();
     let mut first = Int64Builder::new();
     let mut keep = BooleanBuilder::new();
     let mut exact = BooleanBuilder::new();
     let mut similarity = Float64Builder::new();
-    for cluster in &clusters {
-        let head = cluster.members[0];
-        for (at, &member) in cluster.members.iter().enumerate() {
-            doc.append_value(from_order(member));
-            first.append_value(from_order(head));
-            keep.append_value(at == 0);
-            // The first member of a cluster is its exact group's
-            // representative: a twin of it has the same normalized text.
-            let twin = at > 0 && representative.get(&member) == Some(&head);
-            exact.append_value(cluster.exact || twin);
-            similarity.append_value(cluster.similarity);
-        }
+    let mut duplicate_of = Int64Builder::new();
+    for (&name, (cluster, removal)) in &rows {
+        doc.append_value(from_order(name));
+        first.append_option(cluster.map(from_order));
+        keep.append_value(removal.is_none());
+        exact.append_value(removal.is_some_and(|r| r.exact));
+        similarity.append_option(removal.map(|r| r.similarity));
+        duplicate_of.append_option(removal.map(|r| from_order(r.twin)));
     }
     let schema = Arc::new(Schema::new(vec![
         Field::new("doc", DataType::Int64, false),
-        Field::new("cluster", DataType::Int64, false),
+        Field::new("cluster", DataType::Int64, true),
         Field::new("keep", DataType::Boolean, false),
         Field::new("exact", DataType::Boolean, false),
-        Field::new("similarity", DataType::Float64, false),
+        Field::new("similarity", DataType::Float64, true),
+        Field::new("duplicate_of", DataType::Int64, true),
     ]));
     let columns: Vec<ArrayRef> = vec![
         Arc::new(doc.finish()),
@@ -354,6 +375,7 @@ pub fn resolve<'py>(
         Arc::new(keep.finish()),
         Arc::new(exact.finish()),
         Arc::new(similarity.finish()),
+        Arc::new(duplicate_of.finish()),
     ];
     RecordBatch::try_new(schema, columns)
         .map_err(value_error)?

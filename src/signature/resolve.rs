@@ -507,12 +507,7 @@ mod tests {
     fn removals_keep_no_two_duplicates_even_across_clusters() {
         // 10, 20, 30 are a clique; 40 is 0.97 like 30 but not near 10, so
         // it is in no cluster of theirs; 50 is 40's exact twin.
-        let pairs = [
-            (10, 20, 0.9),
-            (10, 30, 0.85),
-            (20, 30, 0.9),
-            (30, 40, 0.97),
-        ];
+        let pairs = [(10, 20, 0.9), (10, 30, 0.85), (20, 30, 0.9), (30, 40, 0.97)];
         let sets = HashMap::new();
         assert!(resolve(0.8, &[(50, 40)], &pairs, sets).is_err());
         let removed = removals(0.8, &[(50, 40)], &pairs).expect("pieces of one corpus");
