@@ -1,6 +1,6 @@
 """Shared fixtures of the engine tests: the generated corpus, the clusters
-the command line finds in it, and one Ray and one Spark session per test
-module (local, two CPUs)."""
+the command line finds in it and the decisions its ``clean`` makes, and one
+Ray and one Spark session per test module (local, two CPUs)."""
 
 from __future__ import annotations
 
@@ -91,6 +91,33 @@ def cli_scan(doppel_bin: Path, corpus_file: Path) -> Callable[..., CliClusters]:
     return scan
 
 
+@dataclass(frozen=True)
+class CliDecisions:
+    """What ``doppel clean --annotate --keep first`` decides, per id:
+    ``(keep, reason, duplicate_of)``."""
+
+    by_id: dict[str, tuple[bool, str | None, str | None]]
+
+
+@pytest.fixture(scope="session")
+def cli_decisions(doppel_bin: Path, corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> CliDecisions:
+    """The command line's keep/remove decisions on the corpus (documents
+    only, keeping the first): what every engine must decide."""
+    out = tmp_path_factory.mktemp("annotated") / "out"
+    command = [
+        str(doppel_bin), "clean", "--annotate", "--keep", "first", "--no-blocks", "--no-segments",
+        "-o", str(out), str(corpus_file),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{command} exited {done.returncode}: {done.stderr}"
+    by_id = {}
+    for line in (out / corpus_file.name).read_text().splitlines():
+        row = json.loads(line)
+        by_id[row["id"]] = (row["doppel_keep"], row["doppel_reason"], row["doppel_duplicate_of"])
+    assert any(not keep for keep, _, _ in by_id.values()), "the corpus should have duplicates"
+    return CliDecisions(by_id)
+
+
 @pytest.fixture(scope="session")
 def cli_clusters(cli_scan: Callable[..., CliClusters]) -> CliClusters:
     """The CLI's clusters at the default settings, checked non-trivial: the
@@ -161,42 +188,44 @@ def spark() -> Iterator["pyspark.sql.SparkSession"]:  # noqa: F821
 
 @dataclass(frozen=True)
 class Decision:
-    """What dedup should decide for one document, from the CLI's clusters."""
+    """What dedup should decide for one document: the command line's
+    decision, the position of its cluster's first member (None outside
+    clusters) and of the kept document it duplicates (None when kept)."""
 
     keep: bool
     reason: str | None
     duplicate_of: str | None
     head_position: int | None
+    twin_position: int | None
 
 
-def expected_decisions(corpus: list[Record], cli: CliClusters) -> dict[str, Decision]:
-    """Per id: kept unless a later member of a cluster, the id of the
-    cluster's first member (input order), and the reason: an exact duplicate
-    when the cluster is exact or the member's text is the first member's
-    (an exact twin inside a near cluster), else a near duplicate."""
+def expected_decisions(corpus: list[Record], cli: CliClusters, decided: CliDecisions) -> dict[str, Decision]:
+    """Per id: the command line's decision (``clean --keep first``), with
+    the position of the first member of its cluster (as ``scan`` clusters)
+    and of its kept twin."""
     position = {record.id: at for at, record in enumerate(corpus)}
-    text = {record.id: record.text for record in corpus}
-    out = {record.id: Decision(True, None, None, None) for record in corpus}
-    for members, kind in cli.kinds.items():
-        head = min(members, key=position.__getitem__)
+    head: dict[str, int] = {}
+    for members in cli.kinds:
+        first = min(position[m] for m in members)
         for member in members:
-            if member == head:
-                out[member] = Decision(True, None, None, position[head])
-            else:
-                twin = kind == "exact" or text[member] == text[head]
-                reason = "exact-duplicate" if twin else "near-duplicate"
-                out[member] = Decision(False, reason, head, position[head])
+            head[member] = first
+    out = {}
+    for record in corpus:
+        keep, reason, duplicate_of = decided.by_id[record.id]
+        twin = position[duplicate_of] if duplicate_of is not None else None
+        out[record.id] = Decision(keep, reason, duplicate_of, head.get(record.id), twin)
     return out
 
 
-def check_annotated(table: pa.Table, corpus: list[Record], cli: CliClusters) -> None:
+def check_annotated(table: pa.Table, corpus: list[Record], cli: CliClusters, decided: CliDecisions) -> None:
     """Asserts an annotated table (with ``id``) holds every document once,
-    clustered as the CLI clusters them, with the decisions that follow."""
+    clustered as the CLI clusters them, with the CLI's decisions, and that
+    no two kept documents are in one cluster."""
     assert sorted(table.column("id").to_pylist()) == sorted(r.id for r in corpus)
     assert clusters_of(table) == cli.clusters
-    expected = expected_decisions(corpus, cli)
+    expected = expected_decisions(corpus, cli, decided)
     assert twins_in_near_clusters(corpus, cli) > 0, "the corpus should put exact twins in near clusters"
-    heads: dict[int, str] = {}
+    kept_in: dict[int, str] = {}
     for row in table.to_pylist():
         want = expected[row["id"]]
         got = (row["doppel_keep"], row["doppel_reason"], row["doppel_duplicate_of"])
@@ -204,9 +233,4 @@ def check_annotated(table: pa.Table, corpus: list[Record], cli: CliClusters) -> 
         if row["doppel_cluster"] is None:
             assert want.head_position is None, row["id"]
         elif row["doppel_keep"]:
-            heads[row["doppel_cluster"]] = row["id"]
-    # A cluster is named by its first member's order key, and that member
-    # is the one kept.
-    for row in table.to_pylist():
-        if row["doppel_cluster"] is not None and not row["doppel_keep"]:
-            assert heads[row["doppel_cluster"]] == row["doppel_duplicate_of"]
+            assert kept_in.setdefault(row["doppel_cluster"], row["id"]) == row["id"], "two kept in one cluster"

@@ -8,7 +8,7 @@ import sys
 
 import pyarrow as pa
 import pytest
-from conftest import CliClusters, check_annotated, clusters_of, expected_decisions
+from conftest import CliClusters, CliDecisions, check_annotated, clusters_of, expected_decisions
 from corpus_gen import Record
 
 import doppel
@@ -40,7 +40,7 @@ def test_import_doppel_imports_no_engine() -> None:
 
 @pytest.mark.parametrize("shuffle", ["hash_shuffle", "sort_shuffle_pull_based"])
 def test_clusters_are_the_cli_clusters(
-    corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, shuffle: str
+    corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions, shuffle: str
 ) -> None:
     import ray.data
     from ray.data.context import ShuffleStrategy
@@ -52,10 +52,10 @@ def test_clusters_are_the_cli_clusters(
         annotated = collect(doppel.ray.dedup(dataset(corpus_table, 3), id_column="id", mode="annotate"))
     finally:
         context.shuffle_strategy = before
-    check_annotated(annotated, corpus, cli_clusters)
+    check_annotated(annotated, corpus, cli_clusters, cli_decisions)
     # Rows are numbered in dataset order: a cluster is named by its first
     # member's row number.
-    expected = expected_decisions(corpus, cli_clusters)
+    expected = expected_decisions(corpus, cli_clusters, cli_decisions)
     for row in annotated.select(["id", "doppel_cluster"]).to_pylist():
         assert row["doppel_cluster"] == expected[row["id"]].head_position
 
@@ -69,17 +69,17 @@ def test_blocks_do_not_change_the_result(corpus_table: pa.Table, cli_clusters: C
     assert clusters_of(pa.Table.from_pylist(results[0])) == cli_clusters.clusters
 
 
-def test_filter_keeps_first_members_and_unclustered(
-    corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters
+def test_filter_keeps_what_clean_keeps(
+    corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions
 ) -> None:
     kept = collect(doppel.ray.dedup(dataset(corpus_table, 3), id_column="id"))
-    expected = expected_decisions(corpus, cli_clusters)
+    expected = expected_decisions(corpus, cli_clusters, cli_decisions)
     assert kept.column_names == ["id", "text"]
     assert sorted(kept.column("id").to_pylist()) == sorted(i for i, d in expected.items() if d.keep)
     assert kept.num_rows < corpus_table.num_rows
 
 
-def test_annotate_without_id_names_documents_by_row(corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters) -> None:
+def test_annotate_without_id_names_documents_by_row(corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions) -> None:
     annotated = collect(doppel.ray.dedup(dataset(corpus_table, 2), mode="annotate"))
     schema = annotated.schema
     assert schema.field("doppel_cluster").type == pa.int64()
@@ -87,14 +87,14 @@ def test_annotate_without_id_names_documents_by_row(corpus_table: pa.Table, corp
     assert schema.field("doppel_reason").type == pa.string()
     assert schema.field("doppel_duplicate_of").type == pa.int64()
     assert "__doppel_order" not in annotated.column_names
-    expected = expected_decisions(corpus, cli_clusters)
+    expected = expected_decisions(corpus, cli_clusters, cli_decisions)
     for row in annotated.to_pylist():
         want = expected[row["id"]]
         removed = not want.keep
-        assert row["doppel_duplicate_of"] == (want.head_position if removed else None)
+        assert row["doppel_duplicate_of"] == (want.twin_position if removed else None)
 
 
-def test_order_column_orders_documents(corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters) -> None:
+def test_order_column_orders_documents(corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions) -> None:
     # The rows reversed, with their input position as the order: the
     # clusters and the kept documents are those of the input order.
     numbered = corpus_table.append_column("position", pa.array(range(corpus_table.num_rows), pa.int64()))
@@ -103,7 +103,7 @@ def test_order_column_orders_documents(corpus_table: pa.Table, corpus: list[Reco
         doppel.ray.dedup(dataset(reversed_rows, 3), id_column="id", mode="annotate", order_column="position")
     )
     assert "position" in annotated.column_names
-    check_annotated(annotated.drop_columns(["position"]), corpus, cli_clusters)
+    check_annotated(annotated.drop_columns(["position"]), corpus, cli_clusters, cli_decisions)
 
 
 def test_settings_reach_the_workers(corpus_table: pa.Table, cli_scan, cli_clusters: CliClusters) -> None:

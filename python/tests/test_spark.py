@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
-from conftest import CliClusters, check_annotated, clusters_of, expected_decisions
+from conftest import CliClusters, CliDecisions, check_annotated, clusters_of, expected_decisions
 from corpus_gen import Record
 
 import doppel
@@ -18,9 +18,9 @@ def frame(spark, table: pa.Table, partitions: int, schema: str = "id string, tex
     return spark.createDataFrame(spark.sparkContext.parallelize(rows, partitions), schema)
 
 
-def test_clusters_are_the_cli_clusters(spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters) -> None:
+def test_clusters_are_the_cli_clusters(spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions) -> None:
     annotated = doppel.spark.dedup(frame(spark, corpus_table, 3), id_column="id", mode="annotate").toArrow()
-    check_annotated(annotated, corpus, cli_clusters)
+    check_annotated(annotated, corpus, cli_clusters, cli_decisions)
 
 
 def test_partitions_do_not_change_the_result(spark, corpus_table: pa.Table, cli_clusters: CliClusters) -> None:
@@ -39,18 +39,18 @@ def test_partitions_do_not_change_the_result(spark, corpus_table: pa.Table, cli_
     assert sum(1 for row in results[0] if not row["doppel_keep"]) > 0
 
 
-def test_filter_keeps_first_members_and_unclustered(
-    spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters
+def test_filter_keeps_what_clean_keeps(
+    spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions
 ) -> None:
     kept = doppel.spark.dedup(frame(spark, corpus_table, 3), id_column="id").toArrow()
-    expected = expected_decisions(corpus, cli_clusters)
+    expected = expected_decisions(corpus, cli_clusters, cli_decisions)
     assert kept.column_names == ["id", "text"]
     assert sorted(kept.column("id").to_pylist()) == sorted(i for i, d in expected.items() if d.keep)
     assert kept.num_rows < corpus_table.num_rows
 
 
 def test_annotate_without_id_names_documents_by_order_key(
-    spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters
+    spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions
 ) -> None:
     annotated = doppel.spark.dedup(frame(spark, corpus_table, 2), mode="annotate")
     fields = {field.name: field.dataType.simpleString() for field in annotated.schema.fields}
@@ -64,21 +64,28 @@ def test_annotate_without_id_names_documents_by_order_key(
     }
     table = annotated.toArrow()
     assert clusters_of(table) == cli_clusters.clusters
-    expected = expected_decisions(corpus, cli_clusters)
+    expected = expected_decisions(corpus, cli_clusters, cli_decisions)
+    # Order keys come from the partitioning: each kept twin is named by
+    # one key, the same for every document removed in its favour.
+    key_of: dict[str, int] = {}
     for row in table.to_pylist():
-        if expected[row["id"]].keep:
+        want = expected[row["id"]]
+        assert row["doppel_keep"] == want.keep, row["id"]
+        if want.keep:
             assert row["doppel_duplicate_of"] is None
         else:
-            assert row["doppel_duplicate_of"] == row["doppel_cluster"]
+            assert want.duplicate_of is not None and row["doppel_duplicate_of"] is not None
+            assert key_of.setdefault(want.duplicate_of, row["doppel_duplicate_of"]) == row["doppel_duplicate_of"]
+    assert len(set(key_of.values())) == len(key_of)
 
 
-def test_order_column_orders_documents(spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters) -> None:
+def test_order_column_orders_documents(spark, corpus_table: pa.Table, corpus: list[Record], cli_clusters: CliClusters, cli_decisions: CliDecisions) -> None:
     numbered = corpus_table.append_column("position", pa.array(range(corpus_table.num_rows), pa.int64()))
     reversed_rows = numbered.take(pa.array(range(numbered.num_rows - 1, -1, -1)))
     df = frame(spark, reversed_rows, 3, "id string, text string, position long")
     annotated = doppel.spark.dedup(df, id_column="id", mode="annotate", order_column="position").toArrow()
-    check_annotated(annotated.drop_columns(["position"]), corpus, cli_clusters)
-    expected = expected_decisions(corpus, cli_clusters)
+    check_annotated(annotated.drop_columns(["position"]), corpus, cli_clusters, cli_decisions)
+    expected = expected_decisions(corpus, cli_clusters, cli_decisions)
     for row in annotated.to_pylist():
         assert row["doppel_cluster"] == expected[row["id"]].head_position
 
