@@ -280,6 +280,21 @@ proptest! {
             .collect();
         prop_assert_eq!(blocks, files.docs);
         prop_assert_eq!(&findings.clusters, &report.clusters);
+        // The removal rule reads the same graph, so decides the same.
+        prop_assert_eq!(&findings.duplicates, &report.duplicates);
+        let removals = findings.duplicates.in_input_order();
+        for (at, &x) in removals.kept.iter().enumerate() {
+            for &y in &removals.kept[at + 1..] {
+                prop_assert!(
+                    findings.clusters.iter().all(|c| !(c.members.contains(&x) && c.members.contains(&y))),
+                    "{} and {} kept in one cluster", x, y
+                );
+            }
+        }
+        for removed in &removals.removed {
+            prop_assert!(removals.kept.binary_search(&removed.twin).is_ok());
+            prop_assert!(removed.similarity >= engine.sketch_params().threshold);
+        }
         let repeated: Vec<_> = findings
             .repeated
             .iter()
