@@ -45,8 +45,8 @@ fn words(count: usize) -> Vec<String> {
 /// words in every window, so windows share whole lines.
 fn window(all: &[String], from: usize, to: usize) -> String {
     let mut text = String::new();
-    for at in from..to {
-        text.push_str(&all[at]);
+    for (at, word) in all.iter().enumerate().take(to).skip(from) {
+        text.push_str(word);
         text.push(if (at + 1) % 15 == 0 { '\n' } else { ' ' });
     }
     text

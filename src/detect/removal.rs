@@ -26,7 +26,7 @@
 //!   only, not on the order pairs come in, thread counts or batch sizes.
 //!
 //! Clusters, as reports show them, are a separate view of the same graph
-//! ([`super::across::join_clusters`]); the decision never reads their
+//! ([`Cluster`](crate::Cluster)); the decision never reads their
 //! shape.
 
 use std::cmp::Ordering;
