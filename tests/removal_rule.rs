@@ -1,7 +1,9 @@
 //! End-to-end tests of the removal rule through the binary: `clean` keeps
-//! no two near duplicates even where clusters (cliques) split them, names
-//! each removed document's kept twin with that pair's similarity, decides
-//! the same for any thread count, and `restore` gives every input back.
+//! no two near duplicates even where clusters (cliques) split them, under
+//! every keep policy and against an index (stored documents count as kept
+//! first), names each removed document's kept twin with that pair's
+//! similarity, decides the same for any thread count, and `restore` gives
+//! every input back.
 
 mod util;
 
@@ -60,7 +62,7 @@ fn window(all: &[String], from: usize, to: usize) -> String {
 /// joins none, so keeping the first of each cluster kept both `a` and `c`.
 fn corpus() -> String {
     let all = words(1000);
-    let texts = [
+    records(&[
         ("a", window(&all, 30, 330)),
         ("b", window(&all, 0, 300)),
         ("c", window(&all, 60, 360)),
@@ -68,7 +70,11 @@ fn corpus() -> String {
         ("e", window(&all, 60, 360)),
         ("f", window(&all, 500, 700)),
         ("g", window(&all, 750, 950)),
-    ];
+    ])
+}
+
+/// JSON Lines records of `(id, text)`.
+fn records(texts: &[(&str, String)]) -> String {
     texts
         .iter()
         .map(|(id, text)| format!("{}\n", serde_json::json!({ "id": id, "text": text })))
@@ -85,8 +91,9 @@ fn manifest(out: &Path) -> Vec<Value> {
         .collect()
 }
 
-/// Ids of the documents of a manifest by number, and each removed
-/// duplicate document's (id, its twin's id, similarity).
+/// Ids of the documents of a manifest kept, and each removed duplicate
+/// document's (id, its twin's id, similarity); a document removed as the
+/// duplicate of a stored one has the twin `stored:` and the stored id.
 fn decisions(lines: &[Value]) -> (BTreeSet<String>, BTreeMap<String, (String, f64)>) {
     let mut ids = BTreeMap::new();
     for line in lines.iter().filter(|l| l["type"] == "document") {
@@ -99,9 +106,18 @@ fn decisions(lines: &[Value]) -> (BTreeSet<String>, BTreeMap<String, (String, f6
         .filter(|l| l["type"] == "removal" && l["reason"] == "duplicate-document")
     {
         let id = &ids[&line["doc"].as_u64().expect("a number")];
-        let twin = &ids[&line["twin"]["doc"].as_u64().expect("a named twin")];
-        let similarity = line["similarity"].as_f64().expect("a similarity");
-        removed.insert(id.clone(), (twin.clone(), similarity));
+        let (twin, similarity) = match line.get("stored") {
+            Some(stored) => (
+                format!("stored:{}", stored["id"].as_str().expect("a stored id")),
+                &stored["similarity"],
+            ),
+            None => (
+                ids[&line["twin"]["doc"].as_u64().expect("a named twin")].clone(),
+                &line["similarity"],
+            ),
+        };
+        let similarity = similarity.as_f64().expect("a similarity");
+        removed.insert(id.clone(), (twin, similarity));
     }
     let kept = ids
         .into_values()
@@ -113,8 +129,6 @@ fn decisions(lines: &[Value]) -> (BTreeSet<String>, BTreeMap<String, (String, f6
 fn clean(input: &Path, out: &Path, extra: &[&str]) {
     let mut args = vec![
         "clean",
-        "--keep",
-        "first",
         "--threshold",
         THRESHOLD,
         "--id-field",
@@ -172,7 +186,11 @@ fn clean_keeps_no_two_near_duplicates_and_names_each_twin() {
     assert_eq!(scan.summary()["duplicate_documents"], 3, "{}", scan.stdout);
 
     let out = dir.path().join("out");
-    clean(&input, &out, &["--no-blocks", "--no-segments"]);
+    clean(
+        &input,
+        &out,
+        &["--keep", "first", "--no-blocks", "--no-segments"],
+    );
     let (kept, removed) = decisions(&manifest(&out));
     assert_eq!(kept, BTreeSet::from(["a", "d", "f", "g"].map(String::from)));
     let twins: BTreeMap<&str, &str> = removed
@@ -193,8 +211,13 @@ fn clean_keeps_no_two_near_duplicates_and_names_each_twin() {
         );
     }
 
-    // The kept inputs, scanned alone, hold no near duplicates.
-    let kept_only: String = text
+    assert_no_near_duplicates(dir.path(), &text, &kept, "");
+}
+
+/// Asserts that the records of `corpus` whose ids are `kept`, with `more`
+/// records, scanned alone hold no near duplicates.
+fn assert_no_near_duplicates(dir: &Path, corpus: &str, kept: &BTreeSet<String>, more: &str) {
+    let mut kept_only: String = corpus
         .lines()
         .filter(|line| {
             let record: Value = serde_json::from_str(line).unwrap_or_default();
@@ -202,7 +225,8 @@ fn clean_keeps_no_two_near_duplicates_and_names_each_twin() {
         })
         .map(|line| format!("{line}\n"))
         .collect();
-    let kept_path = dir.path().join("kept.jsonl");
+    kept_only.push_str(more);
+    let kept_path = dir.join("kept.jsonl");
     std::fs::write(&kept_path, kept_only).expect("write kept");
     let again = doppel(&[
         "scan",
@@ -219,6 +243,83 @@ fn clean_keeps_no_two_near_duplicates_and_names_each_twin() {
 }
 
 #[test]
+fn every_keep_policy_keeps_no_two_near_duplicates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("corpus.jsonl");
+    let text = corpus();
+    std::fs::write(&input, &text).expect("write input");
+    for keep in ["first", "longest", "cleanest"] {
+        let out = dir.path().join(format!("out-{keep}"));
+        clean(
+            &input,
+            &out,
+            &["--keep", keep, "--no-blocks", "--no-segments"],
+        );
+        let (kept, removed) = decisions(&manifest(&out));
+        assert_eq!(kept.len() + removed.len(), 7, "{keep}");
+        for (id, (twin, similarity)) in &removed {
+            assert!(
+                kept.contains(twin),
+                "{keep}: {id}'s twin {twin} was removed"
+            );
+            assert!(*similarity >= 0.75, "{keep}: {id} ~ {twin}: {similarity}");
+        }
+        assert_no_near_duplicates(dir.path(), &text, &kept, "");
+    }
+}
+
+#[test]
+fn documents_stored_in_an_index_are_kept_before_every_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let all = words(1000);
+    // The index holds b's text: a (near it) and b go; c, near a but not
+    // b, stays, and d and e go in its favour.
+    let stored = records(&[("s", window(&all, 0, 300))]);
+    let old = dir.path().join("old.jsonl");
+    std::fs::write(&old, &stored).expect("write stored");
+    let index = dir.path().join("idx");
+    let created = doppel(&[
+        "index",
+        "create",
+        "--threshold",
+        THRESHOLD,
+        "--id-field",
+        "id",
+        s(&index),
+        s(&old),
+    ]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let input = dir.path().join("corpus.jsonl");
+    let text = corpus();
+    std::fs::write(&input, &text).expect("write input");
+    let out = dir.path().join("out");
+    clean(
+        &input,
+        &out,
+        &[
+            "--keep",
+            "first",
+            "--no-blocks",
+            "--no-segments",
+            "--against",
+            s(&index),
+        ],
+    );
+    let (kept, removed) = decisions(&manifest(&out));
+    assert_eq!(kept, BTreeSet::from(["c", "f", "g"].map(String::from)));
+    let twins: BTreeMap<&str, &str> = removed
+        .iter()
+        .map(|(id, (twin, _))| (id.as_str(), twin.as_str()))
+        .collect();
+    assert_eq!(
+        twins,
+        BTreeMap::from([("a", "stored:s"), ("b", "stored:s"), ("d", "c"), ("e", "c")]),
+        "{removed:?}"
+    );
+    assert_no_near_duplicates(dir.path(), &text, &kept, &stored);
+}
+
+#[test]
 fn decisions_do_not_depend_on_threads_and_restore_gives_every_byte_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let input_dir = dir.path().join("in");
@@ -228,7 +329,7 @@ fn decisions_do_not_depend_on_threads_and_restore_gives_every_byte_back() {
     let mut manifests = Vec::new();
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("out-{threads}"));
-        clean(&input, &out, &["-j", threads]);
+        clean(&input, &out, &["--keep", "first", "-j", threads]);
         manifests.push(std::fs::read(out.join("manifest.jsonl")).expect("a manifest"));
         let restored = dir.path().join(format!("restored-{threads}"));
         let run = doppel(&["restore", s(&out), "-o", s(&restored)]);
