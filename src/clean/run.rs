@@ -94,8 +94,8 @@ pub struct CleanOptions {
     pub repair: bool,
     /// Drop each document whose [`Damage::score`] is at least this and
     /// that has no exact or near duplicate (dedup keeps the cleanest
-    /// there); recorded as a removal with reason
-    /// `damaged` that holds its text.
+    /// there); recorded as a removal with reason `damaged` that holds its
+    /// text.
     pub drop_damaged: Option<f64>,
 }
 
@@ -296,8 +296,9 @@ pub fn clean(
 /// document that duplicates a document stored in that index (its text is
 /// kept in the manifest, with the stored document it matches). Stored
 /// documents count as kept before every input: the removal rule decides
-/// among the inputs that duplicate no stored document. The engine must make sketches the index can compare
-/// ([`Index::check_params`]) and look for documents.
+/// among the inputs that duplicate no stored document. The engine must
+/// make sketches the index can compare ([`Index::check_params`]) and look
+/// for documents.
 pub fn clean_against(
     engine: &Engine,
     inputs: &[PathBuf],
@@ -526,10 +527,9 @@ fn decoding_loss(document: &Document) -> Loss {
     }
 }
 
-/// Encodes again the duplicate documents (any may be kept in another's
-/// place) whose legacy encoding
-/// the scan pass could not vouch for, so none that loses bytes is kept in
-/// another's place.
+/// Encodes again the duplicate documents whose legacy encoding the scan
+/// pass could not vouch for (any duplicate may be kept in another's
+/// place), so none that loses bytes is kept in another's place.
 fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
     let members: Vec<u32> = collect
         .report
