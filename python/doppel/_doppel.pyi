@@ -145,6 +145,9 @@ class Deduplication:
     @property
     def clusters(self) -> list[Cluster]: ...
     @property
+    def removed(self) -> int:
+        """How many documents are removed (rows of ``decisions`` not kept)."""
+    @property
     def decisions(self) -> pa.Table:
         """``id``, ``row``, ``keep``, ``reason``, ``duplicate_of``,
         ``cluster``, ``similarity``: one row per document. The decisions of

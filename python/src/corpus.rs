@@ -421,8 +421,8 @@ pub struct Deduplication {
     /// members are all duplicates of each other, and a removed document's
     /// ``duplicate_of`` may be in another cluster.
     pub decisions: Py<PyAny>,
-    /// Documents removed.
-    removed: usize,
+    /// How many documents are removed (rows of ``decisions`` not kept).
+    pub removed: usize,
 }
 
 #[pymethods]

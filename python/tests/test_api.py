@@ -349,6 +349,7 @@ def test_deduplicator_decisions_table() -> None:
     assert rows[0]["keep"] is True and rows[0]["cluster"] is None and rows[0]["similarity"] is None
     removed = [row["row"] for row in rows if not row["keep"]]
     assert removed == [30, 31, 32, 33, 34, 35, 37, 38]
+    assert result.removed == len(removed)
     assert repr(result) == f"Deduplication({len(TEXTS)} documents, 7 clusters, 8 to remove)"
 
 

@@ -1306,6 +1306,25 @@ mod tests {
     use crate::EngineBuilder;
 
     #[test]
+    fn keep_policies_order_documents_to_keep_first() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let lengths = [10, 30, 20];
+        let damage = HashMap::from([(0, 0.5), (1, 0.0), (2, 0.5)]);
+        let order = |keep, a, b| precedes(keep, &lengths, &damage, a, b);
+        // Ties are left to the rule, which breaks them by number.
+        assert_eq!(order(Keep::First, 2, 0), Equal);
+        assert_eq!(order(Keep::Longest, 1, 2), Less);
+        assert_eq!(order(Keep::Longest, 0, 2), Greater);
+        assert_eq!(order(Keep::Cleanest, 1, 0), Less);
+        assert_eq!(order(Keep::Cleanest, 0, 2), Equal);
+        // A document without a score (none was read) counts as clean.
+        assert_eq!(
+            precedes(Keep::Cleanest, &lengths, &HashMap::new(), 0, 1),
+            Equal
+        );
+    }
+
+    #[test]
     fn numbers_stop_at_u32_max_instead_of_wrapping() {
         let mut numbering = Numbering::starting_at(u32::MAX - 2);
         assert_eq!(numbering.take().unwrap(), u32::MAX - 2);
