@@ -24,8 +24,8 @@ licence families, real):
 | `man/en` | manpages, manpages-dev | an English man page's paragraphs, cut likewise |
 | `fortune/en` | fortunes-min | 1 to 12 consecutive cookies |
 
-Planted copies, each of one original chosen at random (labels give `source`,
-`kind`, `rate`):
+Planted copies, each of an original chosen at random, no original the source
+of two (labels give `source`, `kind`, `rate`):
 
 | kind | rate | the copy |
 |---|---|---|
@@ -372,15 +372,21 @@ def main():
         ("snippet", None, 2 * scale),
     ]
     records = [(text_id, origin, "\n\n".join(p), None) for text_id, origin, p in originals]
+    # Each original is the source of one copy at most, so that a copy is
+    # found only through its own pair (not because its source went as a
+    # duplicate of another copy).
     copies = []
+    unused = list(range(len(originals)))
+    rng.shuffle(unused)
     for kind, rate, count in plan:
         made = tries = 0
-        while made < count and tries < 50 * count:
+        while made < count and tries < 50 * count and unused:
             tries += 1
-            source = rng.randrange(len(originals))
+            source = unused.pop()
             _, origin, paragraphs = originals[source]
             planted = plant(kind, rate, paragraphs, origin, rng)
             if planted is None:
+                unused.insert(0, source)
                 continue
             copies.append((f"{kind}:{source}", origin, planted[0], (source, kind, planted[1])))
             made += 1

@@ -119,14 +119,16 @@ timed() { # timed OUT_PREFIX COMMAND… : appends "wall cpu kib" to OUT_PREFIX.t
     read -r wall user sys kib <"$1.time"
     echo "$wall $(python3 -c "print(round($user + $sys, 2))") $kib" >>"$1.times"
 }
-run_json() { # run_json TOOL THRESHOLD TIMES KEY PATH
+run_json() { # run_json TOOL SETUP THRESHOLD TIMES KEY PATH [no-cpu]
     python3 - "$@" <<'PY'
 import json, sys
-tool, threshold, times, key, path = sys.argv[1:]
+tool, setup, threshold, times, key, path = sys.argv[1:7]
 rows = [line.split() for line in open(times)]
-print(json.dumps({"tool": tool, "threshold": float(threshold),
-                  "seconds": [float(r[0]) for r in rows], "cpu_seconds": [float(r[1]) for r in rows],
-                  "peak_rss_kib": max(int(r[2]) for r in rows), key: path}))
+run = {"tool": tool, "setup": setup, "threshold": float(threshold),
+       "seconds": [float(r[0]) for r in rows], "peak_rss_kib": max(int(r[2]) for r in rows), key: path}
+if len(sys.argv) < 8:
+    run["cpu_seconds"] = [float(r[1]) for r in rows]
+print(json.dumps(run))
 PY
 }
 
@@ -139,7 +141,7 @@ if [[ " $TOOLS " == *" doppel "* ]]; then
         tail -1 "$WORK/doppel.log"
     done
     cp "$WORK/doppel-out/manifest.jsonl" "$DATA/doppel-manifest.jsonl"
-    runs+=("$(run_json "doppel clean $DOPPEL_ARGS" "$threshold" "$WORK/doppel.times" manifest "$DATA/doppel-manifest.jsonl")")
+    runs+=("$(run_json doppel "$("$DOPPEL" --version): clean $DOPPEL_ARGS (threshold $threshold)" "$threshold" "$WORK/doppel.times" manifest "$DATA/doppel-manifest.jsonl")")
 fi
 if [[ " $TOOLS " == *" datasketch "* ]]; then
     echo "== datasketch, $PEER_RUNS runs"
@@ -147,7 +149,7 @@ if [[ " $TOOLS " == *" datasketch "* ]]; then
         timed "$WORK/datasketch" "$VENV/bin/python" benches/datasketch_lsh.py "$CORPUS" - "$DATA/datasketch-removed.txt"
         tail -1 "$WORK/datasketch.log"
     done
-    runs+=("$(run_json "datasketch 2.0 MinHash LSH (128 permutations, threshold 0.8)" 0.8 "$WORK/datasketch.times" removed "$DATA/datasketch-removed.txt")")
+    runs+=("$(run_json datasketch "datasketch 2.0.0 MinHashLSH, 128 permutations, threshold 0.8 (benches/datasketch_lsh.py)" 0.8 "$WORK/datasketch.times" removed "$DATA/datasketch-removed.txt")")
 fi
 if [[ " $TOOLS " == *" datatrove "* ]]; then
     echo "== datatrove, $PEER_RUNS runs"
@@ -159,7 +161,9 @@ if [[ " $TOOLS " == *" datatrove "* ]]; then
     done
     # datatrove's default: 5-word shingles, 14 buckets of 8 hashes (a
     # threshold of about 0.72); precision is graded at 0.8 like the others.
-    runs+=("$(run_json "datatrove 0.10 MinHash pipeline (defaults, 2 tasks)" 0.8 "$WORK/datatrove.times" removed "$DATA/datatrove-removed.txt")")
+    # Its CPU time is left out: /usr/bin/time does not see its pool workers.
+    runs+=("$(run_json datatrove "datatrove 0.10.1 MinHash pipeline, its defaults, 2 tasks (benches/datatrove_minhash.py)" 0.8 \
+        "$WORK/datatrove.times" removed "$DATA/datatrove-removed.txt" no-cpu)")
 fi
 
 printf '%s\n' "${runs[@]}" | python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in sys.stdin]))' >"$DATA/runs.json"

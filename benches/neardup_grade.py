@@ -7,7 +7,8 @@ corpus (benches/neardup_eval.sh runs it).
 LABELS and PAIRS are benches/neardup_corpus.py's labels and
 benches/neardup_truth.rs's pairs (every pair at or above its floor, with its
 exact similarity). RUNS is a JSON list of tools, each
-`{"tool", "threshold", "seconds": [...], "peak_rss_kib", ...}` and either
+`{"tool", "setup", "threshold", "seconds": [...], "cpu_seconds": [...],
+"peak_rss_kib", ...}` (setup and cpu_seconds optional) and either
 `"manifest"` (a `doppel clean` manifest: removed documents are those not
 written, each removal's twin is the kept document its `twin.doc` names) or
 `"removed"` (a file of removed ids, one a line: a peer's output, whose twin
@@ -20,6 +21,8 @@ For each tool:
   least 0.85 / 0.9;
 - precision: the share of removals whose twin is kept and is at least the
   tool's threshold alike (a twin below the truth's floor counts as wrong);
+  the wrong ones are counted by what links the two (a planted kind, when
+  one is a planted copy of the other, else `unplanted`);
 - recall 1% / 3%: the share of planted copies with 1% / 3% of their
   characters edited that were found (the copy and its source not both kept);
   the same for every kind and rate in a second table;
@@ -65,7 +68,19 @@ def outcome(run):
     return removed, None
 
 
+def relation(a, b, by_id):
+    """The planted kind that links two documents (one a copy of the other),
+    or `unplanted`."""
+    for x, y in ((a, b), (b, a)):
+        label = by_id.get(x, {})
+        if label.get("kind", "original") != "original" and label.get("source") == y:
+            return label["kind"] if label["kind"] != "edit" else f"edit {label['rate']:.0%}"
+    return "unplanted"
+
+
 def grade(run, labels, pairs, neighbours):
+    by_id = {label["id"]: label for label in labels}
+    wrong_by_kind = collections.Counter()
     removed, twins = outcome(run)
     threshold = run["threshold"]
     left = {0.85: 0, 0.9: 0}
@@ -83,8 +98,10 @@ def grade(run, labels, pairs, neighbours):
                 continue
             s = pairs.get((doc, twin) if doc < twin else (twin, doc), 0.0)
         else:
-            s = max((s for other, s in neighbours[doc] if other not in removed), default=0.0)
+            twin, s = max(((o, s) for o, s in neighbours[doc] if o not in removed), key=lambda p: p[1], default=(None, 0.0))
         right += s >= threshold
+        if s < threshold:
+            wrong_by_kind[relation(doc, twin, by_id) if twin is not None else "unplanted"] += 1
     found = collections.defaultdict(lambda: [0, 0])
     for label in labels:
         if label["kind"] == "original":
@@ -96,6 +113,7 @@ def grade(run, labels, pairs, neighbours):
     seconds = run.get("seconds") or []
     return {
         "tool": run["tool"],
+        "setup": run.get("setup"),
         "threshold": threshold,
         "removed": len(removed),
         "left_085": left[0.85],
@@ -103,6 +121,7 @@ def grade(run, labels, pairs, neighbours):
         "precision": right / len(removed) if removed else 1.0,
         "wrong_removals": len(removed) - right,
         "twin_removed": twin_removed,
+        "wrong_by_kind": dict(wrong_by_kind.most_common()),
         "recall": {k: v[0] / v[1] for k, v in found.items()},
         "planted": {k: v[1] for k, v in found.items()},
         "seconds_median": statistics.median(seconds) if seconds else None,
@@ -145,6 +164,10 @@ def main():
     print(
         f"{truth['documents']:,} documents; true pairs ≥ 0.85: {truth['pairs_085']:,}, ≥ 0.9: {truth['pairs_090']:,}\n"
     )
+    for run in runs:
+        if run.get("setup"):
+            print(f"- {run['tool']}: {run['setup']}")
+    print()
     print("| tool | removed | pairs left behind ≥ 0.85 / ≥ 0.9 | precision | recall 1% / 3% edits | wall (median) | CPU (median) | peak RSS |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
@@ -163,6 +186,12 @@ def main():
         cells = " | ".join(f"{r['recall'][k]:.3f}" for r in results)
         median = f"{medians[k]:.3f}" if medians[k] > 0 else "below the floor"
         print(f"| {k} | {results[0]['planted'][k]:,} | {median} | {cells} |")
+    print()
+    print("Removals below the threshold, by what links the removed document and its twin:")
+    print()
+    for r in results:
+        kinds = ", ".join(f"{k} {n}" for k, n in r["wrong_by_kind"].items()) or "none"
+        print(f"- {r['tool']}: {kinds}")
     with open(sys.argv[4], "w", encoding="utf-8") as out:
         json.dump({"truth": truth, "results": results}, out, indent=1, ensure_ascii=False)
 

@@ -42,7 +42,11 @@ fn originals() -> Vec<String> {
 /// itself, so the script stays the same).
 fn edit(text: &str, rate: f64, rng: &mut rng::Rng) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    let alphabet: Vec<char> = chars.iter().copied().filter(|c| !c.is_whitespace()).collect();
+    let alphabet: Vec<char> = chars
+        .iter()
+        .copied()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let edits = ((chars.len() as f64 * rate).round() as usize).max(1);
     for _ in 0..edits {
         match rng.below(3) {
@@ -68,7 +72,13 @@ fn reorder(text: &str, rng: &mut rng::Rng) -> Option<String> {
     while order.windows(2).all(|w| w[0] < w[1]) {
         rng.shuffle(&mut order);
     }
-    Some(order.iter().map(|&i| paragraphs[i]).collect::<Vec<_>>().join("\n\n"))
+    Some(
+        order
+            .iter()
+            .map(|&i| paragraphs[i])
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    )
 }
 
 /// The originals, then their planted copies, shuffled.
@@ -331,10 +341,22 @@ fn clean_finds_exact_and_reordered_copies_and_removes_nothing_far_from_its_twin(
     let (_, grade) = evaluated();
     assert_eq!(grade.recall_of("exact"), 1.0);
     assert_eq!(grade.recall_of("reorder"), 1.0);
-    assert!(grade.recall_of("edit 1%") >= 0.7, "recall of 1% copies {:.3}", grade.recall_of("edit 1%"));
-    assert!(grade.precision() >= 0.95, "precision {:.3}: {:?}", grade.precision(), grade.wrong);
+    assert!(
+        grade.recall_of("edit 1%") >= 0.7,
+        "recall of 1% copies {:.3}",
+        grade.recall_of("edit 1%")
+    );
+    assert!(
+        grade.precision() >= 0.95,
+        "precision {:.3}: {:?}",
+        grade.precision(),
+        grade.wrong
+    );
     let far: Vec<_> = grade.wrong.iter().filter(|w| w.2 < 0.6).collect();
-    assert!(far.is_empty(), "removed far from a kept twin (doc, twin, similarity): {far:?}");
+    assert!(
+        far.is_empty(),
+        "removed far from a kept twin (doc, twin, similarity): {far:?}"
+    );
 }
 
 /// Issue 12's targets: precision of removals ≥ 0.99 (a removed document's
@@ -351,7 +373,19 @@ fn clean_meets_the_issue_12_targets() {
         grade.precision(),
         grade.wrong
     );
-    assert!(grade.recall_of("edit 1%") >= 0.98, "recall of 1% copies {:.3}", grade.recall_of("edit 1%"));
-    assert!(grade.recall_of("edit 3%") >= 0.98, "recall of 3% copies {:.3}", grade.recall_of("edit 3%"));
-    assert!(grade.left_090.is_empty(), "kept pairs ≥ 0.9 (a, b, similarity): {:?}", grade.left_090);
+    assert!(
+        grade.recall_of("edit 1%") >= 0.98,
+        "recall of 1% copies {:.3}",
+        grade.recall_of("edit 1%")
+    );
+    assert!(
+        grade.recall_of("edit 3%") >= 0.98,
+        "recall of 3% copies {:.3}",
+        grade.recall_of("edit 3%")
+    );
+    assert!(
+        grade.left_090.is_empty(),
+        "kept pairs ≥ 0.9 (a, b, similarity): {:?}",
+        grade.left_090
+    );
 }

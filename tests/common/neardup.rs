@@ -162,7 +162,7 @@ pub fn pairs_at_least(sets: &[Vec<u64>], floor: f64) -> Vec<(usize, usize, f64)>
             postings.entry(token).or_default().push(p as u32);
         }
     }
-    let probe = |p: usize, seen: &mut Vec<u32>| -> Vec<(usize, usize, f64)> {
+    let probe = |p: usize, seen: &mut Vec<u32>| -> Pairs {
         let x = &ranked[p];
         let n = x.len();
         let low = t * n as f64;
@@ -196,17 +196,20 @@ pub fn pairs_at_least(sets: &[Vec<u64>], floor: f64) -> Vec<(usize, usize, f64)>
         }
         found
     };
-    let mut pairs: Vec<(usize, usize, f64)> = parallel_probe(ranked.len(), &probe);
+    let mut pairs = parallel_probe(ranked.len(), &probe);
     pairs.sort_by_key(|&(a, b, _)| (a, b));
     pairs
 }
 
+/// Pairs `(i, j, similarity)`.
+type Pairs = Vec<(usize, usize, f64)>;
+
+/// Finds the pairs of one position, given the marks of documents seen.
+type Probe<'a> = dyn Fn(usize, &mut Vec<u32>) -> Pairs + Sync + 'a;
+
 /// Runs `probe` for every position on the available cores, each thread
 /// with its own marks of the documents already seen.
-fn parallel_probe(
-    count: usize,
-    probe: &(dyn Fn(usize, &mut Vec<u32>) -> Vec<(usize, usize, f64)> + Sync),
-) -> Vec<(usize, usize, f64)> {
+fn parallel_probe(count: usize, probe: &Probe) -> Pairs {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
