@@ -53,6 +53,7 @@ import re
 import sys
 import unicodedata
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cjk_corpus import paragraphs_of  # noqa: E402
 

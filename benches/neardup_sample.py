@@ -18,6 +18,7 @@ import os
 import random
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import neardup_corpus as nc  # noqa: E402
 
