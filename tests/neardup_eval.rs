@@ -220,7 +220,8 @@ struct Grade {
     left_090: Vec<(usize, usize, f64)>,
     /// Kept pairs truly at least 0.85 alike.
     left_085: usize,
-    /// Per kind: (found, planted).
+    /// Per kind: (found, planted); a copy is found when it is removed or
+    /// its source is removed with it as the kept twin.
     recall: HashMap<&'static str, (usize, usize)>,
 }
 
@@ -253,6 +254,7 @@ fn grade(docs: &[Doc], cleaned: &Cleaned) -> Grade {
             wrong.push((doc, twin, similarity));
         }
     }
+    wrong.sort_by_key(|w| w.0);
     let mut left_090 = Vec::new();
     let mut left_085 = 0;
     for a in 0..docs.len() {
@@ -271,7 +273,11 @@ fn grade(docs: &[Doc], cleaned: &Cleaned) -> Grade {
     for (at, doc) in docs.iter().enumerate() {
         if let Some((source, kind)) = doc.planted {
             let entry = recall.entry(kind).or_default();
-            entry.0 += usize::from(removed.contains(&at) || removed.contains(&source));
+            // Found: removed, or its source removed in its favour (each
+            // source has several copies here, so a source removed in favour
+            // of another copy does not find this one).
+            let found = removed.contains(&at) || cleaned.twin_of.get(&source) == Some(&Some(at));
+            entry.0 += usize::from(found);
             entry.1 += 1;
         }
     }
@@ -334,15 +340,16 @@ fn the_truth_is_the_jaccard_of_character_5_grams() {
 }
 
 /// What holds today at the defaults: every exact and reordered copy is
-/// found, most 1%-edited copies are, at least 95% of removals are right, and
-/// every removed document has a kept twin truly at least 0.6 alike.
+/// found, over a third of the 1%-edited ones are, at least 95% of removals
+/// are right, and every removed document has a kept twin truly at least 0.6
+/// alike.
 #[test]
 fn clean_finds_exact_and_reordered_copies_and_removes_nothing_far_from_its_twin() {
     let (_, grade) = evaluated();
     assert_eq!(grade.recall_of("exact"), 1.0);
     assert_eq!(grade.recall_of("reorder"), 1.0);
     assert!(
-        grade.recall_of("edit 1%") >= 0.7,
+        grade.recall_of("edit 1%") >= 0.35,
         "recall of 1% copies {:.3}",
         grade.recall_of("edit 1%")
     );
