@@ -107,6 +107,11 @@ m = re.search(r"--threshold.*?\[default: ([0-9.]+)\]", help, re.S)
 print(m.group(1) if m else "0.8")')
 fi
 
+if python3 -c "import sys; sys.exit(not float('$threshold') < float('$FLOOR'))"; then
+    echo "neardup_eval: doppel's threshold $threshold is below FLOOR $FLOOR; set FLOOR=$threshold or lower" >&2
+    exit 2
+fi
+
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 runs=()
