@@ -3,7 +3,7 @@ buckets, clusters, filter) over one JSON Lines file, as its documentation
 sets it up, with TASKS tasks on as many local workers; prints the wall time
 of each stage and the documents it removed.
 
-    python benches/datatrove_minhash.py FILE.jsonl WORKDIR [TASKS] [LANGUAGE]
+    python benches/datatrove_minhash.py FILE.jsonl WORKDIR [TASKS] [LANGUAGE] [REMOVED_IDS]
 
 Run by benches/engines_run.sh in its own virtual environment (datatrove is
 installed there, never by the tests). The file is split into TASKS shards
@@ -104,6 +104,7 @@ def main() -> None:
         total += took
         print(f"datatrove {name}: {took:.2f} s", flush=True)
     kept = 0
+    kept_ids = set()
     for name in os.listdir(out):
         opener = open
         if name.endswith(".gz"):
@@ -111,9 +112,15 @@ def main() -> None:
 
             opener = gzip.open
         with opener(os.path.join(out, name), "rt", encoding="utf-8") as lines:
-            kept += sum(1 for _ in lines)
+            for line in lines:
+                kept += 1
+                kept_ids.add(str(json.loads(line)["id"]))
     with open(path, encoding="utf-8") as lines:
-        documents = sum(1 for _ in lines)
+        ids = [str(json.loads(line)["id"]) for line in lines]
+    documents = len(ids)
+    if len(sys.argv) > 5:
+        with open(sys.argv[5], "w", encoding="utf-8") as removed:
+            removed.writelines(f"{i}\n" for i in ids if i not in kept_ids)
     print(json.dumps({"tool": "datatrove", "seconds": round(total, 2), "documents": documents, "removed": documents - kept}))
 
 
