@@ -1,6 +1,6 @@
 //! The exact truth of the near-duplicate evaluation: every pair of
 //! documents of a JSON Lines corpus whose true similarity (the Jaccard
-//! similarity of character 5-gram sets of the lower-cased,
+//! similarity of character 5-gram sets of the NFKC, lower-cased,
 //! whitespace-folded texts; `tests/common/neardup.rs`) is at least FLOOR.
 //!
 //!     cargo run --release --example neardup_truth -- CORPUS.jsonl PAIRS.tsv [FLOOR]

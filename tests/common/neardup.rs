@@ -4,8 +4,9 @@
 //! with `#[path]`, so both grade against one definition, never doppel's:
 //!
 //! the Jaccard similarity of the sets of character 5-grams of the two texts,
-//! lower-cased and with every run of whitespace folded to one space (leading
-//! and trailing whitespace dropped). A text shorter than 5 characters is one
+//! in Unicode compatibility form (NFKC: full-width `，` and `Ａ` are `,` and
+//! `A`, as any reader takes them), lower-cased and with every run of
+//! whitespace folded to one space (leading and trailing whitespace dropped). A text shorter than 5 characters is one
 //! shingle (itself); an empty text has none, and two empty texts are 0
 //! alike. Shingles are compared by their xxh3-64 hashes: two distinct
 //! 5-grams share a hash with probability 2⁻⁶⁴ per pair, far below anything
@@ -27,9 +28,12 @@ use xxhash_rust::xxh3::xxh3_64;
 /// Characters per shingle.
 pub const GRAM: usize = 5;
 
-/// The text as the similarity sees it: lower case, whitespace folded.
+/// The text as the similarity sees it: NFKC, lower case, whitespace folded.
 pub fn normalize(text: &str) -> String {
-    text.split_whitespace()
+    use unicode_normalization::UnicodeNormalization;
+    let compatible: String = text.nfkc().collect();
+    compatible
+        .split_whitespace()
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
