@@ -19,6 +19,8 @@
 //! assert_eq!(normalizer.normalize("公眾號(hào)"), "公眾號");
 //! ```
 
+use std::sync::OnceLock;
+
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -78,26 +80,38 @@ impl Normalizer {
     /// comma instead of every paragraph.
     fn normalize_pieces(&mut self, text: &str, state: &mut State) {
         let mut start = 0;
-        // The piece so far is one character that starts a piece.
+        // The piece so far is the one character `first`, which starts a
+        // piece: pushed as it is, without the quick check.
         let mut single = true;
+        let mut first = '\0';
         for (at, c) in text.char_indices() {
             if starts_piece(c) {
                 if at > start {
-                    self.push_piece(&text[start..at], single, state);
+                    self.end_piece(&text[start..at], single.then_some(first), state);
                 }
                 start = at;
                 single = true;
+                first = c;
             } else {
                 single = false;
             }
         }
         if start < text.len() {
-            self.push_piece(&text[start..], single, state);
+            self.end_piece(&text[start..], single.then_some(first), state);
         }
     }
 
-    fn push_piece(&mut self, piece: &str, single: bool, state: &mut State) {
-        if single || is_nfkc_quick(piece.chars()) == IsNormalized::Yes {
+    /// Pushes a piece: `single` is its character when it is one character
+    /// that starts a piece (NFKC already).
+    fn end_piece(&mut self, piece: &str, single: Option<char>, state: &mut State) {
+        match single {
+            Some(c) => self.push(c, state),
+            None => self.push_piece(piece, state),
+        }
+    }
+
+    fn push_piece(&mut self, piece: &str, state: &mut State) {
+        if is_nfkc_quick(piece.chars()) == IsNormalized::Yes {
             for c in piece.chars() {
                 self.push(c, state);
             }
@@ -154,14 +168,25 @@ impl Normalizer {
 
     fn emit(&mut self, c: char, state: &mut State) {
         if is_common_han(c) {
-            // Alphanumeric, CJK and without case: what the general branch
-            // below does, without its Unicode table lookups.
+            // Alphanumeric, CJK and without case, with no lookup at all.
             state.last_was_han = true;
             self.out.push(c);
-        } else if c.is_alphanumeric() {
-            state.last_was_han = is_cjk(c);
-            if c.is_ascii() {
+            return;
+        }
+        if c.is_ascii() {
+            state.last_was_han = false;
+            if c.is_ascii_alphanumeric() {
                 self.out.push(c.to_ascii_lowercase());
+            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
+                self.out.push(' ');
+            }
+            return;
+        }
+        let props = CharProps::of(c);
+        if props.alphanumeric() {
+            state.last_was_han = props.cjk();
+            if props.caseless() {
+                self.out.push(c);
             } else {
                 self.out.extend(c.to_lowercase());
             }
@@ -176,6 +201,11 @@ impl Normalizer {
 
 /// True for a character that is NFKC and a starter (see `normalize_pieces`).
 fn starts_piece(c: char) -> bool {
+    c.is_ascii() || is_common_han(c) || CharProps::of(c).starts_piece()
+}
+
+/// [`starts_piece`] from the Unicode tables, as [`CharProps`] caches it.
+fn starts_piece_by_tables(c: char) -> bool {
     c.is_ascii()
         || is_common_han(c)
         || (canonical_combining_class(c) == 0
@@ -186,6 +216,76 @@ fn starts_piece(c: char) -> bool {
 fn is_common_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
+
+/// What normalization asks of a character, looked up once per block of
+/// 256 Basic Multilingual Plane characters and cached: for kana, Hangul and
+/// full-width forms, the four Unicode table searches (alphabetic, lower
+/// case, combining class, NFKC quick check) were most of the time spent on
+/// Chinese and Japanese text. Characters beyond the BMP (rare) are looked
+/// up each time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CharProps(u8);
+
+impl CharProps {
+    const STARTS_PIECE: u8 = 1;
+    const ALPHANUMERIC: u8 = 2;
+    const CASELESS: u8 = 4;
+    const CJK: u8 = 8;
+
+    fn of(c: char) -> CharProps {
+        let code = c as u32;
+        if code >= 0x1_0000 {
+            return CharProps::by_tables(c);
+        }
+        let block = BMP_BLOCKS[(code >> 8) as usize].get_or_init(|| {
+            let mut props = [0u8; 256];
+            for (low, slot) in props.iter_mut().enumerate() {
+                // Surrogate code points are no characters; their slots stay
+                // empty and are never read.
+                if let Some(c) = char::from_u32(code & !0xFF | low as u32) {
+                    *slot = CharProps::by_tables(c).0;
+                }
+            }
+            props
+        });
+        CharProps(block[(code & 0xFF) as usize])
+    }
+
+    fn by_tables(c: char) -> CharProps {
+        let mut bits = 0;
+        if starts_piece_by_tables(c) {
+            bits |= CharProps::STARTS_PIECE;
+        }
+        if c.is_alphanumeric() {
+            bits |= CharProps::ALPHANUMERIC;
+        }
+        if c.to_lowercase().eq([c]) {
+            bits |= CharProps::CASELESS;
+        }
+        if is_cjk(c) {
+            bits |= CharProps::CJK;
+        }
+        CharProps(bits)
+    }
+
+    fn starts_piece(self) -> bool {
+        self.0 & CharProps::STARTS_PIECE != 0
+    }
+
+    fn alphanumeric(self) -> bool {
+        self.0 & CharProps::ALPHANUMERIC != 0
+    }
+
+    fn caseless(self) -> bool {
+        self.0 & CharProps::CASELESS != 0
+    }
+
+    fn cjk(self) -> bool {
+        self.0 & CharProps::CJK != 0
+    }
+}
+
+static BMP_BLOCKS: [OnceLock<[u8; 256]>; 256] = [const { OnceLock::new() }; 256];
 
 #[derive(Debug, Default)]
 struct State {
@@ -283,6 +383,15 @@ mod tests {
         for c in '\u{4E00}'..='\u{9FFF}' {
             assert!(c.is_alphanumeric() && is_cjk(c), "{c}");
             assert!(c.to_lowercase().eq([c]), "{c}");
+        }
+    }
+
+    #[test]
+    fn cached_properties_are_the_unicode_tables() {
+        for code in 0..0x1_0000 {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(CharProps::of(c), CharProps::by_tables(c), "{code:04X}");
+            }
         }
     }
 
