@@ -84,20 +84,66 @@ impl Normalizer {
         // piece: pushed as it is, without the quick check.
         let mut single = true;
         let mut first = '\0';
-        for (at, c) in text.char_indices() {
-            if starts_piece(c) {
-                if at > start {
-                    self.end_piece(&text[start..at], single.then_some(first), state);
-                }
-                start = at;
-                single = true;
-                first = c;
-            } else {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(c) = text[at..].chars().next() {
+            if !starts_piece(c) {
                 single = false;
+                at += c.len_utf8();
+                continue;
             }
+            if at > start {
+                self.end_piece(&text[start..at], single.then_some(first), state);
+            }
+            start = at;
+            single = true;
+            first = c;
+            // A run of characters that each start a piece of their own and
+            // that `push` would copy (common Han) or fold byte by byte
+            // (ASCII other than `(`), outside a gloss: all but the last are
+            // whole pieces, pushed here at once; the last stays open, as a
+            // combining mark may follow it.
+            let run = if state.in_gloss {
+                0
+            } else if is_common_han(c) {
+                common_han_run(&bytes[at..])
+            } else if c.is_ascii() && c != '(' {
+                bytes[at..]
+                    .iter()
+                    .position(|&b| !b.is_ascii() || b == b'(')
+                    .unwrap_or(bytes.len() - at)
+            } else {
+                0
+            };
+            let step = c.len_utf8();
+            if run > step {
+                let last = at + run - step;
+                if c.is_ascii() {
+                    self.push_ascii_run(&bytes[at..last]);
+                    state.last_was_han = false;
+                } else {
+                    self.out.push_str(&text[at..last]);
+                    state.last_was_han = true;
+                }
+                start = last;
+                first = text[last..].chars().next().unwrap_or(c);
+            }
+            at += run.max(step);
         }
         if start < text.len() {
             self.end_piece(&text[start..], single.then_some(first), state);
+        }
+    }
+
+    /// What `emit` does with each of `run`'s ASCII characters (the same loop
+    /// as `normalize_ascii`).
+    fn push_ascii_run(&mut self, run: &[u8]) {
+        for &byte in run {
+            if byte.is_ascii_alphanumeric() {
+                self.out.push(char::from(byte.to_ascii_lowercase()));
+            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
+                self.out.push(' ');
+            }
         }
     }
 
@@ -210,6 +256,20 @@ fn starts_piece_by_tables(c: char) -> bool {
         || is_common_han(c)
         || (canonical_combining_class(c) == 0
             && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+}
+
+/// The length in bytes of the run of common Han characters (see
+/// [`is_common_han`]) that `text` starts with: UTF-8 sequences led by `E5`
+/// to `E9`, or by `E4` with a second byte of at least `B8` (U+4E00).
+fn common_han_run(text: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(&[lead, second, _]) = text.get(at..at + 3) {
+        if !(matches!(lead, 0xE5..=0xE9) || lead == 0xE4 && second >= 0xB8) {
+            break;
+        }
+        at += 3;
+    }
+    at
 }
 
 /// The CJK Unified Ideographs block, where nearly all Chinese text lies.
@@ -419,6 +479,33 @@ mod tests {
         '\u{AC00}', '\u{212B}', '\u{F900}', 'Ａ', '，', '。', '？', 'ﬁ', '①', '№', '\u{3099}',
         'か', 'ｶ', '\u{FF9E}', 'Å', 'ü', '\u{0308}', '\u{00A0}', '\u{2026}', '\u{FDFA}',
     ];
+
+    #[test]
+    fn han_runs_are_counted_on_bytes() {
+        assert_eq!(common_han_run("一丁中龥".as_bytes()), 12);
+        assert_eq!(common_han_run("中\u{3400}中".as_bytes()), 3);
+        assert_eq!(common_han_run("中a".as_bytes()), 3);
+        assert_eq!(common_han_run("\u{4DFF}中".as_bytes()), 0);
+        assert_eq!(common_han_run("\u{A000}".as_bytes()), 0);
+        for c in ['\u{4DFF}', '\u{4E00}', '\u{9FFF}', '\u{A000}', 'の', 'a'] {
+            assert_eq!(
+                common_han_run(c.to_string().as_bytes()) > 0,
+                is_common_han(c),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
+    fn runs_stop_before_glosses_and_combining_marks() {
+        assert_eq!(norm("公眾號(hào)公眾號"), "公眾號公眾號");
+        assert_eq!(norm("中文e\u{0301}中"), "中文é中");
+        assert_eq!(norm("中文中\u{0301}x"), norm_whole("中文中\u{0301}x"));
+        assert_eq!(
+            norm("ABC\u{0301}DEF (hào) 號(hào)x"),
+            norm_whole("ABC\u{0301}DEF (hào) 號(hào)x")
+        );
+    }
 
     proptest::proptest! {
         #[test]
