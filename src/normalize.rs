@@ -99,36 +99,41 @@ impl Normalizer {
             single = true;
             first = c;
             // A run of characters that each start a piece of their own and
-            // that `push` would copy (common Han) or fold byte by byte
-            // (ASCII other than `(`), outside a gloss: all but the last are
-            // whole pieces, pushed here at once; the last stays open, as a
-            // combining mark may follow it.
-            let run = if state.in_gloss {
-                0
-            } else if is_common_han(c) {
-                common_han_run(&bytes[at..])
-            } else if c.is_ascii() && c != '(' {
-                bytes[at..]
-                    .iter()
-                    .position(|&b| !b.is_ascii() || b == b'(')
-                    .unwrap_or(bytes.len() - at)
-            } else {
-                0
-            };
+            // that `push` would copy unchanged (Han, kana, Hangul…) or fold
+            // byte by byte (ASCII other than `(`), outside a gloss: all but
+            // the last are whole pieces, pushed here at once; the last stays
+            // open, as a combining mark may follow it.
             let step = c.len_utf8();
-            if run > step {
-                let last = at + run - step;
-                if c.is_ascii() {
+            if state.in_gloss {
+                at += step;
+            } else if c.is_ascii() {
+                let run = if c == '(' {
+                    0
+                } else {
+                    bytes[at..]
+                        .iter()
+                        .position(|&b| !b.is_ascii() || b == b'(')
+                        .unwrap_or(bytes.len() - at)
+                };
+                if run > 1 {
+                    let last = at + run - 1;
                     self.push_ascii_run(&bytes[at..last]);
                     state.last_was_han = false;
-                } else {
-                    self.out.push_str(&text[at..last]);
-                    state.last_was_han = true;
+                    start = last;
+                    first = char::from(bytes[last]);
                 }
-                start = last;
-                first = text[last..].chars().next().unwrap_or(c);
+                at += run.max(1);
+            } else {
+                let run = copied_run(&text[at..]);
+                if run.bytes > step {
+                    let last = at + run.last;
+                    self.out.push_str(&text[at..last]);
+                    state.last_was_han = run.cjk_before_last;
+                    start = last;
+                    first = text[last..].chars().next().unwrap_or(c);
+                }
+                at += run.bytes.max(step);
             }
-            at += run.max(step);
         }
         if start < text.len() {
             self.end_piece(&text[start..], single.then_some(first), state);
@@ -256,6 +261,51 @@ fn starts_piece_by_tables(c: char) -> bool {
         || is_common_han(c)
         || (canonical_combining_class(c) == 0
             && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+}
+
+/// A run of characters that each start a piece and that `emit` copies
+/// unchanged (alphanumeric and without case): its length in bytes, where its
+/// last character starts, and whether the character before that one is CJK
+/// (what `emit` leaves in `last_was_han` after pushing all but the last).
+#[derive(Debug, PartialEq, Eq)]
+struct CopiedRun {
+    bytes: usize,
+    last: usize,
+    cjk_before_last: bool,
+}
+
+fn copied_run(text: &str) -> CopiedRun {
+    let mut run = CopiedRun {
+        bytes: 0,
+        last: 0,
+        cjk_before_last: false,
+    };
+    let mut last_cjk = false;
+    loop {
+        let han = common_han_run(&text.as_bytes()[run.bytes..]);
+        if han > 0 {
+            run.cjk_before_last = han > 3 || last_cjk;
+            last_cjk = true;
+            run.bytes += han;
+            run.last = run.bytes - 3;
+            continue;
+        }
+        let Some(c) = text[run.bytes..].chars().next() else {
+            break;
+        };
+        if c.is_ascii() {
+            break;
+        }
+        let props = CharProps::of(c);
+        if !(props.starts_piece() && props.alphanumeric() && props.caseless()) {
+            break;
+        }
+        run.cjk_before_last = last_cjk;
+        last_cjk = props.cjk();
+        run.last = run.bytes;
+        run.bytes += c.len_utf8();
+    }
+    run
 }
 
 /// The length in bytes of the run of common Han characters (see
@@ -477,7 +527,8 @@ mod tests {
         'a', 'e', 'E', ' ', '(', ')', '\n', '中', '號', 'h', 'à', 'o', 'ǎ', '\u{0300}', '\u{0301}',
         '\u{030C}', '\u{0323}', '\u{0344}', '\u{0F73}', '\u{1100}', '\u{1161}', '\u{11A8}',
         '\u{AC00}', '\u{212B}', '\u{F900}', 'Ａ', '，', '。', '？', 'ﬁ', '①', '№', '\u{3099}',
-        'か', 'ｶ', '\u{FF9E}', 'Å', 'ü', '\u{0308}', '\u{00A0}', '\u{2026}', '\u{FDFA}',
+        'か', 'ｶ', '\u{FF9E}', 'Å', 'ü', '\u{0308}', '\u{00A0}', '\u{2026}', '\u{FDFA}', 'é', 'テ',
+        '한', 'я', 'Я', '\u{3400}',
     ];
 
     #[test]
@@ -494,6 +545,21 @@ mod tests {
                 "{c}"
             );
         }
+    }
+
+    #[test]
+    fn copied_runs_mix_han_kana_and_hangul() {
+        let run = copied_run("中文のテキスト한국어, more");
+        assert_eq!(run.bytes, "中文のテキスト한국어".len());
+        assert_eq!(run.last, "中文のテキスト한국".len());
+        assert!(run.cjk_before_last);
+        let run = copied_run("éa");
+        assert_eq!((run.bytes, run.last, run.cjk_before_last), (2, 0, false));
+        let run = copied_run("中é,");
+        assert_eq!((run.bytes, run.last, run.cjk_before_last), (5, 3, true));
+        let run = copied_run("é中");
+        assert_eq!((run.bytes, run.last, run.cjk_before_last), (5, 2, false));
+        assert_eq!(copied_run("Éa").bytes, 0);
     }
 
     #[test]
