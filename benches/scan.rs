@@ -8,6 +8,10 @@
 //! - `page/decode_and_scan`: the same page from its raw bytes (also read
 //!   once): [`Engine::scan_loaded`] on a copy of the loaded bytes (encoding
 //!   detection, decoding, then the scan).
+//! - `page/normalize_paragraphs`: [`Normalizer::normalize`] alone on each
+//!   paragraph of the same page: the per-character stage that was most of
+//!   the time on Chinese and Japanese text (see "Speed on mostly CJK
+//!   corpora" in `benches/README.md`).
 //! - `corpus/100MiB` and `corpus/200MiB`: the whole pipeline through
 //!   [`Engine::scan`] over generated folders of web-like pages (see
 //!   `webgen`): walk + read + decode + segment + fingerprint + detect, on
@@ -23,7 +27,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use doppel::document::Origin;
 use doppel::input::{expand, Content, InputOptions, LoadedDoc};
-use doppel::{Engine, EngineBuilder, ScannedDoc, Sink, Summary};
+use doppel::{Engine, EngineBuilder, Normalizer, ScannedDoc, Sink, Summary};
 
 mod webgen;
 
@@ -53,6 +57,16 @@ fn page(c: &mut Criterion) {
     });
     group.bench_function("decode_and_scan", |b| {
         b.iter(|| engine.scan_loaded(black_box(raw.clone())).expect("decodes"))
+    });
+    let paragraphs: Vec<&str> = text.split("\n\n").collect();
+    let mut normalizer = Normalizer::new();
+    group.bench_function("normalize_paragraphs", |b| {
+        b.iter(|| {
+            paragraphs
+                .iter()
+                .map(|paragraph| normalizer.normalize(black_box(paragraph)).len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

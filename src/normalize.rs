@@ -19,6 +19,8 @@
 //! assert_eq!(normalizer.normalize("公眾號(hào)"), "公眾號");
 //! ```
 
+use std::sync::OnceLock;
+
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -78,26 +80,89 @@ impl Normalizer {
     /// comma instead of every paragraph.
     fn normalize_pieces(&mut self, text: &str, state: &mut State) {
         let mut start = 0;
-        // The piece so far is one character that starts a piece.
+        // The piece so far is the one character `first`, which starts a
+        // piece: pushed as it is, without the quick check.
         let mut single = true;
-        for (at, c) in text.char_indices() {
-            if starts_piece(c) {
-                if at > start {
-                    self.push_piece(&text[start..at], single, state);
-                }
-                start = at;
-                single = true;
-            } else {
+        let mut first = '\0';
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(c) = text[at..].chars().next() {
+            if !starts_piece(c) {
                 single = false;
+                at += c.len_utf8();
+                continue;
+            }
+            if at > start {
+                self.end_piece(&text[start..at], single.then_some(first), state);
+            }
+            start = at;
+            single = true;
+            first = c;
+            // A run of characters that each start a piece of their own and
+            // that `push` would copy unchanged (Han, kana, Hangul…) or fold
+            // byte by byte (ASCII other than `(`), outside a gloss: all but
+            // the last are whole pieces, pushed here at once; the last stays
+            // open, as a combining mark may follow it.
+            let step = c.len_utf8();
+            if state.in_gloss {
+                at += step;
+            } else if c.is_ascii() {
+                let run = if c == '(' {
+                    0
+                } else {
+                    bytes[at..]
+                        .iter()
+                        .position(|&b| !b.is_ascii() || b == b'(')
+                        .unwrap_or(bytes.len() - at)
+                };
+                if run > 1 {
+                    let last = at + run - 1;
+                    self.push_ascii_run(&bytes[at..last]);
+                    state.last_was_han = false;
+                    start = last;
+                    first = char::from(bytes[last]);
+                }
+                at += run.max(1);
+            } else {
+                let run = copied_run(&text[at..]);
+                if run.bytes > step {
+                    let last = at + run.last;
+                    self.out.push_str(&text[at..last]);
+                    state.last_was_han = run.cjk_before_last;
+                    start = last;
+                    first = text[last..].chars().next().unwrap_or(c);
+                }
+                at += run.bytes.max(step);
             }
         }
         if start < text.len() {
-            self.push_piece(&text[start..], single, state);
+            self.end_piece(&text[start..], single.then_some(first), state);
         }
     }
 
-    fn push_piece(&mut self, piece: &str, single: bool, state: &mut State) {
-        if single || is_nfkc_quick(piece.chars()) == IsNormalized::Yes {
+    /// What `emit` does with each of `run`'s ASCII characters (the same loop
+    /// as `normalize_ascii`).
+    fn push_ascii_run(&mut self, run: &[u8]) {
+        for &byte in run {
+            if byte.is_ascii_alphanumeric() {
+                self.out.push(char::from(byte.to_ascii_lowercase()));
+            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
+                self.out.push(' ');
+            }
+        }
+    }
+
+    /// Pushes a piece: `single` is its character when it is one character
+    /// that starts a piece (NFKC already).
+    fn end_piece(&mut self, piece: &str, single: Option<char>, state: &mut State) {
+        match single {
+            Some(c) => self.push(c, state),
+            None => self.push_piece(piece, state),
+        }
+    }
+
+    fn push_piece(&mut self, piece: &str, state: &mut State) {
+        if is_nfkc_quick(piece.chars()) == IsNormalized::Yes {
             for c in piece.chars() {
                 self.push(c, state);
             }
@@ -154,14 +219,25 @@ impl Normalizer {
 
     fn emit(&mut self, c: char, state: &mut State) {
         if is_common_han(c) {
-            // Alphanumeric, CJK and without case: what the general branch
-            // below does, without its Unicode table lookups.
+            // Alphanumeric, CJK and without case, with no lookup at all.
             state.last_was_han = true;
             self.out.push(c);
-        } else if c.is_alphanumeric() {
-            state.last_was_han = is_cjk(c);
-            if c.is_ascii() {
+            return;
+        }
+        if c.is_ascii() {
+            state.last_was_han = false;
+            if c.is_ascii_alphanumeric() {
                 self.out.push(c.to_ascii_lowercase());
+            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
+                self.out.push(' ');
+            }
+            return;
+        }
+        let props = CharProps::of(c);
+        if props.alphanumeric() {
+            state.last_was_han = props.cjk();
+            if props.caseless() {
+                self.out.push(c);
             } else {
                 self.out.extend(c.to_lowercase());
             }
@@ -176,16 +252,150 @@ impl Normalizer {
 
 /// True for a character that is NFKC and a starter (see `normalize_pieces`).
 fn starts_piece(c: char) -> bool {
+    c.is_ascii() || is_common_han(c) || CharProps::of(c).starts_piece()
+}
+
+/// [`starts_piece`] from the Unicode tables, as [`CharProps`] caches it.
+fn starts_piece_by_tables(c: char) -> bool {
     c.is_ascii()
         || is_common_han(c)
         || (canonical_combining_class(c) == 0
             && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
 }
 
+/// A run of characters that each start a piece and that `emit` copies
+/// unchanged (alphanumeric and without case): its length in bytes, where its
+/// last character starts, and whether the character before that one is CJK
+/// (what `emit` leaves in `last_was_han` after pushing all but the last).
+#[derive(Debug, PartialEq, Eq)]
+struct CopiedRun {
+    bytes: usize,
+    last: usize,
+    cjk_before_last: bool,
+}
+
+fn copied_run(text: &str) -> CopiedRun {
+    let mut run = CopiedRun {
+        bytes: 0,
+        last: 0,
+        cjk_before_last: false,
+    };
+    let mut last_cjk = false;
+    loop {
+        let han = common_han_run(&text.as_bytes()[run.bytes..]);
+        if han > 0 {
+            run.cjk_before_last = han > 3 || last_cjk;
+            last_cjk = true;
+            run.bytes += han;
+            run.last = run.bytes - 3;
+            continue;
+        }
+        let Some(c) = text[run.bytes..].chars().next() else {
+            break;
+        };
+        if c.is_ascii() {
+            break;
+        }
+        let props = CharProps::of(c);
+        if !(props.starts_piece() && props.alphanumeric() && props.caseless()) {
+            break;
+        }
+        run.cjk_before_last = last_cjk;
+        last_cjk = props.cjk();
+        run.last = run.bytes;
+        run.bytes += c.len_utf8();
+    }
+    run
+}
+
+/// The length in bytes of the run of common Han characters (see
+/// [`is_common_han`]) that `text` starts with: UTF-8 sequences led by `E5`
+/// to `E9`, or by `E4` with a second byte of at least `B8` (U+4E00).
+fn common_han_run(text: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(&[lead, second, _]) = text.get(at..at + 3) {
+        if !(matches!(lead, 0xE5..=0xE9) || lead == 0xE4 && second >= 0xB8) {
+            break;
+        }
+        at += 3;
+    }
+    at
+}
+
 /// The CJK Unified Ideographs block, where nearly all Chinese text lies.
 fn is_common_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
+
+/// What normalization asks of a character, looked up once per block of
+/// 256 Basic Multilingual Plane characters and cached: for kana, Hangul and
+/// full-width forms, the four Unicode table searches (alphabetic, lower
+/// case, combining class, NFKC quick check) were most of the time spent on
+/// Chinese and Japanese text. Characters beyond the BMP (rare) are looked
+/// up each time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CharProps(u8);
+
+impl CharProps {
+    const STARTS_PIECE: u8 = 1;
+    const ALPHANUMERIC: u8 = 2;
+    const CASELESS: u8 = 4;
+    const CJK: u8 = 8;
+
+    fn of(c: char) -> CharProps {
+        let code = c as u32;
+        if code >= 0x1_0000 {
+            return CharProps::by_tables(c);
+        }
+        let block = BMP_BLOCKS[(code >> 8) as usize].get_or_init(|| {
+            let mut props = [0u8; 256];
+            for (low, slot) in props.iter_mut().enumerate() {
+                // Surrogate code points are no characters; their slots stay
+                // empty and are never read.
+                if let Some(c) = char::from_u32(code & !0xFF | low as u32) {
+                    *slot = CharProps::by_tables(c).0;
+                }
+            }
+            props
+        });
+        CharProps(block[(code & 0xFF) as usize])
+    }
+
+    fn by_tables(c: char) -> CharProps {
+        let mut bits = 0;
+        if starts_piece_by_tables(c) {
+            bits |= CharProps::STARTS_PIECE;
+        }
+        if c.is_alphanumeric() {
+            bits |= CharProps::ALPHANUMERIC;
+        }
+        if c.to_lowercase().eq([c]) {
+            bits |= CharProps::CASELESS;
+        }
+        if is_cjk(c) {
+            bits |= CharProps::CJK;
+        }
+        CharProps(bits)
+    }
+
+    fn starts_piece(self) -> bool {
+        self.0 & CharProps::STARTS_PIECE != 0
+    }
+
+    fn alphanumeric(self) -> bool {
+        self.0 & CharProps::ALPHANUMERIC != 0
+    }
+
+    fn caseless(self) -> bool {
+        self.0 & CharProps::CASELESS != 0
+    }
+
+    fn cjk(self) -> bool {
+        self.0 & CharProps::CJK != 0
+    }
+}
+
+static BMP_BLOCKS: [OnceLock<[u8; 256]>; 256] = [const { OnceLock::new() }; 256];
 
 #[derive(Debug, Default)]
 struct State {
@@ -286,6 +496,15 @@ mod tests {
         }
     }
 
+    #[test]
+    fn cached_properties_are_the_unicode_tables() {
+        for code in 0..0x1_0000 {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(CharProps::of(c), CharProps::by_tables(c), "{code:04X}");
+            }
+        }
+    }
+
     /// `normalize` as first written: NFKC of the whole text, character by
     /// character.
     fn norm_whole(text: &str) -> String {
@@ -308,8 +527,51 @@ mod tests {
         'a', 'e', 'E', ' ', '(', ')', '\n', '中', '號', 'h', 'à', 'o', 'ǎ', '\u{0300}', '\u{0301}',
         '\u{030C}', '\u{0323}', '\u{0344}', '\u{0F73}', '\u{1100}', '\u{1161}', '\u{11A8}',
         '\u{AC00}', '\u{212B}', '\u{F900}', 'Ａ', '，', '。', '？', 'ﬁ', '①', '№', '\u{3099}',
-        'か', 'ｶ', '\u{FF9E}', 'Å', 'ü', '\u{0308}', '\u{00A0}', '\u{2026}', '\u{FDFA}',
+        'か', 'ｶ', '\u{FF9E}', 'Å', 'ü', '\u{0308}', '\u{00A0}', '\u{2026}', '\u{FDFA}', 'é', 'テ',
+        '한', 'я', 'Я', '\u{3400}',
     ];
+
+    #[test]
+    fn han_runs_are_counted_on_bytes() {
+        assert_eq!(common_han_run("一丁中龥".as_bytes()), 12);
+        assert_eq!(common_han_run("中\u{3400}中".as_bytes()), 3);
+        assert_eq!(common_han_run("中a".as_bytes()), 3);
+        assert_eq!(common_han_run("\u{4DFF}中".as_bytes()), 0);
+        assert_eq!(common_han_run("\u{A000}".as_bytes()), 0);
+        for c in ['\u{4DFF}', '\u{4E00}', '\u{9FFF}', '\u{A000}', 'の', 'a'] {
+            assert_eq!(
+                common_han_run(c.to_string().as_bytes()) > 0,
+                is_common_han(c),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
+    fn copied_runs_mix_han_kana_and_hangul() {
+        let run = copied_run("中文のテキスト한국어, more");
+        assert_eq!(run.bytes, "中文のテキスト한국어".len());
+        assert_eq!(run.last, "中文のテキスト한국".len());
+        assert!(run.cjk_before_last);
+        let run = copied_run("éa");
+        assert_eq!((run.bytes, run.last, run.cjk_before_last), (2, 0, false));
+        let run = copied_run("中é,");
+        assert_eq!((run.bytes, run.last, run.cjk_before_last), (5, 3, true));
+        let run = copied_run("é中");
+        assert_eq!((run.bytes, run.last, run.cjk_before_last), (5, 2, false));
+        assert_eq!(copied_run("Éa").bytes, 0);
+    }
+
+    #[test]
+    fn runs_stop_before_glosses_and_combining_marks() {
+        assert_eq!(norm("公眾號(hào)公眾號"), "公眾號公眾號");
+        assert_eq!(norm("中文e\u{0301}中"), "中文é中");
+        assert_eq!(norm("中文中\u{0301}x"), norm_whole("中文中\u{0301}x"));
+        assert_eq!(
+            norm("ABC\u{0301}DEF (hào) 號(hào)x"),
+            norm_whole("ABC\u{0301}DEF (hào) 號(hào)x")
+        );
+    }
 
     proptest::proptest! {
         #[test]

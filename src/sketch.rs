@@ -37,11 +37,12 @@ const EMPTY: u32 = u32::MAX;
 /// The smallest value seen in each slot, before densification: what a
 /// signature is made from, and what the signature of a union is made from
 /// (the slot-wise minimum of its parts), so a document's signature comes
-/// from its segments' without hashing their shingles again.
+/// from its segments' without hashing their shingles again. Values are
+/// capped below [`EMPTY`], so a slot is filled exactly when it is not
+/// `EMPTY`.
 #[derive(Clone, Debug)]
 pub struct SlotMins {
     slots: [u32; SLOTS],
-    filled: [bool; SLOTS],
     any: bool,
 }
 
@@ -49,7 +50,6 @@ impl Default for SlotMins {
     fn default() -> SlotMins {
         SlotMins {
             slots: [EMPTY; SLOTS],
-            filled: [false; SLOTS],
             any: false,
         }
     }
@@ -61,19 +61,15 @@ impl SlotMins {
         for &hash in hashes {
             let slot = (hash >> (64 - SLOT_BITS)) as usize;
             let value = (hash as u32).min(EMPTY - 1);
-            if value < self.slots[slot] {
-                self.slots[slot] = value;
-            }
-            self.filled[slot] = true;
+            self.slots[slot] = self.slots[slot].min(value);
         }
         self.any |= !hashes.is_empty();
     }
 
     /// Adds everything `other` saw.
     pub fn merge(&mut self, other: &SlotMins) {
-        for slot in 0..SLOTS {
-            self.slots[slot] = self.slots[slot].min(other.slots[slot]);
-            self.filled[slot] |= other.filled[slot];
+        for (mine, theirs) in self.slots.iter_mut().zip(&other.slots) {
+            *mine = (*mine).min(*theirs);
         }
         self.any |= other.any;
     }
@@ -84,7 +80,7 @@ impl SlotMins {
             return None;
         }
         let mut slots = Box::new(self.slots);
-        densify(&mut slots, &self.filled);
+        densify(&mut slots);
         Some(Signature { slots })
     }
 }
@@ -123,23 +119,25 @@ impl Signature {
 /// better on very short texts, but cost hundreds of steps per short segment
 /// and was a fifth of a scan's time; every candidate is verified on its
 /// shingle sets anyway.
-fn densify(slots: &mut [u32; SLOTS], filled: &[bool; SLOTS]) {
-    let Some(start) = filled.iter().position(|&f| f) else {
+///
+/// A slot is empty when it holds [`EMPTY`]. The loop has no branch on the
+/// data: a filled slot resets the distance and becomes the donor, and
+/// writing `donor + 0 × offset` back leaves it as it was.
+fn densify(slots: &mut [u32; SLOTS]) {
+    let Some(start) = slots.iter().position(|&s| s != EMPTY) else {
         return;
     };
     let mut next = slots[start];
     let mut distance = 0u32;
     for step in 1..=SLOTS {
         let slot = (start + SLOTS - step) % SLOTS;
-        if filled[slot] {
-            next = slots[slot];
-            distance = 0;
-        } else {
-            distance += 1;
-            slots[slot] = next
-                .wrapping_add(distance.wrapping_mul(ROTATION_OFFSET))
-                .min(EMPTY - 1);
-        }
+        let value = slots[slot];
+        let filled = value != EMPTY;
+        distance = if filled { 0 } else { distance + 1 };
+        next = if filled { value } else { next };
+        slots[slot] = next
+            .wrapping_add(distance.wrapping_mul(ROTATION_OFFSET))
+            .min(EMPTY - 1);
     }
 }
 
@@ -240,12 +238,10 @@ mod tests {
     #[test]
     fn every_empty_slot_borrows_from_its_right() {
         let mut slots = [EMPTY; SLOTS];
-        let mut filled = [false; SLOTS];
         for (slot, value) in [(3, 30), (100, 1000)] {
             slots[slot] = value;
-            filled[slot] = true;
         }
-        densify(&mut slots, &filled);
+        densify(&mut slots);
         assert_eq!(slots[2], 30u32.wrapping_add(ROTATION_OFFSET));
         assert_eq!(slots[99], 1000u32.wrapping_add(ROTATION_OFFSET));
         assert_eq!(
@@ -253,6 +249,45 @@ mod tests {
             30u32.wrapping_add(30u32.wrapping_mul(ROTATION_OFFSET))
         );
         assert!(slots.iter().all(|&s| s != EMPTY));
+    }
+
+    /// Densification as first written: filled slots marked apart, one
+    /// branch per slot.
+    fn densify_with_flags(slots: &mut [u32; SLOTS], filled: &[bool; SLOTS]) {
+        let Some(start) = filled.iter().position(|&f| f) else {
+            return;
+        };
+        let mut next = slots[start];
+        let mut distance = 0u32;
+        for step in 1..=SLOTS {
+            let slot = (start + SLOTS - step) % SLOTS;
+            if filled[slot] {
+                next = slots[slot];
+                distance = 0;
+            } else {
+                distance += 1;
+                slots[slot] = next
+                    .wrapping_add(distance.wrapping_mul(ROTATION_OFFSET))
+                    .min(EMPTY - 1);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn branch_free_densify_matches_the_flagged_one(
+            filled in proptest::collection::vec((0..SLOTS, 0..EMPTY), 0..40)
+        ) {
+            let (mut slots, mut flags) = ([EMPTY; SLOTS], [false; SLOTS]);
+            for (slot, value) in filled {
+                slots[slot] = value;
+                flags[slot] = true;
+            }
+            let mut flagged = slots;
+            densify_with_flags(&mut flagged, &flags);
+            densify(&mut slots);
+            proptest::prop_assert_eq!(slots, flagged);
+        }
     }
 
     #[test]

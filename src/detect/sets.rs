@@ -57,8 +57,10 @@ impl SetSpill {
             return;
         };
         self.bytes.clear();
-        self.bytes
-            .extend(hashes.iter().flat_map(|h| h.to_le_bytes()));
+        self.bytes.reserve(hashes.len() * 4);
+        for hash in hashes {
+            self.bytes.extend_from_slice(&hash.to_le_bytes());
+        }
         if out.write_all(&self.bytes).is_err() {
             self.out = None;
             return;

@@ -149,6 +149,10 @@ const SEGMENT_MASK: u64 = (1 << 20) - 1;
 /// order in which groups are visited does not matter.
 fn candidate_pairs(prints: &[Fingerprint], config: &WithinConfig) -> Vec<Pair> {
     let mut pairs = Vec::new();
+    if prints.len() < 2 {
+        // A pair needs two segments: skip the band keys and their sort.
+        return pairs;
+    }
     let mut by_exact: Vec<(u64, usize)> = prints
         .iter()
         .enumerate()
