@@ -108,6 +108,7 @@ impl CleanOptions {
             segments: self.segments,
             boilerplate: self.boilerplate,
             damage: false,
+            contained: false,
         }
     }
 }

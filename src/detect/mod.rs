@@ -6,11 +6,14 @@
 //!   another, exact or lightly edited; holds the whole corpus's segment
 //!   fingerprints, so it suits repository-sized trees.
 //! - [`boilerplate`]: lines that many documents of one group share.
+//! - [`containment`]: short documents lying inside longer ones (snippets,
+//!   truncated copies), found through shared anchor shingles.
 //! - [`sets`]: the shingle sets that verify near-duplicate candidates, kept
 //!   in a temporary file rather than in memory.
 
 pub(crate) mod across;
 pub(crate) mod boilerplate;
+pub(crate) mod containment;
 pub(crate) mod passages;
 mod runs;
 pub(crate) mod sets;
