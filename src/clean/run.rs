@@ -53,6 +53,7 @@ use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Remova
 use super::twins::{TwinReader, TwinTexts};
 use super::writer::{Planned, Writer};
 use crate::detect::across::RepeatedSegment;
+use crate::detect::containment::Contained;
 use crate::document::{Document, Origin};
 use crate::index::{Index, StoredMatch};
 use crate::input::jsonl::replace_text;
@@ -70,7 +71,10 @@ pub struct CleanOptions {
     pub out: PathBuf,
     /// Which copy of duplicated text is kept.
     pub keep: Keep,
-    /// Remove duplicate documents, keeping one per cluster.
+    /// Remove duplicate documents, keeping one per cluster; and, when the
+    /// engine looks for contained documents
+    /// ([`Findings::contained`](crate::Findings::contained)), each document
+    /// that lies inside a longer document that is kept.
     pub documents: bool,
     /// Remove the later copies of blocks repeated inside a document.
     pub blocks: bool,
@@ -224,6 +228,9 @@ impl Sink for Collect {
 pub(super) struct Decisions {
     /// Removed document → the document kept in its place.
     pub(super) removed: HashMap<u32, u32>,
+    /// Removed documents that lie inside the document kept in their place
+    /// (also in `removed`), with their containment.
+    pub(super) contained: HashMap<u32, f64>,
     /// Documents removed because they duplicate a stored document.
     pub(super) stored: HashMap<u32, StoredMatch>,
     /// Repeated segments by the document they are removed from.
@@ -532,12 +539,16 @@ fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
         .clusters
         .iter()
         .flat_map(|c| c.members.iter().copied())
+        .chain(
+            (collect.report.contained.iter()).flat_map(|found| [found.doc, found.container]),
+        )
         .filter(|m| collect.unsure.contains_key(m))
         .collect();
     if members.is_empty() {
         return;
     }
     members.sort_unstable();
+    members.dedup();
     let unsure = &collect.unsure;
     let lost = read_again(
         engine,
@@ -644,6 +655,7 @@ fn collect_decisions(
         clusters,
         repeated,
         boilerplate: found_boilerplate,
+        contained,
         ..
     } = std::mem::take(&mut collect.report);
     let mut boilerplate: HashMap<String, HashSet<u64>> = HashMap::new();
@@ -665,6 +677,7 @@ fn collect_decisions(
     stored.retain(|doc, _| !refused.contains_key(doc));
     let mut decisions = Decisions {
         removed: HashMap::new(),
+        contained: HashMap::new(),
         stored,
         repeated: HashMap::new(),
         referenced: HashSet::new(),
@@ -708,6 +721,9 @@ fn collect_decisions(
         number_clusters(&mut decisions, &clusters);
     }
     decisions.damaged = damaged_alone(collect, &decisions, &clusters);
+    if options.documents {
+        remove_contained(&mut decisions, &contained);
+    }
     if options.segments {
         for repeat in repeated {
             decisions
@@ -718,6 +734,54 @@ fn collect_decisions(
         }
     }
     decisions
+}
+
+/// Removes each contained document whose container is kept, in favour of
+/// it. A document in a duplicate cluster stays (its cluster decides), and
+/// so does one whose container is not written (removed, refused, dropped):
+/// its kept twin must be a document it was verified to lie inside. A
+/// container has more shingles than what it contains, so a chain of
+/// containers always ends; each is settled from its top down.
+fn remove_contained(decisions: &mut Decisions, contained: &[Contained]) {
+    let container_of: HashMap<u32, u32> = contained
+        .iter()
+        .map(|found| (found.doc, found.container))
+        .collect();
+    let written = |doc: u32| {
+        !(decisions.refused.contains_key(&doc)
+            || decisions.stored.contains_key(&doc)
+            || decisions.damaged.contains_key(&doc)
+            || decisions.removed.contains_key(&doc))
+    };
+    let mut goes: HashMap<u32, bool> = HashMap::new();
+    for found in contained {
+        let mut chain = vec![found.doc];
+        let mut top = found.doc;
+        while let Some(&up) = container_of.get(&top) {
+            if goes.contains_key(&up) || !container_of.contains_key(&up) || chain.len() > contained.len() {
+                break;
+            }
+            chain.push(up);
+            top = up;
+        }
+        while let Some(doc) = chain.pop() {
+            let Some(&container) = container_of.get(&doc) else {
+                continue;
+            };
+            if goes.contains_key(&doc) {
+                continue;
+            }
+            let container_kept = written(container) && !goes.get(&container).copied().unwrap_or(false);
+            let alone = written(doc) && !decisions.clustered.contains_key(&doc);
+            goes.insert(doc, alone && container_kept);
+        }
+    }
+    for found in contained {
+        if goes.get(&found.doc).copied().unwrap_or(false) {
+            decisions.removed.insert(found.doc, found.container);
+            decisions.contained.insert(found.doc, found.containment);
+        }
+    }
 }
 
 /// The damaged documents that `--drop-damaged` drops: those not refused,
@@ -1085,10 +1149,16 @@ pub(super) fn plan_for(number: u32, doc: &ScannedDoc, decisions: &Decisions) -> 
     let text = doc.document.text();
     let mut plan = Plan::default();
     if let Some(&kept) = decisions.removed.get(&number) {
+        let reason = if decisions.contained.contains_key(&number) {
+            Reason::Contained
+        } else {
+            Reason::DuplicateDocument
+        };
         plan_whole(
             &mut plan,
             text,
             &doc.index,
+            reason,
             kept,
             decisions.lengths.get(kept as usize).copied().unwrap_or(0),
         );
@@ -1233,11 +1303,17 @@ fn twin_pass(
             }
             let kept = *decisions.removed.get(&doc)?;
             let record = decisions.origins.get(doc as usize).and_then(RecordRef::of);
-            let similarity = decisions.clustered.get(&doc).map(|c| c.similarity);
+            let (reason, similarity) = match decisions.contained.get(&doc) {
+                Some(&containment) => (Reason::Contained, Some(containment)),
+                None => (
+                    Reason::DuplicateDocument,
+                    decisions.clustered.get(&doc).map(|c| c.similarity),
+                ),
+            };
             let line = twins.text(kept).map(|twin| {
                 let mut line = RemovalLine {
                     doc: number,
-                    reason: Reason::DuplicateDocument,
+                    reason,
                     bytes: [0, text.len()],
                     lines: [1, crate::document::LineIndex::new(text).line_count()],
                     replacement_bytes: 0,
