@@ -212,3 +212,96 @@ fn the_in_memory_scan_finds_what_the_file_scan_finds_in_any_batches() {
     let run = doppel(&["scan", "--find", "contained", "--format", "json", folder]);
     assert_eq!(contained_pairs(&run.json()), whole);
 }
+
+/// Every file under `dir`, by its path inside it, with its bytes.
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("readable") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("readable");
+                found.push((path.strip_prefix(dir).expect("inside").to_path_buf(), bytes));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn clean_removes_contained_documents_in_favour_of_their_container_and_restore_gives_them_back() {
+    let work = tempfile::tempdir().expect("a temporary folder");
+    let input = work.path().join("in");
+    std::fs::create_dir(&input).expect("writable");
+    write_corpus(&input);
+    // JSON Lines records: a snippet record of a page record.
+    let chinese = sample("zh_hant.txt");
+    let lines: Vec<&str> = chinese.lines().collect();
+    let records = [
+        serde_json::json!({"id": "page", "text": chinese}),
+        serde_json::json!({"id": "other", "text": sample("zh_hans.txt")}),
+        serde_json::json!({"id": "snippet", "text": lines[3..7].join("\n")}),
+    ];
+    let jsonl: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(input.join("h_records.jsonl"), jsonl).expect("writable");
+    let out = work.path().join("out");
+    let input_arg = input.to_str().expect("a UTF-8 path");
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let run = doppel(&[
+        "clean",
+        "--contained",
+        "--format",
+        "json",
+        "-o",
+        out_arg,
+        input_arg,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.json();
+    let text = std::fs::read_to_string(util::root().join("tests/schemas/clean-report.schema.json"))
+        .expect("the schema is readable");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for line in &report {
+        let errors: Vec<String> = validator.iter_errors(line).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{line} does not validate: {errors:?}");
+    }
+    let mut removed: Vec<(String, String, String)> = report
+        .iter()
+        .filter(|line| line["reason"] == "contained")
+        .map(|line| {
+            let name = |v: &Value| {
+                let file = file_name(v);
+                match v["id"].as_str() {
+                    Some(id) => format!("{file}#{id}"),
+                    None => file,
+                }
+            };
+            (name(line), name(&line["duplicate_of"]), String::new())
+        })
+        .collect();
+    removed.sort();
+    let expected = |a: &str, b: &str| (a.to_owned(), b.to_owned(), String::new());
+    assert_eq!(
+        removed,
+        [
+            expected("b_truncated.txt", "a_page.txt"),
+            expected("d_snippet.txt", "c_ja_page.txt"),
+            expected("h_records.jsonl#snippet", "h_records.jsonl#page"),
+        ]
+    );
+    let written: Vec<String> = files(&out)
+        .into_iter()
+        .map(|(path, _)| path.to_string_lossy().replace('\\', "/"))
+        .collect();
+    assert!(written.contains(&"in/a_page.txt".to_owned()), "{written:?}");
+    assert!(!written.contains(&"in/b_truncated.txt".to_owned()), "{written:?}");
+    let restored = work.path().join("restored");
+    let run = doppel(&["restore", out_arg, "-o", restored.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(files(&restored.join("in")), files(&input));
+}

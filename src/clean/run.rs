@@ -737,28 +737,44 @@ fn collect_decisions(
 }
 
 /// Removes each contained document whose container is kept, in favour of
-/// it. A document in a duplicate cluster stays (its cluster decides), and
-/// so does one whose container is not written (removed, refused, dropped):
-/// its kept twin must be a document it was verified to lie inside. A
-/// container has more shingles than what it contains, so a chain of
-/// containers always ends; each is settled from its top down.
+/// it (see [`contained_removals`]).
 fn remove_contained(decisions: &mut Decisions, contained: &[Contained]) {
-    let container_of: HashMap<u32, u32> = contained
-        .iter()
-        .map(|found| (found.doc, found.container))
-        .collect();
     let written = |doc: u32| {
         !(decisions.refused.contains_key(&doc)
             || decisions.stored.contains_key(&doc)
             || decisions.damaged.contains_key(&doc)
             || decisions.removed.contains_key(&doc))
     };
+    let removals = contained_removals(contained, written, |doc| {
+        decisions.clustered.contains_key(&doc)
+    });
+    for found in removals {
+        decisions.removed.insert(found.doc, found.container);
+        decisions.contained.insert(found.doc, found.containment);
+    }
+}
+
+/// The contained documents to remove: each one `written` (so far) and not
+/// `clustered` (its cluster decides) whose container is written and not
+/// removed here, so that its kept twin is a document it was verified to lie
+/// inside. A container has more shingles than what it contains, so a chain
+/// of containers always ends; each chain is settled from its top down.
+fn contained_removals(
+    contained: &[Contained],
+    written: impl Fn(u32) -> bool,
+    clustered: impl Fn(u32) -> bool,
+) -> Vec<Contained> {
+    let container_of: HashMap<u32, u32> = contained
+        .iter()
+        .map(|found| (found.doc, found.container))
+        .collect();
     let mut goes: HashMap<u32, bool> = HashMap::new();
     for found in contained {
         let mut chain = vec![found.doc];
         let mut top = found.doc;
         while let Some(&up) = container_of.get(&top) {
-            if goes.contains_key(&up) || !container_of.contains_key(&up) || chain.len() > contained.len() {
+            let settled = goes.contains_key(&up) || !container_of.contains_key(&up);
+            if settled || chain.len() > contained.len() {
                 break;
             }
             chain.push(up);
@@ -768,20 +784,17 @@ fn remove_contained(decisions: &mut Decisions, contained: &[Contained]) {
             let Some(&container) = container_of.get(&doc) else {
                 continue;
             };
-            if goes.contains_key(&doc) {
-                continue;
-            }
-            let container_kept = written(container) && !goes.get(&container).copied().unwrap_or(false);
-            let alone = written(doc) && !decisions.clustered.contains_key(&doc);
-            goes.insert(doc, alone && container_kept);
+            let container_kept =
+                written(container) && !goes.get(&container).copied().unwrap_or(false);
+            let alone = written(doc) && !clustered(doc);
+            goes.entry(doc).or_insert(alone && container_kept);
         }
     }
-    for found in contained {
-        if goes.get(&found.doc).copied().unwrap_or(false) {
-            decisions.removed.insert(found.doc, found.container);
-            decisions.contained.insert(found.doc, found.containment);
-        }
-    }
+    contained
+        .iter()
+        .filter(|found| goes.get(&found.doc).copied().unwrap_or(false))
+        .copied()
+        .collect()
 }
 
 /// The damaged documents that `--drop-damaged` drops: those not refused,
@@ -1394,6 +1407,47 @@ mod tests {
     use super::*;
     use crate::input::{expand, InputOptions};
     use crate::EngineBuilder;
+
+    fn contained(doc: u32, container: u32) -> Contained {
+        Contained {
+            doc,
+            container,
+            containment: 0.9,
+        }
+    }
+
+    fn removed_docs(found: &[Contained], written: impl Fn(u32) -> bool) -> Vec<u32> {
+        contained_removals(found, written, |doc| doc == 9)
+            .iter()
+            .map(|found| found.doc)
+            .collect()
+    }
+
+    #[test]
+    fn a_contained_document_goes_only_when_its_container_stays() {
+        // 0 inside 1 inside 2: 1 goes in favour of 2, so 0 stays.
+        let chain = [contained(0, 1), contained(1, 2)];
+        assert_eq!(removed_docs(&chain, |_| true), [1]);
+        // Listed the other way round, the same.
+        let reversed = [contained(1, 2), contained(0, 1)];
+        assert_eq!(removed_docs(&reversed, |_| true), [1]);
+        // 2 is not written: 1 stays, so 0 goes in its favour.
+        assert_eq!(removed_docs(&chain, |doc| doc != 2), [0]);
+        // A longer chain alternates from its top down.
+        let long = [
+            contained(0, 1),
+            contained(1, 2),
+            contained(2, 3),
+            contained(3, 4),
+        ];
+        assert_eq!(removed_docs(&long, |_| true), [1, 3]);
+        // A clustered document stays, and one removed already is no container.
+        assert_eq!(removed_docs(&[contained(9, 4)], |_| true), Vec::<u32>::new());
+        assert_eq!(
+            removed_docs(&[contained(5, 6), contained(7, 6)], |doc| doc != 7),
+            [5]
+        );
+    }
 
     #[test]
     fn numbers_stop_at_u32_max_instead_of_wrapping() {
