@@ -113,7 +113,14 @@ fn the_report_is_the_same_for_one_thread_and_two() {
     let folder = dir.path().to_str().expect("a UTF-8 path");
     let run = |threads: &str| {
         let run = doppel(&[
-            "scan", "--find", "contained", "--format", "json", "-j", threads, folder,
+            "scan",
+            "--find",
+            "contained",
+            "--format",
+            "json",
+            "-j",
+            threads,
+            folder,
         ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         run.stdout
@@ -152,7 +159,11 @@ fn the_human_report_names_each_contained_document_and_its_container() {
         .find(|line| line.contains("d_snippet.txt") && line.contains("  in  "))
         .unwrap_or_else(|| panic!("no line for the snippet in {}", run.stdout));
     assert!(line.ends_with("c_ja_page.txt"), "{line}");
-    assert!(run.stdout.contains("2 contained documents"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("2 contained documents"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -299,7 +310,10 @@ fn clean_removes_contained_documents_in_favour_of_their_container_and_restore_gi
         .map(|(path, _)| path.to_string_lossy().replace('\\', "/"))
         .collect();
     assert!(written.contains(&"in/a_page.txt".to_owned()), "{written:?}");
-    assert!(!written.contains(&"in/b_truncated.txt".to_owned()), "{written:?}");
+    assert!(
+        !written.contains(&"in/b_truncated.txt".to_owned()),
+        "{written:?}"
+    );
     let restored = work.path().join("restored");
     let run = doppel(&["restore", out_arg, "-o", restored.to_str().expect("UTF-8")]);
     assert_eq!(run.code, 0, "{}", run.stderr);

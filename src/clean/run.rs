@@ -539,9 +539,7 @@ fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
         .clusters
         .iter()
         .flat_map(|c| c.members.iter().copied())
-        .chain(
-            (collect.report.contained.iter()).flat_map(|found| [found.doc, found.container]),
-        )
+        .chain((collect.report.contained.iter()).flat_map(|found| [found.doc, found.container]))
         .filter(|m| collect.unsure.contains_key(m))
         .collect();
     if members.is_empty() {
@@ -1442,7 +1440,10 @@ mod tests {
         ];
         assert_eq!(removed_docs(&long, |_| true), [1, 3]);
         // A clustered document stays, and one removed already is no container.
-        assert_eq!(removed_docs(&[contained(9, 4)], |_| true), Vec::<u32>::new());
+        assert_eq!(
+            removed_docs(&[contained(9, 4)], |_| true),
+            Vec::<u32>::new()
+        );
         assert_eq!(
             removed_docs(&[contained(5, 6), contained(7, 6)], |doc| doc != 7),
             [5]

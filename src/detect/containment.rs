@@ -182,7 +182,8 @@ impl ContainmentIndex {
                     for &packed in holders {
                         let other = packed as u32;
                         // A container has more shingles than what it holds.
-                        if other != doc && self.shingles[other as usize] > self.shingles[doc as usize]
+                        if other != doc
+                            && self.shingles[other as usize] > self.shingles[doc as usize]
                         {
                             *shared_with.entry(other).or_default() += 1;
                         }

@@ -220,14 +220,15 @@ impl CorpusState {
             .flat_map(|(at, cluster)| cluster.members.iter().map(move |&doc| (doc, at)))
             .collect();
         let pairs = containment.candidates(|a, b| {
-            cluster_of.get(&a).is_some_and(|at| cluster_of.get(&b) == Some(at))
+            cluster_of
+                .get(&a)
+                .is_some_and(|at| cluster_of.get(&b) == Some(at))
         });
         let contained = if whole {
             containment.verify(&pairs, &store, VERIFY_BUDGET)?
         } else {
             drop(store);
-            let store =
-                SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?);
+            let store = SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?);
             containment.verify(&pairs, &store, VERIFY_BUDGET)?
         };
         Ok((clusters, contained))
