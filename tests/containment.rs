@@ -319,3 +319,30 @@ fn clean_removes_contained_documents_in_favour_of_their_container_and_restore_gi
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(files(&restored.join("in")), files(&input));
 }
+
+#[test]
+fn the_scan_page_lists_each_contained_document_with_its_container() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    write_corpus(dir.path());
+    let folder = dir.path().to_str().expect("a UTF-8 path");
+    let run = doppel(&["scan", "--find", "contained", "--format", "html", folder]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let start = run
+        .stdout
+        .find("<h2 id=\"contained\">")
+        .unwrap_or_else(|| panic!("no contained section in {}", run.stdout));
+    let section = &run.stdout[start..];
+    let section = &section[..section.find("</table>").expect("the table ends")];
+    let rows: Vec<&str> = section.split("<tr class=\"finding\">").skip(1).collect();
+    assert_eq!(rows.len(), 2, "{section}");
+    assert!(
+        rows[0].contains("b_truncated.txt") && rows[0].contains("a_page.txt"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[1].contains("d_snippet.txt") && rows[1].contains("c_ja_page.txt"),
+        "{}",
+        rows[1]
+    );
+}

@@ -42,7 +42,7 @@
 //! document). Everything is decided by document numbers (input order), so
 //! the findings do not depend on threads or batches.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 
 use rayon::prelude::*;
@@ -220,7 +220,7 @@ impl ContainmentIndex {
         let mut best: Vec<Contained> = Vec::new();
         let mut start = 0;
         while start < pairs.len() {
-            let mut docs: Vec<u32> = Vec::new();
+            let mut docs: HashSet<u32> = HashSet::new();
             let mut bytes = 0;
             let mut end = start;
             while end < pairs.len() {
@@ -234,13 +234,12 @@ impl ContainmentIndex {
                     break;
                 }
                 bytes += added;
-                for doc in [a, b] {
-                    if !docs.contains(&doc) {
-                        docs.push(doc);
-                    }
-                }
+                docs.insert(a);
+                docs.insert(b);
                 end += 1;
             }
+            let mut docs: Vec<u32> = docs.into_iter().collect();
+            docs.sort_unstable();
             let loaded: Vec<(u32, Vec<u32>)> = docs
                 .into_par_iter()
                 .map(|doc| Ok((doc, store.load(doc)?)))
