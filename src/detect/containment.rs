@@ -38,8 +38,9 @@
 //!
 //! **Cost.** Memory holds the anchors: about one in eight of each
 //! document's shingles, 4 bytes each while documents are added and 12
-//! while candidates are found. Finding candidates looks at most
-//! `max_postings` documents per anchor.
+//! while candidates are found (with 8 bytes per document and 8 MiB of
+//! buckets into the postings). Finding candidates looks at most
+//! `max_postings` documents per anchor, and only those with more shingles.
 //!
 //! Exact duplicates are left to clusters: only the first of an exact group
 //! (its representative) is indexed or checked. A pair already in one near
