@@ -249,6 +249,7 @@ pub use config::ConfigError;
 pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use detect::across::{Cluster, RepeatedSegment};
 pub use detect::boilerplate::{Boilerplate, BoilerplateConfig};
+pub use detect::containment::Contained;
 pub use detect::passages::{Passage, PassageCopy};
 pub use detect::removal;
 pub use detect::within::{Block, BlockCopy, Differing};

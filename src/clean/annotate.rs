@@ -289,7 +289,11 @@ fn annotate_one(
     ) {
         (Some(&kept), _) => (
             false,
-            Some(duplicate_kind(clustered.is_some_and(|c| c.exact))),
+            Some(if decisions.contained.contains_key(&number) {
+                "contained"
+            } else {
+                duplicate_kind(clustered.is_some_and(|c| c.exact))
+            }),
             decisions.origins.get(kept as usize).map(origin_id),
         ),
         (None, Some(found)) => (

@@ -159,7 +159,7 @@ impl<'a> Listing<'a> {
             path: doc.path.clone(),
             line: record.map(|r| r.line),
             id: record.map(|r| r.id.clone().unwrap_or_else(|| r.line.to_string())),
-            bytes: (removal.reason != Reason::DuplicateDocument).then_some(twin.bytes),
+            bytes: (!removal.reason.is_whole_document()).then_some(twin.bytes),
             stored: false,
         })
     }
@@ -168,7 +168,7 @@ impl<'a> Listing<'a> {
 impl Removed {
     /// The one-line human form (see the module's documentation).
     pub fn human(&self) -> String {
-        let whole = self.reason == Reason::DuplicateDocument
+        let whole = self.reason.is_whole_document()
             || (self.reason == Reason::Damaged
                 && self.duplicate_of.is_none()
                 && self.bytes[0] == 0
@@ -191,12 +191,21 @@ impl Removed {
                 && kept.path == self.path
                 && kept.line == self.id.as_ref().map(|_| self.line);
             if !same {
-                out.push_str(" of ");
+                out.push_str(if self.reason == Reason::Contained {
+                    " in "
+                } else {
+                    " of "
+                });
                 out.push_str(&kept.human());
             }
         }
         if let Some(similarity) = self.similarity.filter(|s| *s < 1.0) {
-            out.push_str(&format!(" (similarity {similarity:.2})"));
+            let measure = if self.reason == Reason::Contained {
+                "containment"
+            } else {
+                "similarity"
+            };
+            out.push_str(&format!(" ({measure} {similarity:.2})"));
         }
         out
     }
@@ -241,6 +250,7 @@ pub fn reason_name(reason: Reason) -> &'static str {
         Reason::RepeatedSegment => "repeated-segment",
         Reason::Boilerplate => "boilerplate",
         Reason::Repaired => "repaired",
+        Reason::Contained => "contained",
     }
 }
 

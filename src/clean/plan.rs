@@ -33,6 +33,17 @@ pub enum Reason {
     /// Latin mojibake (UTF-8 read as windows-1252), replaced by its
     /// repair (`clean --repair`).
     Repaired,
+    /// The whole document lies inside another, longer, kept document
+    /// (`clean --contained`).
+    Contained,
+}
+
+impl Reason {
+    /// Whether removals for this reason take a whole document out in
+    /// favour of another document.
+    pub fn is_whole_document(self) -> bool {
+        matches!(self, Reason::DuplicateDocument | Reason::Contained)
+    }
 }
 
 /// Where the kept twin of removed text sits: in the original (decoded) text
@@ -179,15 +190,23 @@ fn plan_repairs(plan: &mut Plan, text: &str, block: &Block) {
     }
 }
 
-/// Plans the removal of whole-document duplicates: everything goes.
-pub fn plan_whole(plan: &mut Plan, text: &str, index: &LineIndex, kept_doc: u32, kept_len: usize) {
+/// Plans the removal of a whole document in favour of document `kept_doc`
+/// (a duplicate, or a document it lies inside): everything goes.
+pub fn plan_whole(
+    plan: &mut Plan,
+    text: &str,
+    index: &LineIndex,
+    reason: Reason,
+    kept_doc: u32,
+    kept_len: usize,
+) {
     if text.is_empty() {
         return;
     }
     plan.add(Removal {
         bytes: 0..text.len(),
         content: index.span(0..text.len()),
-        reason: Reason::DuplicateDocument,
+        reason,
         replacement: String::new(),
         twin: Some(Twin {
             doc: Some(kept_doc),

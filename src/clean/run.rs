@@ -53,6 +53,7 @@ use super::plan::{plan_blocks, plan_span, plan_whole, Keep, Plan, Reason, Remova
 use super::twins::{TwinReader, TwinTexts};
 use super::writer::{Planned, Writer};
 use crate::detect::across::{Cluster, RepeatedSegment};
+use crate::detect::containment::Contained;
 use crate::detect::removal::{DuplicateGraph, Removals};
 use crate::document::{Document, Origin};
 use crate::index::{Index, StoredMatch};
@@ -73,7 +74,10 @@ pub struct CleanOptions {
     pub keep: Keep,
     /// Remove duplicate documents by the removal rule ([`crate::removal`]):
     /// no two documents kept are verified duplicates, and each removed one
-    /// names a kept twin it was verified similar to.
+    /// names a kept twin it was verified similar to; and, when the engine
+    /// looks for contained documents
+    /// ([`Findings::contained`](crate::Findings::contained)), each document
+    /// that lies inside a longer document that is kept.
     pub documents: bool,
     /// Remove the later copies of blocks repeated inside a document.
     pub blocks: bool,
@@ -111,6 +115,7 @@ impl CleanOptions {
             segments: self.segments,
             boilerplate: self.boilerplate,
             damage: false,
+            contained: false,
         }
     }
 }
@@ -226,6 +231,9 @@ impl Sink for Collect {
 pub(super) struct Decisions {
     /// Removed document → the document kept in its place.
     pub(super) removed: HashMap<u32, u32>,
+    /// Removed documents that lie inside the document kept in their place
+    /// (also in `removed`), with their containment.
+    pub(super) contained: HashMap<u32, f64>,
     /// Documents removed because they duplicate a stored document.
     pub(super) stored: HashMap<u32, StoredMatch>,
     /// Repeated segments by the document they are removed from.
@@ -531,16 +539,19 @@ fn decoding_loss(document: &Document) -> Loss {
 /// pass could not vouch for (any duplicate may be kept in another's
 /// place), so none that loses bytes is kept in another's place.
 fn check_reencoding(engine: &Engine, entries: &[Entry], collect: &mut Collect) {
-    let members: Vec<u32> = collect
+    let mut members: Vec<u32> = collect
         .report
         .duplicates
         .documents()
         .into_iter()
+        .chain((collect.report.contained.iter()).flat_map(|found| [found.doc, found.container]))
         .filter(|m| collect.unsure.contains_key(m))
         .collect();
     if members.is_empty() {
         return;
     }
+    members.sort_unstable();
+    members.dedup();
     let unsure = &collect.unsure;
     let lost = read_again(
         engine,
@@ -644,6 +655,7 @@ fn collect_decisions(
         duplicates,
         repeated,
         boilerplate: found_boilerplate,
+        contained,
         ..
     } = std::mem::take(&mut collect.report);
     let mut boilerplate: HashMap<String, HashSet<u64>> = HashMap::new();
@@ -665,6 +677,7 @@ fn collect_decisions(
     stored.retain(|doc, _| !refused.contains_key(doc));
     let mut decisions = Decisions {
         removed: HashMap::new(),
+        contained: HashMap::new(),
         stored,
         repeated: HashMap::new(),
         referenced: HashSet::new(),
@@ -691,6 +704,9 @@ fn collect_decisions(
         note_duplicates(&mut decisions, &clusters, &removals);
     }
     decisions.damaged = damaged_alone(collect, &decisions, &duplicates);
+    if options.documents {
+        remove_contained(&mut decisions, &contained);
+    }
     if options.segments {
         for repeat in repeated {
             decisions
@@ -701,6 +717,67 @@ fn collect_decisions(
         }
     }
     decisions
+}
+
+/// Removes each contained document whose container is kept, in favour of
+/// it (see [`contained_removals`]).
+fn remove_contained(decisions: &mut Decisions, contained: &[Contained]) {
+    let written = |doc: u32| {
+        !(decisions.refused.contains_key(&doc)
+            || decisions.stored.contains_key(&doc)
+            || decisions.damaged.contains_key(&doc)
+            || decisions.removed.contains_key(&doc))
+    };
+    let removals = contained_removals(contained, written, |doc| {
+        decisions.clustered.contains_key(&doc)
+    });
+    for found in removals {
+        decisions.removed.insert(found.doc, found.container);
+        decisions.contained.insert(found.doc, found.containment);
+    }
+}
+
+/// The contained documents to remove: each one `written` (so far) and not
+/// `clustered` (its cluster decides) whose container is written and not
+/// removed here, so that its kept twin is a document it was verified to lie
+/// inside. A container has more shingles than what it contains, so a chain
+/// of containers always ends; each chain is settled from its top down.
+fn contained_removals(
+    contained: &[Contained],
+    written: impl Fn(u32) -> bool,
+    clustered: impl Fn(u32) -> bool,
+) -> Vec<Contained> {
+    let container_of: HashMap<u32, u32> = contained
+        .iter()
+        .map(|found| (found.doc, found.container))
+        .collect();
+    let mut goes: HashMap<u32, bool> = HashMap::new();
+    for found in contained {
+        let mut chain = vec![found.doc];
+        let mut top = found.doc;
+        while let Some(&up) = container_of.get(&top) {
+            let settled = goes.contains_key(&up) || !container_of.contains_key(&up);
+            if settled || chain.len() > contained.len() {
+                break;
+            }
+            chain.push(up);
+            top = up;
+        }
+        while let Some(doc) = chain.pop() {
+            let Some(&container) = container_of.get(&doc) else {
+                continue;
+            };
+            let container_kept =
+                written(container) && !goes.get(&container).copied().unwrap_or(false);
+            let alone = written(doc) && !clustered(doc);
+            goes.entry(doc).or_insert(alone && container_kept);
+        }
+    }
+    contained
+        .iter()
+        .filter(|found| goes.get(&found.doc).copied().unwrap_or(false))
+        .copied()
+        .collect()
 }
 
 /// The damaged documents that `--drop-damaged` drops: those not refused,
@@ -1071,10 +1148,16 @@ pub(super) fn plan_for(number: u32, doc: &ScannedDoc, decisions: &Decisions) -> 
     let text = doc.document.text();
     let mut plan = Plan::default();
     if let Some(&kept) = decisions.removed.get(&number) {
+        let reason = if decisions.contained.contains_key(&number) {
+            Reason::Contained
+        } else {
+            Reason::DuplicateDocument
+        };
         plan_whole(
             &mut plan,
             text,
             &doc.index,
+            reason,
             kept,
             decisions.lengths.get(kept as usize).copied().unwrap_or(0),
         );
@@ -1219,11 +1302,17 @@ fn twin_pass(
             }
             let kept = *decisions.removed.get(&doc)?;
             let record = decisions.origins.get(doc as usize).and_then(RecordRef::of);
-            let similarity = decisions.clustered.get(&doc).map(|c| c.similarity);
+            let (reason, similarity) = match decisions.contained.get(&doc) {
+                Some(&containment) => (Reason::Contained, Some(containment)),
+                None => (
+                    Reason::DuplicateDocument,
+                    decisions.clustered.get(&doc).map(|c| c.similarity),
+                ),
+            };
             let line = twins.text(kept).map(|twin| {
                 let mut line = RemovalLine {
                     doc: number,
-                    reason: Reason::DuplicateDocument,
+                    reason,
                     bytes: [0, text.len()],
                     lines: [1, crate::document::LineIndex::new(text).line_count()],
                     replacement_bytes: 0,
@@ -1304,6 +1393,50 @@ mod tests {
     use super::*;
     use crate::input::{expand, InputOptions};
     use crate::EngineBuilder;
+
+    fn contained(doc: u32, container: u32) -> Contained {
+        Contained {
+            doc,
+            container,
+            containment: 0.9,
+        }
+    }
+
+    fn removed_docs(found: &[Contained], written: impl Fn(u32) -> bool) -> Vec<u32> {
+        contained_removals(found, written, |doc| doc == 9)
+            .iter()
+            .map(|found| found.doc)
+            .collect()
+    }
+
+    #[test]
+    fn a_contained_document_goes_only_when_its_container_stays() {
+        // 0 inside 1 inside 2: 1 goes in favour of 2, so 0 stays.
+        let chain = [contained(0, 1), contained(1, 2)];
+        assert_eq!(removed_docs(&chain, |_| true), [1]);
+        // Listed the other way round, the same.
+        let reversed = [contained(1, 2), contained(0, 1)];
+        assert_eq!(removed_docs(&reversed, |_| true), [1]);
+        // 2 is not written: 1 stays, so 0 goes in its favour.
+        assert_eq!(removed_docs(&chain, |doc| doc != 2), [0]);
+        // A longer chain alternates from its top down.
+        let long = [
+            contained(0, 1),
+            contained(1, 2),
+            contained(2, 3),
+            contained(3, 4),
+        ];
+        assert_eq!(removed_docs(&long, |_| true), [1, 3]);
+        // A clustered document stays, and one removed already is no container.
+        assert_eq!(
+            removed_docs(&[contained(9, 4)], |_| true),
+            Vec::<u32>::new()
+        );
+        assert_eq!(
+            removed_docs(&[contained(5, 6), contained(7, 6)], |doc| doc != 7),
+            [5]
+        );
+    }
 
     #[test]
     fn keep_policies_order_documents_to_keep_first() {

@@ -218,7 +218,7 @@ impl<'a> Writer<'a> {
         self.summary.removed_documents += usize::from(!planned.document.written);
         self.line(Line::Document(planned.document.clone()))?;
         for (at, removal) in planned.plan.removals.iter().enumerate() {
-            if removal.reason == Reason::DuplicateDocument {
+            if removal.reason.is_whole_document() {
                 continue;
             }
             let line = self.removal_line(doc, removal, &planned, at);

@@ -37,6 +37,13 @@ pub struct CleanArgs {
     #[arg(long)]
     pub no_documents: bool,
 
+    /// Also remove each document that lies inside a longer document that
+    /// is kept (a snippet page, a truncated copy): at least --threshold of
+    /// its shingles are the longer one's. Recorded with reason `contained`
+    /// and rebuilt by restore from the document kept.
+    #[arg(long, conflicts_with = "no_documents")]
+    pub contained: bool,
+
     /// Keep blocks repeated inside a document.
     #[arg(long)]
     pub no_blocks: bool,
@@ -167,6 +174,7 @@ pub fn run_clean(args: &CleanArgs) -> Result<i32> {
         drop_damaged: args.drop_damaged,
     };
     let mut find = options.findings();
+    find.contained = args.contained;
     // Looking documents up in an index needs their sketches.
     find.documents |= args.against.is_some();
     let engine = args.read.engine()?.find(find).build()?;

@@ -36,7 +36,10 @@ pub struct ScanArgs {
     /// What to look for, comma-separated (default: all but damage). Leaving
     /// kinds out saves their work: `--find documents` only clusters
     /// duplicate documents, the fastest way through a large corpus;
-    /// `--find blocks,documents,segments,boilerplate,damage` adds damage.
+    /// `--find blocks,documents,segments,boilerplate,damage` adds damage;
+    /// `contained` adds short documents lying inside longer ones (from
+    /// `--threshold`, as containment: the share of the short one's
+    /// shingles the long one holds), and looks for documents with it.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
     pub find: Vec<Finding>,
 
@@ -88,6 +91,9 @@ pub enum Finding {
     /// stray letters inside CJK text, misaligned double-byte text,
     /// private-use or out-of-tier characters.
     Damage,
+    /// Short documents lying wholly or almost wholly inside longer ones
+    /// (a snippet page, a truncated copy), with their container.
+    Contained,
 }
 
 /// The findings asked for: all but damage when none is named.
@@ -101,6 +107,7 @@ fn findings(asked: &[Finding]) -> Findings {
     findings.segments = asked.contains(&Finding::Segments);
     findings.boilerplate = asked.contains(&Finding::Boilerplate);
     findings.damage = asked.contains(&Finding::Damage);
+    findings.contained = asked.contains(&Finding::Contained);
     findings
 }
 

@@ -6,6 +6,8 @@
 //!   another, exact or lightly edited; holds the whole corpus's segment
 //!   fingerprints, so it suits repository-sized trees.
 //! - [`boilerplate`]: lines that many documents of one group share.
+//! - [`containment`]: short documents lying inside longer ones (snippets,
+//!   truncated copies), found through shared anchor shingles.
 //! - [`removal`]: which duplicate documents go, and the kept document each
 //!   duplicates: the one keep/remove rule of every driver.
 //! - [`sets`]: the shingle sets that verify near-duplicate candidates, kept
@@ -13,6 +15,7 @@
 
 pub(crate) mod across;
 pub(crate) mod boilerplate;
+pub(crate) mod containment;
 pub(crate) mod passages;
 pub mod removal;
 mod runs;

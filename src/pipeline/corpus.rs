@@ -16,6 +16,7 @@ use super::numbering::{DocNumbers, TooManyDocuments};
 use super::{Engine, ScannedDoc};
 use crate::detect::across::{Cluster, CorpusIndex, RepeatedSegment};
 use crate::detect::boilerplate::{Boilerplate, BoilerplateCounter};
+use crate::detect::containment::{Contained, ContainmentIndex};
 use crate::detect::passages::{Passage, PassageIndex};
 use crate::detect::removal::DuplicateGraph;
 use crate::detect::sets::{verify, SetCache, SetSpill, SetStore};
@@ -57,6 +58,8 @@ pub(crate) struct CorpusState {
     passages: Option<PassageIndex>,
     segment_lines: Vec<Vec<LineRange>>,
     sets: Sets,
+    /// Each document's anchors, when contained documents are looked for.
+    containment: Option<ContainmentIndex>,
 }
 
 /// The corpus-wide findings, by document number.
@@ -67,6 +70,7 @@ pub(crate) struct RawFindings {
     pub repeated: Vec<RepeatedSegment>,
     pub boilerplate: Vec<Boilerplate>,
     pub passages: Vec<Passage>,
+    pub contained: Vec<Contained>,
     pub segment_lines: Vec<Vec<LineRange>>,
 }
 
@@ -94,6 +98,7 @@ impl CorpusState {
             passages: engine.passages.clone().map(PassageIndex::new),
             segment_lines: Vec::new(),
             sets,
+            containment: engine.containment.clone().map(ContainmentIndex::new),
         }
     }
 
@@ -121,6 +126,13 @@ impl CorpusState {
                     sets.insert(number, set);
                 }
             }
+        }
+        if let Some(containment) = &mut self.containment {
+            containment.add(if representative {
+                &doc.sketch.shingles
+            } else {
+                &[]
+            });
         }
         if engine.find.boilerplate && representative {
             self.boilerplate
@@ -151,18 +163,19 @@ impl CorpusState {
     pub fn finish(
         mut self,
         engine: &Engine,
-        reread: impl FnOnce(&[u32]) -> io::Result<HashMap<u32, Vec<u32>>>,
+        reread: impl FnMut(&[u32]) -> io::Result<HashMap<u32, Vec<u32>>>,
     ) -> io::Result<RawFindings> {
         // What verification does not need is finished and released first.
         let boilerplate = std::mem::take(&mut self.boilerplate).finish();
-        let (clusters, duplicates) = if engine.find.documents {
-            self.document_clusters(reread)?
+        let (clusters, duplicates, contained) = if engine.find.documents {
+            self.document_findings(reread)?
         } else {
             Default::default()
         };
         Ok(RawFindings {
             clusters,
             duplicates,
+            contained,
             repeated: self.index.repeated_segments().to_vec(),
             boilerplate,
             passages: self
@@ -174,26 +187,56 @@ impl CorpusState {
     }
 
     /// Duplicate documents: candidates verified on the kept shingle sets
-    /// (else on sets read again), joined into clusters, and the graph of
-    /// the verified relations.
-    fn document_clusters(
+    /// (else on sets read again), joined into clusters, with the graph of
+    /// the verified relations; then, when asked for, contained documents
+    /// outside their container's cluster.
+    fn document_findings(
         &mut self,
-        reread: impl FnOnce(&[u32]) -> io::Result<HashMap<u32, Vec<u32>>>,
-    ) -> io::Result<(Vec<Cluster>, DuplicateGraph)> {
+        mut reread: impl FnMut(&[u32]) -> io::Result<HashMap<u32, Vec<u32>>>,
+    ) -> io::Result<(Vec<Cluster>, DuplicateGraph, Vec<Contained>)> {
         let pairs = self.index.candidates();
-        let store = match std::mem::replace(&mut self.sets, Sets::Dropped) {
+        // Whether the store holds every document's set, or only those read
+        // again for these pairs.
+        let (store, whole) = match std::mem::replace(&mut self.sets, Sets::Dropped) {
             Sets::Spill(spill) => match spill.finish() {
-                Some(store) => store,
-                None => SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
+                Some(store) => (store, true),
+                None => (
+                    SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
+                    false,
+                ),
             },
-            Sets::Memory(sets) => SetStore::in_memory(sets),
-            Sets::Dropped => SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
+            Sets::Memory(sets) => (SetStore::in_memory(sets), true),
+            Sets::Dropped => (
+                SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?),
+                false,
+            ),
         };
         let sims = verify(&pairs, &store, VERIFY_BUDGET, self.index.threshold())?;
         let clusters =
             self.index
                 .clusters(&pairs, &sims, &mut SetCache::new(&store, CACHE_BUDGET))?;
-        Ok((clusters, self.index.duplicates(&pairs, &sims)))
+        let duplicates = self.index.duplicates(&pairs, &sims);
+        let Some(mut containment) = self.containment.take() else {
+            return Ok((clusters, duplicates, Vec::new()));
+        };
+        let cluster_of: HashMap<u32, usize> = clusters
+            .iter()
+            .enumerate()
+            .flat_map(|(at, cluster)| cluster.members.iter().map(move |&doc| (doc, at)))
+            .collect();
+        let pairs = containment.candidates(|a, b| {
+            cluster_of
+                .get(&a)
+                .is_some_and(|at| cluster_of.get(&b) == Some(at))
+        });
+        let contained = if whole {
+            containment.verify(&pairs, &store, VERIFY_BUDGET)?
+        } else {
+            drop(store);
+            let store = SetStore::in_memory(reread(&CorpusIndex::needs_verification(&pairs))?);
+            containment.verify(&pairs, &store, VERIFY_BUDGET)?
+        };
+        Ok((clusters, duplicates, contained))
     }
 }
 

@@ -16,6 +16,7 @@ use super::places::{covering, CharIndex, FoundBlock, FoundPassage, FoundPassageC
 use super::{Engine, ScannedDoc, TextSpan, TooManyDocuments};
 use crate::detect::across::{Cluster, RepeatedSegment};
 use crate::detect::boilerplate::Boilerplate;
+use crate::detect::containment::Contained;
 use crate::document::Origin;
 
 /// A corpus scan over documents held in memory; made by
@@ -97,6 +98,9 @@ pub struct CorpusFindings {
     /// Passages copied across documents, when the engine was built with
     /// [`near_segments`](super::EngineBuilder::near_segments).
     pub passages: Vec<FoundPassage>,
+    /// Documents contained in longer ones, when the engine looks for them
+    /// ([`Findings::contained`](super::Findings::contained)).
+    pub contained: Vec<Contained>,
 }
 
 impl CorpusFindings {
@@ -308,6 +312,7 @@ impl CorpusScan {
             repeated,
             boilerplate: found.boilerplate,
             passages,
+            contained: found.contained,
         })
     }
 }

@@ -56,6 +56,7 @@ use crate::detect::across::{
     compact_hash, compact_shingles, AcrossConfig, DocSketch, SegmentSketch,
 };
 use crate::detect::boilerplate::{line_hashes, BoilerplateConfig};
+use crate::detect::containment::ContainmentConfig;
 use crate::detect::passages::PassageConfig;
 use crate::detect::within::{find_blocks, WithinConfig};
 use crate::document::{Document, LineIndex, Origin, Span};
@@ -133,6 +134,13 @@ pub struct Findings {
     /// Segments damaged by a wrong decoding (see [`crate::quality::findings`]),
     /// in [`ScannedDoc::damage`]. Off by default.
     pub damage: bool,
+    /// Short documents lying wholly or almost wholly inside longer ones (a
+    /// snippet page, a truncated copy), in [`CorpusReport::contained`];
+    /// containment is reported from the near-duplicate
+    /// [`threshold`](EngineBuilder::threshold). Documents are compared for
+    /// it on the shingle sets near duplicates are verified on, so asking
+    /// for it looks for [`documents`](Self::documents) too. Off by default.
+    pub contained: bool,
 }
 
 impl Findings {
@@ -144,6 +152,7 @@ impl Findings {
             segments: false,
             boilerplate: false,
             damage: false,
+            contained: false,
         }
     }
 
@@ -167,6 +176,9 @@ impl Default for Findings {
             // Damage costs a sixth of a scan's time on CJK text and is a
             // question of its own: looked for only when asked.
             damage: false,
+            // Containment costs its own index and verification, and few
+            // corpora need it: looked for only when asked.
+            contained: false,
         }
     }
 }
@@ -276,6 +288,15 @@ impl EngineBuilder {
         config::at_least("shingles.word_k", self.shingles.word_k, 1)?;
         let batch_bytes = config::at_least("batch_bytes", self.batch_bytes.unwrap_or(8 << 20), 1)?;
         self.boilerplate.validate()?;
+        // Containment is checked on the sets near duplicates are verified on.
+        let find = Findings {
+            documents: self.find.documents || self.find.contained,
+            ..self.find
+        };
+        let containment = find.contained.then(|| ContainmentConfig {
+            threshold,
+            ..ContainmentConfig::default()
+        });
         let passages = self.near_segments.then(|| PassageConfig {
             threshold,
             min_segment_units: min_units,
@@ -291,7 +312,7 @@ impl EngineBuilder {
             across: AcrossConfig {
                 threshold,
                 min_segment_units: min_units,
-                repeated_segments: self.find.segments,
+                repeated_segments: find.segments,
                 ..self.across.clone()
             },
             boilerplate: self.boilerplate.clone(),
@@ -303,7 +324,8 @@ impl EngineBuilder {
             keep_prints: self.keep_prints || passages.is_some(),
             passages,
             spill: !self.no_spill,
-            find: self.find,
+            containment,
+            find,
         })
     }
 }
@@ -323,6 +345,7 @@ pub struct Engine {
     keep_prints: bool,
     passages: Option<PassageConfig>,
     spill: bool,
+    containment: Option<ContainmentConfig>,
     find: Findings,
 }
 
@@ -369,6 +392,7 @@ impl Engine {
             summary.duplicate_documents = report.duplicates.in_input_order().removed.len();
             summary.repeated_segments = report.repeated.len();
             summary.boilerplate = report.boilerplate.len();
+            summary.contained = report.contained.len();
             sink.corpus(report)?;
         }
         sink.finish(&summary)?;
@@ -570,6 +594,7 @@ impl Engine {
             repeated: found.repeated,
             boilerplate: found.boilerplate,
             passages: found.passages,
+            contained: found.contained,
             segment_lines: found.segment_lines,
             origins,
             entry_of,

@@ -239,6 +239,7 @@ mod tests {
             segments: false,
             boilerplate: false,
             damage: false,
+            contained: false,
         });
         let engine = builder.build().expect("valid settings");
         for text in [

@@ -6,6 +6,7 @@ use std::io;
 
 use crate::detect::across::{Cluster, DocSketch, RepeatedSegment};
 use crate::detect::boilerplate::Boilerplate;
+use crate::detect::containment::Contained;
 use crate::detect::passages::Passage;
 use crate::detect::removal::DuplicateGraph;
 use crate::detect::within::Block;
@@ -130,6 +131,9 @@ pub struct CorpusReport {
     /// Passages copied across documents, exact or near (with
     /// [`EngineBuilder::near_segments`](super::EngineBuilder::near_segments)).
     pub passages: Vec<Passage>,
+    /// Documents contained in longer ones, by contained document, when
+    /// [`Findings::contained`](super::Findings::contained) was asked for.
+    pub contained: Vec<Contained>,
     /// Lines of each document's segments, by document number, when passages
     /// were looked for.
     pub segment_lines: Vec<Vec<LineRange>>,
@@ -173,6 +177,8 @@ pub struct Summary {
     pub repeated_segments: usize,
     /// Boilerplate lines found.
     pub boilerplate: usize,
+    /// Documents contained in a longer one (when looked for).
+    pub contained: usize,
     /// Inputs that could not be read or decoded, including paths that do not exist.
     pub errors: usize,
     /// Binary files skipped quietly in folder walks.

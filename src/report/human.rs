@@ -441,6 +441,20 @@ impl<W: Write> Sink for HumanPrinter<W> {
             }
             self.more(report.clusters.len())?;
         }
+        if !report.contained.is_empty() {
+            let title = self.paint("1;33", "documents contained in longer ones");
+            writeln!(self.out, "{title}  {}", report.contained.len())?;
+            for found in report.contained.iter().take(listed) {
+                writeln!(
+                    self.out,
+                    "  {:<9} {}  in  {}",
+                    format!("{:.2}", found.containment),
+                    path(found.doc),
+                    path(found.container)
+                )?;
+            }
+            self.more(report.contained.len())?;
+        }
         let segments = segment_clusters(report);
         if !segments.is_empty() {
             let title = self.paint("1;33", "segments repeated across documents");
@@ -526,6 +540,12 @@ impl<W: Write> Sink for HumanPrinter<W> {
             line.push_str(&format!(
                 ", {} duplicate documents in {} clusters",
                 summary.duplicate_documents, summary.clusters
+            ));
+        }
+        if self.find.contained {
+            line.push_str(&format!(
+                ", {} contained documents",
+                thousands(summary.contained)
             ));
         }
         if let Some(stored) = self.stored_total {

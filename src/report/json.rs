@@ -240,6 +240,9 @@ struct SummaryLine {
     duplicate_documents: usize,
     repeated_segments: usize,
     boilerplate: usize,
+    /// Documents contained in longer ones, only when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    contained: usize,
     errors: usize,
     skipped: usize,
     /// Documents with damaged segments, only when there are any.
@@ -263,6 +266,16 @@ struct DocClusterLine {
     cluster_kind: &'static str,
     similarity: f64,
     members: Vec<Member>,
+}
+
+/// A document contained in a longer one.
+#[derive(Serialize)]
+struct ContainedLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    document: Member,
+    container: Member,
+    containment: f64,
 }
 
 #[derive(Serialize)]
@@ -428,6 +441,14 @@ impl<W: Write> Sink for JsonPrinter<W> {
                     .collect(),
             })?;
         }
+        for found in &report.contained {
+            self.line(&ContainedLine {
+                kind: "contained",
+                document: member(report, found.doc, None),
+                container: member(report, found.container, None),
+                containment: round4(found.containment),
+            })?;
+        }
         for occurrences in segment_clusters(report) {
             self.line(&SegmentClusterLine {
                 kind: "cluster",
@@ -475,6 +496,7 @@ impl<W: Write> Sink for JsonPrinter<W> {
             duplicate_documents: summary.duplicate_documents,
             repeated_segments: summary.repeated_segments,
             boilerplate: summary.boilerplate,
+            contained: summary.contained,
             errors: summary.errors,
             skipped: summary.skipped,
             damaged_documents: summary.damaged_documents,

@@ -385,7 +385,7 @@ const STYLE: &str = r#"
 .side.removed { border-left: 3px solid var(--del-strong); }
 .side.kept { border-left: 3px solid var(--ins-strong); }
 .reason { font-family: ui-monospace, monospace; font-size: 12px; padding: 0 .3rem; border-radius: 3px; background: var(--del); }
-.reason.duplicate-document { background: var(--del-strong); }
+.reason.duplicate-document, .reason.contained { background: var(--del-strong); }
 .reason.boilerplate { background: #eee; }
 .chart { max-width: 44rem; margin: 1rem 0; }
 .chart svg { width: 100%; height: auto; }

@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::io;
 
 use crate::clean::listing::Removed;
-use crate::clean::plan::Reason;
 use crate::input::Entry;
 use crate::pipeline::{Engine, ReadOutcome, Which};
 use crate::report::TEXT_CHARS;
@@ -158,7 +157,7 @@ pub(super) fn document_key(removed: &Removed) -> DocKey {
 }
 
 fn removed_stretch(removed: &Removed) -> Stretch {
-    let whole = removed.reason == Reason::DuplicateDocument;
+    let whole = removed.reason.is_whole_document();
     (document_key(removed), (!whole).then_some(removed.bytes))
 }
 

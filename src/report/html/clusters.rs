@@ -1,6 +1,7 @@
 //! The corpus-wide findings of the scan page: duplicate-document clusters
 //! with their members side by side (the start of each member's text, as
-//! kept while the documents went by), then segments and passages repeated
+//! kept while the documents went by), documents contained in longer ones
+//! (with `--find contained`), then segments and passages repeated
 //! across documents and boilerplate lines, as tables of places.
 //!
 //! Every list is capped ([`MAX_LISTED`] items, [`SIDE_BY_SIDE`] members
@@ -34,6 +35,7 @@ const LINE_CHARS: usize = 300;
 pub(super) fn corpus(out: &mut String, report: &CorpusReport, previews: &[Option<String>]) {
     out.push_str("<div id=\"corpus\">\n");
     document_clusters(out, report, previews);
+    contained(out, report);
     places_table(
         out,
         "segments",
@@ -202,6 +204,31 @@ fn places_table(
     }
     out.push_str("</tbody></table>\n");
     cut_note(out, rows.len(), title.to_lowercase().as_str());
+}
+
+/// A table of documents contained in longer ones, with their container.
+fn contained(out: &mut String, report: &CorpusReport) {
+    if report.contained.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<h2 id=\"contained\">Documents contained in longer ones <span class=\"muted\">{}</span></h2>\n<table class=\"places\"><thead><tr><th style=\"width:9rem\">containment</th><th>document</th><th>container</th></tr></thead><tbody>",
+        thousands(report.contained.len())
+    );
+    for found in report.contained.iter().take(MAX_LISTED) {
+        let _ = write!(
+            out,
+            "<tr class=\"finding\"><td>{:.2}</td><td><span class=\"name\">",
+            found.containment
+        );
+        escape_into(out, &report.origins[found.doc as usize].to_string());
+        out.push_str("</span></td><td><span class=\"name\">");
+        escape_into(out, &report.origins[found.container as usize].to_string());
+        out.push_str("</span></td></tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    cut_note(out, report.contained.len(), "contained documents");
 }
 
 fn boilerplate(out: &mut String, report: &CorpusReport) {
