@@ -18,6 +18,7 @@ use crate::quality::{compare, Preference};
 /// Why text was removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Reason {
     /// The whole document duplicates another, kept, document.
     DuplicateDocument,
