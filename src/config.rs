@@ -39,6 +39,18 @@ pub enum ConfigError {
         /// The least value it accepts.
         least: usize,
     },
+    /// A count outside its range.
+    #[error("{setting}: {value} is not a whole number from {least} to {most}")]
+    OutOfRange {
+        /// The setting, named as in [`ConfigError::Fraction`].
+        setting: &'static str,
+        /// The value it was given.
+        value: usize,
+        /// The least value it accepts.
+        least: usize,
+        /// The greatest value it accepts.
+        most: usize,
+    },
     /// A time budget that ends past what the clock can count.
     #[error("{setting}: {seconds} seconds ends past what the clock can count")]
     TooLong {
@@ -88,6 +100,25 @@ pub(crate) fn at_least(
             setting,
             value,
             least,
+        })
+    }
+}
+
+/// `value` if it lies in `least..=most`.
+pub(crate) fn within(
+    setting: &'static str,
+    value: usize,
+    least: usize,
+    most: usize,
+) -> Result<usize, ConfigError> {
+    if (least..=most).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError::OutOfRange {
+            setting,
+            value,
+            least,
+            most,
         })
     }
 }

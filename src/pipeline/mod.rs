@@ -220,7 +220,8 @@ impl EngineBuilder {
         self
     }
 
-    /// Shingle lengths, each at least 1 (default 5 CJK characters, 3 words).
+    /// How documents are shingled, per script (default
+    /// `spaced=chars:5,cjk=chars:5`); each `k` from 1 to 32.
     pub fn shingles(&mut self, config: ShingleConfig) -> &mut Self {
         self.shingles = config;
         self
@@ -272,8 +273,7 @@ impl EngineBuilder {
     pub fn build(&self) -> Result<Engine, ConfigError> {
         let threshold = config::positive_fraction("threshold", self.across.threshold)?;
         let min_units = config::at_least("min_units", self.across.min_segment_units, 1)?;
-        config::at_least("shingles.cjk_k", self.shingles.cjk_k, 1)?;
-        config::at_least("shingles.word_k", self.shingles.word_k, 1)?;
+        self.shingles.validate()?;
         let batch_bytes = config::at_least("batch_bytes", self.batch_bytes.unwrap_or(8 << 20), 1)?;
         self.boilerplate.validate()?;
         let passages = self.near_segments.then(|| PassageConfig {
@@ -477,7 +477,7 @@ impl Engine {
         index: &LineIndex,
     ) -> (Vec<Span>, Vec<Fingerprint>, Option<Signature>) {
         let segments = self.segmenter.segment_indexed(text, index);
-        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text))
+        let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text))
             .sign_segments(self.find.blocks || self.keep_prints);
         let prints = segments
             .iter()
@@ -608,7 +608,7 @@ impl Engine {
     fn compact_shingles(&self, text: &str) -> Vec<u32> {
         let index = LineIndex::new(text);
         let segments = self.segmenter.segment_indexed(text, &index);
-        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text));
+        let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text));
         let mut all = Vec::new();
         for span in &segments {
             fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
@@ -620,6 +620,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Shingling;
 
     /// Counts the documents it is given.
     #[derive(Default)]
@@ -728,12 +729,9 @@ mod tests {
             }
         );
         assert!(matches!(
-            err(EngineBuilder::new().shingles(ShingleConfig {
-                cjk_k: 0,
-                word_k: 3
-            })),
-            ConfigError::TooSmall {
-                setting: "shingles.cjk_k",
+            err(EngineBuilder::new().shingles(ShingleConfig::uniform(Shingling::Chars(0)))),
+            ConfigError::OutOfRange {
+                setting: "shingles.cjk",
                 ..
             }
         ));
