@@ -245,7 +245,7 @@ mod shingle;
 pub mod signature;
 mod sketch;
 
-pub use config::ConfigError;
+pub use config::{ConfigError, DEFAULT_THRESHOLD};
 pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use detect::across::{Cluster, RepeatedSegment};
 pub use detect::boilerplate::{Boilerplate, BoilerplateConfig};

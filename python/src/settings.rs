@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 /// The command line's `--threshold` default.
-const DEFAULT_THRESHOLD: f64 = 0.8;
+const DEFAULT_THRESHOLD: f64 = doppel::DEFAULT_THRESHOLD;
 /// The command line's `--shingle` default.
 const DEFAULT_SHINGLE: &str = "chars:5";
 

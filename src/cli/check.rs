@@ -49,7 +49,7 @@ pub struct CheckArgs {
     pub min_segments: Option<usize>,
 
     /// Jaccard similarity (0–1] of shingle sets from which two segments are
-    /// near duplicates [default: 0.8].
+    /// near duplicates [default: 0.65].
     #[arg(long, value_name = "X", value_parser = parse_unit_interval)]
     pub threshold: Option<f64>,
 

@@ -33,7 +33,7 @@ pub struct ReadArgs {
 
     /// Jaccard similarity, in (0, 1], of shingle sets from which two
     /// segments are near duplicates.
-    #[arg(long, default_value_t = 0.8, value_parser = parse_unit_interval)]
+    #[arg(long, default_value_t = doppel::DEFAULT_THRESHOLD, value_parser = parse_unit_interval)]
     pub threshold: f64,
 
     /// How text is cut into shingles, the pieces whose sets are compared:

@@ -36,7 +36,7 @@ use crate::sketch::{Lsh, Signature};
 #[derive(Clone, Debug)]
 pub struct AcrossConfig {
     /// Jaccard similarity from which two documents are near duplicates
-    /// (default 0.8).
+    /// (default [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD)).
     pub threshold: f64,
     /// Smallest segment reported as repeated across documents, in units
     /// (default 10).
@@ -51,7 +51,7 @@ pub struct AcrossConfig {
 impl Default for AcrossConfig {
     fn default() -> AcrossConfig {
         AcrossConfig {
-            threshold: 0.8,
+            threshold: crate::DEFAULT_THRESHOLD,
             min_segment_units: 10,
             neighbours: 16,
             repeated_segments: true,

@@ -173,7 +173,8 @@ impl Default for Findings {
 
 impl EngineBuilder {
     /// A builder with every setting at its default: auto segments,
-    /// threshold 0.8, blocks of at least 10 units, every finding but damage
+    /// threshold [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD), character
+    /// 5-gram shingles, blocks of at least 10 units, every finding but damage
     /// looked for.
     pub fn new() -> EngineBuilder {
         EngineBuilder::default()
@@ -186,7 +187,8 @@ impl EngineBuilder {
     }
 
     /// Jaccard similarity from which segments, passages and documents are
-    /// near duplicates, in `(0, 1]` (default 0.8).
+    /// near duplicates, in `(0, 1]` (default
+    /// [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD), 0.65).
     pub fn threshold(&mut self, threshold: f64) -> &mut Self {
         self.within.threshold = threshold;
         self.across.threshold = threshold;
