@@ -65,7 +65,11 @@ impl Rng {
 /// rather than the text).
 fn edit(text: &str, rate: f64, rng: &mut Rng) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    let letters: Vec<char> = chars.iter().copied().filter(|c| c.is_alphanumeric()).collect();
+    let letters: Vec<char> = chars
+        .iter()
+        .copied()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
     if letters.is_empty() {
         return text.to_owned();
     }
@@ -90,7 +94,11 @@ fn shingle_set(text: &str, shingling: Shingling) -> Vec<u64> {
     let mut set: Vec<u64> = Segmenter::new(Granularity::Auto)
         .segment(text)
         .iter()
-        .flat_map(|span| fingerprinter.fingerprint(&text[span.bytes.clone()]).shingles)
+        .flat_map(|span| {
+            fingerprinter
+                .fingerprint(&text[span.bytes.clone()])
+                .shingles
+        })
         .collect();
     set.sort_unstable();
     set.dedup();
@@ -166,7 +174,11 @@ fn main() {
             .map(|&rate| {
                 texts
                     .iter()
-                    .flat_map(|&t| (0..COPIES).map(|_| (t, edit(t, rate, &mut rng))).collect::<Vec<_>>())
+                    .flat_map(|&t| {
+                        (0..COPIES)
+                            .map(|_| (t, edit(t, rate, &mut rng)))
+                            .collect::<Vec<_>>()
+                    })
                     .collect()
             })
             .collect();
@@ -183,7 +195,10 @@ fn main() {
                     .collect()
             })
             .collect();
-        println!("\n## {group}: {} documents, {COPIES} copies each per rate", texts.len());
+        println!(
+            "\n## {group}: {} documents, {COPIES} copies each per rate",
+            texts.len()
+        );
         println!("\nSimilarity of edited copies to their original: median / 2nd percentile");
         print!("\n| shingling |");
         for rate in RATES {
@@ -195,7 +210,11 @@ fn main() {
             for at_rate in &scores {
                 let mut values: Vec<f64> = at_rate.iter().map(score).collect();
                 values.sort_by(f64::total_cmp);
-                print!(" {:.2} / {:.2} |", quantile(&values, 0.5), quantile(&values, 0.02));
+                print!(
+                    " {:.2} / {:.2} |",
+                    quantile(&values, 0.5),
+                    quantile(&values, 0.02)
+                );
             }
             println!();
         };

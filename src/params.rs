@@ -247,7 +247,10 @@ mod tests {
         );
         assert_eq!(
             a.differences(&b),
-            ["CJK shingles: chars:5 here, words:3 there", "spaced shingles: chars:5 here, words:3 there"]
+            [
+                "CJK shingles: chars:5 here, words:3 there",
+                "spaced shingles: chars:5 here, words:3 there"
+            ]
         );
     }
 
@@ -255,7 +258,10 @@ mod tests {
     fn params_of_earlier_files_read_as_word_shinglings() {
         let json = r#"{"sketch_format":1,"doppel_version":"0.9.0","granularity":"auto","cjk_k":5,"word_k":3,"threshold":0.8,"slots":128,"bands":16,"rows":8}"#;
         let old: SketchParams = serde_json::from_str(json).expect("read");
-        assert_eq!((old.cjk_shingles.as_str(), old.spaced_shingles.as_str()), ("words:5", "words:3"));
+        assert_eq!(
+            (old.cjk_shingles.as_str(), old.spaced_shingles.as_str()),
+            ("words:5", "words:3")
+        );
     }
 
     #[test]

@@ -98,9 +98,7 @@ impl FromStr for Shingling {
             .parse::<usize>()
             .ok()
             .filter(|k| (MIN_K..=MAX_K).contains(k))
-            .ok_or_else(|| {
-                format!("'{spec}': N must be a whole number from {MIN_K} to {MAX_K}")
-            })?;
+            .ok_or_else(|| format!("'{spec}': N must be a whole number from {MIN_K} to {MAX_K}"))?;
         match unit {
             "words" => Ok(Shingling::Words(k)),
             "chars" => Ok(Shingling::Chars(k)),
@@ -174,11 +172,7 @@ impl FromStr for ShingleConfig {
                     config.cjk = shingling;
                     &mut named.1
                 }
-                _ => {
-                    return Err(format!(
-                        "'{script}' is not a script (spaced, latin or cjk)"
-                    ))
-                }
+                _ => return Err(format!("'{script}' is not a script (spaced, latin or cjk)")),
             };
             if std::mem::replace(seen, true) {
                 return Err(format!("'{spec}' names the {script} script twice"));
@@ -435,8 +429,14 @@ mod tests {
 
     #[test]
     fn the_shingling_follows_the_dominant_script() {
-        assert_eq!(WORDS.for_text("新华社北京7月9日电 2015"), Shingling::Words(5));
-        assert_eq!(WORDS.for_text("The iPhone 发布会 was held"), Shingling::Words(3));
+        assert_eq!(
+            WORDS.for_text("新华社北京7月9日电 2015"),
+            Shingling::Words(5)
+        );
+        assert_eq!(
+            WORDS.for_text("The iPhone 发布会 was held"),
+            Shingling::Words(3)
+        );
         assert_eq!(WORDS.for_text(""), Shingling::Words(3));
     }
 
@@ -586,13 +586,31 @@ mod tests {
     #[test]
     fn bad_specs_say_what_is_wrong() {
         let err = |spec: &str| spec.parse::<ShingleConfig>().unwrap_err();
-        assert_eq!(err("chars:0"), "'chars:0': N must be a whole number from 1 to 32");
-        assert_eq!(err("chars:33"), "'chars:33': N must be a whole number from 1 to 32");
-        assert_eq!(err("bytes:4"), "'bytes:4': 'bytes' is not a shingle unit (words or chars)");
+        assert_eq!(
+            err("chars:0"),
+            "'chars:0': N must be a whole number from 1 to 32"
+        );
+        assert_eq!(
+            err("chars:33"),
+            "'chars:33': N must be a whole number from 1 to 32"
+        );
+        assert_eq!(
+            err("bytes:4"),
+            "'bytes:4': 'bytes' is not a shingle unit (words or chars)"
+        );
         assert_eq!(err("5"), "'5' is not words:N or chars:N");
-        assert_eq!(err("thai=chars:3"), "'thai' is not a script (spaced, latin or cjk)");
-        assert_eq!(err("cjk=chars:3,cjk=words:2"), "'cjk=chars:3,cjk=words:2' names the cjk script twice");
-        assert_eq!(err("cjk=chars:3,"), "'' is not SCRIPT=SHINGLING (spaced=chars:5, cjk=chars:5)");
+        assert_eq!(
+            err("thai=chars:3"),
+            "'thai' is not a script (spaced, latin or cjk)"
+        );
+        assert_eq!(
+            err("cjk=chars:3,cjk=words:2"),
+            "'cjk=chars:3,cjk=words:2' names the cjk script twice"
+        );
+        assert_eq!(
+            err("cjk=chars:3,"),
+            "'' is not SCRIPT=SHINGLING (spaced=chars:5, cjk=chars:5)"
+        );
     }
 
     #[test]
@@ -600,7 +618,11 @@ mod tests {
         let config = ShingleConfig::uniform(Shingling::Chars(0));
         assert!(matches!(
             config.validate(),
-            Err(ConfigError::OutOfRange { setting: "shingles.cjk", value: 0, .. })
+            Err(ConfigError::OutOfRange {
+                setting: "shingles.cjk",
+                value: 0,
+                ..
+            })
         ));
         assert!(ShingleConfig::default().validate().is_ok());
     }

@@ -51,7 +51,13 @@ fn near_clusters(dir: &Path, extra: &[&str]) -> Vec<Vec<String>> {
                 .as_array()
                 .expect("members")
                 .iter()
-                .map(|m| m["path"].as_str().expect("path").trim_start_matches("./").to_owned())
+                .map(|m| {
+                    m["path"]
+                        .as_str()
+                        .expect("path")
+                        .trim_start_matches("./")
+                        .to_owned()
+                })
                 .collect();
             names.sort();
             names
@@ -61,7 +67,11 @@ fn near_clusters(dir: &Path, extra: &[&str]) -> Vec<Vec<String>> {
 
 fn write_copies(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(format!("{name}.txt")), text).expect("original");
-    std::fs::write(dir.join(format!("{name}-edited.txt")), edit_one_percent(text)).expect("copy");
+    std::fs::write(
+        dir.join(format!("{name}-edited.txt")),
+        edit_one_percent(text),
+    )
+    .expect("copy");
 }
 
 #[test]
@@ -80,12 +90,18 @@ fn a_copy_with_one_percent_edited_is_found_and_another_licence_of_the_template_i
     let mut found = near_clusters(dir.path(), &[]);
     found.sort();
     assert_eq!(found, expected);
-    // The earlier 3-word shingles miss the Latin copy at the same threshold.
-    let words = near_clusters(dir.path(), &["--shingle", "latin=words:3,cjk=words:5"]);
-    assert!(
-        !words.iter().any(|c| c[0].starts_with("mit")),
-        "{words:?}"
+    // The earlier defaults (3-word shingles, threshold 0.8) miss the Latin
+    // copy.
+    let words = near_clusters(
+        dir.path(),
+        &[
+            "--shingle",
+            "latin=words:3,cjk=words:5",
+            "--threshold",
+            "0.8",
+        ],
     );
+    assert!(!words.iter().any(|c| c[0].starts_with("mit")), "{words:?}");
 }
 
 #[test]
@@ -104,7 +120,10 @@ fn bad_specs_are_usage_errors_on_every_command_that_shingles() {
         ("words:33", "N must be a whole number from 1 to 32"),
         ("bytes:4", "'bytes' is not a shingle unit (words or chars)"),
         ("5", "is not words:N or chars:N"),
-        ("thai=chars:3", "'thai' is not a script (spaced, latin or cjk)"),
+        (
+            "thai=chars:3",
+            "'thai' is not a script (spaced, latin or cjk)",
+        ),
         ("cjk=chars:3,cjk=chars:4", "names the cjk script twice"),
     ];
     for command in commands {
@@ -155,26 +174,43 @@ fn signature_files_and_indexes_of_other_shinglings_are_refused() {
     assert_eq!(clustered.stdout, "");
     assert!(
         clustered.stderr.contains("sigs/b.sig.arrow")
-            && clustered.stderr.contains("spaced shingles: words:3 here, chars:5 there"),
+            && clustered
+                .stderr
+                .contains("spaced shingles: words:3 here, chars:5 there"),
         "{}",
         clustered.stderr
     );
 
-    let made = run(dir, &["index", "create", "idx", "--shingle", "cjk=chars:4", "a"]);
+    let made = run(
+        dir,
+        &["index", "create", "idx", "--shingle", "cjk=chars:4", "a"],
+    );
     assert_eq!(made.code, 0, "{}", made.stderr);
     let add = run(dir, &["index", "add", "idx", "b"]);
     assert_eq!(add.code, 2);
     assert!(
-        add.stderr.contains("CJK shingles: chars:5 here, chars:4 there"),
+        add.stderr
+            .contains("CJK shingles: chars:5 here, chars:4 there"),
         "{}",
         add.stderr
     );
     let info = run(dir, &["index", "info", "idx"]);
     assert!(
-        info.stdout.contains("shingles chars:4 CJK / chars:5 spaced"),
+        info.stdout
+            .contains("shingles chars:4 CJK / chars:5 spaced"),
         "{}",
         info.stdout
     );
-    let same = run(dir, &["index", "add", "idx", "--shingle", "spaced=chars:5,cjk=chars:4", "b"]);
+    let same = run(
+        dir,
+        &[
+            "index",
+            "add",
+            "idx",
+            "--shingle",
+            "spaced=chars:5,cjk=chars:4",
+            "b",
+        ],
+    );
     assert_eq!(same.code, 0, "{}", same.stderr);
 }

@@ -289,7 +289,10 @@ fn settings_of(py: Python<'_>, stored: &Stored) -> PyResult<Settings> {
     kwargs.set_item("threshold", params.threshold)?;
     kwargs.set_item(
         "shingle",
-        format!("spaced={},cjk={}", params.spaced_shingles, params.cjk_shingles),
+        format!(
+            "spaced={},cjk={}",
+            params.spaced_shingles, params.cjk_shingles
+        ),
     )?;
     py.get_type::<Settings>()
         .call((), Some(&kwargs))

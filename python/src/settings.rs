@@ -149,12 +149,7 @@ fn config_error(err: ConfigError) -> PyErr {
 impl Settings {
     #[new]
     #[pyo3(signature = (*, granularity = "auto", threshold = DEFAULT_THRESHOLD, min_units = 10, shingle = DEFAULT_SHINGLE))]
-    fn new(
-        granularity: &str,
-        threshold: f64,
-        min_units: i64,
-        shingle: &str,
-    ) -> PyResult<Settings> {
+    fn new(granularity: &str, threshold: f64, min_units: i64, shingle: &str) -> PyResult<Settings> {
         Settings::make(granularity, threshold, min_units, shingle)
     }
 
