@@ -35,6 +35,9 @@ const RATES: [f64; 4] = [0.01, 0.03, 0.05, 0.10];
 const COPIES: usize = 3;
 const THRESHOLDS: [f64; 6] = [0.55, 0.6, 0.65, 0.7, 0.75, 0.8];
 
+/// A copy's truth and its similarity under each shingling.
+type Scores = (f64, Vec<f64>);
+
 fn shinglings() -> Vec<Shingling> {
     let words = (1..=5).map(Shingling::Words);
     let chars = (2..=7).map(Shingling::Chars);
@@ -167,7 +170,7 @@ fn main() {
             .filter(|d| field(d, "group") == group)
             .map(|d| field(d, "text"))
             .collect();
-        let mut rng = Rng(0xD099_E1);
+        let mut rng = Rng(0x00D0_99E1);
         // copies[rate] = (original, copy) pairs.
         let copies: Vec<Vec<(&str, String)>> = RATES
             .iter()
@@ -183,7 +186,7 @@ fn main() {
             })
             .collect();
         // scores[rate][copy] = (truth, similarity under each shingling).
-        let scores: Vec<Vec<(f64, Vec<f64>)>> = copies
+        let scores: Vec<Vec<Scores>> = copies
             .iter()
             .map(|at_rate| {
                 at_rate
@@ -205,7 +208,7 @@ fn main() {
             print!(" {:.0}% |", rate * 100.0);
         }
         println!("\n|---|---|---|---|---|");
-        let row = |name: String, score: &dyn Fn(&(f64, Vec<f64>)) -> f64| {
+        let row = |name: String, score: &dyn Fn(&Scores) -> f64| {
             print!("| {name} |");
             for at_rate in &scores {
                 let mut values: Vec<f64> = at_rate.iter().map(score).collect();
@@ -231,8 +234,8 @@ fn main() {
             print!(" {t} |");
         }
         println!("\n|---|{}", "---|".repeat(THRESHOLDS.len()));
-        let all: Vec<&(f64, Vec<f64>)> = scores.iter().flatten().collect();
-        let summary = |name: String, score: &dyn Fn(&(f64, Vec<f64>)) -> f64| {
+        let all: Vec<&Scores> = scores.iter().flatten().collect();
+        let summary = |name: String, score: &dyn Fn(&Scores) -> f64| {
             print!("| {name} |");
             for t in THRESHOLDS {
                 let found = |at: usize| {

@@ -13,7 +13,7 @@
 //! let a = EngineBuilder::new().build()?.sketch_params();
 //! let b = EngineBuilder::new().threshold(0.9).build()?.sketch_params();
 //! assert!(a.differences(&a).is_empty());
-//! assert_eq!(a.differences(&b)[0], "threshold: 0.8 here, 0.9 there");
+//! assert_eq!(a.differences(&b)[0], "threshold: 0.65 here, 0.9 there");
 //! # Ok::<(), doppel::ConfigError>(())
 //! ```
 

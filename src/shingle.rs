@@ -45,13 +45,18 @@ use crate::config::{self, ConfigError};
 use crate::script::is_cjk;
 
 /// Fewest pieces per shingle a [`Shingling`] accepts.
-pub const MIN_K: usize = 1;
+const MIN_K: usize = 1;
 /// Most pieces per shingle a [`Shingling`] accepts.
-pub const MAX_K: usize = 32;
+const MAX_K: usize = 32;
 
-/// One way of cutting shingles: `k` consecutive pieces of one kind (see
-/// the [module documentation](self)). Written and parsed as `words:K` or
-/// `chars:K`.
+/// One way of cutting shingles: `k` consecutive pieces of one kind, `k`
+/// from 1 to 32. Written and parsed as `words:K` or `chars:K`.
+///
+/// Words: each word of a spaced script, and each Han, kana or Hangul
+/// character, is a piece. Chars: each character of the normalized text is
+/// a piece, and so is the space between two words of a spaced script (a
+/// space next to a Han, kana or Hangul character is not). On text with no
+/// spaced word the two give the same shingles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Shingling {
     /// `k` words of spaced scripts, or Han, kana or Hangul characters.
@@ -69,7 +74,7 @@ impl Shingling {
         }
     }
 
-    /// `Ok` when `k` lies in [`MIN_K`]`..=`[`MAX_K`]; else an error naming
+    /// `Ok` when `k` lies in `MIN_K..=MAX_K`; else an error naming
     /// `setting`.
     pub(crate) fn validate(self, setting: &'static str) -> Result<Shingling, ConfigError> {
         config::within(setting, self.k(), MIN_K, MAX_K)?;
@@ -89,7 +94,7 @@ impl fmt::Display for Shingling {
 impl FromStr for Shingling {
     type Err = String;
 
-    /// Parses `words:K` or `chars:K`, `K` from [`MIN_K`] to [`MAX_K`].
+    /// Parses `words:K` or `chars:K`, `K` from 1 to 32.
     fn from_str(spec: &str) -> Result<Shingling, String> {
         let (unit, k) = spec
             .split_once(':')
