@@ -23,7 +23,7 @@ if [ ! -f "$DATA/spdx/package/spdx-full.json" ]; then
 fi
 if [ ! -d "$DATA/man/usr/share/games/fortunes" ] || [ ! -d "$DATA/man/usr/share/man/zh_CN" ]; then
     echo "== fetch manpages-zh, manpages-ja and fortunes-zh" >&2
-    (cd "$DATA" && apt-get download manpages-zh manpages-ja fortunes-zh)
+    (cd "$DATA" && apt-get download manpages-zh manpages-ja fortunes-zh) >&2
     for deb in "$DATA"/manpages-zh_*.deb "$DATA"/manpages-ja_*.deb "$DATA"/fortunes-zh_*.deb; do
         dpkg-deb -x "$deb" "$DATA/man"
     done
