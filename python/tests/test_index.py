@@ -89,7 +89,7 @@ def test_reopened_index_answers_the_same(index: doppel.Index) -> None:
     reopened = doppel.Index.open(index.path)
     assert reopened.documents == len(STORED)
     assert reopened.settings == doppel.Settings()
-    assert reopened.params["threshold"] == 0.8 and reopened.params["granularity"] == "auto"
+    assert reopened.params["threshold"] == 0.65 and reopened.params["granularity"] == "auto"
     assert str(reopened.path) == str(index.path)
     assert repr(reopened) == f"Index({str(index.path)!r}, {len(STORED)} documents, 1 segments)"
     queries = [STORED[0], near_copy(STORED[3]), document(77, cjk=True)]
