@@ -17,7 +17,7 @@
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::normalize::Normalizer;
-use crate::shingle::Shingler;
+use crate::shingle::{Shingler, Shingling};
 use crate::sketch::{Signature, SlotMins};
 
 /// A segment's hashes and sketch.
@@ -28,7 +28,7 @@ pub struct Fingerprint {
     /// Hash of the normalized text (of the raw text when normalization leaves
     /// nothing, so punctuation-only segments match only themselves).
     pub exact: u64,
-    /// Number of shingle units (characters of CJK text, words elsewhere).
+    /// Number of units (CJK characters and words, whatever the shingling).
     pub units: usize,
     /// Shingle hashes in text order, repeats included; [`Fingerprint::set`]
     /// gives the set whose Jaccard similarity verifies a near-duplicate
@@ -94,12 +94,18 @@ const MIN_SKETCHED: usize = 3;
 const RAW_SEED: u64 = 0x00D0_99E1;
 
 impl Fingerprinter {
-    /// A fingerprinter cutting shingles of `k` units (see
-    /// [`ShingleConfig::k_for`](crate::ShingleConfig::k_for)).
+    /// A fingerprinter cutting shingles of `k` words (or CJK characters):
+    /// `Fingerprinter::with(Shingling::Words(k))`.
     pub fn new(k: usize) -> Fingerprinter {
+        Fingerprinter::with(Shingling::Words(k))
+    }
+
+    /// A fingerprinter cutting shingles as `shingling` does (see
+    /// [`ShingleConfig::for_text`](crate::ShingleConfig::for_text)).
+    pub fn with(shingling: Shingling) -> Fingerprinter {
         Fingerprinter {
             normalizer: Normalizer::new(),
-            shingler: Shingler::new(k),
+            shingler: Shingler::with(shingling),
             document: SlotMins::default(),
             sign_segments: true,
         }

@@ -58,9 +58,9 @@
 //!    bytes and lines.
 //! 4. **Normalize** ([`Normalizer`]): a segment's comparison form (NFKC,
 //!    lower case, punctuation and spaces folded), never shown to anyone.
-//! 5. **Shingle** ([`Shingler`], [`ShingleConfig`]): the normalized text cut
-//!    into units (words, or CJK characters) and overlapping runs of `k`
-//!    units.
+//! 5. **Shingle** ([`Shingler`], [`ShingleConfig`], [`Shingling`]): the
+//!    normalized text cut into pieces (characters, or words and CJK
+//!    characters, as chosen per script) and overlapping runs of `k` pieces.
 //! 6. **Hash** ([`Fingerprinter`], [`Fingerprint`]): each segment's raw and
 //!    normalized hashes and its shingle hashes.
 //! 7. **MinHash and LSH**: each document (and, when blocks or near
@@ -245,7 +245,7 @@ mod shingle;
 pub mod signature;
 mod sketch;
 
-pub use config::ConfigError;
+pub use config::{ConfigError, DEFAULT_THRESHOLD};
 pub use decode::{decode, decode_vec, DecodeError, Decoded};
 pub use detect::across::{Cluster, RepeatedSegment};
 pub use detect::boilerplate::{Boilerplate, BoilerplateConfig};
@@ -264,4 +264,4 @@ pub use pipeline::{
 };
 pub use quality::{Damage, Preference, Variant};
 pub use segment::{Granularity, Segmenter};
-pub use shingle::{ShingleConfig, Shingler};
+pub use shingle::{ShingleConfig, Shingler, Shingling};

@@ -2,7 +2,7 @@
 //!
 //! A document's exact hash, its LSH band keys and its compact shingle set
 //! mean something only next to sketches made the same way: the same
-//! segmentation, shingle lengths, band shape and similarity threshold, and
+//! segmentation, shinglings, band shape and similarity threshold, and
 //! the same normalization and hashing code. Everything that leaves sketches
 //! on disk (signature files, the index) records these parameters and
 //! compares them before it mixes sketches, so sketches made differently are
@@ -13,14 +13,14 @@
 //! let a = EngineBuilder::new().build()?.sketch_params();
 //! let b = EngineBuilder::new().threshold(0.9).build()?.sketch_params();
 //! assert!(a.differences(&a).is_empty());
-//! assert_eq!(a.differences(&b)[0], "threshold: 0.8 here, 0.9 there");
+//! assert_eq!(a.differences(&b)[0], "threshold: 0.65 here, 0.9 there");
 //! # Ok::<(), doppel::ConfigError>(())
 //! ```
 
 use serde::{Deserialize, Serialize};
 
 use crate::segment::Granularity;
-use crate::shingle::ShingleConfig;
+use crate::shingle::{ShingleConfig, Shingling};
 use crate::sketch::{Lsh, SLOTS};
 
 /// Version of the sketch computation itself: normalization, segmentation
@@ -31,6 +31,7 @@ pub const SKETCH_FORMAT: u32 = 1;
 
 /// The parameters a document sketch was made with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredParams")]
 #[non_exhaustive]
 pub struct SketchParams {
     /// [`SKETCH_FORMAT`] of the code that made the sketches.
@@ -40,10 +41,11 @@ pub struct SketchParams {
     pub doppel_version: String,
     /// Segment kind: `paragraph`, `line`, `sentence` or `auto`.
     pub granularity: String,
-    /// Units per shingle in CJK text.
-    pub cjk_k: usize,
-    /// Words per shingle in spaced text.
-    pub word_k: usize,
+    /// Shingling of text written mostly in Han, kana or Hangul, as
+    /// written on the command line ([`Shingling`]: `chars:5`, `words:5`).
+    pub cjk_shingles: String,
+    /// Shingling of other text (spaced scripts): `chars:5`, `words:3`…
+    pub spaced_shingles: String,
     /// Jaccard similarity from which documents are near duplicates.
     pub threshold: f64,
     /// MinHash slots per signature.
@@ -66,8 +68,8 @@ impl SketchParams {
             sketch_format: SKETCH_FORMAT,
             doppel_version: env!("CARGO_PKG_VERSION").to_owned(),
             granularity: granularity_name(granularity).to_owned(),
-            cjk_k: shingles.cjk_k,
-            word_k: shingles.word_k,
+            cjk_shingles: shingles.cjk.to_string(),
+            spaced_shingles: shingles.spaced.to_string(),
             threshold,
             slots: SLOTS,
             bands: lsh.bands,
@@ -95,8 +97,16 @@ impl SketchParams {
             self.granularity.clone(),
             other.granularity.clone(),
         );
-        compare("cjk_k", self.cjk_k.to_string(), other.cjk_k.to_string());
-        compare("word_k", self.word_k.to_string(), other.word_k.to_string());
+        compare(
+            "CJK shingles",
+            self.cjk_shingles.clone(),
+            other.cjk_shingles.clone(),
+        );
+        compare(
+            "spaced shingles",
+            self.spaced_shingles.clone(),
+            other.spaced_shingles.clone(),
+        );
         compare(
             "threshold",
             self.threshold.to_string(),
@@ -125,6 +135,46 @@ impl SketchParams {
             here_version: self.doppel_version.clone(),
             there_version: other.doppel_version.clone(),
         })
+    }
+}
+
+/// [`SketchParams`] as files hold them: files made before shingling was
+/// selectable name the word-unit lengths `cjk_k` and `word_k` instead of
+/// the shinglings, and read as `words:K` so that they are compared (and
+/// refused by a differing engine) rather than rejected as unreadable.
+#[derive(Deserialize)]
+struct StoredParams {
+    sketch_format: u32,
+    doppel_version: String,
+    granularity: String,
+    cjk_shingles: Option<String>,
+    spaced_shingles: Option<String>,
+    cjk_k: Option<usize>,
+    word_k: Option<usize>,
+    threshold: f64,
+    slots: usize,
+    bands: usize,
+    rows: usize,
+}
+
+impl From<StoredParams> for SketchParams {
+    fn from(stored: StoredParams) -> SketchParams {
+        let shingling = |named: Option<String>, k: Option<usize>| {
+            named
+                .or_else(|| k.map(|k| Shingling::Words(k).to_string()))
+                .unwrap_or_else(|| "unrecorded".to_owned())
+        };
+        SketchParams {
+            sketch_format: stored.sketch_format,
+            doppel_version: stored.doppel_version,
+            granularity: stored.granularity,
+            cjk_shingles: shingling(stored.cjk_shingles, stored.cjk_k),
+            spaced_shingles: shingling(stored.spaced_shingles, stored.word_k),
+            threshold: stored.threshold,
+            slots: stored.slots,
+            bands: stored.bands,
+            rows: stored.rows,
+        }
     }
 }
 
@@ -184,6 +234,34 @@ mod tests {
             env!("CARGO_PKG_VERSION")
         );
         assert!(message.ends_with(&tail), "{message}");
+    }
+
+    #[test]
+    fn other_shinglings_are_named() {
+        let a = params(0.8);
+        let b = SketchParams::new(
+            Granularity::Auto,
+            ShingleConfig::uniform(Shingling::Words(3)),
+            0.8,
+            Lsh::for_threshold(0.8),
+        );
+        assert_eq!(
+            a.differences(&b),
+            [
+                "CJK shingles: chars:5 here, words:3 there",
+                "spaced shingles: chars:5 here, words:3 there"
+            ]
+        );
+    }
+
+    #[test]
+    fn params_of_earlier_files_read_as_word_shinglings() {
+        let json = r#"{"sketch_format":1,"doppel_version":"0.9.0","granularity":"auto","cjk_k":5,"word_k":3,"threshold":0.8,"slots":128,"bands":16,"rows":8}"#;
+        let old: SketchParams = serde_json::from_str(json).expect("read");
+        assert_eq!(
+            (old.cjk_shingles.as_str(), old.spaced_shingles.as_str()),
+            ("words:5", "words:3")
+        );
     }
 
     #[test]

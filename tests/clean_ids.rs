@@ -87,7 +87,7 @@ fn dry_run_names_records_by_line_and_id_and_their_kept_twin() {
         [
             format!("{name}:3 id=abc  duplicate-document of {name}:1 id=xyz"),
             format!("{name}:4 id=b2  block-copy (text lines 7-7)"),
-            format!("{name}:5 id=edited  duplicate-document of {name}:1 id=xyz (similarity 0.92)"),
+            format!("{name}:5 id=edited  duplicate-document of {name}:1 id=xyz (similarity 0.96)"),
         ]
     );
     assert!(dry.stdout.contains("would remove"), "{}", dry.stdout);

@@ -124,7 +124,7 @@ fn scan_against_reports_exact_and_near_stored_documents_with_their_ids_and_place
     assert_eq!(documents(dir, "idx"), 7);
     let info = run(dir, &["index", "info", "idx", "--verify"]);
     assert!(info.stdout.contains("segments   2"), "{}", info.stdout);
-    assert!(info.stdout.contains("threshold 0.8"), "{}", info.stdout);
+    assert!(info.stdout.contains("threshold 0.65"), "{}", info.stdout);
 
     let scan = run(
         dir,
@@ -430,7 +430,7 @@ fn other_settings_and_other_versions_are_refused_naming_what_differs() {
     );
     assert_eq!(add.code, 2);
     assert!(
-        add.stderr.contains("threshold: 0.7 here, 0.8 there"),
+        add.stderr.contains("threshold: 0.7 here, 0.65 there"),
         "{}",
         add.stderr
     );
@@ -460,7 +460,7 @@ fn other_settings_and_other_versions_are_refused_naming_what_differs() {
     );
     assert_eq!(clean.code, 2);
     assert!(
-        clean.stderr.contains("threshold: 0.9 here, 0.8 there"),
+        clean.stderr.contains("threshold: 0.9 here, 0.65 there"),
         "{}",
         clean.stderr
     );

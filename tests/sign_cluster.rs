@@ -259,7 +259,7 @@ fn files_signed_with_other_settings_are_refused_by_name() {
     assert_refused(
         &clustered,
         "sigs/b.sig.arrow",
-        "threshold: 0.9 here, 0.8 there",
+        "threshold: 0.9 here, 0.65 there",
     );
     assert!(
         clustered.stderr.contains("sigs/a.sig.arrow"),

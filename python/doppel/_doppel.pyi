@@ -61,10 +61,9 @@ class Settings:
         cls,
         *,
         granularity: _Granularity | str = "auto",
-        threshold: float = 0.8,
+        threshold: float = 0.65,
         min_units: int = 10,
-        cjk_shingle: int = 5,
-        word_shingle: int = 3,
+        shingle: str = "chars:5",
     ) -> Settings: ...
     @property
     def granularity(self) -> str: ...
@@ -73,9 +72,8 @@ class Settings:
     @property
     def min_units(self) -> int: ...
     @property
-    def cjk_shingle(self) -> int: ...
-    @property
-    def word_shingle(self) -> int: ...
+    def shingle(self) -> str:
+        """The shingling in full: ``"spaced=chars:5,cjk=chars:5"``."""
     def as_dict(self) -> dict[str, Any]:
         """The settings as keyword arguments: ``Settings(**s.as_dict()) == s``."""
     def sketch_params(self) -> str:

@@ -287,8 +287,13 @@ fn settings_of(py: Python<'_>, stored: &Stored) -> PyResult<Settings> {
     let kwargs = PyDict::new(py);
     kwargs.set_item("granularity", &params.granularity)?;
     kwargs.set_item("threshold", params.threshold)?;
-    kwargs.set_item("cjk_shingle", params.cjk_k)?;
-    kwargs.set_item("word_shingle", params.word_k)?;
+    kwargs.set_item(
+        "shingle",
+        format!(
+            "spaced={},cjk={}",
+            params.spaced_shingles, params.cjk_shingles
+        ),
+    )?;
     py.get_type::<Settings>()
         .call((), Some(&kwargs))
         .and_then(|made| made.extract::<Settings>().map_err(PyErr::from))

@@ -6,6 +6,11 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+/// The command line's `--threshold` default.
+const DEFAULT_THRESHOLD: f64 = doppel::DEFAULT_THRESHOLD;
+/// The command line's `--shingle` default.
+const DEFAULT_SHINGLE: &str = "chars:5";
+
 /// How doppel segments, shingles and compares texts.
 ///
 /// Every argument is keyword-only and checked here: a value out of range
@@ -20,9 +25,11 @@ use pyo3::types::{PyDict, PyTuple};
 ///         documents (or segments) are near duplicates, in (0, 1].
 ///     min_units: smallest block reported inside a document, in units (CJK
 ///         characters or words), at least 1.
-///     cjk_shingle: characters per shingle in text written mostly in Han,
-///         kana or Hangul, at least 1.
-///     word_shingle: words per shingle in other text, at least 1.
+///     shingle: how text is cut into shingles, as the command line's
+///         ``--shingle``: ``"chars:N"`` (N characters, spaces between words
+///         included), ``"words:N"`` (N words, or N Han, kana or Hangul
+///         characters), or per script ``"spaced=chars:5,cjk=chars:4"``;
+///         N from 1 to 32.
 #[pyclass(module = "doppel", eq, from_py_object)]
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -32,10 +39,9 @@ pub struct Settings {
     threshold: f64,
     #[pyo3(get)]
     min_units: usize,
+    /// The shingling, written in full (``spaced=…,cjk=…``).
     #[pyo3(get)]
-    cjk_shingle: usize,
-    #[pyo3(get)]
-    word_shingle: usize,
+    shingle: String,
     /// The engine these settings make, built once when they are made.
     engine: Engine,
 }
@@ -47,14 +53,12 @@ impl PartialEq for Settings {
             &self.granularity,
             self.threshold,
             self.min_units,
-            self.cjk_shingle,
-            self.word_shingle,
+            &self.shingle,
         ) == (
             &other.granularity,
             other.threshold,
             other.min_units,
-            other.cjk_shingle,
-            other.word_shingle,
+            &other.shingle,
         )
     }
 }
@@ -64,24 +68,19 @@ impl Settings {
         granularity: &str,
         threshold: f64,
         min_units: i64,
-        cjk_shingle: i64,
-        word_shingle: i64,
+        shingle: &str,
     ) -> PyResult<Settings> {
         let count = |name: &str, value: i64| {
             usize::try_from(value)
                 .map_err(|_| PyValueError::new_err(format!("{name}: {value} is less than 1")))
         };
-        let (min_units, cjk_shingle, word_shingle) = (
-            count("min_units", min_units)?,
-            count("cjk_shingle", cjk_shingle)?,
-            count("word_shingle", word_shingle)?,
-        );
+        let min_units = count("min_units", min_units)?;
+        let shingles: ShingleConfig = shingle
+            .parse()
+            .map_err(|err: String| PyValueError::new_err(format!("shingle: {err}")))?;
         let parsed: Granularity = granularity
             .parse()
             .map_err(|err: String| PyValueError::new_err(format!("granularity: {err}")))?;
-        let mut shingles = ShingleConfig::default();
-        shingles.cjk_k = cjk_shingle;
-        shingles.word_k = word_shingle;
         let engine = EngineBuilder::new()
             .granularity(parsed)
             .threshold(threshold)
@@ -93,8 +92,7 @@ impl Settings {
             granularity: granularity.to_owned(),
             threshold,
             min_units,
-            cjk_shingle,
-            word_shingle,
+            shingle: shingles.to_string(),
             engine,
         })
     }
@@ -102,12 +100,11 @@ impl Settings {
     /// How Python shows these settings.
     pub fn repr(&self) -> String {
         format!(
-            "Settings(granularity={:?}, threshold={}, min_units={}, cjk_shingle={}, word_shingle={})",
+            "Settings(granularity={:?}, threshold={}, min_units={}, shingle={:?})",
             self.granularity,
             float_repr(self.threshold),
             self.min_units,
-            self.cjk_shingle,
-            self.word_shingle
+            self.shingle
         )
     }
 
@@ -118,9 +115,7 @@ impl Settings {
 
     /// An engine that looks for `find` in a corpus.
     pub fn engine_finding(&self, find: Findings) -> PyResult<Engine> {
-        let mut shingles = ShingleConfig::default();
-        shingles.cjk_k = self.cjk_shingle;
-        shingles.word_k = self.word_shingle;
+        let shingles: ShingleConfig = self.shingle.parse().map_err(PyValueError::new_err)?;
         EngineBuilder::new()
             .granularity(self.granularity.parse().map_err(PyValueError::new_err)?)
             .threshold(self.threshold)
@@ -135,7 +130,7 @@ impl Settings {
     pub fn or_default(settings: Option<Settings>) -> PyResult<Settings> {
         match settings {
             Some(settings) => Ok(settings),
-            None => Settings::make("auto", 0.8, 10, 5, 3),
+            None => Settings::make("auto", DEFAULT_THRESHOLD, 10, DEFAULT_SHINGLE),
         }
     }
 }
@@ -144,8 +139,7 @@ impl Settings {
 fn config_error(err: ConfigError) -> PyErr {
     let message = err.to_string();
     let message = match message.split_once(": ") {
-        Some(("shingles.cjk_k", rest)) => format!("cjk_shingle: {rest}"),
-        Some(("shingles.word_k", rest)) => format!("word_shingle: {rest}"),
+        Some(("shingles.cjk" | "shingles.spaced", _)) => format!("shingle: {message}"),
         _ => message,
     };
     PyValueError::new_err(message)
@@ -154,15 +148,9 @@ fn config_error(err: ConfigError) -> PyErr {
 #[pymethods]
 impl Settings {
     #[new]
-    #[pyo3(signature = (*, granularity = "auto", threshold = 0.8, min_units = 10, cjk_shingle = 5, word_shingle = 3))]
-    fn new(
-        granularity: &str,
-        threshold: f64,
-        min_units: i64,
-        cjk_shingle: i64,
-        word_shingle: i64,
-    ) -> PyResult<Settings> {
-        Settings::make(granularity, threshold, min_units, cjk_shingle, word_shingle)
+    #[pyo3(signature = (*, granularity = "auto", threshold = DEFAULT_THRESHOLD, min_units = 10, shingle = DEFAULT_SHINGLE))]
+    fn new(granularity: &str, threshold: f64, min_units: i64, shingle: &str) -> PyResult<Settings> {
+        Settings::make(granularity, threshold, min_units, shingle)
     }
 
     fn __repr__(&self) -> String {
@@ -175,8 +163,7 @@ impl Settings {
         dict.set_item("granularity", &self.granularity)?;
         dict.set_item("threshold", self.threshold)?;
         dict.set_item("min_units", self.min_units)?;
-        dict.set_item("cjk_shingle", self.cjk_shingle)?;
-        dict.set_item("word_shingle", self.word_shingle)?;
+        dict.set_item("shingle", &self.shingle)?;
         Ok(dict)
     }
 
@@ -217,15 +204,13 @@ fn _settings_from_dict(kwargs: &Bound<'_, PyDict>) -> PyResult<Settings> {
     };
     let threshold: f64 = match get("threshold")? {
         Some(value) => value.extract()?,
-        None => 0.8,
+        None => DEFAULT_THRESHOLD,
     };
-    Settings::make(
-        &granularity,
-        threshold,
-        number("min_units", 10)?,
-        number("cjk_shingle", 5)?,
-        number("word_shingle", 3)?,
-    )
+    let shingle: String = match get("shingle")? {
+        Some(value) => value.extract()?,
+        None => DEFAULT_SHINGLE.to_owned(),
+    };
+    Settings::make(&granularity, threshold, number("min_units", 10)?, &shingle)
 }
 
 /// A float as Python writes it (`0.8`, `1.0`).

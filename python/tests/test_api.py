@@ -90,28 +90,29 @@ def test_settings_defaults_repr_and_equality() -> None:
         settings.granularity,
         settings.threshold,
         settings.min_units,
-        settings.cjk_shingle,
-        settings.word_shingle,
-    ) == ("auto", 0.8, 10, 5, 3)
+        settings.shingle,
+    ) == ("auto", 0.65, 10, "spaced=chars:5,cjk=chars:5")
     assert repr(settings) == (
-        'Settings(granularity="auto", threshold=0.8, min_units=10, cjk_shingle=5, word_shingle=3)'
+        'Settings(granularity="auto", threshold=0.65, min_units=10, shingle="spaced=chars:5,cjk=chars:5")'
     )
     assert settings == doppel.Settings()
     assert settings != doppel.Settings(threshold=0.7)
     assert settings != doppel.Settings(granularity="line")
+    assert settings != doppel.Settings(shingle="latin=words:3")
+    assert settings == doppel.Settings(shingle="cjk=chars:5")
     assert doppel.Settings(**settings.as_dict()) == settings
     params = json.loads(settings.sketch_params())
-    assert (params["threshold"], params["granularity"], params["cjk_k"], params["word_k"]) == (
-        0.8,
+    assert (params["threshold"], params["granularity"], params["cjk_shingles"], params["spaced_shingles"]) == (
+        0.65,
         "auto",
-        5,
-        3,
+        "chars:5",
+        "chars:5",
     )
 
 
 def test_settings_pickle_round_trip() -> None:
     settings = doppel.Settings(
-        granularity="sentence", threshold=0.65, min_units=4, cjk_shingle=3, word_shingle=2
+        granularity="sentence", threshold=0.65, min_units=4, shingle="spaced=words:2,cjk=chars:3"
     )
     again = pickle.loads(pickle.dumps(settings))
     assert again == settings and repr(again) == repr(settings)
@@ -128,9 +129,9 @@ def test_settings_pickle_round_trip() -> None:
         ({"threshold": -0.2}, "threshold"),
         ({"min_units": 0}, "^min_units: 0 is less than 1"),
         ({"min_units": -1}, "^min_units: -1 is less than 1"),
-        ({"cjk_shingle": 0}, "^cjk_shingle: 0 is less than 1"),
-        ({"word_shingle": 0}, "^word_shingle: 0 is less than 1"),
-        ({"word_shingle": -5}, "^word_shingle: -5 is less than 1"),
+        ({"shingle": "chars:0"}, "^shingle: 'chars:0': N must be a whole number from 1 to 32"),
+        ({"shingle": "words"}, "^shingle: 'words' is not words:N or chars:N"),
+        ({"shingle": "thai=chars:3"}, "^shingle: 'thai' is not a script"),
     ],
 )
 def test_settings_refuse_each_bad_value_naming_it(arguments: dict[str, object], named: str) -> None:
@@ -440,7 +441,7 @@ def resolve_by_engine_steps(texts: list[str], settings: doppel.Settings) -> dict
     return resolved
 
 
-@pytest.mark.parametrize("settings", [doppel.Settings(), doppel.Settings(threshold=0.6, word_shingle=2)])
+@pytest.mark.parametrize("settings", [doppel.Settings(), doppel.Settings(threshold=0.6, shingle="latin=words:2")])
 def test_engine_steps_give_the_clusters_of_cluster(settings: doppel.Settings) -> None:
     by_steps = clusters_by_engine_steps(TEXTS, settings)
     by_cluster = sorted(member_sets(doppel.cluster([doppel.sign(TEXTS, settings=settings)])))

@@ -89,7 +89,7 @@ def test_reopened_index_answers_the_same(index: doppel.Index) -> None:
     reopened = doppel.Index.open(index.path)
     assert reopened.documents == len(STORED)
     assert reopened.settings == doppel.Settings()
-    assert reopened.params["threshold"] == 0.8 and reopened.params["granularity"] == "auto"
+    assert reopened.params["threshold"] == 0.65 and reopened.params["granularity"] == "auto"
     assert str(reopened.path) == str(index.path)
     assert repr(reopened) == f"Index({str(index.path)!r}, {len(STORED)} documents, 1 segments)"
     queries = [STORED[0], near_copy(STORED[3]), document(77, cjk=True)]
@@ -101,14 +101,14 @@ def test_reopened_index_answers_the_same(index: doppel.Index) -> None:
 
 
 def test_index_keeps_its_settings(tmp_path: Path) -> None:
-    settings = doppel.Settings(threshold=0.6, word_shingle=2, granularity="line")
+    settings = doppel.Settings(threshold=0.6, shingle="latin=words:2", granularity="line")
     made = doppel.Index.create(tmp_path / "idx", settings)
     made.add(STORED[:3])
     assert made.settings == settings
     reopened = doppel.Index.open(tmp_path / "idx")
-    assert (reopened.settings.threshold, reopened.settings.word_shingle, reopened.settings.granularity) == (
+    assert (reopened.settings.threshold, reopened.settings.shingle, reopened.settings.granularity) == (
         0.6,
-        2,
+        "spaced=words:2,cjk=chars:5",
         "line",
     )
     with pytest.raises(ValueError, match="threshold"):

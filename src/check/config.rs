@@ -64,6 +64,10 @@ pub struct FileConfig {
     /// `segment`: the unit of comparison, `paragraph`, `line`, `sentence` or
     /// `auto`.
     pub segment: Option<String>,
+    /// `shingle`: how text is cut into shingles (`chars:5`, `words:3`,
+    /// `spaced=chars:5,cjk=chars:4`; see
+    /// [`ShingleConfig`](crate::ShingleConfig)).
+    pub shingle: Option<String>,
     /// `encoding`: decode every input with this WHATWG label instead of
     /// detecting it.
     pub encoding: Option<String>,

@@ -58,7 +58,8 @@ impl Kind {
     }
 }
 
-/// Settings of the check. Defaults: 50 letters, 1 segment, threshold 0.8,
+/// Settings of the check. Defaults: 50 letters, 1 segment, threshold
+/// [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD),
 /// no ratio limits, fail on exact copies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
@@ -84,7 +85,7 @@ impl Default for Policy {
         Policy {
             min_letters: 50,
             min_segments: 1,
-            threshold: 0.8,
+            threshold: crate::DEFAULT_THRESHOLD,
             max_file_ratio: None,
             max_total_ratio: None,
             fail_on: FailOn::Exact,

@@ -16,7 +16,9 @@ use doppel::check::{
 use doppel::clean::run::Progress;
 use doppel::input::{expand, InputOptions};
 use doppel::report::JsonPrinter;
-use doppel::{CorpusReport, EngineBuilder, Granularity, Problem, ScannedDoc, Sink, Summary};
+use doppel::{
+    CorpusReport, EngineBuilder, Granularity, Problem, ScannedDoc, ShingleConfig, Sink, Summary,
+};
 
 use super::common::nothing_scanned;
 use super::progress::{total_bytes, Bar};
@@ -47,7 +49,7 @@ pub struct CheckArgs {
     pub min_segments: Option<usize>,
 
     /// Jaccard similarity (0–1] of shingle sets from which two segments are
-    /// near duplicates [default: 0.8].
+    /// near duplicates [default: 0.65].
     #[arg(long, value_name = "X", value_parser = parse_unit_interval)]
     pub threshold: Option<f64>,
 
@@ -78,6 +80,11 @@ pub struct CheckArgs {
     /// Unit of comparison: paragraph, line, sentence or auto [default: auto].
     #[arg(long, value_name = "KIND", value_parser = parse_segment)]
     pub segment: Option<Granularity>,
+
+    /// How text is cut into shingles: chars:N, words:N, or per script
+    /// spaced=chars:5,cjk=chars:4 (see `doppel scan --help`) [default: chars:5].
+    #[arg(long = "shingle", value_name = "SPEC", value_parser = super::common::parse_shingles)]
+    pub shingles: Option<ShingleConfig>,
 
     /// Decode every input with this encoding (a WHATWG label) instead of
     /// detecting it.
@@ -131,6 +138,7 @@ struct Settings {
     baseline: Option<PathBuf>,
     changed_since: Option<String>,
     segment: Granularity,
+    shingles: ShingleConfig,
     encoding: Option<String>,
     threads: Option<usize>,
     input: InputOptions,
@@ -150,6 +158,7 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
         baseline: args.baseline.clone().or(file.baseline),
         changed_since: args.changed_since.clone().or(file.changed_since),
         segment: flag_or_key(args.segment, &file.segment, Granularity::Auto)?,
+        shingles: flag_or_key(args.shingles, &file.shingle, ShingleConfig::default())?,
         encoding: args.encoding.clone().or(file.encoding),
         threads: args.threads.or(file.threads),
         input: InputOptions {
@@ -213,6 +222,7 @@ fn engine(settings: &Settings) -> Result<doppel::Engine> {
     builder
         .granularity(settings.segment)
         .threshold(settings.policy.threshold)
+        .shingles(settings.shingles)
         .keep_fingerprints(true)
         .across_documents(settings.format == Format::Json);
     if let Some(label) = &settings.encoding {

@@ -11,7 +11,7 @@ use encoding_rs::Encoding;
 
 use doppel::input::jsonl::JsonlOptions;
 use doppel::input::{InputFormat, InputOptions};
-use doppel::{EngineBuilder, Granularity, Summary};
+use doppel::{EngineBuilder, Granularity, ShingleConfig, Summary};
 
 /// How inputs are read and compared.
 #[derive(Args, Debug, Clone)]
@@ -33,8 +33,22 @@ pub struct ReadArgs {
 
     /// Jaccard similarity, in (0, 1], of shingle sets from which two
     /// segments are near duplicates.
-    #[arg(long, default_value_t = 0.8, value_parser = parse_unit_interval)]
+    #[arg(long, default_value_t = doppel::DEFAULT_THRESHOLD, value_parser = parse_unit_interval)]
     pub threshold: f64,
+
+    /// How text is cut into shingles, the pieces whose sets are compared:
+    /// `chars:N` (N characters of the normalized text, spaces between words
+    /// included), `words:N` (N words; in Chinese, Japanese and Korean text N
+    /// characters), or per script, `spaced=chars:5,cjk=chars:4` (`spaced`,
+    /// also written `latin`: text written with spaces between words; `cjk`:
+    /// text mostly in Han, kana or Hangul). N from 1 to 32.
+    #[arg(
+        long = "shingle",
+        value_name = "SPEC",
+        default_value = "chars:5",
+        value_parser = parse_shingles
+    )]
+    pub shingles: ShingleConfig,
 
     /// Smallest block reported, in units of one copy (CJK characters or
     /// words); at least 1.
@@ -108,6 +122,11 @@ pub fn parse_unit_interval(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A shingling (`chars:5`, `words:3`, `spaced=chars:5,cjk=chars:4`).
+pub fn parse_shingles(s: &str) -> Result<ShingleConfig, String> {
+    s.parse()
+}
+
 /// A number in [0, 1]: a ratio or a least similarity.
 pub fn parse_ratio(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -171,6 +190,7 @@ impl ReadArgs {
             .granularity(self.segment.into())
             .threshold(self.threshold)
             .min_units(self.min_units)
+            .shingles(self.shingles)
             .encoding(self.encoding);
         Ok(builder)
     }

@@ -140,11 +140,11 @@ fn run_info(args: &InfoArgs) -> Result<i32> {
     writeln!(out, "segments   {}", index.manifest().segments.len())?;
     writeln!(out, "bytes      {}", index.bytes())?;
     writeln!(out,
-        "settings   segment {}, threshold {}, shingles {} CJK / {} words, bands {}x{}, sketch format {} (made by doppel {})",
+        "settings   segment {}, threshold {}, shingles {} CJK / {} spaced, bands {}x{}, sketch format {} (made by doppel {})",
         params.granularity,
         params.threshold,
-        params.cjk_k,
-        params.word_k,
+        params.cjk_shingles,
+        params.spaced_shingles,
         params.bands,
         params.rows,
         params.sketch_format,

@@ -55,7 +55,8 @@ const CANDIDATE_SLACK: f64 = 0.1;
 #[derive(Clone, Debug)]
 pub struct PassageConfig {
     /// Jaccard similarity of shingle sets from which two segments are near
-    /// duplicates. Default 0.8.
+    /// duplicates. Default
+    /// [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD).
     pub threshold: f64,
     /// Segments one copy may lack, add or change beyond recognition before a
     /// passage breaks. Default 2.
@@ -72,7 +73,7 @@ pub struct PassageConfig {
 impl Default for PassageConfig {
     fn default() -> PassageConfig {
         PassageConfig {
-            threshold: 0.8,
+            threshold: crate::DEFAULT_THRESHOLD,
             max_gap: 2,
             min_segment_units: 5,
             neighbours: 8,

@@ -36,7 +36,8 @@ use crate::sketch::Lsh;
 #[derive(Clone, Debug)]
 pub struct WithinConfig {
     /// Jaccard similarity of shingle sets from which two segments are near
-    /// duplicates. Default 0.8.
+    /// duplicates. Default
+    /// [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD).
     pub threshold: f64,
     /// Segments one copy may lack, add or change beyond recognition before a
     /// run breaks. Default 2.
@@ -52,7 +53,7 @@ pub struct WithinConfig {
 impl Default for WithinConfig {
     fn default() -> WithinConfig {
         WithinConfig {
-            threshold: 0.8,
+            threshold: crate::DEFAULT_THRESHOLD,
             max_gap: 2,
             min_units: 10,
             neighbours: 8,

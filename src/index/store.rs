@@ -412,14 +412,14 @@ mod tests {
             .commit_empty()
             .unwrap();
         let other = EngineBuilder::new()
-            .threshold(0.6)
+            .threshold(0.9)
             .build()
             .unwrap()
             .sketch_params();
         let err = IndexWriter::open(dir.path(), &other)
             .expect_err("refused")
             .to_string();
-        assert!(err.contains("threshold: 0.6 here, 0.8 there"), "{err}");
+        assert!(err.contains("threshold: 0.9 here, 0.65 there"), "{err}");
         let index = Index::open(dir.path()).unwrap();
         assert!(index.check_params(&other).is_err());
         assert!(index.check_params(&params()).is_ok());

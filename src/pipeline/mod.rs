@@ -185,7 +185,8 @@ impl Default for Findings {
 
 impl EngineBuilder {
     /// A builder with every setting at its default: auto segments,
-    /// threshold 0.8, blocks of at least 10 units, every finding but damage
+    /// threshold [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD), character
+    /// 5-gram shingles, blocks of at least 10 units, every finding but damage
     /// looked for.
     pub fn new() -> EngineBuilder {
         EngineBuilder::default()
@@ -198,7 +199,8 @@ impl EngineBuilder {
     }
 
     /// Jaccard similarity from which segments, passages and documents are
-    /// near duplicates, in `(0, 1]` (default 0.8).
+    /// near duplicates, in `(0, 1]` (default
+    /// [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD), 0.65).
     pub fn threshold(&mut self, threshold: f64) -> &mut Self {
         self.within.threshold = threshold;
         self.across.threshold = threshold;
@@ -232,7 +234,8 @@ impl EngineBuilder {
         self
     }
 
-    /// Shingle lengths, each at least 1 (default 5 CJK characters, 3 words).
+    /// How documents are shingled, per script (default
+    /// `spaced=chars:5,cjk=chars:5`); each `k` from 1 to 32.
     pub fn shingles(&mut self, config: ShingleConfig) -> &mut Self {
         self.shingles = config;
         self
@@ -284,8 +287,7 @@ impl EngineBuilder {
     pub fn build(&self) -> Result<Engine, ConfigError> {
         let threshold = config::positive_fraction("threshold", self.across.threshold)?;
         let min_units = config::at_least("min_units", self.across.min_segment_units, 1)?;
-        config::at_least("shingles.cjk_k", self.shingles.cjk_k, 1)?;
-        config::at_least("shingles.word_k", self.shingles.word_k, 1)?;
+        self.shingles.validate()?;
         let batch_bytes = config::at_least("batch_bytes", self.batch_bytes.unwrap_or(8 << 20), 1)?;
         self.boilerplate.validate()?;
         // Containment is checked on the sets near duplicates are verified on.
@@ -501,7 +503,7 @@ impl Engine {
         index: &LineIndex,
     ) -> (Vec<Span>, Vec<Fingerprint>, Option<Signature>) {
         let segments = self.segmenter.segment_indexed(text, index);
-        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text))
+        let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text))
             .sign_segments(self.find.blocks || self.keep_prints);
         let prints = segments
             .iter()
@@ -634,7 +636,7 @@ impl Engine {
     fn compact_shingles(&self, text: &str) -> Vec<u32> {
         let index = LineIndex::new(text);
         let segments = self.segmenter.segment_indexed(text, &index);
-        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text));
+        let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text));
         let mut all = Vec::new();
         for span in &segments {
             fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
@@ -646,6 +648,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Shingling;
 
     /// Counts the documents it is given.
     #[derive(Default)]
@@ -754,12 +757,9 @@ mod tests {
             }
         );
         assert!(matches!(
-            err(EngineBuilder::new().shingles(ShingleConfig {
-                cjk_k: 0,
-                word_k: 3
-            })),
-            ConfigError::TooSmall {
-                setting: "shingles.cjk_k",
+            err(EngineBuilder::new().shingles(ShingleConfig::uniform(Shingling::Chars(0)))),
+            ConfigError::OutOfRange {
+                setting: "shingles.cjk",
                 ..
             }
         ));

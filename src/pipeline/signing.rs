@@ -136,7 +136,8 @@ impl Engine {
         let index = LineIndex::new(text);
         let segments = self.segmenter.segment_indexed(text, &index);
         // Only the document's signature: segments need none of their own.
-        let mut fingerprinter = Fingerprinter::new(self.shingles.k_for(text)).sign_segments(false);
+        let mut fingerprinter =
+            Fingerprinter::with(self.shingles.for_text(text)).sign_segments(false);
         let mut keys = Vec::with_capacity(segments.len());
         let mut shingles = Vec::new();
         for span in &segments {

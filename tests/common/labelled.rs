@@ -613,7 +613,7 @@ pub fn write_jsonl_bytes(config: &Config, bytes: u64, out: &mut impl Write) -> i
 /// hashes, sorted and deduplicated.
 pub fn shingle_set(text: &str) -> Vec<u64> {
     let segmenter = Segmenter::new(Granularity::Auto);
-    let mut fingerprinter = Fingerprinter::new(ShingleConfig::default().k_for(text));
+    let mut fingerprinter = Fingerprinter::with(ShingleConfig::default().for_text(text));
     let mut set: Vec<u64> = segmenter
         .segment(text)
         .iter()
