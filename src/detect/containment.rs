@@ -21,14 +21,15 @@
 //! verification ([`super::sets`]).
 //!
 //! **What it misses.** A document with no usable anchor is never checked: at
-//! the least size (64 distinct shingles) and a rate of one in eight, a
-//! document has no anchor at all with probability `(7/8)^64 ≈ 0.02%`, and
+//! the least size (128 distinct shingles: with the default character
+//! 5-grams, about 128 characters, a long sentence) and a rate of one in
+//! eight, a document has no anchor at all with probability
+//! `(7/8)^128 ≈ 4·10⁻⁸`, and
 //! each further shingle makes that rarer. A document contained at the
 //! threshold `t` but sharing fewer than `t / 2` of its anchors with its
 //! container is missed too, a sampling accident of a few anchors
-//! (simulated: 0.8% of documents of 64 shingles contained at 0.8, 0.1% at
-//! 0.9, 0.02% wholly contained; 0.04% of those of 128 shingles contained at
-//! 0.8; none in 200,000 from 256 shingles); so is one whose every anchor is
+//! (simulated: 0.04% of documents of 128 shingles contained at 0.8, none in
+//! 200,000 from 256 shingles; at 64 shingles it would be 0.8%); so is one whose every anchor is
 //! boilerplate, and one with more than [`ContainmentConfig::candidates`]
 //! candidates sharing more anchors than its container. Containment is
 //! measured on the shingle sets doppel builds, segment by segment: a short
@@ -64,7 +65,7 @@ pub struct ContainmentConfig {
     /// engine sets it to its near-duplicate threshold).
     pub threshold: f64,
     /// Fewest distinct shingles of a document reported as contained
-    /// (default 64).
+    /// (default 128).
     pub min_shingles: usize,
     /// One shingle in `anchor_rate` is an anchor (default 8).
     pub anchor_rate: u32,
@@ -79,7 +80,7 @@ impl Default for ContainmentConfig {
     fn default() -> ContainmentConfig {
         ContainmentConfig {
             threshold: 0.8,
-            min_shingles: 64,
+            min_shingles: 128,
             anchor_rate: 8,
             max_postings: 256,
             candidates: 16,
