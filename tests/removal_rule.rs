@@ -82,6 +82,9 @@ fn records(texts: &[(&str, String)]) -> String {
 }
 
 const THRESHOLD: &str = "0.75";
+/// The corpora are built from word windows, so their similarities are
+/// those of word shingles.
+const SHINGLE: &str = "words:3";
 
 fn manifest(out: &Path) -> Vec<Value> {
     std::fs::read_to_string(out.join("manifest.jsonl"))
@@ -131,6 +134,8 @@ fn clean(input: &Path, out: &Path, extra: &[&str]) {
         "clean",
         "--threshold",
         THRESHOLD,
+        "--shingle",
+        SHINGLE,
         "--id-field",
         "id",
         "-o",
@@ -156,6 +161,8 @@ fn clean_keeps_no_two_near_duplicates_and_names_each_twin() {
         "documents",
         "--threshold",
         THRESHOLD,
+        "--shingle",
+        SHINGLE,
         "--id-field",
         "id",
         "--format",
@@ -234,6 +241,8 @@ fn assert_no_near_duplicates(dir: &Path, corpus: &str, kept: &BTreeSet<String>, 
         "documents",
         "--threshold",
         THRESHOLD,
+        "--shingle",
+        SHINGLE,
         "--format",
         "json",
         s(&kept_path),
@@ -283,6 +292,8 @@ fn documents_stored_in_an_index_are_kept_before_every_input() {
         "create",
         "--threshold",
         THRESHOLD,
+        "--shingle",
+        SHINGLE,
         "--id-field",
         "id",
         s(&index),
