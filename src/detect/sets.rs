@@ -151,8 +151,13 @@ impl SetStore {
             Source::Memory(sets) => sets.get(&doc).cloned().unwrap_or_default(),
             Source::Mapped(sets) => return Ok(sets.set(doc).to_vec()),
         };
-        set.sort_unstable();
-        set.dedup();
+        // Sets are spilled sorted (the pipeline sorts each on its worker);
+        // checking costs one pass, where even a sort of a sorted run costs
+        // several.
+        if !set.is_sorted_by(|a, b| a < b) {
+            set.sort_unstable();
+            set.dedup();
+        }
         Ok(set)
     }
 }

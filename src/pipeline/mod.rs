@@ -569,10 +569,16 @@ impl Engine {
         if !self.find.documents {
             return DocSketch::new(keys, Vec::new(), None, &self.lsh);
         }
-        let shingles = prints
+        // Sorted and without repeats here, on the worker, once: the set is
+        // then spilled smaller, and every later load of it (a document in
+        // many candidate pairs is loaded once per verification chunk)
+        // sorts a sorted run, which takes one pass.
+        let mut shingles: Vec<u32> = prints
             .iter()
             .flat_map(|print| print.shingles.iter().map(|&h| compact_hash(h)))
             .collect();
+        shingles.sort_unstable();
+        shingles.dedup();
         DocSketch::new(keys, shingles, signature, &self.lsh)
     }
 
