@@ -450,7 +450,7 @@ def test_engine_steps_give_the_clusters_of_cluster(settings: doppel.Settings) ->
         assert by_steps == EXPECTED
 
 
-@pytest.mark.parametrize("settings", [doppel.Settings(), doppel.Settings(threshold=0.6, word_shingle=2)])
+@pytest.mark.parametrize("settings", [doppel.Settings(), doppel.Settings(threshold=0.6, shingle="words:2")])
 def test_engine_steps_decide_as_the_deduplicator(settings: doppel.Settings) -> None:
     resolved = resolve_by_engine_steps(TEXTS, settings)
     assert resolved["doc"] == sorted(resolved["doc"])
