@@ -50,12 +50,11 @@
 //! document). Everything is decided by document numbers (input order), so
 //! the findings do not depend on threads or batches.
 
-use std::collections::{HashMap, HashSet};
 use std::io;
 
 use rayon::prelude::*;
 
-use super::sets::SetStore;
+use super::sets::{compare, SetStore};
 use crate::fingerprint::shared;
 
 /// Settings of containment detection.
@@ -236,59 +235,31 @@ impl ContainmentIndex {
         store: &SetStore,
         budget: usize,
     ) -> io::Result<Vec<Contained>> {
+        let min_shingles = self.config.min_shingles;
+        let measured = compare(pairs, store, budget, |doc, container| {
+            containment(doc, container, min_shingles)
+        })?;
         let mut best: Vec<Contained> = Vec::new();
-        let mut start = 0;
-        while start < pairs.len() {
-            let mut docs: HashSet<u32> = HashSet::new();
-            let mut bytes = 0;
-            let mut end = start;
-            while end < pairs.len() {
-                let (a, b) = pairs[end];
-                let added: usize = [a, b]
-                    .iter()
-                    .filter(|doc| !docs.contains(doc))
-                    .map(|&doc| store.size(doc))
-                    .sum();
-                if end > start && bytes + added > budget {
-                    break;
-                }
-                bytes += added;
-                docs.insert(a);
-                docs.insert(b);
-                end += 1;
-            }
-            let mut docs: Vec<u32> = docs.into_iter().collect();
-            docs.sort_unstable();
-            let loaded: Vec<(u32, Vec<u32>)> = docs
-                .into_par_iter()
-                .map(|doc| Ok((doc, store.load(doc)?)))
-                .collect::<io::Result<_>>()?;
-            let sets: HashMap<u32, Vec<u32>> = loaded.into_iter().collect();
-            let empty = Vec::new();
-            let set = |doc: u32| sets.get(&doc).unwrap_or(&empty);
-            let found: Vec<Contained> = pairs[start..end]
-                .par_iter()
-                .filter_map(|&(doc, container)| {
-                    let containment =
-                        containment(set(doc), set(container), self.config.min_shingles)?;
-                    (containment >= self.config.threshold).then_some(Contained {
-                        doc,
-                        container,
-                        containment,
-                    })
+        let found = pairs
+            .iter()
+            .zip(measured)
+            .filter_map(|(&(doc, container), containment)| {
+                let containment = containment?;
+                (containment >= self.config.threshold).then_some(Contained {
+                    doc,
+                    container,
+                    containment,
                 })
-                .collect();
-            for found in found {
-                match best.last_mut() {
-                    Some(last) if last.doc == found.doc => {
-                        if found.containment > last.containment {
-                            *last = found;
-                        }
+            });
+        for found in found {
+            match best.last_mut() {
+                Some(last) if last.doc == found.doc => {
+                    if found.containment > last.containment {
+                        *last = found;
                     }
-                    _ => best.push(found),
                 }
+                _ => best.push(found),
             }
-            start = end;
         }
         Ok(best)
     }

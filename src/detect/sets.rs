@@ -184,22 +184,37 @@ pub(crate) fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) ->
     Ok(())
 }
 
-/// The Jaccard similarity of each pair's sets, in the pairs' order. Pairs
-/// are taken in runs whose distinct documents' sets fit in `budget` bytes;
-/// each run's sets are loaded and compared in parallel, then dropped.
+/// The Jaccard similarity of each pair's sets, in the pairs' order, as
+/// far as [`jaccard_if_reachable`] needs it. Pairs are compared in runs as
+/// [`compare`] says.
 pub fn verify(
     pairs: &[(u32, u32)],
     store: &SetStore,
     budget: usize,
     threshold: f64,
 ) -> io::Result<Vec<f64>> {
+    compare(pairs, store, budget, |a, b| {
+        jaccard_if_reachable(a, b, threshold)
+    })
+}
+
+/// `measure` of each pair's sets, in the pairs' order. Pairs are taken in
+/// runs whose distinct documents' sets fit in `budget` bytes (a run holds
+/// at least one pair); each run's sets are loaded and compared in
+/// parallel, then dropped. Mapped sets are compared where they lie.
+pub fn compare<T: Send>(
+    pairs: &[(u32, u32)],
+    store: &SetStore,
+    budget: usize,
+    measure: impl Fn(&[u32], &[u32]) -> T + Sync,
+) -> io::Result<Vec<T>> {
     if let Source::Mapped(sets) = &store.source {
         return Ok(pairs
             .par_iter()
-            .map(|&(a, b)| jaccard_if_reachable(sets.set(a), sets.set(b), threshold))
+            .map(|&(a, b)| measure(sets.set(a), sets.set(b)))
             .collect());
     }
-    let mut sims = Vec::with_capacity(pairs.len());
+    let mut results = Vec::with_capacity(pairs.len());
     let mut start = 0;
     while start < pairs.len() {
         let mut docs: HashSet<u32> = HashSet::new();
@@ -230,14 +245,14 @@ pub fn verify(
         let sets: HashMap<u32, Vec<u32>> = loaded.into_iter().collect();
         let empty = Vec::new();
         let set = |doc: u32| sets.get(&doc).unwrap_or(&empty);
-        sims.par_extend(
+        results.par_extend(
             pairs[start..end]
                 .par_iter()
-                .map(|&(a, b)| jaccard_if_reachable(set(a), set(b), threshold)),
+                .map(|&(a, b)| measure(set(a), set(b))),
         );
         start = end;
     }
-    Ok(sims)
+    Ok(results)
 }
 
 /// Loads sets one at a time for the few comparisons [`verify`] did not
