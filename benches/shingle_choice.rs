@@ -91,18 +91,20 @@ fn edit(text: &str, rate: f64, rng: &mut Rng) -> String {
     chars.into_iter().collect()
 }
 
-/// The document's shingle set as a scan makes it.
+/// The document's shingle set as a scan makes it: the whole folded text's
+/// character n-grams, or under word shingling the union of its segments'.
 fn shingle_set(text: &str, shingling: Shingling) -> Vec<u64> {
     let mut fingerprinter = Fingerprinter::with(shingling).sign_segments(false);
-    let mut set: Vec<u64> = Segmenter::new(Granularity::Auto)
-        .segment(text)
-        .iter()
-        .flat_map(|span| {
-            fingerprinter
-                .fingerprint(&text[span.bytes.clone()])
-                .shingles
-        })
-        .collect();
+    let mut set = Vec::new();
+    if !fingerprinter.whole_text_shingles(text, &mut set) {
+        for span in Segmenter::new(Granularity::Auto).segment(text) {
+            set.extend(
+                fingerprinter
+                    .fingerprint(&text[span.bytes.clone()])
+                    .shingles,
+            );
+        }
+    }
     set.sort_unstable();
     set.dedup();
     set

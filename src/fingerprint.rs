@@ -82,9 +82,13 @@ pub(crate) fn shared<T: Ord>(a: &[T], b: &[T]) -> usize {
 #[derive(Debug)]
 pub struct Fingerprinter {
     normalizer: Normalizer,
+    /// Folds whole documents for [`Fingerprinter::whole_text_shingles`].
+    folder: Normalizer,
     shingler: Shingler,
     document: SlotMins,
     sign_segments: bool,
+    sign_document: bool,
+    shingle_segments: bool,
 }
 
 /// Segments with fewer shingles than this get no signature: a near
@@ -105,10 +109,53 @@ impl Fingerprinter {
     pub fn with(shingling: Shingling) -> Fingerprinter {
         Fingerprinter {
             normalizer: Normalizer::new(),
+            folder: Normalizer::keeping_punctuation(),
             shingler: Shingler::with(shingling),
             document: SlotMins::default(),
             sign_segments: true,
+            sign_document: true,
+            shingle_segments: true,
         }
+    }
+
+    /// Whether fingerprints carry their shingles (the default). Without
+    /// them a fingerprint has its hashes and units only, and neither it nor
+    /// the document gets a signature: what a caller comparing whole
+    /// documents on [`whole_text_shingles`](Self::whole_text_shingles),
+    /// and segments only by hash, needs.
+    pub fn shingle_segments(mut self, on: bool) -> Fingerprinter {
+        self.shingle_segments = on;
+        self
+    }
+
+    /// Whether [`document_signature`](Self::document_signature) gathers
+    /// the MinHash slots of the segments fingerprinted (the default). A
+    /// caller that signs the document from
+    /// [`whole_text_shingles`](Self::whole_text_shingles) turns it off and
+    /// saves the work (unless segments are signed, which gathers them
+    /// anyway).
+    pub fn sign_document(mut self, on: bool) -> Fingerprinter {
+        self.sign_document = on;
+        self
+    }
+
+    /// The shingles a whole document is compared on, when its shingling
+    /// is [`Shingling::Chars`]: every window of `k` characters of the text
+    /// folded by [`Normalizer::keeping_punctuation`], across line and
+    /// paragraph ends, appended to `out`; `true`. Under
+    /// [`Shingling::Words`] nothing is appended and it gives `false`: a
+    /// document is then compared on the union of its segments' shingles.
+    ///
+    /// The similarity of two documents under `chars:5` is thus the Jaccard
+    /// similarity of the character 5-gram sets of their NFKC, lower-cased,
+    /// white-space-folded texts.
+    pub fn whole_text_shingles(&mut self, text: &str, out: &mut Vec<u64>) -> bool {
+        if !matches!(self.shingler.shingling(), Shingling::Chars(_)) {
+            return false;
+        }
+        let folded = self.folder.normalize(text);
+        self.shingler.char_windows(folded, out);
+        true
     }
 
     /// Whether each fingerprint gets its own signature (the default). Without
@@ -145,6 +192,15 @@ impl Fingerprinter {
             xxh3_64(normalized.as_bytes())
         };
         let mut shingles = Vec::new();
+        if !self.shingle_segments {
+            return Fingerprint {
+                raw,
+                exact,
+                units: self.shingler.units(normalized),
+                shingles,
+                signature: None,
+            };
+        }
         let units = self.shingler.shingles(normalized, &mut shingles);
         let signature = if self.sign_segments {
             let mut mins = SlotMins::default();
@@ -154,7 +210,9 @@ impl Fingerprinter {
                 .then(|| mins.signature())
                 .flatten()
         } else {
-            self.document.add(&shingles);
+            if self.sign_document {
+                self.document.add(&shingles);
+            }
             None
         };
         Fingerprint {
@@ -187,6 +245,62 @@ mod tests {
         let b = f.fingerprint("---");
         assert_ne!(a.exact, b.exact);
         assert!(a.signature.is_none());
+    }
+
+    /// The Jaccard similarity of the character `k`-gram sets of two texts
+    /// folded plainly: the documented meaning of document similarity.
+    fn plain_similarity(a: &str, b: &str, k: usize) -> f64 {
+        let grams = |text: &str| -> std::collections::HashSet<String> {
+            let chars: Vec<char> = crate::normalize::tests::fold_plainly(text)
+                .chars()
+                .collect();
+            chars
+                .windows(k.min(chars.len()).max(1))
+                .map(|window| window.iter().collect())
+                .collect()
+        };
+        let (a, b) = (grams(a), grams(b));
+        a.intersection(&b).count() as f64 / a.union(&b).count() as f64
+    }
+
+    fn whole_text_set(text: &str) -> Vec<u64> {
+        let mut shingles = Vec::new();
+        assert!(Fingerprinter::with(Shingling::Chars(5)).whole_text_shingles(text, &mut shingles));
+        shingles.sort_unstable();
+        shingles.dedup();
+        shingles
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn document_similarity_is_that_of_the_folded_texts_character_grams(
+            a in "[aAbB .,!\n\t中文字，。ｶカ]{5,60}",
+            b in "[aAbB .,!\n\t中文字，。ｶカ]{5,60}",
+        ) {
+            let plain = plain_similarity(&a, &b, 5);
+            let ours = jaccard(&whole_text_set(&a), &whole_text_set(&b));
+            proptest::prop_assert!((plain - ours).abs() < 1e-12, "{plain} {ours}");
+        }
+    }
+
+    #[test]
+    fn word_shingling_leaves_documents_to_their_segments() {
+        let mut f = Fingerprinter::new(3);
+        let mut out = Vec::new();
+        assert!(!f.whole_text_shingles("one two three four", &mut out));
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn unshingled_segments_keep_their_hashes_and_units() {
+        let mut full = Fingerprinter::with(Shingling::Chars(5));
+        let mut bare = Fingerprinter::with(Shingling::Chars(5)).shingle_segments(false);
+        for text in ["Hello, World! Again.", "中文字 and words", "", "--"] {
+            let (a, b) = (full.fingerprint(text), bare.fingerprint(text));
+            assert_eq!((a.raw, a.exact, a.units), (b.raw, b.exact, b.units));
+            assert!(b.shingles.is_empty() && b.signature.is_none());
+        }
+        assert_eq!(bare.document_signature(), None);
     }
 
     #[test]

@@ -32,12 +32,34 @@ pub struct Normalizer {
     out: String,
     /// Characters of a possible gloss, held back until its `)` decides.
     pending: String,
+    /// Punctuation and symbols kept, glosses too: only NFKC, lower case and
+    /// white space folding ([`Normalizer::keeping_punctuation`]).
+    keep_punctuation: bool,
 }
 
 impl Normalizer {
     /// A normalizer with an empty buffer (the same as `default()`).
     pub fn new() -> Normalizer {
         Normalizer::default()
+    }
+
+    /// A normalizer that only folds: NFKC, lower case, and every run of
+    /// white space one space, with none at either end. Punctuation,
+    /// symbols and pronunciation glosses stay. This is the text whole
+    /// documents are compared on under character shingling, so that their
+    /// similarity is the plain Jaccard similarity of the character n-grams
+    /// of their texts.
+    ///
+    /// ```
+    /// let mut folder = doppel::Normalizer::keeping_punctuation();
+    /// assert_eq!(folder.normalize("Ｈｅｌｌｏ,\n\t World!"), "hello, world!");
+    /// assert_eq!(folder.normalize("公眾號(hào)。"), "公眾號(hào)。");
+    /// ```
+    pub fn keeping_punctuation() -> Normalizer {
+        Normalizer {
+            keep_punctuation: true,
+            ..Normalizer::default()
+        }
     }
 
     /// Normalizes `text`; the result borrows the normalizer's buffer.
@@ -65,8 +87,8 @@ impl Normalizer {
         for &byte in text.as_bytes() {
             if byte.is_ascii_alphanumeric() {
                 self.out.push(char::from(byte.to_ascii_lowercase()));
-            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
-                self.out.push(' ');
+            } else {
+                self.push_ascii_mark(byte);
             }
         }
     }
@@ -146,9 +168,26 @@ impl Normalizer {
         for &byte in run {
             if byte.is_ascii_alphanumeric() {
                 self.out.push(char::from(byte.to_ascii_lowercase()));
-            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
-                self.out.push(' ');
+            } else {
+                self.push_ascii_mark(byte);
             }
+        }
+    }
+
+    /// An ASCII character that is no letter or digit: one space for a run
+    /// of them, or the character itself when punctuation is kept (and it is
+    /// no white space).
+    fn push_ascii_mark(&mut self, byte: u8) {
+        if self.keep_punctuation && !char::from(byte).is_whitespace() {
+            self.out.push(char::from(byte));
+        } else {
+            self.push_space();
+        }
+    }
+
+    fn push_space(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with(' ') {
+            self.out.push(' ');
         }
     }
 
@@ -178,7 +217,7 @@ impl Normalizer {
             self.push_in_gloss(c, state);
             return;
         }
-        if c == '(' && state.last_was_han {
+        if c == '(' && state.last_was_han && !self.keep_punctuation {
             state.in_gloss = true;
             state.gloss_toned = false;
             self.pending.push(c);
@@ -228,8 +267,8 @@ impl Normalizer {
             state.last_was_han = false;
             if c.is_ascii_alphanumeric() {
                 self.out.push(c.to_ascii_lowercase());
-            } else if !self.out.is_empty() && !self.out.ends_with(' ') {
-                self.out.push(' ');
+            } else {
+                self.push_ascii_mark(c as u8);
             }
             return;
         }
@@ -243,8 +282,10 @@ impl Normalizer {
             }
         } else {
             state.last_was_han = false;
-            if !self.out.is_empty() && !self.out.ends_with(' ') {
-                self.out.push(' ');
+            if self.keep_punctuation && !c.is_whitespace() {
+                self.out.extend(c.to_lowercase());
+            } else {
+                self.push_space();
             }
         }
     }
@@ -442,7 +483,7 @@ fn is_toned_vowel(c: char) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn norm(text: &str) -> String {
@@ -586,6 +627,40 @@ mod tests {
             let text: String = chars.into_iter().collect();
             proptest::prop_assert_eq!(norm(&text), norm_whole(&text));
         }
+    }
+
+    /// What [`Normalizer::keeping_punctuation`] promises, written plainly:
+    /// NFKC, then lower case, then white space folded.
+    pub(crate) fn fold_plainly(text: &str) -> String {
+        let lowered: String = text.nfkc().flat_map(char::to_lowercase).collect();
+        lowered.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    const FOLDING: &[char] = &[
+        '\t', '\u{0B}', '\r', '!', '-', '.', '\u{3000}', '\u{2028}', '\u{85}', 'Σ', 'İ',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn folding_is_nfkc_lower_case_and_white_space_folding(
+            chars in proptest::collection::vec(
+                proptest::sample::select([TRICKY, FOLDING].concat()),
+                0..40,
+            )
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut folder = Normalizer::keeping_punctuation();
+            proptest::prop_assert_eq!(folder.normalize(&text), fold_plainly(&text));
+        }
+    }
+
+    #[test]
+    fn folding_keeps_punctuation_and_glosses() {
+        let mut folder = Normalizer::keeping_punctuation();
+        assert_eq!(folder.normalize("  Hello,\tWORLD!\n\n"), "hello, world!");
+        assert_eq!(folder.normalize("公眾號(hào)，對。"), "公眾號(hào),對。");
+        assert_eq!(folder.normalize(" -- | ** "), "-- | **");
+        assert_eq!(norm(" -- | ** "), "");
     }
 
     #[test]

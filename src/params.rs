@@ -27,7 +27,7 @@ use crate::sketch::{Lsh, SLOTS};
 /// rules, shingling, hashing, MinHash slots and band keys. Raised whenever a
 /// change to that code would give a stored text another exact hash, other
 /// band keys or another shingle set; sketches of two versions never mix.
-pub const SKETCH_FORMAT: u32 = 1;
+pub const SKETCH_FORMAT: u32 = 2;
 
 /// The parameters a document sketch was made with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -228,7 +228,7 @@ mod tests {
         b.doppel_version = "9.9.9".into();
         let err = a.check_compatible(&b, "index 'idx'").expect_err("differs");
         let message = err.to_string();
-        assert!(message.starts_with("index 'idx' was made with other settings (sketch format: 1 here, 2 there, threshold: 0.8 here, 0.5 there, bands:"), "{message}");
+        assert!(message.starts_with("index 'idx' was made with other settings (sketch format: 2 here, 3 there, threshold: 0.8 here, 0.5 there, bands:"), "{message}");
         let tail = format!(
             "doppel 9.9.9 made it, this is doppel {})",
             env!("CARGO_PKG_VERSION")

@@ -320,6 +320,59 @@ impl Shingler {
         units
     }
 
+    /// The units of `normalized` (CJK characters and words) that
+    /// [`shingles`](Self::shingles) gives, without cutting any shingle.
+    pub fn units(&self, normalized: &str) -> usize {
+        if normalized.is_ascii() {
+            let mut after_space = true;
+            let mut words = 0;
+            for b in normalized.bytes() {
+                words += usize::from(after_space && b != b' ');
+                after_space = b == b' ';
+            }
+            return words;
+        }
+        let (mut units, mut in_word) = (0, false);
+        for c in normalized.chars() {
+            if c == ' ' {
+                in_word = false;
+                continue;
+            }
+            let cjk = is_cjk(c);
+            units += usize::from(cjk || !in_word);
+            in_word = !cjk;
+        }
+        units
+    }
+
+    /// Appends the hashes of every window of `k` characters of `folded`
+    /// (text from [`Normalizer::keeping_punctuation`](crate::Normalizer::keeping_punctuation)),
+    /// spaces and punctuation included, to `out`: the shingles whole
+    /// documents are compared on under [`Shingling::Chars`]. A text shorter
+    /// than `k` characters is one shingle. Under [`Shingling::Words`] it
+    /// cuts words as [`shingles`](Self::shingles) does.
+    pub fn char_windows(&mut self, folded: &str, out: &mut Vec<u64>) {
+        let Shingling::Chars(k) = self.shingling else {
+            self.shingles(folded, out);
+            return;
+        };
+        self.pieces.clear();
+        if folded.is_ascii() {
+            self.pieces
+                .extend(folded.bytes().map(|b| char_hash(char::from(b))));
+        } else {
+            self.pieces.extend(folded.chars().map(char_hash));
+        }
+        if self.pieces.is_empty() {
+            return;
+        }
+        let k = k.min(self.pieces.len());
+        out.reserve(self.pieces.len() + 1 - k);
+        for window in self.pieces.windows(k) {
+            out.push(hash_window(window));
+        }
+    }
+
     /// Fills `self.pieces` with the hashes of the characters of
     /// `normalized` that [`Shingling::Chars`] counts and returns the units
     /// (CJK characters and words).
@@ -495,6 +548,18 @@ mod tests {
             proptest::prop_assert_eq!(word_units, char_units);
             if !text.chars().any(|c| c != ' ' && !is_cjk(c)) {
                 proptest::prop_assert_eq!(words, chars);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn units_are_what_shingling_counts(text in "[a-z 中文かなé.]{0,40}") {
+            let normalized = crate::Normalizer::new().normalize(&text).to_owned();
+            for shingling in [Shingling::Words(3), Shingling::Chars(5)] {
+                let mut shingler = Shingler::with(shingling);
+                let counted = shingler.shingles(&normalized, &mut Vec::new());
+                proptest::prop_assert_eq!(shingler.units(&normalized), counted);
             }
         }
     }

@@ -474,7 +474,7 @@ fn other_settings_and_other_versions_are_refused_naming_what_differs() {
     let scan = run(dir, &["scan", "--against", "idx", "a.jsonl"]);
     assert_eq!(scan.code, 2);
     assert!(
-        scan.stderr.contains("sketch format: 1 here, 9 there"),
+        scan.stderr.contains("sketch format: 2 here, 9 there"),
         "{}",
         scan.stderr
     );

@@ -52,9 +52,7 @@ use std::io;
 
 use crate::config::{self, ConfigError};
 use crate::decode::DecodeError;
-use crate::detect::across::{
-    compact_hash, compact_shingles, AcrossConfig, DocSketch, SegmentSketch,
-};
+use crate::detect::across::{compact_hash, AcrossConfig, DocSketch, SegmentSketch};
 use crate::detect::boilerplate::{line_hashes, BoilerplateConfig};
 use crate::detect::containment::ContainmentConfig;
 use crate::detect::passages::PassageConfig;
@@ -495,21 +493,35 @@ impl Engine {
         self.scan_document(Document::from_text(origin, text), String::new())
     }
 
-    /// Segments and fingerprints a text; also gives the signature of the
-    /// whole text.
-    fn fingerprint(
-        &self,
-        text: &str,
-        index: &LineIndex,
-    ) -> (Vec<Span>, Vec<Fingerprint>, Option<Signature>) {
+    /// Segments and fingerprints a text; also gives what the whole text is
+    /// compared on when duplicate documents are looked for.
+    fn fingerprint(&self, text: &str, index: &LineIndex) -> (Vec<Span>, Vec<Fingerprint>, Whole) {
         let segments = self.segmenter.segment_indexed(text, index);
         let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text))
             .sign_segments(self.find.blocks || self.keep_prints);
+        let mut whole_text = Vec::new();
+        let by_whole_text = self.corpus
+            && self.find.documents
+            && fingerprinter.whole_text_shingles(text, &mut whole_text);
+        let mut fingerprinter = fingerprinter
+            .sign_document(!by_whole_text)
+            .shingle_segments(!by_whole_text || self.find.blocks || self.keep_prints);
         let prints = segments
             .iter()
             .map(|span| fingerprinter.fingerprint(&text[span.bytes.clone()]))
             .collect();
-        (segments, prints, fingerprinter.document_signature())
+        let whole = if by_whole_text {
+            Whole {
+                signature: Signature::from_hashes(&whole_text),
+                shingles: Some(whole_text),
+            }
+        } else {
+            Whole {
+                signature: fingerprinter.document_signature(),
+                shingles: None,
+            }
+        };
+        (segments, prints, whole)
     }
 
     /// Segments, fingerprints and scans one decoded document: the
@@ -517,14 +529,14 @@ impl Engine {
     pub(crate) fn scan_document(&self, document: Document, group: String) -> ScannedDoc {
         let text = document.text();
         let index = LineIndex::new(text);
-        let (segments, prints, signature) = self.fingerprint(text, &index);
+        let (segments, prints, whole) = self.fingerprint(text, &index);
         let blocks = if self.find.blocks {
             find_blocks(text, &index, &segments, &prints, &self.within)
         } else {
             Vec::new()
         };
         let sketch = if self.corpus {
-            self.sketch(&segments, &prints, signature.as_ref())
+            self.sketch(&segments, &prints, whole)
         } else {
             DocSketch::default()
         };
@@ -551,12 +563,7 @@ impl Engine {
         }
     }
 
-    fn sketch(
-        &self,
-        segments: &[Span],
-        prints: &[Fingerprint],
-        signature: Option<&Signature>,
-    ) -> DocSketch {
+    fn sketch(&self, segments: &[Span], prints: &[Fingerprint], whole: Whole) -> DocSketch {
         let keys = segments
             .iter()
             .zip(prints)
@@ -573,13 +580,15 @@ impl Engine {
         // then spilled smaller, and every later load of it (a document in
         // many candidate pairs is loaded once per verification chunk)
         // sorts a sorted run, which takes one pass.
-        let mut shingles: Vec<u32> = prints
-            .iter()
-            .flat_map(|print| print.shingles.iter().map(|&h| compact_hash(h)))
-            .collect();
-        shingles.sort_unstable();
-        shingles.dedup();
-        DocSketch::new(keys, shingles, signature, &self.lsh)
+        let shingles = match &whole.shingles {
+            Some(shingles) => compact_set(shingles.iter().copied()),
+            None => compact_set(
+                prints
+                    .iter()
+                    .flat_map(|print| print.shingles.iter().copied()),
+            ),
+        };
+        DocSketch::new(keys, shingles, whole.signature.as_ref(), &self.lsh)
     }
 
     /// Makes the corpus-wide findings that were asked for.
@@ -637,18 +646,35 @@ impl Engine {
         sets
     }
 
-    /// The union of the shingles of a text's segments, compacted: the set
-    /// `sketch` signed, without the fingerprints verification does not need.
+    /// The compact set `sketch` spilled for a text, made again: its
+    /// whole-text shingles, or the union of its segments' shingles.
     fn compact_shingles(&self, text: &str) -> Vec<u32> {
-        let index = LineIndex::new(text);
-        let segments = self.segmenter.segment_indexed(text, &index);
         let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text));
         let mut all = Vec::new();
-        for span in &segments {
-            fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
+        if !fingerprinter.whole_text_shingles(text, &mut all) {
+            let index = LineIndex::new(text);
+            for span in &self.segmenter.segment_indexed(text, &index) {
+                fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
+            }
         }
-        compact_shingles(&all)
+        compact_set(all.into_iter())
     }
+}
+
+/// What a whole document is compared on: the shingles of its folded text
+/// (under character shingling; `None` when it is the union of its
+/// segments' shingles) and their signature.
+struct Whole {
+    shingles: Option<Vec<u64>>,
+    signature: Option<Signature>,
+}
+
+/// Shingle hashes compacted to 32 bits, sorted and without repeats: the set
+/// near duplicates are verified on.
+pub(crate) fn compact_set(shingles: impl Iterator<Item = u64>) -> Vec<u32> {
+    let mut set: Vec<u32> = shingles.map(compact_hash).collect();
+    signing::sort_dedup(&mut set);
+    set
 }
 
 #[cfg(test)]

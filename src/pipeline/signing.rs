@@ -11,11 +11,12 @@
 
 use std::io;
 
-use super::{Engine, PassDoc, Problem, ReadOutcome, Which};
-use crate::detect::across::{compact_hash, DocSketch, SegmentSketch};
+use super::{compact_set, Engine, PassDoc, Problem, ReadOutcome, Which};
+use crate::detect::across::{DocSketch, SegmentSketch};
 use crate::document::{Document, LineIndex, Origin};
 use crate::fingerprint::Fingerprinter;
 use crate::input::Entry;
+use crate::sketch::Signature;
 
 /// What the JSON report says about a document besides its blocks: how it
 /// was decoded and how big it is. Made by a scan ([`DocumentFacts::of`]) or
@@ -138,19 +139,35 @@ impl Engine {
         // Only the document's signature: segments need none of their own.
         let mut fingerprinter =
             Fingerprinter::with(self.shingles.for_text(text)).sign_segments(false);
+        let mut whole_text = Vec::new();
+        let by_whole_text = fingerprinter.whole_text_shingles(text, &mut whole_text);
+        let mut fingerprinter = fingerprinter
+            .sign_document(!by_whole_text)
+            .shingle_segments(!by_whole_text);
         let mut keys = Vec::with_capacity(segments.len());
-        let mut shingles = Vec::new();
+        let mut union = Vec::new();
         for span in &segments {
             let print = fingerprinter.fingerprint(&text[span.bytes.clone()]);
-            shingles.extend(print.shingles.iter().map(|&h| compact_hash(h)));
+            if !by_whole_text {
+                union.extend_from_slice(&print.shingles);
+            }
             keys.push(SegmentSketch {
                 hash: print.exact,
                 units: print.units.min(u32::MAX as usize) as u32,
                 lines: span.lines,
             });
         }
-        sort_dedup(&mut shingles);
-        let signature = fingerprinter.document_signature();
+        let (shingles, signature) = if by_whole_text {
+            (
+                compact_set(whole_text.iter().copied()),
+                Signature::from_hashes(&whole_text),
+            )
+        } else {
+            (
+                compact_set(union.into_iter()),
+                fingerprinter.document_signature(),
+            )
+        };
         let sketch = DocSketch::new(keys, Vec::new(), signature.as_ref(), &self.lsh);
         SignedDoc {
             facts: DocumentFacts::of(&document, index.line_count(), segments.len()),

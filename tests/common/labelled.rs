@@ -607,22 +607,24 @@ pub fn write_jsonl_bytes(config: &Config, bytes: u64, out: &mut impl Write) -> i
     Ok(docs)
 }
 
-/// A document's shingle set as doppel defines it: the text cut into
-/// segments (`--segment auto`), each segment normalized and shingled with
-/// the document's shingle length, the union of every segment's shingle
-/// hashes, sorted and deduplicated.
+/// A document's shingle set as doppel defines it: under character
+/// shingling (the default), the character n-grams of the whole text folded
+/// (NFKC, lower case, white space folded, punctuation kept); under word
+/// shingling, the union of its segments' (`--segment auto`) shingles.
+/// Sorted and deduplicated.
 pub fn shingle_set(text: &str) -> Vec<u64> {
-    let segmenter = Segmenter::new(Granularity::Auto);
     let mut fingerprinter = Fingerprinter::with(ShingleConfig::default().for_text(text));
-    let mut set: Vec<u64> = segmenter
-        .segment(text)
-        .iter()
-        .flat_map(|span| {
-            fingerprinter
-                .fingerprint(&text[span.bytes.clone()])
-                .shingles
-        })
-        .collect();
+    let mut set = Vec::new();
+    if !fingerprinter.whole_text_shingles(text, &mut set) {
+        let segmenter = Segmenter::new(Granularity::Auto);
+        for span in segmenter.segment(text) {
+            set.extend(
+                fingerprinter
+                    .fingerprint(&text[span.bytes.clone()])
+                    .shingles,
+            );
+        }
+    }
     set.sort_unstable();
     set.dedup();
     set
