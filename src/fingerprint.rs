@@ -17,7 +17,7 @@
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::normalize::Normalizer;
-use crate::shingle::{Shingler, Shingling};
+use crate::shingle::{each_char_window_batch, Shingler, Shingling};
 use crate::sketch::{Signature, SlotMins};
 
 /// A segment's hashes and sketch.
@@ -150,11 +150,17 @@ impl Fingerprinter {
     /// similarity of the character 5-gram sets of their NFKC, lower-cased,
     /// white-space-folded texts.
     pub fn whole_text_shingles(&mut self, text: &str, out: &mut Vec<u64>) -> bool {
-        if !matches!(self.shingler.shingling(), Shingling::Chars(_)) {
+        self.each_whole_text_batch(text, |batch| out.extend_from_slice(batch))
+    }
+
+    /// [`whole_text_shingles`](Self::whole_text_shingles), given to
+    /// `each_batch` a batch at a time in text order instead of gathered: a
+    /// long document is shingled without holding its shingles.
+    pub fn each_whole_text_batch(&mut self, text: &str, each_batch: impl FnMut(&[u64])) -> bool {
+        let Shingling::Chars(k) = self.shingler.shingling() else {
             return false;
-        }
-        let folded = self.folder.normalize(text);
-        self.shingler.char_windows(folded, out);
+        };
+        each_char_window_batch(self.folder.normalize(text), k, each_batch);
         true
     }
 

@@ -352,24 +352,10 @@ impl Shingler {
     /// than `k` characters is one shingle. Under [`Shingling::Words`] it
     /// cuts words as [`shingles`](Self::shingles) does.
     pub fn char_windows(&mut self, folded: &str, out: &mut Vec<u64>) {
-        let Shingling::Chars(k) = self.shingling else {
-            self.shingles(folded, out);
-            return;
-        };
-        self.pieces.clear();
-        if folded.is_ascii() {
-            self.pieces
-                .extend(folded.bytes().map(|b| char_hash(char::from(b))));
+        if let Shingling::Chars(k) = self.shingling {
+            each_char_window_batch(folded, k, |batch| out.extend_from_slice(batch));
         } else {
-            self.pieces.extend(folded.chars().map(char_hash));
-        }
-        if self.pieces.is_empty() {
-            return;
-        }
-        let k = k.min(self.pieces.len());
-        out.reserve(self.pieces.len() + 1 - k);
-        for window in self.pieces.windows(k) {
-            out.push(hash_window(window));
+            self.shingles(folded, out);
         }
     }
 
@@ -438,6 +424,51 @@ impl Shingler {
         if let Some(start) = word_start {
             self.pieces.push(xxh3_64(&normalized.as_bytes()[start..]));
         }
+    }
+}
+
+/// Calls `each_batch` with the hashes of the windows of `k` characters of
+/// `text`, in order, a batch at a time (one window of all of them when
+/// there are fewer), as [`Shingler::shingles`] hashes windows. The text is
+/// cut into pieces a chunk at a time, so a document of any length is
+/// shingled in bounded memory.
+pub(crate) fn each_char_window_batch(text: &str, k: usize, mut each_batch: impl FnMut(&[u64])) {
+    const CHUNK: usize = 1 << 16;
+    let k = k.max(1);
+    let capacity = text.len().min(CHUNK) + k;
+    let mut pieces: Vec<u64> = Vec::with_capacity(capacity);
+    let mut hashes: Vec<u64> = Vec::with_capacity(capacity);
+    let mut windows = false;
+    let mut flush = |pieces: &mut Vec<u64>| {
+        if pieces.len() < k {
+            return;
+        }
+        hashes.clear();
+        hashes.extend(pieces.windows(k).map(hash_window));
+        each_batch(&hashes);
+        windows = true;
+        // The last k - 1 pieces begin the next chunk's first window.
+        pieces.drain(..pieces.len() + 1 - k);
+    };
+    let full = CHUNK + k - 1;
+    if text.is_ascii() {
+        for b in text.bytes() {
+            pieces.push(char_hash(char::from(b)));
+            if pieces.len() == full {
+                flush(&mut pieces);
+            }
+        }
+    } else {
+        for c in text.chars() {
+            pieces.push(char_hash(c));
+            if pieces.len() == full {
+                flush(&mut pieces);
+            }
+        }
+    }
+    flush(&mut pieces);
+    if !windows && !pieces.is_empty() {
+        each_batch(&[hash_window(&pieces)]);
     }
 }
 
@@ -562,6 +593,40 @@ mod tests {
                 proptest::prop_assert_eq!(shingler.units(&normalized), counted);
             }
         }
+    }
+
+    /// Every window of `k` characters, hashed, with all pieces held.
+    fn windows_plainly(text: &str, k: usize) -> Vec<u64> {
+        let pieces: Vec<u64> = text.chars().map(char_hash).collect();
+        if pieces.is_empty() {
+            return Vec::new();
+        }
+        pieces
+            .windows(k.min(pieces.len()))
+            .map(hash_window)
+            .collect()
+    }
+
+    fn windows_in_batches(text: &str, k: usize) -> Vec<u64> {
+        let mut out = Vec::new();
+        each_char_window_batch(text, k, |batch| out.extend_from_slice(batch));
+        out
+    }
+
+    #[test]
+    fn batches_of_windows_run_across_chunk_ends() {
+        let long: String = "the quick brown fox, 中文字かな。\n"
+            .chars()
+            .cycle()
+            .take(200_003)
+            .collect();
+        for text in [long.as_str(), "", "a", "abcd", "abcde", "中文"] {
+            for k in [1, 5, 32] {
+                assert_eq!(windows_in_batches(text, k), windows_plainly(text, k), "{k}");
+            }
+        }
+        let ascii: String = "abcdefghij ".chars().cycle().take(150_000).collect();
+        assert_eq!(windows_in_batches(&ascii, 5), windows_plainly(&ascii, 5));
     }
 
     #[test]

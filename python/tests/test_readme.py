@@ -22,7 +22,7 @@ def test_the_readme_example_runs_and_prints_what_it_says() -> None:
     with contextlib.redirect_stdout(printed):
         exec(compile(example(), str(README), "exec"), {})
     lines = printed.getvalue().splitlines()
-    assert lines[0] == '[Cluster(["a", "c", "d"], exact=False, similarity=0.959)]'
+    assert lines[0] == '[Cluster(["a", "c", "d"], exact=False, similarity=0.960)]'
     assert "c False exact-duplicate a" in lines
     assert "d False near-duplicate a" in lines
     assert "The quick [-brown-]{+red+} fox." in lines

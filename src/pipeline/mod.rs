@@ -63,7 +63,7 @@ use crate::input::{Entry, LoadedDoc};
 use crate::quality::DocumentDamage;
 use crate::segment::{Granularity, Segmenter};
 use crate::shingle::ShingleConfig;
-use crate::sketch::{Lsh, Signature};
+use crate::sketch::{Lsh, Signature, SlotMins};
 use encoding_rs::Encoding;
 
 mod corpus;
@@ -499,10 +499,12 @@ impl Engine {
         let segments = self.segmenter.segment_indexed(text, index);
         let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text))
             .sign_segments(self.find.blocks || self.keep_prints);
-        let mut whole_text = Vec::new();
-        let by_whole_text = self.corpus
-            && self.find.documents
-            && fingerprinter.whole_text_shingles(text, &mut whole_text);
+        let whole_text = if self.corpus && self.find.documents {
+            whole_text(&mut fingerprinter, text)
+        } else {
+            None
+        };
+        let by_whole_text = whole_text.is_some();
         let mut fingerprinter = fingerprinter
             .sign_document(!by_whole_text)
             .shingle_segments(!by_whole_text || self.find.blocks || self.keep_prints);
@@ -510,17 +512,10 @@ impl Engine {
             .iter()
             .map(|span| fingerprinter.fingerprint(&text[span.bytes.clone()]))
             .collect();
-        let whole = if by_whole_text {
-            Whole {
-                signature: Signature::from_hashes(&whole_text),
-                shingles: Some(whole_text),
-            }
-        } else {
-            Whole {
-                signature: fingerprinter.document_signature(),
-                shingles: None,
-            }
-        };
+        let whole = whole_text.unwrap_or_else(|| Whole {
+            set: None,
+            signature: fingerprinter.document_signature(),
+        });
         (segments, prints, whole)
     }
 
@@ -580,14 +575,13 @@ impl Engine {
         // then spilled smaller, and every later load of it (a document in
         // many candidate pairs is loaded once per verification chunk)
         // sorts a sorted run, which takes one pass.
-        let shingles = match &whole.shingles {
-            Some(shingles) => compact_set(shingles.iter().copied()),
-            None => compact_set(
+        let shingles = whole.set.unwrap_or_else(|| {
+            compact_set(
                 prints
                     .iter()
                     .flat_map(|print| print.shingles.iter().copied()),
-            ),
-        };
+            )
+        });
         DocSketch::new(keys, shingles, whole.signature.as_ref(), &self.lsh)
     }
 
@@ -650,23 +644,51 @@ impl Engine {
     /// whole-text shingles, or the union of its segments' shingles.
     fn compact_shingles(&self, text: &str) -> Vec<u32> {
         let mut fingerprinter = Fingerprinter::with(self.shingles.for_text(text));
+        if let Some(Whole { set: Some(set), .. }) = whole_text(&mut fingerprinter, text) {
+            return set;
+        }
+        let index = LineIndex::new(text);
         let mut all = Vec::new();
-        if !fingerprinter.whole_text_shingles(text, &mut all) {
-            let index = LineIndex::new(text);
-            for span in &self.segmenter.segment_indexed(text, &index) {
-                fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
-            }
+        for span in &self.segmenter.segment_indexed(text, &index) {
+            fingerprinter.shingles(&text[span.bytes.clone()], &mut all);
         }
         compact_set(all.into_iter())
     }
 }
 
-/// What a whole document is compared on: the shingles of its folded text
-/// (under character shingling; `None` when it is the union of its
-/// segments' shingles) and their signature.
-struct Whole {
-    shingles: Option<Vec<u64>>,
-    signature: Option<Signature>,
+/// What a whole document is compared on: its compact shingle set (`None`
+/// when it is the union of its segments' shingles, made from their
+/// fingerprints) and the set's signature.
+pub(crate) struct Whole {
+    pub(crate) set: Option<Vec<u32>>,
+    pub(crate) signature: Option<Signature>,
+}
+
+/// The compact set and signature of a document's whole-text shingles
+/// ([`Fingerprinter::each_whole_text_batch`]), or `None` under word
+/// shingling. Each batch of shingles adds to the signature and to the set,
+/// which loses its repeats whenever it has doubled, so a long document costs
+/// about four bytes per distinct shingle, not per character.
+pub(crate) fn whole_text(fingerprinter: &mut Fingerprinter, text: &str) -> Option<Whole> {
+    let mut mins = SlotMins::default();
+    let mut set: Vec<u32> = Vec::new();
+    let mut deduped = 0;
+    let shingled = fingerprinter.each_whole_text_batch(text, |batch| {
+        mins.add(batch);
+        set.extend(batch.iter().map(|&hash| compact_hash(hash)));
+        if set.len() >= 2 * deduped + (1 << 20) {
+            signing::sort_dedup(&mut set);
+            deduped = set.len();
+        }
+    });
+    if !shingled {
+        return None;
+    }
+    signing::sort_dedup(&mut set);
+    Some(Whole {
+        set: Some(set),
+        signature: mins.signature(),
+    })
 }
 
 /// Shingle hashes compacted to 32 bits, sorted and without repeats: the set

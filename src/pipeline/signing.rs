@@ -11,12 +11,11 @@
 
 use std::io;
 
-use super::{compact_set, Engine, PassDoc, Problem, ReadOutcome, Which};
+use super::{compact_set, whole_text, Engine, PassDoc, Problem, ReadOutcome, Which, Whole};
 use crate::detect::across::{DocSketch, SegmentSketch};
 use crate::document::{Document, LineIndex, Origin};
 use crate::fingerprint::Fingerprinter;
 use crate::input::Entry;
-use crate::sketch::Signature;
 
 /// What the JSON report says about a document besides its blocks: how it
 /// was decoded and how big it is. Made by a scan ([`DocumentFacts::of`]) or
@@ -139,8 +138,8 @@ impl Engine {
         // Only the document's signature: segments need none of their own.
         let mut fingerprinter =
             Fingerprinter::with(self.shingles.for_text(text)).sign_segments(false);
-        let mut whole_text = Vec::new();
-        let by_whole_text = fingerprinter.whole_text_shingles(text, &mut whole_text);
+        let whole = whole_text(&mut fingerprinter, text);
+        let by_whole_text = whole.is_some();
         let mut fingerprinter = fingerprinter
             .sign_document(!by_whole_text)
             .shingle_segments(!by_whole_text);
@@ -148,25 +147,22 @@ impl Engine {
         let mut union = Vec::new();
         for span in &segments {
             let print = fingerprinter.fingerprint(&text[span.bytes.clone()]);
-            if !by_whole_text {
-                union.extend_from_slice(&print.shingles);
-            }
+            union.extend_from_slice(&print.shingles);
             keys.push(SegmentSketch {
                 hash: print.exact,
                 units: print.units.min(u32::MAX as usize) as u32,
                 lines: span.lines,
             });
         }
-        let (shingles, signature) = if by_whole_text {
-            (
-                compact_set(whole_text.iter().copied()),
-                Signature::from_hashes(&whole_text),
-            )
-        } else {
-            (
+        let (shingles, signature) = match whole {
+            Some(Whole {
+                set: Some(set),
+                signature,
+            }) => (set, signature),
+            _ => (
                 compact_set(union.into_iter()),
                 fingerprinter.document_signature(),
-            )
+            ),
         };
         let sketch = DocSketch::new(keys, Vec::new(), signature.as_ref(), &self.lsh);
         SignedDoc {
