@@ -8,7 +8,7 @@ use doppel::clean::restore::restore;
 use doppel::clean::run::{clean, CleanOptions, CleanReport, Silent};
 use doppel::clean::Keep;
 use doppel::input::{expand, InputOptions};
-use doppel::{Engine, EngineBuilder};
+use doppel::{Engine, EngineBuilder, Findings};
 
 use crate::{snapshot, write_tree, Node, Sandbox, Tree};
 
@@ -67,8 +67,13 @@ pub fn documents() -> Vec<(&'static str, Vec<u8>)> {
 pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
+        // Contained documents too, so `clean` makes every kind of removal
+        // (reason `contained` included) and restore is fuzzed on each.
+        let mut find = Findings::default();
+        find.contained = true;
         EngineBuilder::new()
             .min_units(3)
+            .find(find)
             .build()
             .expect("valid settings")
     })
