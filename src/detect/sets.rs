@@ -4,10 +4,11 @@
 //! Candidate pairs are known only after the last document, and verifying a
 //! pair needs both documents' shingle sets. Holding every document's set
 //! would make memory grow with the text. Instead, each document's shingle
-//! hashes (cut to 32 bits, about 4 bytes per shingle) are appended to an
-//! unnamed temporary file as the document is delivered ([`SetSpill`]), and
-//! read back by document number once the candidates are known
-//! ([`SetStore`]): no input is read, parsed or shingled a second time.
+//! hashes (cut to 32 bits, about 4 bytes per shingle, sorted and without
+//! repeats) are appended to an unnamed temporary file as the document is
+//! delivered ([`SetSpill`]), and read back by document number once the
+//! candidates are known ([`SetStore`]): no input is read, parsed or
+//! shingled a second time.
 //!
 //! When the temporary file cannot be made or written (a full disk, say), the
 //! pipeline reads the documents involved again and keeps their sets in
@@ -15,9 +16,12 @@
 //! that already lie sorted in memory, such as those of memory-mapped
 //! signature files, are compared where they lie ([`SetStore::mapped`]).
 //!
-//! [`verify`] computes the similarity of candidate pairs in chunks whose sets
-//! fit in a byte budget, in parallel, whatever the order of the pairs.
-//! Similarities below the threshold are only ever compared with it, so a
+//! [`compare`] measures candidate pairs in runs whose sets fit in a byte
+//! budget, in parallel, whatever the order of the pairs: it takes the pairs
+//! by connected component of the candidate graph, so that a document's
+//! pairs fall in as few runs as they can and its set is read about once.
+//! [`verify`] computes similarities that way, and
+//! similarities below the threshold are only ever compared with it, so a
 //! pair is given up as soon as its sets cannot reach it
 //! ([`jaccard_if_reachable`]).
 
@@ -37,6 +41,8 @@ pub struct SetSpill {
     /// `offsets[doc]..offsets[doc + 1]` is the document's byte range.
     offsets: Vec<u64>,
     bytes: Vec<u8>,
+    /// The set being written, when it came unsorted or with repeats.
+    sorted: Vec<u32>,
 }
 
 impl SetSpill {
@@ -47,14 +53,27 @@ impl SetSpill {
             out: Some(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?)),
             offsets: vec![0],
             bytes: Vec::new(),
+            sorted: Vec::new(),
         })
     }
 
-    /// Appends the next document's shingle hashes. After a write error the
-    /// spill is spent: [`SetSpill::finish`] gives `None`.
+    /// Appends the next document's shingle hashes, sorted and without
+    /// repeats. After a write error the spill is spent:
+    /// [`SetSpill::finish`] gives `None`.
     pub fn push(&mut self, hashes: &[u32]) {
         let Some(out) = &mut self.out else {
             return;
+        };
+        // The pipeline sorts each set on its worker; checking costs one
+        // pass, where even a sort of a sorted run costs several.
+        let hashes = if hashes.is_sorted_by(|a, b| a < b) {
+            hashes
+        } else {
+            self.sorted.clear();
+            self.sorted.extend_from_slice(hashes);
+            self.sorted.sort_unstable();
+            self.sorted.dedup();
+            &self.sorted
         };
         self.bytes.clear();
         self.bytes.reserve(hashes.len() * 4);
@@ -89,7 +108,13 @@ pub struct SetStore {
 
 #[derive(Debug)]
 enum Source {
-    File { file: File, offsets: Vec<u64> },
+    /// The spill: sorted sets without repeats, read back with positioned
+    /// reads.
+    File {
+        file: File,
+        offsets: Vec<u64>,
+    },
+    /// Sorted sets without repeats.
     Memory(HashMap<u32, Vec<u32>>),
     Mapped(Box<dyn MappedSets>),
 }
@@ -105,7 +130,13 @@ pub trait MappedSets: std::fmt::Debug + Send + Sync {
 impl SetStore {
     /// Sets already in memory (sorted or not); documents not in `sets` have
     /// empty sets.
-    pub fn in_memory(sets: HashMap<u32, Vec<u32>>) -> SetStore {
+    pub fn in_memory(mut sets: HashMap<u32, Vec<u32>>) -> SetStore {
+        for set in sets.values_mut() {
+            if !set.is_sorted_by(|a, b| a < b) {
+                set.sort_unstable();
+                set.dedup();
+            }
+        }
         SetStore {
             source: Source::Memory(sets),
         }
@@ -118,14 +149,19 @@ impl SetStore {
         }
     }
 
-    /// Bytes the document's set takes (before removing repeats).
+    /// How many documents the spill holds (0 for other stores).
+    fn documents(&self) -> usize {
+        match &self.source {
+            Source::File { offsets, .. } => offsets.len() - 1,
+            Source::Memory(_) | Source::Mapped(_) => 0,
+        }
+    }
+
+    /// Bytes the document's set takes.
     pub fn size(&self, doc: u32) -> usize {
         match &self.source {
             Source::File { offsets, .. } => {
-                match (offsets.get(doc as usize), offsets.get(doc as usize + 1)) {
-                    (Some(&start), Some(&end)) => (end - start) as usize,
-                    _ => 0,
-                }
+                span(offsets, doc).map_or(0, |(start, end)| (end - start) as usize)
             }
             Source::Memory(sets) => sets.get(&doc).map_or(0, |set| set.len() * 4),
             Source::Mapped(sets) => sets.set(doc).len() * 4,
@@ -134,32 +170,42 @@ impl SetStore {
 
     /// The document's shingle set, sorted and without repeats.
     pub fn load(&self, doc: u32) -> io::Result<Vec<u32>> {
-        let mut set = match &self.source {
+        match &self.source {
             Source::File { file, offsets } => {
-                let (Some(&start), Some(&end)) =
-                    (offsets.get(doc as usize), offsets.get(doc as usize + 1))
-                else {
+                let Some((start, end)) = span(offsets, doc) else {
                     return Ok(Vec::new());
                 };
-                let mut bytes = vec![0u8; (end - start) as usize];
-                read_exact_at(file, &mut bytes, start)?;
-                bytes
-                    .chunks_exact(4)
-                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                    .collect()
+                let mut set = vec![0u32; (end - start) as usize / 4];
+                // SAFETY: the bytes are those of `set`'s elements, which
+                // the view borrows while it lives; any bytes make a valid
+                // `u32`.
+                let bytes = unsafe {
+                    std::slice::from_raw_parts_mut(set.as_mut_ptr().cast::<u8>(), set.len() * 4)
+                };
+                read_exact_at(file, bytes, start)?;
+                for hash in &mut set {
+                    *hash = u32::from_le(*hash);
+                }
+                Ok(set)
             }
-            Source::Memory(sets) => sets.get(&doc).cloned().unwrap_or_default(),
-            Source::Mapped(sets) => return Ok(sets.set(doc).to_vec()),
-        };
-        // Sets are spilled sorted (the pipeline sorts each on its worker);
-        // checking costs one pass, where even a sort of a sorted run costs
-        // several.
-        if !set.is_sorted_by(|a, b| a < b) {
-            set.sort_unstable();
-            set.dedup();
+            _ => Ok(self.lend(doc).unwrap_or_default().to_vec()),
         }
-        Ok(set)
     }
+
+    /// The document's set where it lies, sorted and without repeats; `None`
+    /// when it has to be read from the spill.
+    fn lend(&self, doc: u32) -> Option<&[u32]> {
+        match &self.source {
+            Source::File { .. } => None,
+            Source::Memory(sets) => Some(sets.get(&doc).map_or(&[][..], Vec::as_slice)),
+            Source::Mapped(sets) => Some(sets.set(doc)),
+        }
+    }
+}
+
+/// The byte range of `doc`'s set in the spill.
+fn span(offsets: &[u64], doc: u32) -> Option<(u64, u64)> {
+    Some((*offsets.get(doc as usize)?, *offsets.get(doc as usize + 1)?))
 }
 
 #[cfg(unix)]
@@ -198,32 +244,46 @@ pub fn verify(
     })
 }
 
-/// `measure` of each pair's sets, in the pairs' order. Pairs are taken in
-/// runs whose distinct documents' sets fit in `budget` bytes (a run holds
-/// at least one pair); each run's sets are loaded and compared in
-/// parallel, then dropped. Mapped sets are compared where they lie.
-pub fn compare<T: Send>(
+/// `measure` of each pair's sets, in the pairs' order.
+///
+/// Sets held in memory are compared where they lie, all pairs at once.
+/// Spilled sets are read back in runs of pairs whose distinct documents'
+/// sets fit in `budget` bytes (a run holds at least one pair), and each
+/// run's pairs compared in parallel; a run's sets are kept while the next
+/// run needs them and dropped after. Runs take the pairs by connected
+/// component of the graph they make, not in the order given, so that a
+/// document's set is read about once.
+pub fn compare<T: Send + Default>(
     pairs: &[(u32, u32)],
     store: &SetStore,
     budget: usize,
     measure: impl Fn(&[u32], &[u32]) -> T + Sync,
 ) -> io::Result<Vec<T>> {
-    if let Source::Mapped(sets) = &store.source {
+    if let Source::Memory(_) | Source::Mapped(_) = &store.source {
         return Ok(pairs
             .par_iter()
-            .map(|&(a, b)| measure(sets.set(a), sets.set(b)))
+            .map(|&(a, b)| {
+                let set = |doc| store.lend(doc).unwrap_or_default();
+                measure(set(a), set(b))
+            })
             .collect());
     }
-    let mut results = Vec::with_capacity(pairs.len());
+    let order = locality_order(pairs, store.documents());
+    let mut results: Vec<T> = std::iter::repeat_with(T::default)
+        .take(pairs.len())
+        .collect();
+    // The sets read back, by document: those of the run being compared.
+    let mut held: HashMap<u32, Vec<u32>> = HashMap::new();
     let mut start = 0;
-    while start < pairs.len() {
+    while start < order.len() {
         let mut docs: HashSet<u32> = HashSet::new();
         let mut bytes = 0;
         let mut end = start;
-        while end < pairs.len() {
-            let (a, b) = pairs[end];
+        while end < order.len() {
+            let (a, b) = pairs[order[end]];
             let added: usize = [a, b]
                 .iter()
+                .take(if a == b { 1 } else { 2 })
                 .filter(|doc| !docs.contains(doc))
                 .map(|&doc| store.size(doc))
                 .sum();
@@ -236,27 +296,97 @@ pub fn compare<T: Send>(
             docs.insert(b);
             end += 1;
         }
-        let mut wanted: Vec<u32> = docs.into_iter().collect();
+        held.retain(|doc, _| docs.contains(doc));
+        let mut wanted: Vec<u32> = docs
+            .into_iter()
+            .filter(|doc| !held.contains_key(doc))
+            .collect();
         wanted.sort_unstable();
         let loaded: Vec<(u32, Vec<u32>)> = wanted
             .into_par_iter()
             .map(|doc| Ok((doc, store.load(doc)?)))
             .collect::<io::Result<_>>()?;
-        let sets: HashMap<u32, Vec<u32>> = loaded.into_iter().collect();
-        let empty = Vec::new();
-        let set = |doc: u32| sets.get(&doc).unwrap_or(&empty);
-        results.par_extend(
-            pairs[start..end]
-                .par_iter()
-                .map(|&(a, b)| measure(set(a), set(b))),
-        );
+        held.extend(loaded);
+        let set = |doc: u32| held.get(&doc).map_or(&[][..], Vec::as_slice);
+        let measured: Vec<(usize, T)> = order[start..end]
+            .par_iter()
+            .map(|&at| {
+                let (a, b) = pairs[at];
+                (at, measure(set(a), set(b)))
+            })
+            .collect();
+        for (at, value) in measured {
+            results[at] = value;
+        }
         start = end;
     }
     Ok(results)
 }
 
-/// Loads sets one at a time for the few comparisons [`verify`] did not
-/// make, keeping recent ones up to a byte budget.
+/// The indices of `pairs` in the order [`compare`] takes them: by connected
+/// component of the graph the pairs make (components in the order of their
+/// smallest documents), then by smaller document. Candidate pairs come in
+/// band order, where a document's pairs lie far apart; in this order they
+/// lie together, and so do those of the documents it is paired with.
+/// Documents from `documents` on (which have no sets) count as one.
+fn locality_order(pairs: &[(u32, u32)], documents: usize) -> Vec<usize> {
+    let last = documents.min(u32::MAX as usize - 1) as u32;
+    let slot = |doc: u32| doc.min(last) as usize;
+    // Union-find, each component rooted at its smallest document.
+    let mut parent: Vec<u32> = (0..=last).collect();
+    let root = |parent: &mut [u32], doc: u32| {
+        let mut at = slot(doc);
+        while parent[at] as usize != at {
+            parent[at] = parent[parent[at] as usize];
+            at = parent[at] as usize;
+        }
+        at as u32
+    };
+    for &(a, b) in pairs {
+        let (a, b) = (root(&mut parent, a), root(&mut parent, b));
+        parent[a.max(b) as usize] = a.min(b);
+    }
+    // Documents ranked by component, then by number: a counting sort by
+    // root. Parents lie below their documents, so in increasing order
+    // each document's parent points at its root already when it is
+    // reached, and then so does the document's.
+    let mut rank: Vec<u32> = vec![0; parent.len()];
+    for doc in 0..=last {
+        let root = root(&mut parent, doc);
+        parent[doc as usize] = root;
+        rank[root as usize] += 1;
+    }
+    let mut next = 0;
+    for count in &mut rank {
+        (*count, next) = (next, next + *count);
+    }
+    for doc in 0..=last {
+        let root = parent[doc as usize] as usize;
+        (parent[doc as usize], rank[root]) = (rank[root], rank[root] + 1);
+    }
+    let rank = parent;
+    // Pairs by the rank of their smaller document: a counting sort again,
+    // which keeps the given order among a document's pairs.
+    let bucket = |&(a, b): &(u32, u32)| rank[slot(a.min(b))] as usize;
+    let mut starts: Vec<usize> = vec![0; rank.len() + 1];
+    for pair in pairs {
+        starts[bucket(pair) + 1] += 1;
+    }
+    for at in 1..starts.len() {
+        starts[at] += starts[at - 1];
+    }
+    let mut order = vec![0; pairs.len()];
+    for (at, pair) in pairs.iter().enumerate() {
+        let place = &mut starts[bucket(pair)];
+        order[*place] = at;
+        *place += 1;
+    }
+    order
+}
+
+/// Compares sets one pair at a time for the few comparisons [`verify`]
+/// did not make: where they lie when the store holds them in memory, else
+/// read back and kept while they fit in a byte budget.
 #[derive(Debug)]
 pub struct SetCache<'a> {
     store: &'a SetStore,
@@ -277,8 +407,8 @@ impl<'a> SetCache<'a> {
 
     /// Jaccard similarity of two documents' sets.
     pub fn similarity(&mut self, a: u32, b: u32) -> io::Result<f64> {
-        if let Source::Mapped(sets) = &self.store.source {
-            return Ok(jaccard(sets.set(a), sets.set(b)));
+        if let (Some(x), Some(y)) = (self.store.lend(a), self.store.lend(b)) {
+            return Ok(jaccard(x, y));
         }
         let missing: Vec<u32> = [a, b]
             .into_iter()
@@ -296,8 +426,7 @@ impl<'a> SetCache<'a> {
                 self.sets.insert(doc, set);
             }
         }
-        let empty = Vec::new();
-        let set = |doc| self.sets.get(&doc).unwrap_or(&empty);
+        let set = |doc| self.sets.get(&doc).map_or(&[][..], Vec::as_slice);
         Ok(jaccard(set(a), set(b)))
     }
 }
@@ -384,6 +513,13 @@ mod tests {
         spill.finish().unwrap()
     }
 
+    fn sorted(set: &[u32]) -> Vec<u32> {
+        let mut set = set.to_vec();
+        set.sort_unstable();
+        set.dedup();
+        set
+    }
+
     #[test]
     fn sets_come_back_sorted_and_without_repeats() {
         let store = spilled(&[vec![5, 1, 5, 3], vec![], vec![9]]);
@@ -391,7 +527,9 @@ mod tests {
         assert_eq!(store.load(1).unwrap(), Vec::<u32>::new());
         assert_eq!(store.load(2).unwrap(), [9]);
         assert_eq!(store.load(7).unwrap(), Vec::<u32>::new());
-        assert_eq!((store.size(0), store.size(2), store.size(7)), (16, 4, 0));
+        assert_eq!((store.size(0), store.size(2), store.size(7)), (12, 4, 0));
+        let memory = SetStore::in_memory(HashMap::from([(3, vec![8, 2, 8])]));
+        assert_eq!((memory.load(3).unwrap(), memory.size(3)), (vec![2, 8], 8));
     }
 
     #[test]
@@ -418,9 +556,99 @@ mod tests {
         let memory =
             SetStore::in_memory(sets.iter().cloned().zip(0..).map(|(s, d)| (d, s)).collect());
         assert_eq!(verify(&pairs, &memory, 300, 0.0).unwrap(), expected);
-        let mut cache = SetCache::new(&store, 250);
-        for (&(a, b), &sim) in pairs.iter().zip(&expected) {
-            assert_eq!(cache.similarity(a, b).unwrap(), sim);
+        for store in [store, memory] {
+            let mut cache = SetCache::new(&store, 250);
+            for (&(a, b), &sim) in pairs.iter().zip(&expected) {
+                assert_eq!(cache.similarity(a, b).unwrap(), sim);
+            }
+        }
+    }
+
+    /// Sets, pairs of documents, and the same pairs shuffled.
+    type SetsAndPairs = (Vec<Vec<u32>>, Vec<(u32, u32)>, Vec<(u32, u32)>);
+
+    /// Sets to spill (unsorted, with repeats, some empty), pairs among
+    /// them and documents past them, and the same pairs shuffled.
+    fn sets_and_pairs() -> impl proptest::strategy::Strategy<Value = SetsAndPairs> {
+        use proptest::prelude::*;
+        (
+            proptest::collection::vec(proptest::collection::vec(0u32..48, 0..40), 1..20),
+            proptest::collection::vec((0u32..22, 0u32..22), 0..60),
+        )
+            .prop_flat_map(|(sets, pairs)| {
+                (Just(sets), Just(pairs.clone()), Just(pairs).prop_shuffle())
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn compare_gives_every_pair_its_sets_whatever_the_order_budget_source_and_threads(
+            (sets, pairs, shuffled) in sets_and_pairs(),
+            budget in 0usize..600,
+            threshold in 0.0f64..1.0,
+            one_thread: bool,
+        ) {
+            let set = |doc: u32| sets.get(doc as usize).map(|set| sorted(set)).unwrap_or_default();
+            let memory = SetStore::in_memory(
+                sets.iter().enumerate().map(|(doc, set)| (doc as u32, set.clone())).collect(),
+            );
+            let stores = [spilled(&sets), memory];
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(if one_thread { 1 } else { 3 })
+                .build()
+                .unwrap();
+            for pairs in [&pairs, &shuffled] {
+                let naive: Vec<(Vec<u32>, Vec<u32>)> =
+                    pairs.iter().map(|&(a, b)| (set(a), set(b))).collect();
+                let similarities: Vec<f64> = naive
+                    .iter()
+                    .map(|(a, b)| jaccard_if_reachable(a, b, threshold))
+                    .collect();
+                for store in &stores {
+                    let (found, verified) = pool.install(|| {
+                        (
+                            compare(pairs, store, budget, |a, b| (a.to_vec(), b.to_vec())).unwrap(),
+                            verify(pairs, store, budget, threshold).unwrap(),
+                        )
+                    });
+                    proptest::prop_assert_eq!(&found, &naive);
+                    proptest::prop_assert_eq!(&verified, &similarities);
+                }
+            }
+        }
+
+        #[test]
+        fn the_locality_order_is_a_permutation_with_each_component_together(
+            pairs in proptest::collection::vec((0u32..40, 0u32..40), 0..80),
+        ) {
+            // Past `documents`, documents count as one: still a permutation.
+            for documents in [0, 7, 40] {
+                let mut seen = locality_order(&pairs, documents);
+                seen.sort_unstable();
+                proptest::prop_assert_eq!(seen, (0..pairs.len()).collect::<Vec<_>>());
+            }
+            let order = locality_order(&pairs, 40);
+            // Each component by its smallest document, found by spreading
+            // labels until nothing changes.
+            let mut label: HashMap<u32, u32> =
+                pairs.iter().flat_map(|&(a, b)| [(a, a), (b, b)]).collect();
+            loop {
+                let mut changed = false;
+                for &(a, b) in &pairs {
+                    let least = label[&a].min(label[&b]);
+                    for doc in [a, b] {
+                        if label[&doc] != least {
+                            label.insert(doc, least);
+                            changed = true;
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            let components: Vec<u32> = order.iter().map(|&at| label[&pairs[at].0]).collect();
+            proptest::prop_assert!(components.is_sorted(), "{components:?}");
         }
     }
 
