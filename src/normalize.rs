@@ -177,6 +177,7 @@ impl Normalizer {
     /// An ASCII character that is no letter or digit: one space for a run
     /// of them, or the character itself when punctuation is kept (and it is
     /// no white space).
+    #[inline]
     fn push_ascii_mark(&mut self, byte: u8) {
         if self.keep_punctuation && !char::from(byte).is_whitespace() {
             self.out.push(char::from(byte));
@@ -185,6 +186,7 @@ impl Normalizer {
         }
     }
 
+    #[inline]
     fn push_space(&mut self) {
         if !self.out.is_empty() && !self.out.ends_with(' ') {
             self.out.push(' ');

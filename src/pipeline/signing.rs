@@ -182,20 +182,22 @@ impl Engine {
 pub(crate) fn sort_dedup(hashes: &mut Vec<u32>) {
     const BITS: u32 = 11;
     const BUCKETS: usize = 1 << BITS;
-    if hashes.len() < 512 {
+    if hashes.len() < 512 || hashes.len() > u32::MAX as usize {
         hashes.sort_unstable();
         hashes.dedup();
         return;
     }
     let mut scratch = vec![0u32; hashes.len()];
-    let mut counts = vec![0usize; BUCKETS];
-    for pass in 0..3 {
-        let shift = pass * BITS;
-        let digit = |h: u32| ((h >> shift) as usize) & (BUCKETS - 1);
-        counts.fill(0);
-        for &h in hashes.iter() {
-            counts[digit(h)] += 1;
+    // The three digits' counts in one pass over the hashes.
+    let mut counts = vec![[0u32; BUCKETS]; 3];
+    for &h in hashes.iter() {
+        for (pass, counts) in counts.iter_mut().enumerate() {
+            counts[((h >> (pass as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
+    }
+    for (pass, counts) in counts.iter_mut().enumerate() {
+        let shift = pass as u32 * BITS;
+        let digit = |h: u32| ((h >> shift) as usize) & (BUCKETS - 1);
         let mut next = 0;
         for count in counts.iter_mut() {
             let here = *count;
@@ -204,7 +206,7 @@ pub(crate) fn sort_dedup(hashes: &mut Vec<u32>) {
         }
         for &h in hashes.iter() {
             let slot = &mut counts[digit(h)];
-            scratch[*slot] = h;
+            scratch[*slot as usize] = h;
             *slot += 1;
         }
         std::mem::swap(hashes, &mut scratch);
