@@ -324,13 +324,7 @@ impl Shingler {
     /// [`shingles`](Self::shingles) gives, without cutting any shingle.
     pub fn units(&self, normalized: &str) -> usize {
         if normalized.is_ascii() {
-            let mut after_space = true;
-            let mut words = 0;
-            for b in normalized.bytes() {
-                words += usize::from(after_space && b != b' ');
-                after_space = b == b' ';
-            }
-            return words;
+            return ascii_words(normalized);
         }
         let (mut units, mut in_word) = (0, false);
         for c in normalized.chars() {
@@ -345,20 +339,6 @@ impl Shingler {
         units
     }
 
-    /// Appends the hashes of every window of `k` characters of `folded`
-    /// (text from [`Normalizer::keeping_punctuation`](crate::Normalizer::keeping_punctuation)),
-    /// spaces and punctuation included, to `out`: the shingles whole
-    /// documents are compared on under [`Shingling::Chars`]. A text shorter
-    /// than `k` characters is one shingle. Under [`Shingling::Words`] it
-    /// cuts words as [`shingles`](Self::shingles) does.
-    pub fn char_windows(&mut self, folded: &str, out: &mut Vec<u64>) {
-        if let Shingling::Chars(k) = self.shingling {
-            each_char_window_batch(folded, k, |batch| out.extend_from_slice(batch));
-        } else {
-            self.shingles(folded, out);
-        }
-    }
-
     /// Fills `self.pieces` with the hashes of the characters of
     /// `normalized` that [`Shingling::Chars`] counts and returns the units
     /// (CJK characters and words).
@@ -370,13 +350,7 @@ impl Shingler {
             let text = normalized.trim_matches(' ');
             self.pieces
                 .extend(text.bytes().map(|b| char_hash(char::from(b))));
-            let mut after_space = true;
-            let mut words = 0;
-            for b in text.bytes() {
-                words += usize::from(after_space && b != b' ');
-                after_space = b == b' ';
-            }
-            return words;
+            return ascii_words(text);
         }
         let (mut units, mut in_word, mut after_cjk) = (0, false, true);
         let mut chars = normalized.chars().peekable();
@@ -425,6 +399,17 @@ impl Shingler {
             self.pieces.push(xxh3_64(&normalized.as_bytes()[start..]));
         }
     }
+}
+
+/// The words of ASCII text whose words are separated by spaces.
+fn ascii_words(text: &str) -> usize {
+    let mut after_space = true;
+    let mut words = 0;
+    for b in text.bytes() {
+        words += usize::from(after_space && b != b' ');
+        after_space = b == b' ';
+    }
+    words
 }
 
 /// Calls `each_batch` with the hashes of the windows of `k` characters of
