@@ -56,6 +56,7 @@ mod damage;
 mod findings;
 mod marks;
 pub mod mojibake;
+mod realign;
 mod tier;
 
 pub use compare::{compare, diff_damage, CompareOptions, DiffDamage, Preference};

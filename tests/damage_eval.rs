@@ -66,14 +66,23 @@ fn damage_eval_precision_and_recall_at_the_defaults() {
         "documents {docs:?}\nparagraphs {pars:?}\n{}",
         wrong.join("\n")
     );
+    eprintln!(
+        "documents: precision {:.3} recall {:.3}; paragraphs: precision {:.3} recall {:.3}",
+        docs.precision(),
+        docs.recall(),
+        pars.precision(),
+        pars.recall()
+    );
     // What the defaults reach today (the goal is 0.95 for documents and 0.9
     // for paragraphs, both ways; Big5, Shift_JIS and EUC-KR damage that a
-    // decoder drops silently leaves too little to see).
+    // decoder drops silently, or that turns one common character into
+    // another, leaves too little to see). The one-byte realignment
+    // (src/quality/realign.rs) took recall here from 0.79 to 0.82.
     assert!(docs.true_positive > 300, "{report}");
-    assert!(docs.precision() >= 0.92, "{report}");
-    assert!(docs.recall() >= 0.75, "{report}");
-    assert!(pars.precision() >= 0.88, "{report}");
-    assert!(pars.recall() >= 0.7, "{report}");
+    assert!(docs.precision() >= 0.93, "{report}");
+    assert!(docs.recall() >= 0.8, "{report}");
+    assert!(pars.precision() >= 0.9, "{report}");
+    assert!(pars.recall() >= 0.75, "{report}");
 }
 
 #[test]

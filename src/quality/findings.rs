@@ -13,9 +13,10 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::marks::{Marks, Scanner, Writing};
+use super::marks::{self, Marks, Scanner, Writing};
 use super::mojibake;
-use super::tier::Counts;
+use super::realign;
+use super::tier::{CountingTiers, Counts};
 use crate::document::{LineRange, Span};
 
 /// A kind of damage a segment can show.
@@ -169,26 +170,44 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
     if text.is_ascii() {
         return Vec::new();
     }
-    // One pass counts each segment's letters; their sum is the text's.
+    // One pass counts each segment's letters (their sum is the text's) and
+    // the characters a mark can be made of.
+    let tiers = CountingTiers::get();
     let mut total = Counts::default();
-    let counted: Vec<(&Span, Counts)> = segments
+    let counted: Vec<(&Span, Counts, usize)> = segments
         .iter()
         .filter(|span| !text[span.bytes.clone()].is_ascii())
         .map(|span| {
-            let counts = Counts::of(&text[span.bytes.clone()]);
+            let (counts, may_mark) = marks::read(&text[span.bytes.clone()], tiers);
             total.merge(&counts);
-            (span, counts)
+            (span, counts, may_mark)
         })
         .collect();
     let writing = Writing::of_counts(&total);
     let mut chars = Vec::new();
     let mut found = Vec::new();
-    for (span, counts) in counted {
+    for (span, counts, may_mark) in counted {
+        let writing = writing.of_segment(&counts);
+        if !marks::needs_scan(writing, &counts, may_mark) {
+            // Only Latin mojibake can be there.
+            let mut finding = None;
+            add_mojibake(&mut finding, text, span);
+            found.extend(finding);
+            continue;
+        }
         chars.clear();
         chars.extend(text[span.bytes.clone()].chars());
-        let writing = writing.of_segment(&counts);
-        let marks = Scanner::marks(&chars, writing);
-        let mut finding = verdict(&marks, writing).map(|kinds| {
+        let mut marks = Scanner::marks(&chars, writing);
+        let mut kinds = verdict(&marks, writing);
+        // Realignment only where some mark gives a reason to look: a
+        // segment without one has no odd character to read better.
+        if kinds.is_none() && marks.any() {
+            if let Some(stretch) = realign::misaligned(&chars, writing.variant()) {
+                marks.add_misaligned(stretch, REALIGNED_POINTS);
+                kinds = verdict(&marks, writing);
+            }
+        }
+        let mut finding = kinds.map(|kinds| {
             let marked = marks.marked.clone().unwrap_or(0..0);
             let offset = |at: usize| -> usize {
                 span.bytes.start + chars[..at].iter().map(|c| c.len_utf8()).sum::<usize>()
@@ -207,6 +226,10 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
     found
 }
 
+/// Points of a stretch that reads as plainer text one byte later
+/// ([`realign`]): damage on its own.
+const REALIGNED_POINTS: u32 = 4;
+
 /// Points of one stretch of Latin mojibake: like U+FFFD, it is damage on
 /// its own.
 const MOJIBAKE_POINTS: u32 = 4;
@@ -215,6 +238,9 @@ const MOJIBAKE_POINTS: u32 = 4;
 /// making one when the segment showed no other damage.
 fn add_mojibake(finding: &mut Option<DamageFinding>, text: &str, span: &Span) {
     let segment = &text[span.bytes.clone()];
+    if !mojibake::may_hold(segment) {
+        return;
+    }
     let repairs = mojibake::detect(segment);
     let (Some(first), Some(last)) = (repairs.first(), repairs.last()) else {
         return;
@@ -324,6 +350,35 @@ mod tests {
         let damage = DocumentDamage::of(text, &[first, second]);
         assert_eq!(damage.score, found[0].score);
         assert_eq!(damage.damaged_bytes(), found[0].bytes.len());
+    }
+
+    #[test]
+    fn quality_findings_see_a_trail_byte_left_at_the_end() {
+        // `檔案。` in Big5 with the trail byte of 案 lost: the full stop's
+        // trail byte is left alone as `C`, which prose never leaves glued
+        // to the end of a segment.
+        assert_eq!(
+            kinds("這是系統中已經刪除了的檔恣C"),
+            [DamageKind::StrayAscii]
+        );
+        assert!(kinds("這是系統中已經刪除了的檔案。").is_empty());
+    }
+
+    #[test]
+    fn quality_findings_see_a_misalignment_of_common_characters() {
+        // GBK with the second byte of 在 lost, read on: every character of
+        // the tail is a real one, and only reading it a byte later shows
+        // what it was.
+        let clean = "我们今天在会议上讨论了明年的计划和预算。";
+        let (bytes, _, _) = encoding_rs::GBK.encode(clean);
+        let mut bytes = bytes.into_owned();
+        bytes.remove(9);
+        let (damaged, _) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
+        let damaged = damaged.replace('\u{FFFD}', "");
+        let found = found(&damaged);
+        assert_eq!(found.len(), 1, "{damaged}");
+        assert!(found[0].kinds.contains(&DamageKind::Misaligned));
+        assert!(found[0].marked.start >= "我们今天".len(), "{damaged}");
     }
 
     #[test]

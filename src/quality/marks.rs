@@ -13,7 +13,7 @@
 
 use super::chars::{gloss_len, is_cjk, is_fullwidth_punct, is_han, is_hangul, is_kana};
 use super::findings::DamageKind;
-use super::tier::{Counts, Tier, Variant};
+use super::tier::{CountingTiers, Counts, Tier, Variant};
 
 /// What a document is written in, as far as marks care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +56,15 @@ impl Writing {
     fn is_cjk(self) -> bool {
         self != Writing::Other
     }
+
+    /// The variant whose common characters and legacy encoding apply.
+    pub(super) fn variant(self) -> Variant {
+        match self {
+            Writing::Chinese(variant) => variant,
+            Writing::Japanese => Variant::Japanese,
+            Writing::Korean | Writing::Other => Variant::Other,
+        }
+    }
 }
 
 /// Marks closer than this many characters belong to one cluster.
@@ -92,6 +101,22 @@ impl Marks {
 
     fn add(&mut self, kind: DamageKind, weight: u32) {
         self.points[kind.index()] += weight;
+    }
+
+    /// Whether any mark was seen, an out-of-tier Han character included.
+    pub(super) fn any(&self) -> bool {
+        self.marked.is_some()
+    }
+
+    /// Adds the characters `stretch` as misaligned by `weight` points, a
+    /// mark that is damage on its own.
+    pub(super) fn add_misaligned(&mut self, stretch: std::ops::Range<usize>, weight: u32) {
+        self.add(DamageKind::Misaligned, weight);
+        self.decisive += 1;
+        self.marked = Some(match self.marked.take() {
+            Some(marked) => marked.start.min(stretch.start)..marked.end.max(stretch.end),
+            None => stretch,
+        });
     }
 }
 
@@ -174,6 +199,73 @@ fn is_private_use(c: char) -> bool {
     matches!(c, '\u{E000}'..='\u{F8FF}')
 }
 
+/// Counts the letters of `segment` and the characters other than Han,
+/// kana or Hangul that a mark can be made of: U+FFFD, a private-use
+/// character, half-width kana, a symbol-row character, and right after a
+/// non-ASCII character a `?`, an ASCII symbol, or a run of one or two ASCII
+/// letters (a longer run is a word, never a mark). One pass, ASCII a byte
+/// at a time; see [`needs_scan`].
+pub(super) fn read(segment: &str, tiers: CountingTiers) -> (Counts, usize) {
+    let bytes = segment.as_bytes();
+    let (mut counts, mut may_mark) = (Counts::default(), 0);
+    let mut after_non_ascii = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte.is_ascii() {
+            let mut len = 1;
+            let marked = if byte.is_ascii_alphabetic() {
+                len = bytes[i..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphabetic())
+                    .count();
+                len <= 2
+            } else {
+                matches!(
+                    byte,
+                    b'?' | b'@' | b'[' | b'\\' | b']' | b'^' | b'`' | b'{' | b'|' | b'}' | b'~'
+                )
+            };
+            may_mark += usize::from(after_non_ascii && marked);
+            after_non_ascii = false;
+            i += len;
+            continue;
+        }
+        let Some(c) = segment[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        let marked = !counts.add_letter(c, tiers) && may_mark_non_ascii(c);
+        may_mark += usize::from(marked);
+        after_non_ascii = true;
+    }
+    (counts, may_mark)
+}
+
+/// Whether a non-ASCII character that is not Han can be a mark.
+#[inline]
+fn may_mark_non_ascii(c: char) -> bool {
+    c == '\u{FFFD}' || is_private_use(c) || is_halfwidth_kana(c) || is_symbol_row(c)
+}
+
+/// Whether a segment whose letters are `counts`, with `may_mark` characters
+/// a mark can be made of ([`read`]), can hold a mark at all when read as
+/// `writing`: a
+/// segment of common Han characters, the kana of Japanese or the Hangul of
+/// Korean, and nothing else [`may_mark`] looks for, holds none, and
+/// [`Scanner::marks`] need not look.
+pub(super) fn needs_scan(writing: Writing, counts: &Counts, may_mark: usize) -> bool {
+    may_mark > 0
+        || match writing {
+            Writing::Chinese(variant) => {
+                counts.has_uncommon_han(variant) || counts.kana > 0 || counts.hangul > 0
+            }
+            Writing::Japanese => counts.has_uncommon_han(Variant::Japanese) || counts.hangul > 0,
+            Writing::Korean => counts.has_uncommon_han(Variant::Other) || counts.kana > 0,
+            Writing::Other => false,
+        }
+}
+
 /// One pass over the characters of a segment.
 pub(super) struct Scanner<'a> {
     chars: &'a [char],
@@ -200,11 +292,7 @@ const TIER_BURST: u32 = 7;
 impl<'a> Scanner<'a> {
     /// The marks of `chars`, a segment of a document written in `writing`.
     pub(super) fn marks(chars: &'a [char], writing: Writing) -> Marks {
-        let variant = match writing {
-            Writing::Chinese(variant) => variant,
-            Writing::Japanese => Variant::Japanese,
-            _ => Variant::Other,
-        };
+        let variant = writing.variant();
         let (tier, charset) = (variant.tier(), variant.charset());
         let mut scanner = Scanner {
             chars,
@@ -224,7 +312,8 @@ impl<'a> Scanner<'a> {
     fn run(&mut self) {
         let mut i = 0;
         while i < self.chars.len() {
-            if let Some(len) = gloss_len(self.chars, i) {
+            let opens = matches!(self.chars[i], '(' | '（');
+            if let Some(len) = opens.then(|| gloss_len(self.chars, i)).flatten() {
                 i += len;
                 continue;
             }
@@ -351,8 +440,8 @@ impl<'a> Scanner<'a> {
         let cjk_after = after.is_some_and(|c| is_cjk(c) || is_fullwidth_punct(c));
         let between = before.is_some_and(glued) && after.is_some_and(glued);
         let after_punct = before.is_some_and(|b| is_fullwidth_punct(b) && b != '、') && cjk_after;
+        let lower = self.chars[i..i + len].iter().any(char::is_ascii_lowercase);
         if between || after_punct {
-            let lower = self.chars[i..i + len].iter().any(char::is_ascii_lowercase);
             let weight = if lower { 3 } else { 2 };
             // Two letters glued to CJK are often a name (`ジョブidを`,
             // `选项ab将`); one lower-case letter between CJK seldom is.
@@ -362,6 +451,20 @@ impl<'a> Scanner<'a> {
                 weight,
                 lower && between && len == 1,
             );
+        } else if len == 1 && before.is_some_and(glued) {
+            // The trail byte of a character whose lead byte was lost, in
+            // Big5 or Shift_JIS often the full stop or comma itself
+            // (`檔案。` read as `檔恣C`): at the end of a segment prose
+            // never leaves a lone letter glued to CJK; before full-width
+            // punctuation or a space, option letters do (`指定n，`,
+            // `使用F 选项`), so it only adds to other marks.
+            match after {
+                None => self.record(i, DamageKind::StrayAscii, 3, true),
+                Some(c) if is_fullwidth_punct(c) => {
+                    self.record(i, DamageKind::StrayAscii, if lower { 3 } else { 2 }, false)
+                }
+                _ => {}
+            }
         }
         len
     }
@@ -459,5 +562,51 @@ impl<'a> Scanner<'a> {
             self.record(i, DamageKind::Misaligned, 2, false);
         }
         len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WRITINGS: [Writing; 6] = [
+        Writing::Chinese(Variant::Simplified),
+        Writing::Chinese(Variant::Traditional),
+        Writing::Chinese(Variant::Chinese),
+        Writing::Japanese,
+        Writing::Korean,
+        Writing::Other,
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// The quick test findings uses to pass over a segment never passes
+        /// over one the scanner would mark.
+        #[test]
+        fn quality_marks_a_segment_passed_over_holds_no_mark(
+            text in "[abZ?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한ｱα─ㄅＡ\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let (counts, marked) = read(&text, CountingTiers::get());
+            for writing in WRITINGS {
+                if !needs_scan(writing, &counts, marked) {
+                    let marks = Scanner::marks(&chars, writing);
+                    prop_assert!(!marks.any(), "{:?} {:?}: {:?}", text, writing, marks);
+                    prop_assert_eq!(marks.total(), 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quality_marks_common_text_is_passed_over() {
+        let (counts, marked) = read("我們的國家和人民。", CountingTiers::get());
+        assert_eq!(marked, 0);
+        let writing = Writing::Chinese(Variant::Traditional);
+        assert!(!needs_scan(writing, &counts, 0));
+        assert!(needs_scan(writing, &counts, 1));
+        assert!(needs_scan(Writing::Korean, &counts, 0));
     }
 }

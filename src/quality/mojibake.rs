@@ -75,6 +75,14 @@ pub fn detect(text: &str) -> Vec<Repair> {
     found
 }
 
+/// Whether `text` can hold mojibake at all: every stretch [`detect`] finds
+/// begins with a character of `Â`..=`ô`, the lead bytes of UTF-8 read as
+/// windows-1252 or latin-1, and each of those is written `0xC3 …` in UTF-8.
+/// A quick test to pass over text, such as most CJK text, that holds none.
+pub fn may_hold(text: &str) -> bool {
+    text.as_bytes().contains(&0xC3)
+}
+
 /// `text` with every stretch [`detect`] finds repaired; borrowed when
 /// there is none.
 pub fn repair(text: &str) -> Cow<'_, str> {

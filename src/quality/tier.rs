@@ -199,21 +199,59 @@ pub const JAPANESE_KANA_SHARE: usize = 8;
 #[derive(Clone, Copy, Default)]
 pub(super) struct Counts {
     han: usize,
-    kana: usize,
+    /// Kana counted.
+    pub(super) kana: usize,
     /// Hangul letters counted.
     pub(super) hangul: usize,
     simplified: usize,
     traditional: usize,
+    /// Han characters in either Chinese tier.
+    either: usize,
+    /// Han characters of JIS X 0208 level 1.
+    japanese: usize,
+}
+
+/// Which common tiers each character of the Basic Multilingual Plane is
+/// in, one byte each: what [`Counts::add_letter`] looks a Han character up
+/// in, once instead of three times.
+#[derive(Clone, Copy)]
+pub(super) struct CountingTiers {
+    flags: &'static [u8],
+}
+
+const IN_SIMPLIFIED: u8 = 1;
+const IN_TRADITIONAL: u8 = 2;
+const IN_JAPANESE: u8 = 4;
+
+impl CountingTiers {
+    pub(super) fn get() -> CountingTiers {
+        static FLAGS: OnceLock<Vec<u8>> = OnceLock::new();
+        let flags = FLAGS.get_or_init(|| {
+            let tiers = [
+                (gb2312_level1(), IN_SIMPLIFIED),
+                (big5_frequent(), IN_TRADITIONAL),
+                (jis_level1(), IN_JAPANESE),
+            ];
+            (0..0x10000u32)
+                .map(|code| {
+                    char::from_u32(code).map_or(0, |c| {
+                        tiers
+                            .iter()
+                            .filter(|(tier, _)| tier.contains(c))
+                            .fold(0, |flags, (_, flag)| flags | flag)
+                    })
+                })
+                .collect()
+        });
+        CountingTiers { flags }
+    }
+
+    fn of(self, c: char) -> u8 {
+        self.flags.get(c as usize).copied().unwrap_or(0)
+    }
 }
 
 impl Counts {
-    /// The letters of `text`, counted.
-    pub(super) fn of(text: &str) -> Counts {
-        let mut counts = Counts::default();
-        counts.add(text);
-        counts
-    }
-
     /// Adds another text's counts.
     pub(super) fn merge(&mut self, other: &Counts) {
         self.han += other.han;
@@ -221,20 +259,49 @@ impl Counts {
         self.hangul += other.hangul;
         self.simplified += other.simplified;
         self.traditional += other.traditional;
+        self.either += other.either;
+        self.japanese += other.japanese;
     }
 
     fn add(&mut self, text: &str) {
-        for c in text.chars() {
-            if is_han(c) {
-                self.han += 1;
-                self.simplified += usize::from(gb2312_level1().contains(c));
-                self.traditional += usize::from(big5_frequent().contains(c));
-            } else if is_kana(c) {
-                self.kana += 1;
-            } else if is_hangul(c) {
-                self.hangul += 1;
-            }
+        let tiers = CountingTiers::get();
+        for c in text.chars().filter(|c| !c.is_ascii()) {
+            self.add_letter(c, tiers);
         }
+    }
+
+    /// Adds `c` when it is a letter counted (Han, kana, Hangul), and says
+    /// whether it was a Han character.
+    #[inline(always)]
+    pub(super) fn add_letter(&mut self, c: char, tiers: CountingTiers) -> bool {
+        if is_han(c) {
+            let flags = tiers.of(c);
+            self.han += 1;
+            self.simplified += usize::from(flags & IN_SIMPLIFIED != 0);
+            self.traditional += usize::from(flags & IN_TRADITIONAL != 0);
+            self.either += usize::from(flags & (IN_SIMPLIFIED | IN_TRADITIONAL) != 0);
+            self.japanese += usize::from(flags & IN_JAPANESE != 0);
+            return true;
+        }
+        if is_kana(c) {
+            self.kana += 1;
+        } else if is_hangul(c) {
+            self.hangul += 1;
+        }
+        false
+    }
+
+    /// Whether some counted Han character is outside the common tier of
+    /// `variant` ([`Variant::tier`]); for `Other`, whether there is any.
+    pub(super) fn has_uncommon_han(&self, variant: Variant) -> bool {
+        let common = match variant {
+            Variant::Simplified => self.simplified,
+            Variant::Traditional => self.traditional,
+            Variant::Chinese => self.either,
+            Variant::Japanese => self.japanese,
+            Variant::Other => 0,
+        };
+        common < self.han
     }
 
     /// The variant the counted letters are written in.
