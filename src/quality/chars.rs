@@ -23,6 +23,12 @@ pub(super) fn is_foreign_to_chinese(c: char) -> bool {
         || matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{04FF}' | '\u{2500}'..='\u{257F}')
 }
 
+/// Half-width katakana and punctuation: one byte each in Shift_JIS, where
+/// a misaligned pair lands easily beside full-width text.
+pub(super) fn is_halfwidth_kana(c: char) -> bool {
+    matches!(c, '\u{FF61}'..='\u{FF9F}')
+}
+
 /// The Basic Multilingual Plane's private use area, where GBK's and Big5's
 /// user-defined byte ranges decode to.
 pub(super) fn is_private_use(c: char) -> bool {

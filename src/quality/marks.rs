@@ -11,7 +11,10 @@
 //! letters, foreign or out-of-tier characters need company (a burst, or
 //! enough of them).
 
-use super::chars::{gloss_len, is_cjk, is_fullwidth_punct, is_han, is_hangul, is_kana};
+use super::chars::{
+    gloss_len, is_cjk, is_fullwidth_punct, is_halfwidth_kana, is_han, is_hangul, is_kana,
+    is_private_use,
+};
 use super::findings::DamageKind;
 use super::tier::{CountingTiers, Counts, Tier, Variant};
 
@@ -191,14 +194,6 @@ fn is_symbol_row(c: char) -> bool {
         | '\u{FF41}'..='\u{FF5A}')
 }
 
-fn is_halfwidth_kana(c: char) -> bool {
-    matches!(c, '\u{FF61}'..='\u{FF9F}')
-}
-
-fn is_private_use(c: char) -> bool {
-    matches!(c, '\u{E000}'..='\u{F8FF}')
-}
-
 /// Counts the letters of `segment` and the characters other than Han,
 /// kana or Hangul that a mark can be made of: U+FFFD, a private-use
 /// character, half-width kana, a symbol-row character, and right after a
@@ -250,10 +245,10 @@ fn may_mark_non_ascii(c: char) -> bool {
 
 /// Whether a segment whose letters are `counts`, with `may_mark` characters
 /// a mark can be made of ([`read`]), can hold a mark at all when read as
-/// `writing`: a
-/// segment of common Han characters, the kana of Japanese or the Hangul of
-/// Korean, and nothing else [`may_mark`] looks for, holds none, and
-/// [`Scanner::marks`] need not look.
+/// `writing`: a segment of common Han characters, the kana of Japanese or
+/// the Hangul of Korean, and no character [`read`] counts, holds none, and
+/// [`Scanner::marks`] need not look. The test module holds the scanner to
+/// this.
 pub(super) fn needs_scan(writing: Writing, counts: &Counts, may_mark: usize) -> bool {
     may_mark > 0
         || match writing {
@@ -456,8 +451,8 @@ impl<'a> Scanner<'a> {
             // Big5 or Shift_JIS often the full stop or comma itself
             // (`檔案。` read as `檔恣C`): at the end of a segment prose
             // never leaves a lone letter glued to CJK; before full-width
-            // punctuation or a space, option letters do (`指定n，`,
-            // `使用F 选项`), so it only adds to other marks.
+            // punctuation option letters do (`指定n，`), so there it only
+            // adds to other marks.
             match after {
                 None => self.record(i, DamageKind::StrayAscii, 3, true),
                 Some(c) if is_fullwidth_punct(c) => {

@@ -26,7 +26,9 @@ use std::ops::Range;
 
 use encoding_rs::{Encoder, EncoderResult, Encoding, BIG5, GBK, SHIFT_JIS};
 
-use super::chars::{is_cjk, is_fullwidth_punct, is_han, is_hangul, is_kana, is_private_use};
+use super::chars::{
+    is_cjk, is_fullwidth_punct, is_halfwidth_kana, is_han, is_hangul, is_kana, is_private_use,
+};
 use super::tier::{Tier, Variant};
 
 /// The fewest pairs of bytes the one-byte reading of a tail must read as
@@ -195,17 +197,17 @@ impl Plain {
         let odd = if is_han(c) {
             !self.tier.contains(c)
         } else if is_kana(c) {
-            !self.japanese || matches!(c, '\u{FF66}'..='\u{FF9D}')
+            !self.japanese || is_halfwidth_kana(c)
         } else {
             c.is_ascii()
                 || is_hangul(c)
                 || is_private_use(c)
+                || is_halfwidth_kana(c)
                 || matches!(c,
                     '\u{0370}'..='\u{04FF}'
                     | '\u{3100}'..='\u{312F}'
                     | '\u{FF21}'..='\u{FF3A}'
                     | '\u{FF41}'..='\u{FF5A}'
-                    | '\u{FF61}'..='\u{FF9F}'
                     | '\u{FFFD}')
         };
         u32::from(odd)
@@ -218,7 +220,7 @@ impl Plain {
         let plain = if is_han(c) {
             self.tier.contains(c)
         } else if is_kana(c) {
-            self.japanese && !matches!(c, '\u{FF66}'..='\u{FF9D}')
+            self.japanese && !is_halfwidth_kana(c)
         } else {
             is_prose_punct(c)
         };
