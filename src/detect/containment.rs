@@ -270,30 +270,43 @@ impl ContainmentIndex {
 /// evenly over the buckets).
 struct Buckets {
     starts: Vec<usize>,
+    /// How many high bits of an anchor choose its bucket: about one bucket
+    /// per posting, so a small scan does not clear a table sized for a
+    /// large one.
+    bits: u32,
 }
 
 impl Buckets {
-    const BITS: u32 = 20;
+    const MAX_BITS: u32 = 20;
 
-    fn bucket(anchor: u32) -> usize {
-        (anchor >> (32 - Self::BITS)) as usize
+    fn bucket(&self, anchor: u32) -> usize {
+        (u64::from(anchor) >> (32 - self.bits)) as usize
     }
 
     fn new(postings: &[u64]) -> Buckets {
-        let mut starts = vec![0usize; (1 << Self::BITS) + 1];
+        let bits = postings
+            .len()
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(1, Self::MAX_BITS);
+        let mut buckets = Buckets {
+            starts: vec![0usize; (1 << bits) + 1],
+            bits,
+        };
         for &packed in postings {
-            starts[Self::bucket((packed >> 32) as u32) + 1] += 1;
+            let bucket = buckets.bucket((packed >> 32) as u32);
+            buckets.starts[bucket + 1] += 1;
         }
-        for at in 1..starts.len() {
-            starts[at] += starts[at - 1];
+        for at in 1..buckets.starts.len() {
+            buckets.starts[at] += buckets.starts[at - 1];
         }
-        Buckets { starts }
+        buckets
     }
 
     /// The postings of `anchor` in `postings` (sorted, packed anchor and
     /// rank).
     fn holders<'p>(&self, postings: &'p [u64], anchor: u32) -> &'p [u64] {
-        let bucket = Self::bucket(anchor);
+        let bucket = self.bucket(anchor);
         let postings = &postings[self.starts[bucket]..self.starts[bucket + 1]];
         let key = u64::from(anchor) << 32;
         let from = postings.partition_point(|&p| p < key);
@@ -355,6 +368,26 @@ mod tests {
             index.add(&container);
             for anchor in index.anchors_of(0) {
                 proptest::prop_assert!(index.anchors_of(1).binary_search(anchor).is_ok());
+            }
+        }
+        #[test]
+        fn buckets_find_exactly_the_postings_of_an_anchor(
+            anchors in proptest::collection::vec(proptest::num::u32::ANY, 0..3000),
+            probe in proptest::num::u32::ANY,
+        ) {
+            // Repeated anchors and every table size from 2 buckets up.
+            let mut postings: Vec<u64> = anchors
+                .iter()
+                .chain(anchors.iter().take(anchors.len() / 3))
+                .enumerate()
+                .map(|(rank, &anchor)| u64::from(anchor) << 32 | rank as u64)
+                .collect();
+            postings.sort_unstable();
+            let buckets = Buckets::new(&postings);
+            for anchor in anchors.iter().take(50).copied().chain([probe, 0, u32::MAX]) {
+                let expected: Vec<u64> =
+                    postings.iter().copied().filter(|p| p >> 32 == u64::from(anchor)).collect();
+                proptest::prop_assert_eq!(buckets.holders(&postings, anchor), &expected[..]);
             }
         }
     }
