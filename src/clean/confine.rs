@@ -287,8 +287,11 @@ impl Destination {
             .enumerate()
             .partition(|(at, (_, relative))| *at == 0 || pending[at - 1].1 != *relative);
         let folders = std::mem::take(&mut *lock(&self.folders));
+        // No more threads than syncs to wait on: a restore of one file
+        // should not start thirty-two.
+        let syncs = first.len().max(folders.len());
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(SYNC_THREADS)
+            .num_threads(SYNC_THREADS.min(syncs).max(1))
             .build()
             .map_err(io::Error::other)?;
         let place = |(temp, relative): &(PathBuf, PathBuf)| {
