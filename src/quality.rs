@@ -100,6 +100,49 @@ mod tests {
     }
 
     #[test]
+    fn quality_a_middle_past_the_bound_is_scored_whole_with_the_same_preference() {
+        let whole = CompareOptions {
+            max_diff_chars: 0,
+            ..CompareOptions::default()
+        };
+        for (first, second) in [(27, 164), (105, 242), (133, 270), (141, 278)] {
+            let diffed = diff_damage(line(first), line(second), &CompareOptions::default());
+            let scored_whole = diff_damage(line(first), line(second), &whole);
+            assert_eq!(
+                scored_whole.preference(),
+                diffed.preference(),
+                "lines {first} and {second}: {scored_whole:?}"
+            );
+        }
+        // Two differences far apart: one stretch from the first to the
+        // last, scored whole.
+        let (far, mended) = (
+            "甲乙?丙丁戊己庚辛壬癸子丑寅卯辰巳?午未",
+            "甲乙的丙丁戊己庚辛壬癸子丑寅卯辰巳的午未",
+        );
+        let diffed = diff_damage(far, mended, &CompareOptions::default());
+        let scored_whole = diff_damage(far, mended, &whole);
+        assert_eq!(diffed.first.chars, 6 + 6, "{diffed:?}");
+        assert_eq!(scored_whole.first.chars, 20, "{scored_whole:?}");
+        assert_eq!(diffed.preference(), Preference::Second);
+        assert_eq!(scored_whole.preference(), Preference::Second);
+        // Shared damage outside the differing middle stays uncounted.
+        let got = diff_damage("周?車,匯聚", "周?車。匯聚", &whole);
+        assert!(got.first.is_clean() && got.second.is_clean(), "{got:?}");
+    }
+
+    #[test]
+    fn quality_unrelated_long_copies_are_compared_without_a_long_diff() {
+        // Two unrelated texts of 20,000 characters: diffed character by
+        // character this is hundreds of millions of steps; scored whole it
+        // is linear, and the damaged copy still loses.
+        let clean: String = "北京是中国的首都。".repeat(2_000);
+        let damaged: String = "候選人?h以上人大代表".repeat(2_000);
+        let got = diff_damage(&clean, &damaged, &CompareOptions::default());
+        assert_eq!(got.preference(), Preference::First, "{got:?}");
+    }
+
+    #[test]
     fn quality_real_page_reads_as_traditional() {
         assert_eq!(Variant::detect(PAGE), Variant::Traditional);
     }

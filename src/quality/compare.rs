@@ -2,9 +2,8 @@
 //! differ.
 
 use std::ops::Range;
-use std::time::{Duration, Instant};
 
-use similar::{Algorithm, DiffOp, DiffTag, TextDiff};
+use similar::{Algorithm, DiffOp, DiffTag};
 
 use super::damage::Damage;
 use super::tier::Variant;
@@ -28,16 +27,21 @@ pub struct CompareOptions {
     /// stretch, so that a `?` between two Han characters is seen. Stretches
     /// closer than twice this are scored as one.
     pub context: usize,
-    /// How long the character diff may run before it settles for a coarser
-    /// answer (larger differing stretches, still correct).
-    pub deadline: Duration,
+    /// The longest differing middle, in characters on either side, that is
+    /// diffed character by character. The common start and end of the two
+    /// copies are set aside first; a longer middle is scored as one
+    /// differing stretch (coarser, still correct). A bound on the work that,
+    /// unlike a deadline, gives the same answer on a loaded machine: the
+    /// character diff of two unrelated middles grows with the product of
+    /// their lengths.
+    pub max_diff_chars: usize,
 }
 
 impl Default for CompareOptions {
     fn default() -> CompareOptions {
         CompareOptions {
             context: 3,
-            deadline: Duration::from_millis(500),
+            max_diff_chars: 1024,
         }
     }
 }
@@ -72,7 +76,9 @@ pub fn compare(first: &str, second: &str) -> Preference {
 
 /// Diffs two copies by characters (Myers) and scores the stretches where
 /// they differ, each side with [`CompareOptions::context`] characters of
-/// context around it.
+/// context around it. A differing middle longer than
+/// [`CompareOptions::max_diff_chars`] is scored whole, so the answer
+/// depends on the texts alone, never on how fast the machine is.
 pub fn diff_damage(first: &str, second: &str, options: &CompareOptions) -> DiffDamage {
     let variant = Variant::detect_all([first, second]);
     let mut result = DiffDamage {
@@ -84,13 +90,29 @@ pub fn diff_damage(first: &str, second: &str, options: &CompareOptions) -> DiffD
         return result;
     }
     let (old, new): (Vec<char>, Vec<char>) = (first.chars().collect(), second.chars().collect());
-    let mut config = TextDiff::configure();
-    config.algorithm(Algorithm::Myers);
-    if let Some(deadline) = Instant::now().checked_add(options.deadline) {
-        config.deadline(deadline);
-    }
-    let diff = config.diff_chars(first, second);
-    for (old_range, new_range) in hunks(diff.ops(), options.context) {
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let middle = (prefix..old.len() - suffix, prefix..new.len() - suffix);
+    let hunks = if middle.0.len().max(middle.1.len()) > options.max_diff_chars {
+        vec![middle]
+    } else {
+        let diff = similar::capture_diff_slices(
+            Algorithm::Myers,
+            &old[middle.0.clone()],
+            &new[middle.1.clone()],
+        );
+        let shift = |r: Range<usize>| r.start + prefix..r.end + prefix;
+        hunks(&diff, options.context)
+            .into_iter()
+            .map(|(o, n)| (shift(o), shift(n)))
+            .collect()
+    };
+    for (old_range, new_range) in hunks {
         result.first += score_stretch(&old, old_range, options.context, variant);
         result.second += score_stretch(&new, new_range, options.context, variant);
     }
