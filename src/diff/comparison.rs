@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use super::compare::{Interned, Tag};
+use super::damage::Verdicts;
 use super::key::Keyer;
 use super::lines::{bytes_of, line_ranges};
 use super::moves::{find_moves, Pair, Sides};
@@ -63,6 +65,9 @@ pub struct Comparison<'a> {
     moves: Vec<Move>,
     similarity: f64,
     approximate: bool,
+    /// Which changes are encoding damage, judged on first use and kept:
+    /// every output format asks, some twice.
+    verdicts: OnceLock<Verdicts>,
 }
 
 impl<'a> Comparison<'a> {
@@ -86,6 +91,7 @@ impl<'a> Comparison<'a> {
             moves: Vec::new(),
             similarity: 1.0,
             approximate: false,
+            verdicts: OnceLock::new(),
         };
         // The line diff and the move search need no similarity, and the
         // similarity needs only the interned lines: one of each on a thread.
@@ -254,6 +260,11 @@ impl<'a> Comparison<'a> {
     /// algorithm (see [`UnitBag`](super::UnitBag)).
     pub fn similarity(&self) -> f64 {
         self.similarity
+    }
+
+    /// The encoding-damage verdicts of every change, judged once.
+    pub(super) fn verdicts(&self) -> &Verdicts {
+        self.verdicts.get_or_init(|| Verdicts::of(self))
     }
 
     /// Whether the deadline passed: the diff is correct but may be coarser

@@ -26,6 +26,7 @@
 //! assert_eq!(op_damage(&c, &c.ops()[0]), None);
 //! ```
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::compare::Tag;
@@ -77,12 +78,14 @@ pub fn change_damage(
 
 /// The damaged side of an inline change of `c`.
 pub fn inline_damage(c: &Comparison<'_>, change: &InlineChange) -> Option<DamagedSide> {
-    change_damage(
-        c.old_text(),
-        change.old.clone(),
-        c.new_text(),
-        change.new.clone(),
-    )
+    match c
+        .verdicts()
+        .changes
+        .get(&(change.old.clone(), change.new.clone()))
+    {
+        Some(&side) => side,
+        None => judge_change(c, change),
+    }
 }
 
 /// The damaged side of a replaced block of `c`: every inline change
@@ -101,15 +104,66 @@ pub fn op_damage(c: &Comparison<'_>, op: &Op) -> Option<DamagedSide> {
                 .all(|change| inline_damage(c, change) == Some(first))
                 .then_some(first)
         }
-        None => {
-            let old = c.old_bytes(op.old.clone());
-            let new = c.new_bytes(op.new.clone());
-            if old.len() > WHOLE_BLOCK || new.len() > WHOLE_BLOCK {
-                return None;
-            }
-            judge(&c.old_text()[old], &c.new_text()[new])
-        }
+        None => match c.verdicts().blocks.get(&(op.old.clone(), op.new.clone())) {
+            Some(&side) => side,
+            None => judge_block(c, op),
+        },
     }
+}
+
+/// Every change of a comparison judged once: the renderers ask of the
+/// same changes for the notes, the summary and each format.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Verdicts {
+    /// Inline changes, by their old and new byte spans.
+    changes: HashMap<(Range<usize>, Range<usize>), Option<DamagedSide>>,
+    /// Replaced blocks without inline changes, by their line ranges.
+    blocks: HashMap<(Range<usize>, Range<usize>), Option<DamagedSide>>,
+}
+
+impl Verdicts {
+    /// The verdicts of `c`'s changes.
+    pub(super) fn of(c: &Comparison<'_>) -> Verdicts {
+        let mut verdicts = Verdicts::default();
+        for op in c.ops() {
+            match op.inline.as_deref() {
+                Some(changes) => {
+                    for change in changes {
+                        let side = judge_change(c, change);
+                        verdicts
+                            .changes
+                            .insert((change.old.clone(), change.new.clone()), side);
+                    }
+                }
+                None if op.tag == Tag::Replace && op.moved.is_none() => {
+                    verdicts
+                        .blocks
+                        .insert((op.old.clone(), op.new.clone()), judge_block(c, op));
+                }
+                None => {}
+            }
+        }
+        verdicts
+    }
+}
+
+fn judge_change(c: &Comparison<'_>, change: &InlineChange) -> Option<DamagedSide> {
+    change_damage(
+        c.old_text(),
+        change.old.clone(),
+        c.new_text(),
+        change.new.clone(),
+    )
+}
+
+/// A replaced block without inline changes, judged whole when short.
+fn judge_block(c: &Comparison<'_>, op: &Op) -> Option<DamagedSide> {
+    let old = c.old_bytes(op.old.clone());
+    let new = c.new_bytes(op.new.clone());
+    if old.len() > WHOLE_BLOCK || new.len() > WHOLE_BLOCK {
+        return None;
+    }
+    judge(&c.old_text()[old], &c.new_text()[new])
 }
 
 /// The damaged side, if one window is damaged where the other is clean.
