@@ -8,6 +8,9 @@
 # Environment:
 #   FUZZ_TARGETS     targets to run (default: all, in the order below)
 #   FUZZ_SANITIZER   none (default) or address
+#   FUZZ_TRACE_COMPARES=0  build without libFuzzer's comparison tracing: for
+#                    long runs, several times the executions a second, at
+#                    the cost of guidance through comparisons
 #   FUZZ_KEEP_GOING=1  go on after a failure (libFuzzer's fork mode): for long
 #                    runs while a known bug is open; failures are still counted
 #   DOPPEL_FUZZ_RESTORE=confined   restore target: check confinement only
@@ -37,6 +40,7 @@ export RUSTC_BOOTSTRAP=1
 export RAYON_NUM_THREADS=1
 # Release build with debug assertions, so arithmetic overflow panics.
 build_flags=(--sanitizer "$sanitizer" -O -a)
+[[ ${FUZZ_TRACE_COMPARES:-1} == 0 ]] && build_flags+=(--no-trace-compares)
 
 max_len() {
     case $1 in
