@@ -13,7 +13,7 @@ use doppel::clean::manifest::Line;
 use doppel::clean::restore::restore;
 use doppel::decode;
 use doppel_fuzz::corpus::clean_paths;
-use doppel_fuzz::Sandbox;
+use doppel_fuzz::{one_thread, Sandbox};
 use encoding_rs::Encoding;
 use libfuzzer_sys::fuzz_target;
 
@@ -30,6 +30,7 @@ const ENCODINGS: [(&Encoding, bool); 8] = [
 ];
 
 fuzz_target!(|data: &[u8]| {
+    one_thread();
     let Some((&choice, rest)) = data.split_first() else {
         return;
     };

@@ -19,6 +19,23 @@ pub mod members;
 pub mod restore_input;
 pub mod signature_input;
 
+/// Makes the calling thread rayon's only worker, once per process.
+///
+/// A target runs one small input at a time: handing each parallel step to
+/// a pool thread costs more than the step, and that thread spins between
+/// inputs on a core the fuzzer could use. (`run.sh` sets
+/// `RAYON_NUM_THREADS=1` for the targets that do not call this.)
+pub fn one_thread() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build_global()
+            .expect("the global thread pool is not built yet");
+    });
+}
+
 /// A plain temporary folder, in memory (`/dev/shm`) where there is one,
 /// removed when dropped.
 pub fn scratch() -> tempfile::TempDir {
