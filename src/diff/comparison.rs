@@ -220,7 +220,16 @@ impl<'a> Comparison<'a> {
             let o = bytes_of(&self.old_lines, m.old.clone(), old.len());
             let n = bytes_of(&self.new_lines, m.new.clone(), new.len());
             if old[o.clone()] != new[n.clone()] {
-                m.inline = refiner.refine(old, o, new, n);
+                // A moved block that differs is edited, and says so: when
+                // the refiner shows it as one change (one word recased, or
+                // two sides it gave up on), that change is the whole block.
+                m.inline = refiner.refine(old, o.clone(), new, n.clone()).or_else(|| {
+                    Some(vec![InlineChange {
+                        tag: Tag::of(&o, &n),
+                        old: o,
+                        new: n,
+                    }])
+                });
             }
         }
         self.approximate |= refiner.approximate;
@@ -517,6 +526,24 @@ mod tests {
         assert_eq!(c.moves().len(), 1);
         assert_eq!(c.moves()[0].similarity, 1.0);
         assert!(c.moves()[0].inline.is_some());
+        assert_eq!(c.apply(), new);
+    }
+
+    #[test]
+    fn a_moved_line_changed_as_one_word_is_an_edited_move() {
+        // Found by fuzzing: a one-word line recased on its way is paired by
+        // its normalized hash (similarity 1), and the word diff is one
+        // change of the whole line, which the refiner leaves out.
+        let (old, new) = ("\nUuu", "uuu\n\n");
+        let mut options = DiffOptions::new();
+        options.min_move_letters(3);
+        let c = Comparison::new(old, new, &options);
+        assert_eq!(c.moves().len(), 1, "{c:?}");
+        let m = &c.moves()[0];
+        let inline = m.inline.as_ref().expect("an edited move has its changes");
+        assert_eq!(inline.len(), 1);
+        assert_eq!(&old[inline[0].old.clone()], "Uuu");
+        assert_eq!(&new[inline[0].new.clone()], "uuu\n");
         assert_eq!(c.apply(), new);
     }
 
