@@ -77,14 +77,16 @@ fn damage_eval_precision_and_recall_at_the_defaults() {
     // for paragraphs, both ways; Big5, Shift_JIS and EUC-KR damage that a
     // decoder drops silently, or that turns one common character into
     // another, leaves too little to see). The one-byte realignment
-    // (src/quality/realign.rs) took recall here from 0.79 to 0.82, and
+    // (src/quality/realign.rs) took recall here from 0.79 to 0.82,
     // letters between CJK characters read as trail bytes to 0.824 (0.775
-    // by paragraph).
+    // by paragraph), and readings the document itself vouches for, lost
+    // lead bytes put back and trail bytes completing punctuation to 0.863
+    // (0.826 by paragraph).
     assert!(docs.true_positive > 300, "{report}");
     assert!(docs.precision() >= 0.93, "{report}");
-    assert!(docs.recall() >= 0.82, "{report}");
+    assert!(docs.recall() >= 0.85, "{report}");
     assert!(pars.precision() >= 0.9, "{report}");
-    assert!(pars.recall() >= 0.77, "{report}");
+    assert!(pars.recall() >= 0.81, "{report}");
 }
 
 #[test]

@@ -24,7 +24,7 @@ use crate::document::{LineRange, Span};
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DamageKind {
-    /// U+FFFD: bytes a decoder could not read.
+    /// U+FFFD, or a C1 control character: bytes a decoder could not read.
     Replacement,
     /// `?` between CJK characters, where an encoder could not write one.
     QuestionInCjk,
@@ -186,6 +186,7 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
     let writing = Writing::of_counts(&total);
     let mut chars = Vec::new();
     let mut found = Vec::new();
+    let vocabulary = realign::Vocabulary::of(text);
     for (span, counts, may_mark) in counted {
         let writing = writing.of_segment(&counts);
         if !marks::needs_scan(writing, &counts, may_mark) {
@@ -199,11 +200,27 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
         chars.extend(text[span.bytes.clone()].chars());
         let mut marks = Scanner::marks(&chars, writing);
         let mut kinds = verdict(&marks, writing);
-        // Realignment only where some mark gives a reason to look: a
-        // segment without one has no odd character to read better.
-        if kinds.is_none() && marks.any() {
-            if let Some(stretch) = realign::misaligned(&chars, writing.variant()) {
+        // Realignment only where some mark gives a reason to look, or of
+        // the stretches before a lone ASCII byte that may be a trail byte
+        // (`ル＝[ト`): a segment without either has no odd character to
+        // read better.
+        let lone_bytes = !marks.lone_bytes.is_empty();
+        if kinds.is_none() && (marks.any() || lone_bytes) {
+            let only_before_lone_bytes = !marks.any();
+            if let Some(stretch) = realign::misaligned(
+                &chars,
+                writing.variant(),
+                &vocabulary,
+                only_before_lone_bytes,
+            ) {
                 marks.add_misaligned(stretch, REALIGNED_POINTS);
+                kinds = verdict(&marks, writing);
+            }
+        }
+        if kinds.is_none() && lone_bytes {
+            let lone = std::mem::take(&mut marks.lone_bytes);
+            if let Some(at) = realign::lone_trail(&chars, &lone, writing.variant(), &vocabulary) {
+                marks.add_proved(DamageKind::StrayAscii, at..at + 1, REALIGNED_POINTS);
                 kinds = verdict(&marks, writing);
             }
         }
@@ -317,6 +334,32 @@ mod tests {
         assert!(kinds("國家鶎R聚起").contains(&DamageKind::Misaligned));
         assert!(kinds("日本語の文章でｱ漢字が混ざるｲと壊れている").contains(&DamageKind::Misaligned));
         assert!(kinds("한국어 문장입니다漢국어 그리고語다").contains(&DamageKind::Misaligned));
+    }
+
+    #[test]
+    fn quality_findings_a_c1_control_is_an_unread_byte() {
+        // Shift_JIS `0x80` decodes to U+0080: no character, a byte the
+        // table lacks.
+        assert_eq!(
+            kinds("システム\u{80}のバージョン"),
+            [DamageKind::Replacement]
+        );
+        assert_eq!(kinds("システムのバージョン"), []);
+    }
+
+    #[test]
+    fn quality_findings_a_lost_lead_byte_the_document_vouches_for() {
+        // `如果` in Big5 with the lead byte of `如` lost leaves `p果`; the
+        // page says `如果` again, so the `p` is the trail byte of `如`. (A
+        // segment opening with a letter is not looked at: manual pages
+        // open paragraphs with option letters, `Gライブラリ`.)
+        let text = "沒有設定。p果有的話，就顯示它。如果沒有，就不顯示。";
+        assert_eq!(kinds(text), [DamageKind::StrayAscii]);
+        assert_eq!(
+            kinds("沒有設定。如果有的話，就顯示它。如果沒有，就不顯示。"),
+            []
+        );
+        assert_eq!(kinds("沒有設定。p果有的話，就顯示它。"), []);
     }
 
     #[test]

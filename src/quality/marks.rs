@@ -94,6 +94,10 @@ pub(super) struct Marks {
     pub out_of_tier: u32,
     /// Characters from the first mark to the end of the last, when any.
     pub marked: Option<std::ops::Range<usize>>,
+    /// Where a lone ASCII letter or symbol stands beside a non-ASCII
+    /// character: a trail byte read alone, perhaps (see
+    /// [`realign::lone_trail`](super::realign::lone_trail)).
+    pub lone_bytes: Vec<usize>,
 }
 
 impl Marks {
@@ -114,7 +118,18 @@ impl Marks {
     /// Adds the characters `stretch` as misaligned by `weight` points, a
     /// mark that is damage on its own.
     pub(super) fn add_misaligned(&mut self, stretch: std::ops::Range<usize>, weight: u32) {
-        self.add(DamageKind::Misaligned, weight);
+        self.add_proved(DamageKind::Misaligned, stretch, weight);
+    }
+
+    /// Adds the characters `stretch` as damage of `kind` by `weight`
+    /// points, a mark that is damage on its own.
+    pub(super) fn add_proved(
+        &mut self,
+        kind: DamageKind,
+        stretch: std::ops::Range<usize>,
+        weight: u32,
+    ) {
+        self.add(kind, weight);
         self.decisive += 1;
         self.marked = Some(match self.marked.take() {
             Some(marked) => marked.start.min(stretch.start)..marked.end.max(stretch.end),
@@ -195,11 +210,10 @@ fn is_symbol_row(c: char) -> bool {
 }
 
 /// Counts the letters of `segment` and the characters other than Han,
-/// kana or Hangul that a mark can be made of: U+FFFD, a private-use
-/// character, half-width kana, a symbol-row character, and right after a
-/// non-ASCII character a `?`, an ASCII symbol, or a run of one or two ASCII
-/// letters (a longer run is a word, never a mark). One pass, ASCII a byte
-/// at a time; see [`needs_scan`].
+/// kana or Hangul that a mark can be made of: U+FFFD, a C1 control, a
+/// private-use character, half-width kana, a symbol-row character, and
+/// right after a non-ASCII character a `?`, an ASCII symbol, or a run of
+/// one or two ASCII letters (a longer run is a word, never a mark). One pass, ASCII a byte at a time; see [`needs_scan`].
 pub(super) fn read(segment: &str, tiers: CountingTiers) -> (Counts, usize) {
     let bytes = segment.as_bytes();
     let (mut counts, mut may_mark) = (Counts::default(), 0);
@@ -224,6 +238,9 @@ pub(super) fn read(segment: &str, tiers: CountingTiers) -> (Counts, usize) {
             may_mark += usize::from(after_non_ascii && marked);
             after_non_ascii = false;
             i += len;
+            // Only the ASCII right after a non-ASCII character can be a
+            // mark: skip the rest of the ASCII stretch at once.
+            i += bytes[i..].iter().take_while(|b| b.is_ascii()).count();
             continue;
         }
         let Some(c) = segment[i..].chars().next() else {
@@ -240,7 +257,17 @@ pub(super) fn read(segment: &str, tiers: CountingTiers) -> (Counts, usize) {
 /// Whether a non-ASCII character that is not Han can be a mark.
 #[inline]
 fn may_mark_non_ascii(c: char) -> bool {
-    c == '\u{FFFD}' || is_private_use(c) || is_halfwidth_kana(c) || is_symbol_row(c)
+    c == '\u{FFFD}'
+        || is_c1_control(c)
+        || is_private_use(c)
+        || is_halfwidth_kana(c)
+        || is_symbol_row(c)
+}
+
+/// A C1 control character (U+0080 to U+009F): what a decoder makes of a
+/// byte no character of its table holds (Shift_JIS `0x80`), never text.
+fn is_c1_control(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9F}')
 }
 
 /// Whether a segment whose letters are `counts`, with `may_mark` characters
@@ -345,6 +372,7 @@ impl<'a> Scanner<'a> {
         }
         match c {
             '\u{FFFD}' => self.mark(i, DamageKind::Replacement, 4, true),
+            c if is_c1_control(c) => self.mark(i, DamageKind::Replacement, 4, true),
             c if is_han(c) => {
                 self.marks.han += 1;
                 self.han(i, c)
@@ -431,6 +459,7 @@ impl<'a> Scanner<'a> {
             return len;
         }
         let (before, after) = (self.before(i), self.at(i + len));
+        self.note_lone_byte(i, len);
         let glued = |c: char| is_cjk(c) || c == '\u{FFFD}' || is_private_use(c);
         let cjk_after = after.is_some_and(|c| is_cjk(c) || is_fullwidth_punct(c));
         let between = before.is_some_and(glued) && after.is_some_and(glued);
@@ -464,9 +493,21 @@ impl<'a> Scanner<'a> {
         len
     }
 
+    /// Notes the ASCII run `i..i + len` as a lone byte when it is one
+    /// character beside a non-ASCII one.
+    fn note_lone_byte(&mut self, i: usize, len: usize) {
+        let non_ascii = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
+        if len == 1 && (non_ascii(self.before(i)) || non_ascii(self.at(i + 1))) {
+            self.marks.lone_bytes.push(i);
+        }
+    }
+
     /// An ASCII symbol a Big5 or GBK trail byte decodes to, alone between
     /// CJK characters.
     fn ascii_symbol(&mut self, i: usize, c: char) -> usize {
+        if self.writing.is_cjk() {
+            self.note_lone_byte(i, 1);
+        }
         let glued = |c: char| is_cjk(c) || c == '\u{FFFD}' || is_private_use(c);
         if self.writing.is_cjk() && self.between(i, 1, glued) {
             let bracket = matches!(c, '[' | ']' | '{' | '}');

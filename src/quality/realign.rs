@@ -40,7 +40,12 @@ const MIN_PAIRS: usize = 2;
 /// The characters of `chars` (a segment written in `variant`) that read as
 /// plainer text one byte later: the stretch a lost or doubled byte put out
 /// of step, when there is one.
-pub(super) fn misaligned(chars: &[char], variant: Variant) -> Option<Range<usize>> {
+pub(super) fn misaligned(
+    chars: &[char],
+    variant: Variant,
+    vocabulary: &Vocabulary,
+    only_before_lone_bytes: bool,
+) -> Option<Range<usize>> {
     let tier = variant.tier()?;
     let plain = Plain {
         tier,
@@ -48,13 +53,22 @@ pub(super) fn misaligned(chars: &[char], variant: Variant) -> Option<Range<usize
     };
     let mut best: Option<(u32, Range<usize>)> = None;
     for (run, min_pairs) in runs(chars) {
+        if only_before_lone_bytes && !chars[run.end - 1].is_ascii() {
+            continue;
+        }
         let run_chars = &chars[run.clone()];
         // Only a run with an odd character can read plainer shifted.
         if !run_chars.iter().any(|&c| plain.odd(c) > 0) {
             continue;
         }
+        let around = Around {
+            before: run.start.checked_sub(1).map(|at| chars[at]),
+            after: chars.get(run.end).copied(),
+            vocabulary,
+        };
         for encoding in encodings(variant) {
-            let Some((gain, tail)) = best_tail(run_chars, min_pairs, encoding, &plain) else {
+            let Some((gain, tail)) = best_tail(run_chars, min_pairs, encoding, &plain, &around)
+            else {
                 continue;
             };
             if best.as_ref().is_none_or(|(most, _)| gain > *most) {
@@ -63,6 +77,86 @@ pub(super) fn misaligned(chars: &[char], variant: Variant) -> Option<Range<usize
         }
     }
     best.map(|(_, tail)| tail)
+}
+
+/// The first of the lone ASCII bytes at `lone_bytes` in `chars` (a
+/// segment written in `variant`)
+/// that is the trail byte of a character whose lead byte was lost, as the
+/// document itself proves: a letter or symbol glued to CJK text (`p果` at
+/// the start of a sentence, `檔W (`) that, put back behind a lead byte,
+/// makes a plain character that joins its neighbour as a pair the
+/// document holds elsewhere (`如果`). Its index, when there is one.
+///
+/// Big5 and Shift_JIS put half their trail bytes in the ASCII range, so a
+/// lost lead byte leaves a letter behind; a letter is a name or an option
+/// as often, and one of the few dozen characters it can complete joins
+/// its neighbour by chance only where the document repeats that pair.
+pub(super) fn lone_trail(
+    chars: &[char],
+    lone_bytes: &[usize],
+    variant: Variant,
+    vocabulary: &Vocabulary,
+) -> Option<usize> {
+    let tier = variant.tier()?;
+    let plain = Plain {
+        tier,
+        japanese: variant == Variant::Japanese,
+    };
+    let glued = |c: Option<char>| c.is_some_and(|c| is_cjk(c) && !c.is_ascii());
+    lone_bytes.iter().copied().find(|&i| {
+        let c = chars[i];
+        if !(c.is_ascii_alphabetic() || is_trail_symbol(c)) {
+            return false;
+        }
+        let before = i.checked_sub(1).map(|at| chars[at]);
+        let after = chars.get(i + 1).copied();
+        // Glued to CJK text on both sides, or on one with the sentence
+        // starting or ending on the other (`。p果`): a letter with a
+        // space on one side is a name or an option (`をn に`), and an
+        // ASCII symbol is markup unless CJK text closes in on it.
+        let edge = |c: Option<char>| c.is_none_or(is_fullwidth_punct);
+        let taken = if c.is_ascii_alphabetic() {
+            (glued(before) || edge(before))
+                && (glued(after) || edge(after))
+                && (glued(before) || glued(after))
+        } else {
+            glued(before) && glued(after)
+        };
+        if !taken {
+            return false;
+        }
+        // The character put back must join every letter beside it: a
+        // particle (`的`, `の`) follows almost anything once. The
+        // candidates are the neighbours the document gives those letters.
+        let letter = |c: Option<char>| c.filter(|&c| is_letter(c));
+        let (before, after) = (letter(before), letter(after));
+        // A candidate: a plain character whose last byte is this one.
+        let completes = |read: char| {
+            plain.odd_reading(read) == 0
+                && encodings(variant).any(|encoding| {
+                    encode(&mut encoding.new_encoder(), read)
+                        .is_some_and(|(_, last)| last == c as u8)
+                })
+        };
+        let candidates = match (before, after) {
+            (Some(before), after) => match vocabulary.followers(before) {
+                Some(followers) => followers.filtered(completes),
+                None => return false,
+            }
+            .filtered(|read| after.is_none_or(|after| vocabulary.joins_before(read, after))),
+            (None, Some(after)) => match vocabulary.leaders(after) {
+                Some(leaders) => leaders.filtered(completes),
+                None => return false,
+            },
+            (None, None) => return false,
+        };
+        !candidates.is_empty()
+    })
+}
+
+/// Whether `c` is a letter of CJK text: Han, kana or Hangul.
+fn is_letter(c: char) -> bool {
+    is_han(c) || is_kana(c) || is_hangul(c)
 }
 
 /// The legacy encodings a text of `variant` was likely written in.
@@ -78,10 +172,10 @@ fn encodings(variant: Variant) -> impl Iterator<Item = &'static Encoding> {
 }
 
 /// Stretches of non-ASCII characters of at least two characters, each with
-/// the ASCII letter glued after it when that letter ends the segment,
-/// stands before full-width punctuation or between CJK characters (a trail
-/// byte read alone), with the fewest pairs its one-byte reading must read
-/// as plain text.
+/// the ASCII byte glued after it when that byte can be a trail byte read
+/// alone, with the fewest pairs its one-byte reading must read as plain
+/// text ([`VOUCHED`]: only a reading the document vouches for, or one that
+/// ends in full-width punctuation, proves it).
 fn runs(chars: &[char]) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -89,6 +183,11 @@ fn runs(chars: &[char]) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
             let start = i;
             while i < chars.len() && !chars[i].is_ascii() && !chars[i].is_whitespace() {
                 i += 1;
+                // A half-width kana is one byte in Shift_JIS: the reading
+                // is back in step after it, as after an ASCII byte.
+                if is_halfwidth_kana(chars[i - 1]) {
+                    break;
+                }
             }
             if i == start {
                 i += 1;
@@ -104,18 +203,35 @@ fn runs(chars: &[char]) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
             // (measured: recall 0.825 -> 0.837, Big5 0.742 -> 0.770,
             // Shift_JIS 0.806 -> 0.826, at the same precision; 23 more of
             // the 77,627 manual-page documents of
-            // `benches/pipeline_data.sh` flagged).
-            let trail = chars.get(i).is_some_and(char::is_ascii_alphabetic) && is_cjk(chars[i - 1]);
-            let at_end = chars.get(i + 1).is_none_or(|&c| is_fullwidth_punct(c));
-            let between = chars.get(i + 1).is_some_and(|&c| is_cjk(c));
-            let mut min_pairs = MIN_PAIRS;
-            if trail && (at_end || between) {
-                end += 1;
-                i += 1;
-                if at_end {
-                    min_pairs = 1;
+            // `benches/pipeline_data.sh` flagged). A letter before a space,
+            // and an ASCII symbol a trail byte can be (`孕]含`, `ル＝[ト`),
+            // are as often names and markup (`をn に`, `統[單]一`): only
+            // a vouched reading takes them.
+            let after_run = chars.get(i).copied();
+            let letter = after_run.is_some_and(|c| c.is_ascii_alphabetic());
+            let symbol = after_run.is_some_and(is_trail_symbol);
+            let next = chars.get(i + 1).copied();
+            let at_end = next.is_none_or(is_fullwidth_punct);
+            let between = next.is_some_and(is_cjk);
+            let spaced = next.is_some_and(|c| c == ' ');
+            let alone = !next.is_some_and(|c| c.is_ascii_alphanumeric());
+            let min_pairs = if letter && at_end {
+                Some(1)
+            } else if letter && between {
+                Some(MIN_PAIRS)
+            } else if (letter || symbol) && alone && (at_end || between || spaced) {
+                Some(VOUCHED)
+            } else {
+                None
+            };
+            let min_pairs = match min_pairs {
+                Some(min_pairs) if !chars[i - 1].is_ascii() => {
+                    end += 1;
+                    i += 1;
+                    min_pairs
                 }
-            }
+                _ => MIN_PAIRS,
+            };
             if end - start >= 2 {
                 return Some((start..end, min_pairs));
             }
@@ -124,9 +240,25 @@ fn runs(chars: &[char]) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
     })
 }
 
+/// The fewest pairs of a run only a vouched reading proves ([`runs`]).
+const VOUCHED: usize = usize::MAX;
+
+/// ASCII symbols a Big5, GBK or Shift_JIS trail byte can be.
+fn is_trail_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '@' | '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~'
+    )
+}
+
 /// The tail of `run` whose one-byte reading in `encoding` is all plain
 /// and that holds the most odd characters, with their number; `None` when
 /// no tail's reading is plain, or none holds an odd character.
+///
+/// A tail's reading must be at least `min_pairs` characters long, or be
+/// vouched for by the document: one plain character joined to the text
+/// beside the tail as a pair of characters the document holds elsewhere
+/// (`命孕O列` read as `命令列` in a page that says `命令` again).
 ///
 /// The tail grows from the end of the run one character at a time, each
 /// encoded on its own, and stops at the first pair that reads odd (or a
@@ -137,12 +269,19 @@ fn best_tail(
     min_pairs: usize,
     encoding: &'static Encoding,
     plain: &Plain,
+    around: &Around,
 ) -> Option<(u32, Range<usize>)> {
     let mut encoder = encoding.new_encoder();
     let (mut odd, mut pairs) = (0u32, 0usize);
     let mut best: Option<(u32, usize)> = None;
     // The first byte of the character after the one looked at.
     let mut next_first: Option<u8> = None;
+    // The reading's last character, and its first so far.
+    let (mut last_read, mut first_read) = (None, None);
+    // A run ending in an ASCII byte whose reading ends in full-width
+    // punctuation: the byte completes `。` or `、` (`ていなａB` read back
+    // as `ていない。`), which a name or an option letter seldom does.
+    let ends_in_byte = run.last().is_some_and(char::is_ascii);
     for j in (0..run.len()).rev() {
         let Some((first, last)) = encode(&mut encoder, run[j]) else {
             break;
@@ -151,12 +290,21 @@ fn best_tail(
         if let Some(next) = next_first {
             // The one-byte reading's character here: this character's
             // last byte and the next one's first.
-            if odd_pair(encoding, [last, next], plain) > 0 {
+            let Some(read) = plain_reading(encoding, [last, next], plain) else {
                 break;
-            }
+            };
             pairs += 1;
+            first_read = Some(read);
+            last_read = last_read.or(Some(read));
         }
-        if pairs >= min_pairs && odd > best.map_or(0, |(most, _)| most) {
+        let closes = ends_in_byte && last_read.is_some_and(is_fullwidth_punct);
+        let proved = pairs >= min_pairs
+            || (pairs >= 1 && closes)
+            || (pairs >= 1 && {
+                let before = j.checked_sub(1).map(|at| run[at]).or(around.before);
+                around.vouches(before, first_read, last_read)
+            });
+        if proved && odd > best.map_or(0, |(most, _)| most) {
             best = Some((odd, j));
         }
         next_first = Some(first);
@@ -164,26 +312,148 @@ fn best_tail(
     best.map(|(odd, start)| (odd, start..run.len()))
 }
 
+/// What stands beside a run, and the document's pairs of characters.
+struct Around<'a> {
+    before: Option<char>,
+    after: Option<char>,
+    vocabulary: &'a Vocabulary<'a>,
+}
+
+impl Around<'_> {
+    /// Whether a reading from `first` to `last`, after `before` (the
+    /// character before the tail), joins the text around it as a pair
+    /// the document holds.
+    fn vouches(&self, before: Option<char>, first: Option<char>, last: Option<char>) -> bool {
+        let letter = |c: Option<char>| c.filter(|&c| is_letter(c));
+        let after = letter(before)
+            .zip(first)
+            .is_some_and(|(b, f)| self.vocabulary.joins_after(b, f));
+        after
+            || last
+                .zip(letter(self.after))
+                .is_some_and(|(l, a)| self.vocabulary.joins_before(l, a))
+    }
+}
+
+/// A document's own text as evidence: which characters stand beside a
+/// given one in it. Each question is answered by a search of the text for
+/// that character (most documents are never asked, and a few questions
+/// are enough for those that are).
+pub(super) struct Vocabulary<'a> {
+    text: &'a str,
+}
+
+/// The most different characters a known character may meet in a
+/// document for a pair with it to vouch for a guess: a particle (`的`,
+/// `で`) meets dozens, and one of the few dozen characters a guess can be
+/// would join it by chance (measured on `benches/pipeline_data.sh`'s
+/// manual pages: 19 clean documents flagged without the bound, 11 with
+/// it; the planted damage found is the same).
+const MAX_DEGREE: usize = 12;
+
+/// The different non-ASCII characters found beside a character, at most
+/// [`MAX_DEGREE`] of them.
+#[derive(Clone, Default)]
+pub(super) struct Neighbours {
+    chars: Vec<char>,
+}
+
+impl Neighbours {
+    /// Adds `c`; `false` when that makes more than [`MAX_DEGREE`].
+    fn add(&mut self, c: char) -> bool {
+        if !self.chars.contains(&c) {
+            self.chars.push(c);
+        }
+        self.chars.len() <= MAX_DEGREE
+    }
+
+    fn contains(&self, c: char) -> bool {
+        self.chars.contains(&c)
+    }
+
+    /// The characters that pass `keep`.
+    fn filtered(mut self, mut keep: impl FnMut(char) -> bool) -> Neighbours {
+        self.chars.retain(|&c| keep(c));
+        self
+    }
+
+    fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+}
+
+impl<'a> Vocabulary<'a> {
+    /// The evidence of `text`, the whole document.
+    pub(super) fn of(text: &'a str) -> Vocabulary<'a> {
+        Vocabulary { text }
+    }
+
+    /// The non-ASCII characters that follow `known` in the document;
+    /// `None` when more than [`MAX_DEGREE`] do, too many for a pair with
+    /// it to say anything.
+    fn followers(&self, known: char) -> Option<Neighbours> {
+        let mut found = Neighbours::default();
+        for (at, _) in self.text.match_indices(known) {
+            let next = self.text[at + known.len_utf8()..].chars().next();
+            if let Some(next) = next.filter(|c| !c.is_ascii()) {
+                if !found.add(next) {
+                    return None;
+                }
+            }
+        }
+        Some(found)
+    }
+
+    /// The non-ASCII characters that precede `known` in the document;
+    /// `None` when more than [`MAX_DEGREE`] do.
+    fn leaders(&self, known: char) -> Option<Neighbours> {
+        let mut found = Neighbours::default();
+        for (at, _) in self.text.match_indices(known) {
+            let before = self.text[..at].chars().next_back();
+            if let Some(before) = before.filter(|c| !c.is_ascii()) {
+                if !found.add(before) {
+                    return None;
+                }
+            }
+        }
+        Some(found)
+    }
+
+    /// Whether `guess` after `known` is a pair the document holds, and
+    /// `known` is followed by few enough characters in it for that to
+    /// say something.
+    fn joins_after(&self, known: char, guess: char) -> bool {
+        self.followers(known).is_some_and(|n| n.contains(guess))
+    }
+
+    /// Whether `guess` before `known` is a pair the document holds, and
+    /// `known` is preceded by few enough characters in it.
+    fn joins_before(&self, guess: char, known: char) -> bool {
+        self.leaders(known).is_some_and(|n| n.contains(guess))
+    }
+}
+
 /// The first and last byte of `c` in the encoder's encoding, when it is one
-/// ASCII byte or two bytes.
+/// byte or two.
 fn encode(encoder: &mut Encoder, c: char) -> Option<(u8, u8)> {
     let mut utf8 = [0; 4];
     let mut out = [0; 8];
     let (result, _, written) =
         encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut utf8), &mut out, false);
-    let fits = matches!(result, EncoderResult::InputEmpty)
-        && (written == 2 || (written == 1 && c.is_ascii()));
+    // One byte: ASCII, or a Shift_JIS half-width kana (`ｷ`, the trail
+    // byte of `す` read alone).
+    let fits = matches!(result, EncoderResult::InputEmpty) && (written == 1 || written == 2);
     fits.then(|| (out[0], out[written - 1]))
 }
 
-/// Whether the pair of bytes, read in `encoding`, is odd: not one character,
-/// or one that is odd.
-fn odd_pair(encoding: &'static Encoding, pair: [u8; 2], plain: &Plain) -> u32 {
+/// The character the pair of bytes reads as in `encoding`, when it is one
+/// plain character.
+fn plain_reading(encoding: &'static Encoding, pair: [u8; 2], plain: &Plain) -> Option<char> {
     let decoded = encoding.decode_without_bom_handling_and_without_replacement(&pair);
     let mut chars = decoded.iter().flat_map(|text| text.chars());
     match (chars.next(), chars.next()) {
-        (Some(c), None) => plain.odd_reading(c),
-        _ => 1,
+        (Some(c), None) if plain.odd_reading(c) == 0 => Some(c),
+        _ => None,
     }
 }
 
@@ -290,7 +560,8 @@ mod tests {
 
     fn found(text: &str, variant: Variant) -> Option<String> {
         let chars: Vec<char> = text.chars().collect();
-        misaligned(&chars, variant).map(|range| chars[range].iter().collect())
+        misaligned(&chars, variant, &Vocabulary::of(text), false)
+            .map(|range| chars[range].iter().collect())
     }
 
     #[test]
@@ -333,7 +604,13 @@ mod tests {
                 continue;
             };
             between += 1;
-            if let Some(range) = misaligned(&damaged, Variant::Traditional) {
+            let text: String = damaged.iter().collect();
+            if let Some(range) = misaligned(
+                &damaged,
+                Variant::Traditional,
+                &Vocabulary::of(&text),
+                false,
+            ) {
                 assert_eq!(range.end, letter + 1, "{damaged:?}");
                 proved += 1;
             }
@@ -365,7 +642,10 @@ mod tests {
                 continue;
             };
             before_kana += 1;
-            if let Some(range) = misaligned(&damaged, Variant::Japanese) {
+            let text: String = damaged.iter().collect();
+            if let Some(range) =
+                misaligned(&damaged, Variant::Japanese, &Vocabulary::of(&text), false)
+            {
                 assert!(range.end > letter, "{damaged:?}");
                 proved += usize::from(range.end == letter + 1);
             }
@@ -405,5 +685,98 @@ mod tests {
             shifted.contains("会议上讨论了明年的计划和预算"),
             "{shifted}"
         );
+    }
+
+    #[test]
+    fn quality_realign_takes_one_plain_pair_the_document_vouches_for() {
+        // `命令列` with the lead byte of `令` doubled: `命孕O列`. One
+        // plain pair (`孕O` read back as `令`) proves nothing by itself;
+        // a page that says `命令` elsewhere vouches for it.
+        let clean = "使用命令列參數。";
+        let (bytes, _, _) = BIG5.encode(clean);
+        let at = 2 * 3; // the lead byte of 令
+        let mut doubled = bytes.to_vec();
+        doubled.insert(at, bytes[at]);
+        let (damaged, _) = BIG5.decode_without_bom_handling(&doubled);
+        assert!(damaged.contains("孕O列"), "{damaged}");
+        assert_eq!(found(&damaged, Variant::Traditional), None);
+        let page = format!("{damaged}\n\n這個命令會讀取設定。");
+        let chars: Vec<char> = damaged.chars().collect();
+        let vouched = misaligned(&chars, Variant::Traditional, &Vocabulary::of(&page), false);
+        assert_eq!(
+            vouched.map(|range| chars[range].iter().collect::<String>()),
+            Some("孕O".to_owned())
+        );
+    }
+
+    #[test]
+    fn quality_realign_reads_a_trail_byte_completing_full_width_punctuation() {
+        // `ていない。` with the second byte of `い` lost: `ていなａB`, the
+        // `B` the trail byte of `。`.
+        let clean = "設定されていない。さらに";
+        let (bytes, _, _) = SHIFT_JIS.encode(clean);
+        let at = 2 * 8 - 1; // the second byte of the second い
+        let mut lost = bytes.to_vec();
+        lost.remove(at);
+        let (damaged, _) = SHIFT_JIS.decode_without_bom_handling(&lost);
+        let damaged = damaged.replace('\u{FFFD}', "");
+        assert!(damaged.contains("ａB"), "{damaged}");
+        assert!(found(&damaged, Variant::Japanese).is_some(), "{damaged}");
+        assert_eq!(found(clean, Variant::Japanese), None);
+    }
+
+    #[test]
+    fn quality_realign_ends_a_run_at_a_half_width_kana() {
+        // `ています。` read a byte out of step after `ま` lost its second
+        // byte: `ていまｂｷ。`, the half-width `ｷ` the trail byte of `す`
+        // read alone, after which the reading is back in step.
+        let damaged = "数字を表示していまｂｷ。数字は表示されます。";
+        let chars: Vec<char> = damaged.chars().collect();
+        let range = misaligned(&chars, Variant::Japanese, &Vocabulary::of(damaged), false)
+            .expect("misaligned");
+        assert_eq!(chars[range].iter().collect::<String>(), "ｂｷ");
+    }
+
+    #[test]
+    fn quality_realign_puts_a_lost_lead_byte_back_where_the_document_says_so() {
+        // `如果` with the lead byte of `如` lost: `p果`. The document says
+        // `如果` elsewhere, and `p` completes `如` in Big5.
+        let page = "p果有的話，就顯示它。如果沒有，就不顯示。";
+        let chars: Vec<char> = page.chars().collect();
+        assert_eq!(
+            lone_trail(&chars, &[0], Variant::Traditional, &Vocabulary::of(page)),
+            Some(0)
+        );
+        // Without `如果` elsewhere, nothing vouches for it.
+        let alone = "p果有的話，就顯示它。";
+        let chars: Vec<char> = alone.chars().collect();
+        assert_eq!(
+            lone_trail(&chars, &[0], Variant::Traditional, &Vocabulary::of(alone)),
+            None
+        );
+        // A letter that is a name stays clean: no character ending in its
+        // byte joins its neighbours as the text does elsewhere.
+        let name = "維生素C和維生素E都是常見的抗氧化劑。";
+        let chars: Vec<char> = name.chars().collect();
+        let at = chars.iter().position(|&c| c == 'C').expect("C");
+        assert_eq!(
+            lone_trail(&chars, &[at], Variant::Traditional, &Vocabulary::of(name)),
+            None
+        );
+    }
+
+    #[test]
+    fn quality_realign_vocabulary_bounds_what_a_common_neighbour_says() {
+        // `的` follows many characters in a page: a pair with it says
+        // nothing, and the vocabulary does not answer.
+        let page: String = "我你他她它們人家國天地水火山石木金"
+            .chars()
+            .map(|c| format!("{c}的"))
+            .collect();
+        let vocabulary = Vocabulary::of(&page);
+        assert!(vocabulary.leaders('的').is_none());
+        assert!(vocabulary.followers('我').is_some_and(|n| n.contains('的')));
+        assert!(vocabulary.joins_after('我', '的'));
+        assert!(!vocabulary.joins_before('我', '的'));
     }
 }
