@@ -18,6 +18,13 @@
 //! one-byte reading is plain throughout: when that tail holds odd
 //! characters (rare Han, kana in Chinese, Greek, a stray letter…) and its
 //! reading is at least two plain characters, the tail is misaligned.
+//!
+//! A reading of one character is plain by chance too often to count on
+//! its own; the document's own text ([`Vocabulary`]) can vouch for it,
+//! since pages say their words more than once: `命孕O列` read back is
+//! `命令列`, and a page that says `命令` elsewhere holds the pair. The same
+//! evidence puts a lost lead byte back ([`lone_trail`]): a lone `p` before
+//! `果` is the trail byte of `如` where the page says `如果`.
 //! Measured on planted damage (`benches/damage_eval.sh`), this finds
 //! misalignments whose characters are each plausible, at a small cost in
 //! precision on text dense with rare characters.
@@ -80,12 +87,12 @@ pub(super) fn misaligned(
 }
 
 /// The first of the lone ASCII bytes at `lone_bytes` in `chars` (a
-/// segment written in `variant`)
-/// that is the trail byte of a character whose lead byte was lost, as the
-/// document itself proves: a letter or symbol glued to CJK text (`p果` at
-/// the start of a sentence, `檔W (`) that, put back behind a lead byte,
-/// makes a plain character that joins its neighbour as a pair the
-/// document holds elsewhere (`如果`). Its index, when there is one.
+/// segment written in `variant`) that is the trail byte of a character
+/// whose lead byte was lost, as the document itself proves: a letter or
+/// symbol glued to CJK text (`p果` at the start of a sentence) that, put
+/// back behind a lead byte, makes a plain character that joins its
+/// neighbours as pairs the document holds elsewhere (`如果`). Its index,
+/// when there is one.
 ///
 /// Big5 and Shift_JIS put half their trail bytes in the ASCII range, so a
 /// lost lead byte leaves a letter behind; a letter is a name or an option
