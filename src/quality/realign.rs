@@ -29,6 +29,8 @@
 //! misalignments whose characters are each plausible, at a small cost in
 //! precision on text dense with rare characters.
 
+use std::cell::{Cell, OnceCell};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use encoding_rs::{Encoder, EncoderResult, Encoding, BIG5, GBK, SHIFT_JIS};
@@ -305,13 +307,18 @@ fn best_tail(
             last_read = last_read.or(Some(read));
         }
         let closes = ends_in_byte && last_read.is_some_and(is_fullwidth_punct);
-        let proved = pairs >= min_pairs
-            || (pairs >= 1 && closes)
-            || (pairs >= 1 && {
-                let before = j.checked_sub(1).map(|at| run[at]).or(around.before);
-                around.vouches(before, first_read, last_read)
-            });
-        if proved && odd > best.map_or(0, |(most, _)| most) {
+        // Asked only of a tail that would be the best: vouching searches
+        // the document.
+        let improves = odd > best.map_or(0, |(most, _)| most);
+        let proved = || {
+            pairs >= min_pairs
+                || (pairs >= 1 && closes)
+                || (pairs >= 1 && {
+                    let before = j.checked_sub(1).map(|at| run[at]).or(around.before);
+                    around.vouches(before, first_read, last_read)
+                })
+        };
+        if improves && proved() {
             best = Some((odd, j));
         }
         next_first = Some(first);
@@ -343,11 +350,42 @@ impl Around<'_> {
 }
 
 /// A document's own text as evidence: which characters stand beside a
-/// given one in it. Each question is answered by a search of the text for
-/// that character (most documents are never asked, and a few questions
-/// are enough for those that are).
+/// given one in it. The first questions are answered by searching the
+/// text for that character (most documents are never asked, and a few
+/// questions are enough for most that are); once the searches have read
+/// the text [`SEARCHES`] times over, the neighbours of every character are
+/// gathered in one pass and asked from then on, so a document with a
+/// question in each of its many segments costs linear time, not
+/// quadratic.
 pub(super) struct Vocabulary<'a> {
     text: &'a str,
+    /// Bytes the searches may still read.
+    allowance: Cell<usize>,
+    /// Every character's neighbours, once the allowance is spent.
+    index: OnceCell<HashMap<char, Sides>>,
+}
+
+/// How many times over the searches of a [`Vocabulary`] may read its text
+/// (plus [`SEARCH_BYTES`]) before it gathers every neighbour at once.
+const SEARCHES: usize = 8;
+
+/// What searches may read in any document, whatever its length.
+const SEARCH_BYTES: usize = 1 << 20;
+
+/// The neighbours of one character: `None` on a side where more than
+/// [`MAX_DEGREE`] stand.
+struct Sides {
+    followers: Option<Neighbours>,
+    leaders: Option<Neighbours>,
+}
+
+impl Default for Sides {
+    fn default() -> Sides {
+        Sides {
+            followers: Some(Neighbours::default()),
+            leaders: Some(Neighbours::default()),
+        }
+    }
 }
 
 /// The most different characters a known character may meet in a
@@ -392,13 +430,26 @@ impl Neighbours {
 impl<'a> Vocabulary<'a> {
     /// The evidence of `text`, the whole document.
     pub(super) fn of(text: &'a str) -> Vocabulary<'a> {
-        Vocabulary { text }
+        Vocabulary {
+            text,
+            allowance: Cell::new(
+                text.len()
+                    .saturating_mul(SEARCHES)
+                    .saturating_add(SEARCH_BYTES),
+            ),
+            index: OnceCell::new(),
+        }
     }
 
     /// The non-ASCII characters that follow `known` in the document;
     /// `None` when more than [`MAX_DEGREE`] do, too many for a pair with
     /// it to say anything.
     fn followers(&self, known: char) -> Option<Neighbours> {
+        if let Some(index) = self.indexed() {
+            return index
+                .get(&known)
+                .map_or(Some(Neighbours::default()), |s| s.followers.clone());
+        }
         let mut found = Neighbours::default();
         for (at, _) in self.text.match_indices(known) {
             let next = self.text[at + known.len_utf8()..].chars().next();
@@ -414,6 +465,11 @@ impl<'a> Vocabulary<'a> {
     /// The non-ASCII characters that precede `known` in the document;
     /// `None` when more than [`MAX_DEGREE`] do.
     fn leaders(&self, known: char) -> Option<Neighbours> {
+        if let Some(index) = self.indexed() {
+            return index
+                .get(&known)
+                .map_or(Some(Neighbours::default()), |s| s.leaders.clone());
+        }
         let mut found = Neighbours::default();
         for (at, _) in self.text.match_indices(known) {
             let before = self.text[..at].chars().next_back();
@@ -424,6 +480,41 @@ impl<'a> Vocabulary<'a> {
             }
         }
         Some(found)
+    }
+
+    /// The index of every character's neighbours once the searches have
+    /// spent their allowance, `None` while a search (charged the whole
+    /// text) may still be made.
+    fn indexed(&self) -> Option<&HashMap<char, Sides>> {
+        if self.index.get().is_none() {
+            let left = self.allowance.get();
+            if left >= self.text.len() {
+                self.allowance.set(left - self.text.len());
+                return None;
+            }
+        }
+        Some(self.index.get_or_init(|| self.gather()))
+    }
+
+    /// Every non-ASCII character's non-ASCII neighbours, in one pass.
+    fn gather(&self) -> HashMap<char, Sides> {
+        let mut index: HashMap<char, Sides> = HashMap::new();
+        let mut chars = self.text.chars();
+        let mut before = chars.next();
+        for c in chars {
+            if let Some(b) = before.filter(|b| !b.is_ascii() && !c.is_ascii()) {
+                let sides = index.entry(b).or_default();
+                if sides.followers.as_mut().is_some_and(|n| !n.add(c)) {
+                    sides.followers = None;
+                }
+                let sides = index.entry(c).or_default();
+                if sides.leaders.as_mut().is_some_and(|n| !n.add(b)) {
+                    sides.leaders = None;
+                }
+            }
+            before = Some(c);
+        }
+        index
     }
 
     /// Whether `guess` after `known` is a pair the document holds, and
@@ -785,5 +876,47 @@ mod tests {
         assert!(vocabulary.followers('我').is_some_and(|n| n.contains('的')));
         assert!(vocabulary.joins_after('我', '的'));
         assert!(!vocabulary.joins_before('我', '的'));
+    }
+
+    proptest::proptest! {
+        /// The index gathered once the searches are spent answers every
+        /// question as the searches do.
+        #[test]
+        fn quality_realign_vocabulary_index_answers_as_the_searches_do(
+            text in "[我們的國家人民A a。的的的们家]{0,40}",
+            asked in proptest::collection::vec(proptest::sample::select(vec!['我', '們', '的', '國', '家', '人', '民', '。']), 1..6),
+        ) {
+            let searched = Vocabulary::of(&text);
+            let indexed = Vocabulary {
+                text: &text,
+                allowance: Cell::new(0),
+                index: OnceCell::new(),
+            };
+            for c in asked {
+                let names = |n: Option<Neighbours>| n.map(|n| {
+                    let mut chars = n.chars;
+                    chars.sort_unstable();
+                    chars
+                });
+                proptest::prop_assert_eq!(names(searched.followers(c)), names(indexed.followers(c)));
+                proptest::prop_assert_eq!(names(searched.leaders(c)), names(indexed.leaders(c)));
+            }
+            proptest::prop_assert!(text.is_empty() || indexed.index.get().is_some());
+        }
+    }
+
+    #[test]
+    fn quality_realign_vocabulary_stops_searching_a_long_document() {
+        // A question in each of many segments would search the whole text
+        // each time; after SEARCHES times over, one pass gathers all.
+        let text = "我A我們的國家\n\n".repeat(2_000);
+        let vocabulary = Vocabulary::of(&text);
+        let searches = SEARCHES + SEARCH_BYTES / text.len();
+        for _ in 0..searches {
+            assert!(vocabulary.followers('我').is_some());
+            assert!(vocabulary.index.get().is_none());
+        }
+        assert!(vocabulary.followers('我').is_some_and(|n| n.contains('們')));
+        assert!(vocabulary.index.get().is_some());
     }
 }
