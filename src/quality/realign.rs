@@ -372,6 +372,13 @@ const SEARCHES: usize = 8;
 /// What searches may read in any document, whatever its length.
 const SEARCH_BYTES: usize = 1 << 20;
 
+/// Which side of a character its neighbours stand on.
+#[derive(Clone, Copy)]
+enum Side {
+    Before,
+    After,
+}
+
 /// The neighbours of one character: `None` on a side where more than
 /// [`MAX_DEGREE`] stand.
 struct Sides {
@@ -445,36 +452,34 @@ impl<'a> Vocabulary<'a> {
     /// `None` when more than [`MAX_DEGREE`] do, too many for a pair with
     /// it to say anything.
     fn followers(&self, known: char) -> Option<Neighbours> {
-        if let Some(index) = self.indexed() {
-            return index
-                .get(&known)
-                .map_or(Some(Neighbours::default()), |s| s.followers.clone());
-        }
-        let mut found = Neighbours::default();
-        for (at, _) in self.text.match_indices(known) {
-            let next = self.text[at + known.len_utf8()..].chars().next();
-            if let Some(next) = next.filter(|c| !c.is_ascii()) {
-                if !found.add(next) {
-                    return None;
-                }
-            }
-        }
-        Some(found)
+        self.neighbours(known, Side::After)
     }
 
     /// The non-ASCII characters that precede `known` in the document;
     /// `None` when more than [`MAX_DEGREE`] do.
     fn leaders(&self, known: char) -> Option<Neighbours> {
+        self.neighbours(known, Side::Before)
+    }
+
+    /// The non-ASCII characters on `side` of `known` in the document,
+    /// from the index once it is gathered, else by a search of the text.
+    fn neighbours(&self, known: char, side: Side) -> Option<Neighbours> {
         if let Some(index) = self.indexed() {
             return index
                 .get(&known)
-                .map_or(Some(Neighbours::default()), |s| s.leaders.clone());
+                .map_or(Some(Neighbours::default()), |s| match side {
+                    Side::After => s.followers.clone(),
+                    Side::Before => s.leaders.clone(),
+                });
         }
         let mut found = Neighbours::default();
         for (at, _) in self.text.match_indices(known) {
-            let before = self.text[..at].chars().next_back();
-            if let Some(before) = before.filter(|c| !c.is_ascii()) {
-                if !found.add(before) {
+            let beside = match side {
+                Side::After => self.text[at + known.len_utf8()..].chars().next(),
+                Side::Before => self.text[..at].chars().next_back(),
+            };
+            if let Some(beside) = beside.filter(|c| !c.is_ascii()) {
+                if !found.add(beside) {
                     return None;
                 }
             }
