@@ -51,6 +51,7 @@
 //! ```
 
 mod chars;
+mod classes;
 mod compare;
 mod damage;
 mod findings;

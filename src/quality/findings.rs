@@ -13,10 +13,11 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::classes::Classes;
 use super::marks::{self, Marks, Scanner, Writing};
 use super::mojibake;
 use super::realign;
-use super::tier::{CountingTiers, Counts};
+use super::tier::Counts;
 use crate::document::{LineRange, Span};
 
 /// A kind of damage a segment can show.
@@ -172,13 +173,13 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
     }
     // One pass counts each segment's letters (their sum is the text's) and
     // the characters a mark can be made of.
-    let tiers = CountingTiers::get();
+    let classes = Classes::get();
     let mut total = Counts::default();
     let counted: Vec<(&Span, Counts, usize)> = segments
         .iter()
         .filter(|span| !text[span.bytes.clone()].is_ascii())
         .map(|span| {
-            let (counts, may_mark) = marks::read(&text[span.bytes.clone()], tiers);
+            let (counts, may_mark) = marks::read(&text[span.bytes.clone()], classes);
             total.merge(&counts);
             (span, counts, may_mark)
         })

@@ -15,8 +15,9 @@ use super::chars::{
     gloss_len, is_cjk, is_fullwidth_punct, is_halfwidth_kana, is_han, is_hangul, is_kana,
     is_private_use,
 };
+use super::classes::{Classes, Tally};
 use super::findings::DamageKind;
-use super::tier::{CountingTiers, Counts, Tier, Variant};
+use super::tier::{Counts, Tier, Variant};
 
 /// What a document is written in, as far as marks care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,10 +214,12 @@ fn is_symbol_row(c: char) -> bool {
 /// kana or Hangul that a mark can be made of: U+FFFD, a C1 control, a
 /// private-use character, half-width kana, a symbol-row character, and
 /// right after a non-ASCII character a `?`, an ASCII symbol, or a run of
-/// one or two ASCII letters (a longer run is a word, never a mark). One pass, ASCII a byte at a time; see [`needs_scan`].
-pub(super) fn read(segment: &str, tiers: CountingTiers) -> (Counts, usize) {
+/// one or two ASCII letters (a longer run is a word, never a mark). One
+/// pass, ASCII a byte at a time, any other character by one lookup of its
+/// class ([`Classes`]); see [`needs_scan`].
+pub(super) fn read(segment: &str, classes: Classes) -> (Counts, usize) {
     let bytes = segment.as_bytes();
-    let (mut counts, mut may_mark) = (Counts::default(), 0);
+    let (mut tally, mut may_mark) = (Tally::default(), 0);
     let mut after_non_ascii = false;
     let mut i = 0;
     while i < bytes.len() {
@@ -243,20 +246,18 @@ pub(super) fn read(segment: &str, tiers: CountingTiers) -> (Counts, usize) {
             i += bytes[i..].iter().take_while(|b| b.is_ascii()).count();
             continue;
         }
-        let Some(c) = segment[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        let marked = !counts.add_letter(c, tiers) && may_mark_non_ascii(c);
-        may_mark += usize::from(marked);
+        let (class, len) = classes.at(segment, i);
+        tally.add(class);
+        i += len;
         after_non_ascii = true;
     }
-    (counts, may_mark)
+    let (counts, marks) = tally.finish();
+    (counts, marks + may_mark)
 }
 
 /// Whether a non-ASCII character that is not Han can be a mark.
 #[inline]
-fn may_mark_non_ascii(c: char) -> bool {
+pub(super) fn may_mark_non_ascii(c: char) -> bool {
     c == '\u{FFFD}'
         || is_c1_control(c)
         || is_private_use(c)
@@ -625,7 +626,7 @@ mod tests {
             text in "[abZ?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한ｱα─ㄅＡ\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
         ) {
             let chars: Vec<char> = text.chars().collect();
-            let (counts, marked) = read(&text, CountingTiers::get());
+            let (counts, marked) = read(&text, Classes::get());
             for writing in WRITINGS {
                 if !needs_scan(writing, &counts, marked) {
                     let marks = Scanner::marks(&chars, writing);
@@ -638,7 +639,7 @@ mod tests {
 
     #[test]
     fn quality_marks_common_text_is_passed_over() {
-        let (counts, marked) = read("我們的國家和人民。", CountingTiers::get());
+        let (counts, marked) = read("我們的國家和人民。", Classes::get());
         assert_eq!(marked, 0);
         let writing = Writing::Chinese(Variant::Traditional);
         assert!(!needs_scan(writing, &counts, 0));

@@ -196,19 +196,22 @@ impl Variant {
 pub const JAPANESE_KANA_SHARE: usize = 8;
 
 /// Letter counts that decide a text's variant.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct Counts {
-    han: usize,
+    /// Han characters counted.
+    pub(super) han: usize,
     /// Kana counted.
     pub(super) kana: usize,
     /// Hangul letters counted.
     pub(super) hangul: usize,
-    simplified: usize,
-    traditional: usize,
+    /// Han characters of GB2312 level 1.
+    pub(super) simplified: usize,
+    /// Han characters of Big5's frequent characters.
+    pub(super) traditional: usize,
     /// Han characters in either Chinese tier.
-    either: usize,
+    pub(super) either: usize,
     /// Han characters of JIS X 0208 level 1.
-    japanese: usize,
+    pub(super) japanese: usize,
 }
 
 /// Which common tiers each character of the Basic Multilingual Plane is
@@ -219,9 +222,12 @@ pub(super) struct CountingTiers {
     flags: &'static [u8],
 }
 
-const IN_SIMPLIFIED: u8 = 1;
-const IN_TRADITIONAL: u8 = 2;
-const IN_JAPANESE: u8 = 4;
+/// A tier flag of [`CountingTiers`]: GB2312 level 1.
+pub(super) const IN_SIMPLIFIED: u8 = 1;
+/// Big5's frequent characters.
+pub(super) const IN_TRADITIONAL: u8 = 2;
+/// JIS X 0208 level 1.
+pub(super) const IN_JAPANESE: u8 = 4;
 
 impl CountingTiers {
     pub(super) fn get() -> CountingTiers {
@@ -246,7 +252,9 @@ impl CountingTiers {
         CountingTiers { flags }
     }
 
-    fn of(self, c: char) -> u8 {
+    /// The tier flags of `c` (`IN_SIMPLIFIED`, `IN_TRADITIONAL`,
+    /// `IN_JAPANESE`); none beyond the BMP.
+    pub(super) fn of(self, c: char) -> u8 {
         self.flags.get(c as usize).copied().unwrap_or(0)
     }
 }
