@@ -81,12 +81,12 @@ fn damage_eval_precision_and_recall_at_the_defaults() {
     // letters between CJK characters read as trail bytes to 0.824 (0.775
     // by paragraph), and readings the document itself vouches for, lost
     // lead bytes put back and trail bytes completing punctuation to 0.863
-    // (0.826 by paragraph).
+    // (0.826 by paragraph), lead bytes read twice to 0.875 (0.840).
     assert!(docs.true_positive > 300, "{report}");
     assert!(docs.precision() >= 0.93, "{report}");
-    assert!(docs.recall() >= 0.85, "{report}");
+    assert!(docs.recall() >= 0.86, "{report}");
     assert!(pars.precision() >= 0.9, "{report}");
-    assert!(pars.recall() >= 0.81, "{report}");
+    assert!(pars.recall() >= 0.83, "{report}");
 }
 
 #[test]

@@ -24,7 +24,10 @@
 //! since pages say their words more than once: `命孕O列` read back is
 //! `命令列`, and a page that says `命令` elsewhere holds the pair. The same
 //! evidence puts a lost lead byte back ([`lone_trail`]): a lone `p` before
-//! `果` is the trail byte of `如` where the page says `如果`.
+//! `果` is the trail byte of `如` where the page says `如果`. A lead byte
+//! read twice proves itself: the misread character is one byte written
+//! twice (`作`, `A7 40`, read as `壯@`, `A7 A7` and `@`), which chance
+//! seldom gives, unless the page writes that character itself.
 //! Measured on planted damage (`benches/damage_eval.sh`), this finds
 //! misalignments whose characters are each plausible, at a small cost in
 //! precision on text dense with rare characters.
@@ -310,8 +313,16 @@ fn best_tail(
         // Asked only of a tail that would be the best: vouching searches
         // the document.
         let improves = odd > best.map_or(0, |(most, _)| most);
+        // A lead byte read twice (`作` as `壯@`, Big5 `A7 A7 40`): the
+        // character read is one byte repeated and its second byte starts
+        // the plain pair; counted when the document never writes that
+        // character before other CJK text (`其中P表示`: `中` is `A4 A4`)
+        // and the byte is not a word before a space (`プロシジャu は`).
+        let doubled =
+            pairs == 1 && ends_in_byte && first == last && around.after.is_some_and(|c| c != ' ');
         let proved = || {
             pairs >= min_pairs
+                || (doubled && around.vocabulary.never_before_cjk(run[j]))
                 || (pairs >= 1 && closes)
                 || (pairs >= 1 && {
                     let before = j.checked_sub(1).map(|at| run[at]).or(around.before);
@@ -522,6 +533,12 @@ impl<'a> Vocabulary<'a> {
         index
     }
 
+    /// Whether no non-ASCII character follows `c` anywhere in the
+    /// document.
+    fn never_before_cjk(&self, c: char) -> bool {
+        self.followers(c).is_some_and(|n| n.is_empty())
+    }
+
     /// Whether `guess` after `known` is a pair the document holds, and
     /// `known` is followed by few enough characters in it for that to
     /// say something.
@@ -661,6 +678,17 @@ mod tests {
         decoded.replace('\u{FFFD}', "")
     }
 
+    /// `text` encoded in `encoding`, the byte at `at` written twice,
+    /// decoded again.
+    fn double_byte(text: &str, encoding: &'static Encoding, at: usize) -> String {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        assert!(!unmappable);
+        let mut bytes = bytes.into_owned();
+        bytes.insert(at, bytes[at]);
+        let (decoded, _) = encoding.decode_without_bom_handling(&bytes);
+        decoded.into_owned()
+    }
+
     fn found(text: &str, variant: Variant) -> Option<String> {
         let chars: Vec<char> = text.chars().collect();
         misaligned(&chars, variant, &Vocabulary::of(text), false)
@@ -723,6 +751,35 @@ mod tests {
             "{proved} of {between}"
         );
         assert_eq!(found(clean, Variant::Traditional), None);
+    }
+
+    #[test]
+    fn quality_realign_finds_a_lead_byte_read_twice_before_a_trail_letter() {
+        // `作` (Big5 `A7 40`) with its lead byte doubled reads `壯@`, and
+        // `是` (`AC 4F`) reads `洵O`: one misread character and a letter,
+        // one plain pair, proved because the misread one is one byte
+        // written twice.
+        for (clean, word) in [
+            ("對於正確的操作，請參閱手冊。", '作'),
+            ("管道是一個或多個命令的序列。", '是'),
+        ] {
+            let at = clean.chars().take_while(|&c| c != word).count() * 2;
+            let damaged = double_byte(clean, BIG5, at);
+            assert_ne!(damaged, clean);
+            let stretch = found(&damaged, Variant::Traditional).expect("misaligned");
+            assert_eq!(stretch.chars().count(), 2, "{damaged}: {stretch}");
+            assert!(stretch.ends_with(|c: char| c.is_ascii()), "{stretch}");
+            assert_eq!(found(clean, Variant::Traditional), None);
+        }
+        // `中` is `A4 A4` itself: before a letter (`其中P表示`) it is the
+        // text's own when the page writes `中` before other CJK text, and
+        // a letter before a space is a word (`プロシジャu は`, `ャ` being
+        // `83 83` in Shift_JIS).
+        assert_eq!(
+            found("中文版。其中P表示一個程序。", Variant::Traditional),
+            None
+        );
+        assert_eq!(found("手続きプロシジャu は、", Variant::Japanese), None);
     }
 
     #[test]
@@ -792,24 +849,27 @@ mod tests {
 
     #[test]
     fn quality_realign_takes_one_plain_pair_the_document_vouches_for() {
-        // `命令列` with the lead byte of `令` doubled: `命孕O列`. One
-        // plain pair (`孕O` read back as `令`) proves nothing by itself;
-        // a page that says `命令` elsewhere vouches for it.
+        // `命令列` with the lead byte of `令` doubled: `命孕O列`. `孕` is
+        // `A5 A5`, one byte written twice, which proves it in a page that
+        // never writes `孕` before other CJK text. In a page that does
+        // (`孕育`), one plain pair (`孕O` read back as `令`) proves
+        // nothing by itself; a page that also says `命令` vouches for it.
         let clean = "使用命令列參數。";
-        let (bytes, _, _) = BIG5.encode(clean);
-        let at = 2 * 3; // the lead byte of 令
-        let mut doubled = bytes.to_vec();
-        doubled.insert(at, bytes[at]);
-        let (damaged, _) = BIG5.decode_without_bom_handling(&doubled);
+        let damaged = double_byte(clean, BIG5, 2 * 3); // the lead byte of 令
         assert!(damaged.contains("孕O列"), "{damaged}");
-        assert_eq!(found(&damaged, Variant::Traditional), None);
-        let page = format!("{damaged}\n\n這個命令會讀取設定。");
-        let chars: Vec<char> = damaged.chars().collect();
-        let vouched = misaligned(&chars, Variant::Traditional, &Vocabulary::of(&page), false);
         assert_eq!(
-            vouched.map(|range| chars[range].iter().collect::<String>()),
+            found(&damaged, Variant::Traditional),
             Some("孕O".to_owned())
         );
+        let chars: Vec<char> = damaged.chars().collect();
+        let read = |page: &str| {
+            misaligned(&chars, Variant::Traditional, &Vocabulary::of(page), false)
+                .map(|range| chars[range].iter().collect::<String>())
+        };
+        let own = format!("{damaged}\n\n孕育新的想法。");
+        assert_eq!(read(&own), None);
+        let page = format!("{own}\n\n這個命令會讀取設定。");
+        assert_eq!(read(&page), Some("孕O".to_owned()));
     }
 
     #[test]
