@@ -7,9 +7,11 @@
 //! full-width forms): which of the counted letters it is, which common
 //! tiers a Han character is in, and whether a mark can be made of it.
 //! Characters beyond the BMP are classified by the same function the table
-//! is built from, so the table only saves time: the test module checks
-//! every character against that function and the reading against one that
-//! asks the ranges and tiers directly.
+//! is built from, so the table only saves time: the test module checks,
+//! for every character, the table's class and the tally it makes against
+//! the ranges and tiers asked directly ([`Counts::add_letter`] and
+//! [`may_mark_non_ascii`](super::marks::may_mark_non_ascii)), and a long
+//! run against the same.
 
 use std::sync::OnceLock;
 
