@@ -2,7 +2,8 @@
 //! paragraphs (benches/damage_data.py writes them from Debian's packages),
 //! half of them with planted GBK, Big5, Shift_JIS or EUC-KR damage, scored
 //! by `doppel::quality::findings`; prints precision and recall per language
-//! at the document and paragraph level.
+//! at the document and paragraph level, and how many plantings left no
+//! trace and were drawn again (`plant::leaves_no_trace`).
 //!
 //!     cargo run --release --example damage_eval -- DATA_DIR [DOCS] [SEED] [SHOW]
 //!
@@ -40,6 +41,7 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let (mut all_docs, mut all_pars) = (Confusion::default(), Confusion::default());
     let mut scored = 0usize;
+    let mut traceless = Vec::new();
     let started = Instant::now();
     for (at, language) in LANGUAGES.iter().enumerate() {
         let path = std::path::Path::new(dir).join(language.file);
@@ -52,7 +54,9 @@ fn main() {
         };
         let paragraphs: Vec<String> = text.lines().map(str::to_owned).collect();
         let mut rng = rng::Rng::new(seed.wrapping_mul(0x9E37) ^ at as u64);
-        let docs = documents(at, &paragraphs, count, &mut rng);
+        let drawn = documents(at, &paragraphs, count, &mut rng);
+        let docs = drawn.docs;
+        traceless.push((language.name, drawn.planted, drawn.traceless));
         scored += docs.iter().map(|d| d.text().len()).sum::<usize>();
         let mut shown = 0;
         let (d, p) = evaluate(&docs, |truth, paragraph| {
@@ -67,6 +71,13 @@ fn main() {
         all_pars.merge(&p);
     }
     print_row("all", &all_docs, &all_pars);
+    println!();
+    for (name, planted, traceless) in traceless.iter().filter(|t| t.1 > 0) {
+        println!(
+            "{name}: {traceless} of {planted} plantings ({:.1}%) only removed whole characters, left no trace, and were drawn again",
+            100.0 * *traceless as f64 / *planted as f64
+        );
+    }
     eprintln!(
         "{} MB scored in {:.2} s",
         scored as f64 / 1e6,

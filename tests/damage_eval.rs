@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use doppel::document::LineIndex;
 use doppel::quality::{findings, DamageKind};
-use plant::{documents, evaluate, plant, Confusion, Habit, Labelled, LANGUAGES};
+use plant::{documents, evaluate, leaves_no_trace, plant, Confusion, Habit, Labelled, LANGUAGES};
 
 fn corpus(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -36,7 +36,7 @@ fn labelled(seed: u64) -> Vec<Labelled> {
     let mut rng = rng::Rng::new(seed);
     let mut docs = Vec::new();
     for (at, language) in LANGUAGES.iter().enumerate() {
-        docs.extend(documents(at, &paragraphs(language.file), 120, &mut rng));
+        docs.extend(documents(at, &paragraphs(language.file), 120, &mut rng).docs);
     }
     for tricky in paragraphs("tricky_clean.txt") {
         docs.push(Labelled {
@@ -81,12 +81,16 @@ fn damage_eval_precision_and_recall_at_the_defaults() {
     // letters between CJK characters read as trail bytes to 0.824 (0.775
     // by paragraph), and readings the document itself vouches for, lost
     // lead bytes put back and trail bytes completing punctuation to 0.863
-    // (0.826 by paragraph), lead bytes read twice to 0.875 (0.840).
+    // (0.826 by paragraph), lead bytes read twice to 0.875 (0.840);
+    // drawing again the plantings that leave no trace
+    // (`plant::leaves_no_trace`) and the Korean rules (Hanja standing
+    // alone, kana glued to Hangul, `?` before a full stop or after a
+    // symbol) to 0.893 (0.872).
     assert!(docs.true_positive > 300, "{report}");
-    assert!(docs.precision() >= 0.93, "{report}");
-    assert!(docs.recall() >= 0.86, "{report}");
-    assert!(pars.precision() >= 0.9, "{report}");
-    assert!(pars.recall() >= 0.83, "{report}");
+    assert!(docs.precision() >= 0.94, "{report}");
+    assert!(docs.recall() >= 0.88, "{report}");
+    assert!(pars.precision() >= 0.92, "{report}");
+    assert!(pars.recall() >= 0.86, "{report}");
 }
 
 #[test]
@@ -123,6 +127,9 @@ fn damage_eval_every_encoding_and_habit_is_caught_in_a_long_paragraph() {
                 let Some(damaged) = plant(&longest, encoding, habit, &mut rng) else {
                     continue;
                 };
+                if leaves_no_trace(&longest, &damaged) {
+                    continue;
+                }
                 let index = LineIndex::new(&damaged);
                 if !findings(&damaged, &[index.span(0..damaged.len())]).is_empty() {
                     caught += 1;

@@ -381,6 +381,40 @@ mod tests {
     }
 
     #[test]
+    fn quality_findings_see_korean_misread_as_hanja_kana_and_symbols() {
+        // EUC-KR misread one byte out of step, as planted by the
+        // evaluation: a question ending cut by a full stop, a `?` after a
+        // symbol, kana glued to Hangul, Hanja standing alone as a word.
+        for text in [
+            "사용자 재량에 따라야 함을 요구합니?. 따라서 사용자는",
+            "데비안의 목표는 바꾸는 것이 아니며, 슷┠? 데비안은 이익을 얻습니다.",
+            "그래픽 프로그렛【? 사용하는 경우",
+            "커널 외에 \"리そ?\" 시스템이 필요합니다.",
+            "지불, 아파ダ遣轅 하드웨어 포함",
+            "즉, 릴리스 京 보안 취약점이 발견된 패키지만 업그레이드 합니다.",
+            "많은 사람이 생▤爛求. 보통 매주 업로드합니다.",
+        ] {
+            assert!(!found(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn quality_findings_leave_korean_hanja_and_questions_alone() {
+        for text in [
+            "어떻게 데비안을 도울 수 있나요? 도 읽어보십시오.",
+            "美 국무부는 北 미사일 발사를 규탄했다.",
+            "與野 원내대표가 국회에서 만났다.",
+            "이순신(李舜臣) 장군은 조선의 명장이다.",
+            "그는 「春香傳」을 읽었다.",
+            "정말 그런가요?... 잘 모르겠어요.",
+            "일본어 「こんにちは」는 안녕하세요라는 뜻입니다.",
+            "회사명은 ㈜데비안코리아입니다.",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
     fn quality_findings_give_the_segment_and_where_to_look() {
         let text = "第一段沒有問題。\n\n候選人?h以上人大代表\n";
         let index = LineIndex::new(text);

@@ -26,7 +26,8 @@ pub(super) enum Writing {
     Chinese(Variant),
     /// Japanese: kana belong, half-width kana beside full-width text do not.
     Japanese,
-    /// Korean: Hangul; Han glued to Hangul and kana do not belong.
+    /// Korean: Hangul; Han glued to Hangul or standing alone as a word, and
+    /// kana, do not belong.
     Korean,
     /// No CJK text to speak of.
     Other,
@@ -35,6 +36,11 @@ pub(super) enum Writing {
 impl Writing {
     /// What a text whose letters are `counts` is written in.
     pub(super) fn of_counts(counts: &Counts) -> Writing {
+        // Korean, whatever Han and kana a misread pair put in it: read by
+        // the share of kana, `아파ダ遣轅` would be Japanese.
+        if counts.hangul > counts.han + counts.kana {
+            return Writing::Korean;
+        }
         match counts.variant() {
             Variant::Japanese => Writing::Japanese,
             Variant::Other if counts.hangul > 0 => Writing::Korean,
@@ -297,6 +303,8 @@ pub(super) struct Scanner<'a> {
     charset: Option<&'static Tier>,
     marks: Marks,
     cluster: Cluster,
+    /// The Han characters of the segment, counted in Korean text only.
+    korean_han: usize,
 }
 
 #[derive(Default)]
@@ -307,6 +315,10 @@ struct Cluster {
     /// Whether a mark other than an out-of-tier Han character is in it.
     mixed: bool,
 }
+
+/// The one-character Hanja abbreviations of Korean headlines (`美`, `北`,
+/// `與野`): standing alone in Korean text they are words, not damage.
+const HEADLINE_HANJA: &str = "美中日北南韓英獨佛露與野親反前故現新舊對全總軍檢警株金銀外內大小上下一二三四五六七八九十百千萬億元年月第";
 
 /// Out-of-tier Han characters alone make a burst from this many on: rare
 /// names and classical idioms (`魑魅魍魉`, `饕餮`) cluster up to six.
@@ -327,6 +339,11 @@ impl<'a> Scanner<'a> {
                 ..Marks::default()
             },
             cluster: Cluster::default(),
+            korean_han: if writing == Writing::Korean {
+                chars.iter().filter(|&&c| is_han(c)).count()
+            } else {
+                0
+            },
         };
         scanner.run();
         scanner.marks
@@ -435,19 +452,42 @@ impl<'a> Scanner<'a> {
     /// A run of `?`. Glued to lowercase letters after a CJK character
     /// (`人?h以`), or after any CJK character but a question word or a
     /// sentence-final particle (`吗?`, `呢?`, `요?`), it is damage by itself:
-    /// CJK prose writes its questions with a full-width `？`.
+    /// CJK prose writes its questions with a full-width `？`. So is a `?`
+    /// that a full stop or comma follows (`합니?.`: a question is never cut
+    /// short so), and one after a symbol a misaligned pair landed on
+    /// (`슷┠?`, `프로그렛【?`).
     fn question(&mut self, i: usize) -> usize {
         let len = self.run_len(i, |c| c == '?');
-        let Some(before) = self.before(i).filter(|&c| is_cjk(c) || is_private_use(c)) else {
+        let Some(before) = self.before(i) else {
             return len;
         };
+        let after_letter = is_cjk(before) || is_private_use(before);
+        if !after_letter && !self.stray_before_question(i - 1) {
+            return len;
+        }
+        let after = self.at(i + len);
         let letters = self.run_len(i + len, |c| c.is_ascii_lowercase());
         let glued = (1..=4).contains(&letters);
-        let question = asks(before) || self.at(i + len).is_some_and(closes);
-        if glued || !question {
+        let stops = match after {
+            Some('.') => self.at(i + len + 1) != Some('.'),
+            Some(',' | '。' | '，' | '、') => true,
+            _ => false,
+        };
+        let question = after_letter && (asks(before) || after.is_some_and(closes));
+        if glued || stops || !question {
             self.record(i, DamageKind::QuestionInCjk, 3 * len as u32, true);
         }
         len
+    }
+
+    /// Whether the character at `at`, right before a `?`, is a symbol that
+    /// stands there only as a misread pair: an opening bracket, or a
+    /// symbol-row, enclosed or squared character glued to a CJK letter.
+    fn stray_before_question(&self, at: usize) -> bool {
+        let symbol = |c: char| is_symbol_row(c) || matches!(c, '\u{3200}'..='\u{33FF}' | '×' | '÷');
+        let c = self.chars[at];
+        let opening = matches!(c, '【' | '〈' | '《' | '「' | '『' | '〔' | '〖');
+        (opening || symbol(c)) && self.before(at).is_some_and(|b| is_cjk(b) || symbol(b))
     }
 
     /// A run of ASCII letters: one or two between CJK characters, or after
@@ -524,11 +564,12 @@ impl<'a> Scanner<'a> {
 
     fn han(&mut self, i: usize, c: char) -> usize {
         match (self.writing, self.tier) {
-            (Writing::Korean, _) => {
-                let glued = self.beside(i, 1, is_hangul);
-                if glued {
-                    self.record(i, DamageKind::Misaligned, 2, true);
-                }
+            // In Korean, glued to Hangul or a word of its own: a Hanja row
+            // landed on.
+            (Writing::Korean, _)
+                if self.beside(i, 1, is_hangul) || self.stands_apart_in_korean(i) =>
+            {
+                self.record(i, DamageKind::Misaligned, 2, true);
             }
             (_, Some(tier)) if !tier.contains(c) => {
                 self.marks.out_of_tier += 1;
@@ -550,6 +591,32 @@ impl<'a> Scanner<'a> {
         1
     }
 
+    /// Whether the Han character at `i` starts a run of one to three that
+    /// stands as a word of its own in Korean text holding no other Han
+    /// (`릴리스 京 보안`, `생▤爛求.`): a pair of the Hanja rows a misaligned pair landed
+    /// on. Korean writes Hanja in parentheses after the Hangul word, glued
+    /// to its particles in mixed script, or as the one-character
+    /// abbreviations of headlines ([`HEADLINE_HANJA`]), which are left alone.
+    fn stands_apart_in_korean(&self, i: usize) -> bool {
+        if self.before(i).is_some_and(is_han) {
+            return false;
+        }
+        let len = self.run_len(i, is_han);
+        // After a space, or after a symbol a misaligned pair landed on
+        // (`생▤爛求`, `설컴′求`); not inside quotes or brackets.
+        let space_before = self.before(i).is_none_or(|c| {
+            c.is_whitespace()
+                || !(c.is_ascii() || is_cjk(c) || is_fullwidth_punct(c) || "“”‘’\"'".contains(c))
+        });
+        let ends_word = self
+            .at(i + len)
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!'));
+        let headline = self.chars[i..i + len]
+            .iter()
+            .all(|&c| HEADLINE_HANJA.contains(c));
+        len <= 3 && space_before && ends_word && !headline && self.korean_han <= 3
+    }
+
     fn halfwidth_kana(&mut self, i: usize) -> usize {
         let len = self.run_len(i, is_halfwidth_kana);
         let full = |c: char| is_han(c) || (is_kana(c) && !is_halfwidth_kana(c));
@@ -561,15 +628,19 @@ impl<'a> Scanner<'a> {
     }
 
     /// A lone kana in Chinese, any kana in Korean: a kana row landed on.
+    /// In Korean, one or two glued to Hangul are damage by themselves:
+    /// Korean quotes Japanese in words of its own.
     fn kana(&mut self, i: usize) -> usize {
         let len = self.run_len(i, |c| is_kana(c) && !is_halfwidth_kana(c));
-        let foreign = match self.writing {
-            Writing::Chinese(_) => len == 1 && self.beside(i, 1, is_han),
-            Writing::Korean => true,
-            _ => false,
-        };
-        if foreign {
-            self.record(i, DamageKind::Misaligned, 2, false);
+        match self.writing {
+            Writing::Chinese(_) if len == 1 && self.beside(i, 1, is_han) => {
+                self.record(i, DamageKind::Misaligned, 2, false);
+            }
+            Writing::Korean => {
+                let glued = len <= 2 && self.beside(i, len, is_hangul);
+                self.record(i, DamageKind::Misaligned, 2, glued);
+            }
+            _ => {}
         }
         len
     }

@@ -8,6 +8,12 @@
 //! double-byte character is dropped or doubled, and the bytes are decoded
 //! again. What the decoder does with bytes it cannot read is the
 //! pipeline's habit: U+FFFD, `?`, or nothing (dropped, like `iconv -c`).
+//!
+//! Damage that leaves no trace is drawn again, and counted: when the
+//! decoder drops what it cannot read, a lost byte sometimes takes exactly
+//! one or more whole characters with it (`데비안 위키` → `데비 위키`), and
+//! what is left is clean text with a word cut short, which nothing but a
+//! clean twin can show. [`Drawn::traceless`] says how often that happened.
 
 #![allow(dead_code)]
 
@@ -97,6 +103,13 @@ pub fn plant(
     (damaged != paragraph).then_some(damaged)
 }
 
+/// Whether `damaged` is `original` with whole characters removed and
+/// nothing else changed: damage that leaves no trace in the text.
+pub fn leaves_no_trace(original: &str, damaged: &str) -> bool {
+    let mut rest = original.chars();
+    damaged.len() < original.len() && damaged.chars().all(|c| rest.any(|o| o == c))
+}
+
 /// One document of the evaluation: its paragraphs, and which were damaged.
 pub struct Labelled {
     pub language: usize,
@@ -114,16 +127,20 @@ impl Labelled {
     }
 }
 
+/// The documents of one language, and how many plantings were drawn
+/// again because they left no trace ([`leaves_no_trace`]).
+pub struct Drawn {
+    pub docs: Vec<Labelled>,
+    pub planted: usize,
+    pub traceless: usize,
+}
+
 /// `count` documents of 2 to 6 consecutive paragraphs of `paragraphs`
 /// (language `language`), every second one with one or two paragraphs
 /// damaged, each with a habit drawn at random.
-pub fn documents(
-    language: usize,
-    paragraphs: &[String],
-    count: usize,
-    rng: &mut Rng,
-) -> Vec<Labelled> {
+pub fn documents(language: usize, paragraphs: &[String], count: usize, rng: &mut Rng) -> Drawn {
     let encoding = LANGUAGES[language].encoding;
+    let (mut planted, mut traceless) = (0, 0);
     let mut out = Vec::new();
     let mut tries = 0;
     while out.len() < count && tries < count * 20 && paragraphs.len() >= 2 {
@@ -142,6 +159,11 @@ pub fn documents(
                 let which = rng.below(len);
                 let habit = [Habit::Replacement, Habit::Question, Habit::Dropped][rng.below(3)];
                 if let Some(damaged) = plant(&doc.paragraphs[which], encoding, habit, rng) {
+                    planted += 1;
+                    if leaves_no_trace(&doc.paragraphs[which], &damaged) {
+                        traceless += 1;
+                        continue;
+                    }
                     doc.paragraphs[which] = damaged;
                     doc.damaged[which] = true;
                 }
@@ -152,7 +174,11 @@ pub fn documents(
         }
         out.push(doc);
     }
-    out
+    Drawn {
+        docs: out,
+        planted,
+        traceless,
+    }
 }
 
 /// Counts of a binary classification.
