@@ -381,6 +381,16 @@ mod tests {
     }
 
     #[test]
+    fn quality_findings_see_a_trail_byte_left_after_an_uncommon_character() {
+        // Big5 with a lead byte lost: the misread character is uncommon
+        // and the trail byte reads as a letter before a space or `.`.
+        assert!(!found("helloworld 核心模組 的 演示僄佶m.").is_empty());
+        assert!(!found("核心模組 的 演示僄佶m) 見 模組 源程式").is_empty());
+        // After a common character a letter is an option or a name.
+        assert!(found("使用選項c 時，設定值為n.").is_empty());
+    }
+
+    #[test]
     fn quality_findings_see_korean_misread_as_hanja_kana_and_symbols() {
         // EUC-KR misread one byte out of step, as planted by the
         // evaluation: a question ending cut by a full stop, a `?` after a

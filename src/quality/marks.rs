@@ -528,10 +528,29 @@ impl<'a> Scanner<'a> {
                 Some(c) if is_fullwidth_punct(c) => {
                     self.record(i, DamageKind::StrayAscii, if lower { 3 } else { 2 }, false)
                 }
+                // After an uncommon character, before a space or ASCII
+                // punctuation (`連蝸u).`, `演示僄佶m.`): the misread
+                // character and the trail byte left alone, a burst
+                // together; a letter after a common character is an
+                // option or a name (`使用c 选项`).
+                Some(c)
+                    if (c.is_whitespace() || c.is_ascii_punctuation())
+                        && self.uncommon_before(i) =>
+                {
+                    self.record(i, DamageKind::StrayAscii, 2, false)
+                }
                 _ => {}
             }
         }
         len
+    }
+
+    /// Whether the character before `i` is a Han character outside the
+    /// common tier of the text's variant.
+    fn uncommon_before(&self, i: usize) -> bool {
+        let tier = self.tier;
+        self.before(i)
+            .is_some_and(|c| is_han(c) && tier.is_some_and(|tier| !tier.contains(c)))
     }
 
     /// Notes the ASCII run `i..i + len` as a lone byte when it is one
