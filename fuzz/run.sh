@@ -30,7 +30,7 @@ elif [[ $# -gt 0 ]]; then
     seconds=$1
 fi
 
-targets=${FUZZ_TARGETS:-"decode jsonl scan_text diff restore clean_roundtrip signatures index"}
+targets=${FUZZ_TARGETS:-"decode jsonl scan_text damage diff restore clean_roundtrip signatures index"}
 sanitizer=${FUZZ_SANITIZER:-none}
 keep_going=${FUZZ_KEEP_GOING:-}
 # cargo fuzz passes -Z flags to rustc; the stable toolchain accepts them so.
