@@ -529,10 +529,10 @@ impl<'a> Scanner<'a> {
                     self.record(i, DamageKind::StrayAscii, if lower { 3 } else { 2 }, false)
                 }
                 // After an uncommon character, before a space or ASCII
-                // punctuation (`連蝸u).`, `演示僄佶m.`): the misread
-                // character and the trail byte left alone, a burst
-                // together; a letter after a common character is an
-                // option or a name (`使用c 选项`).
+                // punctuation (`演示僄佶m.`): the misread character and
+                // the trail byte left alone, a burst together; a letter
+                // after a common character is an option or a name
+                // (`選項c 時`).
                 Some(c)
                     if (c.is_whitespace() || c.is_ascii_punctuation())
                         && self.uncommon_before(i) =>
@@ -612,10 +612,11 @@ impl<'a> Scanner<'a> {
 
     /// Whether the Han character at `i` starts a run of one to three that
     /// stands as a word of its own in Korean text holding no other Han
-    /// (`릴리스 京 보안`, `생▤爛求.`): a pair of the Hanja rows a misaligned pair landed
-    /// on. Korean writes Hanja in parentheses after the Hangul word, glued
-    /// to its particles in mixed script, or as the one-character
-    /// abbreviations of headlines ([`HEADLINE_HANJA`]), which are left alone.
+    /// (`릴리스 京 보안`, `생▤爛求.`): a misaligned pair landed on the
+    /// Hanja rows. Korean writes Hanja in parentheses after the Hangul
+    /// word, glued to its particles in mixed script, or as the
+    /// one-character abbreviations of headlines ([`HEADLINE_HANJA`]),
+    /// which are left alone.
     fn stands_apart_in_korean(&self, i: usize) -> bool {
         if self.before(i).is_some_and(is_han) {
             return false;
@@ -625,7 +626,7 @@ impl<'a> Scanner<'a> {
         // (`생▤爛求`, `설컴′求`); not inside quotes or brackets.
         let space_before = self.before(i).is_none_or(|c| {
             c.is_whitespace()
-                || !(c.is_ascii() || is_cjk(c) || is_fullwidth_punct(c) || "“”‘’\"'".contains(c))
+                || !(c.is_ascii() || is_cjk(c) || is_fullwidth_punct(c) || "“”‘’".contains(c))
         });
         let ends_word = self
             .at(i + len)
