@@ -190,7 +190,7 @@ pub fn findings(text: &str, segments: &[Span]) -> Vec<DamageFinding> {
     let vocabulary = realign::Vocabulary::of(text);
     for (span, counts, may_mark) in counted {
         let writing = writing.of_segment(&counts);
-        if !marks::needs_scan(writing, &counts, may_mark) {
+        if !marks::needs_scan(writing, &counts, may_mark, &text[span.bytes.clone()]) {
             // Only Latin mojibake can be there.
             let mut finding = None;
             add_mojibake(&mut finding, text, span);
@@ -403,6 +403,10 @@ mod tests {
             "지불, 아파ダ遣轅 하드웨어 포함",
             "즉, 릴리스 京 보안 취약점이 발견된 패키지만 업그레이드 합니다.",
             "많은 사람이 생▤爛求. 보통 매주 업로드합니다.",
+            "치명적인 버그 셉ㅐ 없으면 unstable 에서 옮겨집니다.",
+            "보통 명령행에【 시스템을 업데이트합니다.",
+            "리눅스는 만㈌ 토발즈와 전세계 개발자가 만들었습니다.",
+            "stable에는 가÷ 최신 버전이 없습니다.",
         ] {
             assert!(!found(text).is_empty(), "{text}");
         }
@@ -419,6 +423,9 @@ mod tests {
             "정말 그런가요?... 잘 모르겠어요.",
             "일본어 「こんにちは」는 안녕하세요라는 뜻입니다.",
             "회사명은 ㈜데비안코리아입니다.",
+            "좋아요ㅋㅋ 진짜 재밌다ㅎ 고마워ㅠ 다음에 봐요",
+            "가로×세로 크기는 84㎡입니다.",
+            "제목【속보】 지진 발생, 「공지」 사항을 읽으세요.",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }

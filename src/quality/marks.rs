@@ -200,6 +200,17 @@ fn closes(c: char) -> bool {
     )
 }
 
+/// A precomposed Hangul syllable (not a jamo).
+fn is_hangul_syllable(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}')
+}
+
+/// A Hangul compatibility jamo (`ㄱ`, `ㅐ`): what a KS X 1001 row 4 pair
+/// reads as.
+fn is_compatibility_jamo(c: char) -> bool {
+    matches!(c, '\u{3131}'..='\u{318E}')
+}
+
 /// Greek, Cyrillic, box drawing, enclosed and Roman numerals, bopomofo,
 /// math operators: what a misaligned double-byte pair lands on beside the
 /// letters, and what CJK prose uses one at a time at most.
@@ -271,26 +282,45 @@ pub(super) fn may_mark_non_ascii(c: char) -> bool {
         || is_symbol_row(c)
 }
 
+/// Whether `segment` holds a character [`Scanner::korean_stray`] looks
+/// at, which the first reading does not count: brackets, jamo, enclosed
+/// and squared characters are U+3008 to U+33FF, three bytes starting
+/// `0xE3` (as no Hangul syllable does); `×` and `÷` start with `0xC3`. One
+/// vectorised search, where scanning every Korean segment would cost half
+/// again the pass's time on Korean text.
+fn may_hold_korean_stray(segment: &str) -> bool {
+    memchr::memchr2(0xE3, 0xC3, segment.as_bytes()).is_some()
+}
+
 /// A C1 control character (U+0080 to U+009F): what a decoder makes of a
 /// byte no character of its table holds (Shift_JIS `0x80`), never text.
 fn is_c1_control(c: char) -> bool {
     matches!(c, '\u{80}'..='\u{9F}')
 }
 
-/// Whether a segment whose letters are `counts`, with `may_mark` characters
-/// a mark can be made of ([`read`]), can hold a mark at all when read as
-/// `writing`: a segment of common Han characters, the kana of Japanese or
-/// the Hangul of Korean, and no character [`read`] counts, holds none, and
-/// [`Scanner::marks`] need not look. The test module holds the scanner to
-/// this.
-pub(super) fn needs_scan(writing: Writing, counts: &Counts, may_mark: usize) -> bool {
+/// Whether `segment`, whose letters are `counts`, with `may_mark`
+/// characters a mark can be made of ([`read`]), can hold a mark at all
+/// when read as `writing`: a segment of common Han characters, the kana of
+/// Japanese or the Hangul of Korean, and no character [`read`] counts,
+/// holds none, and [`Scanner::marks`] need not look. The test module holds
+/// the scanner to this.
+pub(super) fn needs_scan(
+    writing: Writing,
+    counts: &Counts,
+    may_mark: usize,
+    segment: &str,
+) -> bool {
     may_mark > 0
         || match writing {
             Writing::Chinese(variant) => {
                 counts.has_uncommon_han(variant) || counts.kana > 0 || counts.hangul > 0
             }
             Writing::Japanese => counts.has_uncommon_han(Variant::Japanese) || counts.hangul > 0,
-            Writing::Korean => counts.has_uncommon_han(Variant::Other) || counts.kana > 0,
+            Writing::Korean => {
+                counts.has_uncommon_han(Variant::Other)
+                    || counts.kana > 0
+                    || (counts.hangul > 0 && may_hold_korean_stray(segment))
+            }
             Writing::Other => false,
         }
 }
@@ -401,10 +431,56 @@ impl<'a> Scanner<'a> {
             }
             c if is_halfwidth_kana(c) => self.halfwidth_kana(i),
             c if is_kana(c) => self.kana(i),
+            c if self.writing == Writing::Korean && is_compatibility_jamo(c) => {
+                self.korean_stray(i, c)
+            }
             c if is_hangul(c) => self.hangul(i),
             c if is_symbol_row(c) => self.symbol(i, c),
+            c if self.writing == Writing::Korean => self.korean_stray(i, c),
             _ => 1,
         }
+    }
+
+    /// In Korean, a character a misread pair lands on that Korean glues to
+    /// no syllable: an opening bracket with a space after it and nothing
+    /// it opens (`명령행에【 시스템`), a lone jamo between syllables or
+    /// after one before a space (`셉ㅐ 없으면`; never the `ㅋ`, `ㅎ`, `ㅠ`
+    /// of chat), an enclosed or squared character after a syllable (`만㈌
+    /// 토발즈`; not `㈜` and `㈱`), `×` or `÷` after a syllable before a
+    /// space (`가÷ 최신`; `가로×세로` is a product).
+    fn korean_stray(&mut self, i: usize, c: char) -> usize {
+        let after_syllable = self.before(i).is_some_and(is_hangul_syllable);
+        if !after_syllable {
+            return 1;
+        }
+        let next = self.at(i + 1);
+        let word_ends = next.is_none_or(char::is_whitespace);
+        let stray = match c {
+            '【' | '〈' | '《' | '「' | '『' | '〔' | '〖' => {
+                let closing = match c {
+                    '【' => '】',
+                    '〈' => '〉',
+                    '《' => '》',
+                    '「' => '」',
+                    '『' => '』',
+                    '〔' => '〕',
+                    _ => '〗',
+                };
+                word_ends && !self.chars[i + 1..].contains(&closing)
+            }
+            '\u{3131}'..='\u{318E}' => {
+                let chat = matches!(c, 'ㅋ' | 'ㅎ' | 'ㅠ' | 'ㅜ' | 'ㅡ' | 'ㅇ');
+                let lone = !next.is_some_and(is_compatibility_jamo);
+                lone && !chat && (next.is_some_and(is_hangul_syllable) || word_ends)
+            }
+            '\u{3200}'..='\u{33FF}' => !matches!(c, '㈜' | '㈱'),
+            '×' | '÷' => word_ends,
+            _ => false,
+        };
+        if stray {
+            self.record(i, DamageKind::Misaligned, 2, true);
+        }
+        1
     }
 
     /// Whether a character next to the run `i..i + len` is `wanted`.
@@ -667,6 +743,10 @@ impl<'a> Scanner<'a> {
 
     /// Hangul glued to Han or kana in Chinese or Japanese.
     fn hangul(&mut self, i: usize) -> usize {
+        if self.writing == Writing::Korean {
+            // Syllables only: a jamo after them is looked at on its own.
+            return self.run_len(i, is_hangul_syllable).max(1);
+        }
         let len = self.run_len(i, is_hangul);
         let glued = self.beside(i, len, |c| is_han(c) || is_kana(c));
         if matches!(self.writing, Writing::Chinese(_) | Writing::Japanese) && glued && len <= 2 {
@@ -714,12 +794,12 @@ mod tests {
         /// over one the scanner would mark.
         #[test]
         fn quality_marks_a_segment_passed_over_holds_no_mark(
-            text in "[abZ?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한ｱα─ㄅＡ\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
+            text in "[abZ?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한셉ㅐㅋ【】㈌㈜×ｱα─ㄅＡ\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
         ) {
             let chars: Vec<char> = text.chars().collect();
             let (counts, marked) = read(&text, Classes::get());
             for writing in WRITINGS {
-                if !needs_scan(writing, &counts, marked) {
+                if !needs_scan(writing, &counts, marked, &text) {
                     let marks = Scanner::marks(&chars, writing);
                     prop_assert!(!marks.any(), "{:?} {:?}: {:?}", text, writing, marks);
                     prop_assert_eq!(marks.total(), 0);
@@ -733,8 +813,18 @@ mod tests {
         let (counts, marked) = read("我們的國家和人民。", Classes::get());
         assert_eq!(marked, 0);
         let writing = Writing::Chinese(Variant::Traditional);
-        assert!(!needs_scan(writing, &counts, 0));
-        assert!(needs_scan(writing, &counts, 1));
-        assert!(needs_scan(Writing::Korean, &counts, 0));
+        assert!(!needs_scan(writing, &counts, 0, ""));
+        assert!(needs_scan(writing, &counts, 1, ""));
+        assert!(needs_scan(Writing::Korean, &counts, 0, ""));
+        let korean = "명령행에【 시스템을";
+        let (counts, marked) = read(korean, Classes::get());
+        assert!(needs_scan(Writing::Korean, &counts, marked, korean));
+        let (counts, marked) = read("명령행에서 시스템을", Classes::get());
+        assert!(!needs_scan(
+            Writing::Korean,
+            &counts,
+            marked,
+            "명령행에서 시스템을"
+        ));
     }
 }
