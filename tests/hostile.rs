@@ -470,6 +470,30 @@ fn a_lone_letter_in_every_paragraph_is_scanned_for_damage_in_time() {
     );
 }
 
+/// Korean brackets left open, each of which the damage scan asks whether
+/// a closing one follows: asked of the whole rest of the segment, a
+/// paragraph of them would be read once per bracket (quadratic); asked of
+/// the next few characters, once.
+const OPEN_BRACKETS: usize = 100_000;
+
+#[test]
+fn a_paragraph_of_open_korean_brackets_is_scanned_for_damage_in_time() {
+    let scene = Scene::new();
+    scene.write("brackets.txt", "가【 ".repeat(OPEN_BRACKETS) + "\n");
+    let run = scene.scan(&[os("--find"), os("damage"), os("brackets.txt")]);
+    assert_scan(
+        &run,
+        &Expect {
+            status: 0,
+            messages: &[],
+        },
+    );
+    let doc = documents_named(&run, "brackets.txt")
+        .next()
+        .expect("brackets.txt");
+    assert!(doc["damage"]["score"].as_u64() > Some(0), "{doc}");
+}
+
 #[test]
 fn fifty_thousand_tiny_files_are_all_read() {
     let scene = Scene::new();

@@ -200,6 +200,23 @@ fn closes(c: char) -> bool {
     )
 }
 
+/// The full-width bracket that closes `c`, when `c` opens one.
+fn closing_bracket(c: char) -> Option<char> {
+    Some(match c {
+        '【' => '】',
+        '〈' => '〉',
+        '《' => '》',
+        '「' => '」',
+        '『' => '』',
+        '〔' => '〕',
+        '〖' => '〗',
+        _ => return None,
+    })
+}
+
+/// The most characters a bracket is looked at to close within.
+const MAX_BRACKETED: usize = 80;
+
 /// A precomposed Hangul syllable (not a jamo).
 fn is_hangul_syllable(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}')
@@ -455,27 +472,22 @@ impl<'a> Scanner<'a> {
         }
         let next = self.at(i + 1);
         let word_ends = next.is_none_or(char::is_whitespace);
-        let stray = match c {
-            '【' | '〈' | '《' | '「' | '『' | '〔' | '〖' => {
-                let closing = match c {
-                    '【' => '】',
-                    '〈' => '〉',
-                    '《' => '》',
-                    '「' => '」',
-                    '『' => '』',
-                    '〔' => '〕',
-                    _ => '〗',
-                };
-                word_ends && !self.chars[i + 1..].contains(&closing)
+        let stray = if let Some(closing) = closing_bracket(c) {
+            // Looked for nearby only, so that a segment of many brackets
+            // is not read once per bracket.
+            let mut rest = self.chars[i + 1..].iter().take(MAX_BRACKETED);
+            word_ends && !rest.any(|&x| x == closing)
+        } else {
+            match c {
+                '\u{3131}'..='\u{318E}' => {
+                    let chat = matches!(c, 'ㅋ' | 'ㅎ' | 'ㅠ' | 'ㅜ' | 'ㅡ' | 'ㅇ');
+                    let lone = !next.is_some_and(is_compatibility_jamo);
+                    lone && !chat && (next.is_some_and(is_hangul_syllable) || word_ends)
+                }
+                '\u{3200}'..='\u{33FF}' => !matches!(c, '㈜' | '㈱'),
+                '×' | '÷' => word_ends,
+                _ => false,
             }
-            '\u{3131}'..='\u{318E}' => {
-                let chat = matches!(c, 'ㅋ' | 'ㅎ' | 'ㅠ' | 'ㅜ' | 'ㅡ' | 'ㅇ');
-                let lone = !next.is_some_and(is_compatibility_jamo);
-                lone && !chat && (next.is_some_and(is_hangul_syllable) || word_ends)
-            }
-            '\u{3200}'..='\u{33FF}' => !matches!(c, '㈜' | '㈱'),
-            '×' | '÷' => word_ends,
-            _ => false,
         };
         if stray {
             self.record(i, DamageKind::Misaligned, 2, true);
@@ -562,8 +574,8 @@ impl<'a> Scanner<'a> {
     fn stray_before_question(&self, at: usize) -> bool {
         let symbol = |c: char| is_symbol_row(c) || matches!(c, '\u{3200}'..='\u{33FF}' | '×' | '÷');
         let c = self.chars[at];
-        let opening = matches!(c, '【' | '〈' | '《' | '「' | '『' | '〔' | '〖');
-        (opening || symbol(c)) && self.before(at).is_some_and(|b| is_cjk(b) || symbol(b))
+        (closing_bracket(c).is_some() || symbol(c))
+            && self.before(at).is_some_and(|b| is_cjk(b) || symbol(b))
     }
 
     /// A run of ASCII letters: one or two between CJK characters, or after
