@@ -394,7 +394,9 @@ mod tests {
     fn quality_findings_see_korean_misread_as_hanja_kana_and_symbols() {
         // EUC-KR misread one byte out of step, as planted by the
         // evaluation: a question ending cut by a full stop, a `?` after a
-        // symbol, kana glued to Hangul, Hanja standing alone as a word.
+        // symbol, kana glued to Hangul, Hanja standing alone as a word,
+        // and after a syllable a bracket left open, a lone jamo, an
+        // enclosed character or `÷`.
         for text in [
             "사용자 재량에 따라야 함을 요구합니?. 따라서 사용자는",
             "데비안의 목표는 바꾸는 것이 아니며, 슷┠? 데비안은 이익을 얻습니다.",
