@@ -15,16 +15,11 @@
 
 use doppel::document::LineIndex;
 use doppel::quality::{findings, Damage, DocumentDamage};
-use doppel::{Granularity, Segmenter};
+use doppel::Segmenter;
+use doppel_fuzz::GRANULARITIES;
 use encoding_rs::{Encoding, BIG5, EUC_KR, GBK, SHIFT_JIS, UTF_8};
 use libfuzzer_sys::fuzz_target;
 
-const GRANULARITIES: [Granularity; 4] = [
-    Granularity::Auto,
-    Granularity::Paragraph,
-    Granularity::Line,
-    Granularity::Sentence,
-];
 const ENCODINGS: [&Encoding; 5] = [GBK, BIG5, SHIFT_JIS, EUC_KR, UTF_8];
 
 fuzz_target!(|data: &[u8]| {

@@ -12,15 +12,10 @@
 use std::sync::OnceLock;
 
 use doppel::document::{LineIndex, Origin, Span};
-use doppel::{Engine, EngineBuilder, Granularity, Segmenter};
+use doppel::{Engine, EngineBuilder, Segmenter};
+use doppel_fuzz::GRANULARITIES;
 use libfuzzer_sys::fuzz_target;
 
-const GRANULARITIES: [Granularity; 4] = [
-    Granularity::Auto,
-    Granularity::Paragraph,
-    Granularity::Line,
-    Granularity::Sentence,
-];
 /// Smallest block, in units: small, so short inputs have blocks.
 const MIN_UNITS: [usize; 4] = [1, 2, 5, 10];
 

@@ -1,7 +1,8 @@
 //! What the fuzz targets that write files share: a sandbox folder that a
 //! confined run never leaves, snapshots of folder trees, a small corpus
 //! generated and cleaned once per process, and the input formats of the
-//! targets that take more than one file or a file under a checksum.
+//! targets that take more than one file or a file under a checksum; and
+//! the granularities the text targets choose among ([`GRANULARITIES`]).
 //!
 //! The sandbox is `TOP/p/p/…/p/root` ([`PADDING`] levels of `p`), with the
 //! cleaned folder at `root/out` and the restore destination at `root/dir`.
@@ -225,3 +226,12 @@ pub fn limit_parents(path: &str) -> String {
         .collect();
     kept.join("/")
 }
+
+/// The granularities the text targets (`scan_text`, `damage`) choose
+/// among with their first byte.
+pub const GRANULARITIES: [doppel::Granularity; 4] = [
+    doppel::Granularity::Auto,
+    doppel::Granularity::Paragraph,
+    doppel::Granularity::Line,
+    doppel::Granularity::Sentence,
+];
