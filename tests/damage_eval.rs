@@ -87,12 +87,14 @@ fn damage_eval_precision_and_recall_at_the_defaults() {
     // alone, kana glued to Hangul, `?` before a full stop or after a
     // symbol) to 0.893 (0.872), a trail byte after an uncommon
     // character to 0.893 (0.873), Korean strays (brackets, jamo,
-    // enclosed characters after a syllable) to 0.894 (0.875).
+    // enclosed characters after a syllable) to 0.894 (0.875), trail bytes
+    // read as a capital between CJK characters, as an unpaired brace or
+    // bracket, or after a full-width letter to 0.924 (0.909).
     assert!(docs.true_positive > 300, "{report}");
     assert!(docs.precision() >= 0.94, "{report}");
-    assert!(docs.recall() >= 0.88, "{report}");
+    assert!(docs.recall() >= 0.91, "{report}");
     assert!(pars.precision() >= 0.92, "{report}");
-    assert!(pars.recall() >= 0.86, "{report}");
+    assert!(pars.recall() >= 0.89, "{report}");
 }
 
 #[test]

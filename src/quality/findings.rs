@@ -391,6 +391,45 @@ mod tests {
     }
 
     #[test]
+    fn quality_findings_see_a_trail_byte_read_as_a_capital_or_a_lone_brace() {
+        // Big5 with a lead byte lost: the trail byte reads as a capital
+        // (the comma's `A`) or a brace glued between Han characters.
+        for text in [
+            "為使用這條命令A你必須以資料庫超級使用者登入。",
+            "依賴於 option 引數，它可H有下列一些形式。",
+            "這個手冊頁主要描述 ARE，在一些朴{式中反向相容。",
+            "要宣告用於這種型別}列的外部形式的數值之間的分隔符。",
+            "RESTRICT如果有依賴物件存在，則拒絕刪除此檢視。這個是預]值。",
+        ] {
+            assert!(!found(text).is_empty(), "{text}");
+        }
+        // Shift_JIS: a capital glued between kana, a full-width letter
+        // running into an ASCII letter or a half-width kana.
+        for text in [
+            "選択されたチェインにある全てのルールを表示するBチェインが指定されない場合。",
+            "sfdisk ａAfdisk と違って、標準的なパーティションを作成しない。",
+            "一致する数を N に制限しｂｷ。",
+        ] {
+            assert!(!found(text).is_empty(), "{text}");
+        }
+        // Capitals that name things, units, classes, paired and quoted
+        // brackets are prose.
+        for text in [
+            "這個程式用C語言寫成，在X視窗下執行。",
+            "mss M把基於此路由之上的連線的TCP最大報文段長度設為M位元組。",
+            "硬碟要幾百M就夠了，這是A類網路。",
+            "用{大小}表示區塊的長度。",
+            "このコマンドはCプログラムを読む。",
+            "システムVの仕様に従う。",
+            "代わりにNという文字を表示する。",
+            "ＡＢＣ社の製品です。",
+            "例如，135是ASCII中的]而135不終結一個方括號表示式。",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
     fn quality_findings_see_korean_misread_as_hanja_kana_and_symbols() {
         // EUC-KR misread one byte out of step, as planted by the
         // evaluation: a question ending cut by a full stop, a `?` after a

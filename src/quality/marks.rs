@@ -352,6 +352,69 @@ pub(super) struct Scanner<'a> {
     cluster: Cluster,
     /// The Han characters of the segment, counted in Korean text only.
     korean_han: usize,
+    /// The capital letters standing alone at least twice in the segment
+    /// (see [`capitals_standing_twice`]), found when first needed.
+    named_capitals: Option<u32>,
+}
+
+/// A full-width Latin letter (`Ａ`–`Ｚ`, `ａ`–`ｚ`).
+fn is_fullwidth_letter(c: char) -> bool {
+    matches!(c, '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+}
+
+/// Han numerals, after which a capital letter is a unit (`百M`, `千K`).
+fn is_han_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '萬'
+            | '万'
+            | '億'
+            | '亿'
+            | '兆'
+            | '幾'
+            | '几'
+            | '兩'
+            | '两'
+    )
+}
+
+/// The bit of the capital letter `c` in a set of capitals.
+fn capital_bit(c: char) -> u32 {
+    if c.is_ascii_uppercase() {
+        1 << (c as u32 - 'A' as u32)
+    } else {
+        0
+    }
+}
+
+/// The capital letters that stand alone (no ASCII letter or digit on
+/// either side) at least twice in `chars`: names the text gives to
+/// something (`設為M位元組`), not stray trail bytes, which land anywhere.
+fn capitals_standing_twice(chars: &[char]) -> u32 {
+    let (mut once, mut twice) = (0u32, 0u32);
+    let word = |c: Option<&char>| c.is_some_and(char::is_ascii_alphanumeric);
+    for (i, &c) in chars.iter().enumerate() {
+        let alone = c.is_ascii_uppercase()
+            && !word(i.checked_sub(1).and_then(|j| chars.get(j)))
+            && !word(chars.get(i + 1));
+        if alone {
+            let bit = capital_bit(c);
+            twice |= once & bit;
+            once |= bit;
+        }
+    }
+    twice
 }
 
 #[derive(Default)]
@@ -391,6 +454,7 @@ impl<'a> Scanner<'a> {
             } else {
                 0
             },
+            named_capitals: None,
         };
         scanner.run();
         scanner.marks
@@ -584,7 +648,17 @@ impl<'a> Scanner<'a> {
     /// itself (upper-case ones are often real: `T恤`, `维生素C`).
     fn latin(&mut self, i: usize) -> usize {
         let len = self.run_len(i, |c| c.is_ascii_alphabetic());
-        if len > 2 || !self.writing.is_cjk() {
+        if !self.writing.is_cjk() {
+            return len;
+        }
+        if self.before(i).is_some_and(is_fullwidth_letter) {
+            // A full-width letter runs straight into an ASCII one only
+            // where a Shift_JIS or GBK lead byte lost its partner and
+            // took the next lead byte (`ａAfdisk`, `制限しｂｷ`).
+            self.record(i - 1, DamageKind::StrayAscii, 3, true);
+            return len;
+        }
+        if len > 2 {
             return len;
         }
         let (before, after) = (self.before(i), self.at(i + len));
@@ -598,11 +672,12 @@ impl<'a> Scanner<'a> {
             let weight = if lower { 3 } else { 2 };
             // Two letters glued to CJK are often a name (`ジョブidを`,
             // `选项ab将`); one lower-case letter between CJK seldom is.
+            let upper_between_han = !lower && len == 1 && self.stray_capital(i);
             self.record(
                 i,
                 DamageKind::StrayAscii,
                 weight,
-                lower && between && len == 1,
+                (lower && between && len == 1) || upper_between_han,
             );
         } else if len == 1 && before.is_some_and(glued) {
             // The trail byte of a character whose lead byte was lost, in
@@ -633,6 +708,38 @@ impl<'a> Scanner<'a> {
         len
     }
 
+    /// Whether the capital letter at `i`, between two Han characters, is a
+    /// Big5 or GBK trail byte read alone (`從丹A傳送`, `一次X問`): not a
+    /// letter technical prose glues to Han (`C程式`, `X視窗`, `T命令`,
+    /// `システムV`), not a letter named as one (`Nという文字`),
+    /// not a unit after a numeral (`幾百M就`), not a class or a type
+    /// (`A類網路`, `B型`), not a name the segment uses
+    /// elsewhere (`mss M把…設為M位元組`).
+    fn stray_capital(&mut self, i: usize) -> bool {
+        let letter = self.chars[i];
+        // Japanese glues no capital to kana either (`表示するBチェイン`).
+        let neighbour = if self.writing == Writing::Japanese {
+            is_cjk
+        } else {
+            is_han
+        };
+        if !self.between(i, 1, neighbour)
+            || matches!(letter, 'C' | 'X' | 'T' | 'V')
+            || self.chars[i + 1..].starts_with(&['と', 'い'])
+            || self
+                .before(i)
+                .is_some_and(|c| is_han_numeral(c) || c == '素')
+            || matches!(self.at(i + 1), Some('類' | '类' | '型' | '級' | '级'))
+        {
+            return false;
+        }
+        let chars = self.chars;
+        let named = *self
+            .named_capitals
+            .get_or_insert_with(|| capitals_standing_twice(chars));
+        named & capital_bit(letter) == 0
+    }
+
     /// Whether the character before `i` is a Han character outside the
     /// common tier of the text's variant.
     fn uncommon_before(&self, i: usize) -> bool {
@@ -658,15 +765,40 @@ impl<'a> Scanner<'a> {
         }
         let glued = |c: char| is_cjk(c) || c == '\u{FFFD}' || is_private_use(c);
         if self.writing.is_cjk() && self.between(i, 1, glued) {
-            let bracket = matches!(c, '[' | ']' | '{' | '}');
-            self.record(
-                i,
-                DamageKind::StrayAscii,
-                if bracket { 2 } else { 3 },
-                !bracket,
-            );
+            // A bracket glued between CJK characters with no partner
+            // nearby (`朴{式`, `型別}列`) is a trail byte as any other
+            // symbol is; a paired one is syntax (`用{大小}表示`).
+            let syntax = matches!(c, '[' | ']' | '{' | '}')
+                && (self.paired_nearby(i, c) || self.named_itself(i));
+            if !syntax {
+                self.record(i, DamageKind::StrayAscii, 3, true);
+            }
         }
         1
+    }
+
+    /// Whether the symbol at `i` is named as itself (`中的]而`,
+    /// `一个文字的]或者`): a manual on regular expressions speaks of its
+    /// brackets.
+    fn named_itself(&self, i: usize) -> bool {
+        matches!(self.before(i), Some('的' | '个' | '個' | '是'))
+    }
+
+    /// Whether the ASCII bracket `c` at `i` has its partner within
+    /// [`MAX_BRACKETED`] characters: after it when it opens, before it
+    /// when it closes.
+    fn paired_nearby(&self, i: usize, c: char) -> bool {
+        let after = &self.chars[i + 1..];
+        let before = &self.chars[..i];
+        let near_after = || after.iter().take(MAX_BRACKETED);
+        let near_before = || before.iter().rev().take(MAX_BRACKETED);
+        match c {
+            '[' => near_after().any(|&x| x == ']'),
+            '{' => near_after().any(|&x| x == '}'),
+            ']' => near_before().any(|&x| x == '['),
+            '}' => near_before().any(|&x| x == '{'),
+            _ => false,
+        }
     }
 
     fn han(&mut self, i: usize, c: char) -> usize {
@@ -727,7 +859,8 @@ impl<'a> Scanner<'a> {
 
     fn halfwidth_kana(&mut self, i: usize) -> usize {
         let len = self.run_len(i, is_halfwidth_kana);
-        let full = |c: char| is_han(c) || (is_kana(c) && !is_halfwidth_kana(c));
+        let full =
+            |c: char| is_han(c) || (is_kana(c) && !is_halfwidth_kana(c)) || is_fullwidth_letter(c);
         if self.writing.is_cjk() && self.beside(i, len, full) && len <= 2 {
             let decisive = self.writing == Writing::Japanese;
             self.record(i, DamageKind::Misaligned, 2 * len as u32, decisive);
@@ -806,7 +939,7 @@ mod tests {
         /// over one the scanner would mark.
         #[test]
         fn quality_marks_a_segment_passed_over_holds_no_mark(
-            text in "[abZ?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한셉ㅐㅋ【】㈌㈜×ｱα─ㄅＡ\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
+            text in "[abZV?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한셉ㅐㅋ【】㈌㈜×ｱα─ㄅＡｂ素とい\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
         ) {
             let chars: Vec<char> = text.chars().collect();
             let (counts, marked) = read(&text, Classes::get());
