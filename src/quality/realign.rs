@@ -317,9 +317,12 @@ fn best_tail(
         // character read is one byte repeated and its second byte starts
         // the plain pair; counted when the document never writes that
         // character before other CJK text (`其中P表示`: `中` is `A4 A4`)
-        // and the byte is not a word before a space (`プロシジャu は`).
+        // and, in Shift_JIS, the byte is not a word before a space
+        // (`プロシジャu は`); Chinese glues no letter to Han before one,
+        // while a Big5 `A6` read twice is a page's `在` as `戌b 它`.
+        let word_after = around.after == Some(' ') && encoding == SHIFT_JIS;
         let doubled =
-            pairs == 1 && ends_in_byte && first == last && around.after.is_some_and(|c| c != ' ');
+            pairs == 1 && ends_in_byte && first == last && around.after.is_some() && !word_after;
         let proved = || {
             pairs >= min_pairs
                 || (doubled && around.vocabulary.never_before_cjk(run[j]))
@@ -759,9 +762,12 @@ mod tests {
         // `是` (`AC 4F`) reads `洵O`: one misread character and a letter,
         // one plain pair, proved because the misread one is one byte
         // written twice.
+        // `在` (`A6 62`) before a space reads `戌b`: in Chinese a letter
+        // before a space proves it as well.
         for (clean, word) in [
             ("對於正確的操作，請參閱手冊。", '作'),
             ("管道是一個或多個命令的序列。", '是'),
+            ("本地域名總會附加在 它 後面。", '在'),
         ] {
             let at = clean.chars().take_while(|&c| c != word).count() * 2;
             let damaged = double_byte(clean, BIG5, at);
@@ -773,8 +779,8 @@ mod tests {
         }
         // `中` is `A4 A4` itself: before a letter (`其中P表示`) it is the
         // text's own when the page writes `中` before other CJK text, and
-        // a letter before a space is a word (`プロシジャu は`, `ャ` being
-        // `83 83` in Shift_JIS).
+        // in Japanese a letter before a space is a word (`プロシジャu は`,
+        // `ャ` being `83 83` in Shift_JIS).
         assert_eq!(
             found("中文版。其中P表示一個程序。", Variant::Traditional),
             None
