@@ -352,8 +352,8 @@ pub(super) struct Scanner<'a> {
     cluster: Cluster,
     /// The Han characters of the segment, counted in Korean text only.
     korean_han: usize,
-    /// The capital letters standing alone at least twice in the segment
-    /// (see [`capitals_standing_twice`]), found when first needed.
+    /// The capital letters the segment names things with
+    /// (see [`named_capitals`]), found when first needed.
     named_capitals: Option<u32>,
 }
 
@@ -399,9 +399,11 @@ fn capital_bit(c: char) -> u32 {
 }
 
 /// The capital letters that stand alone (no ASCII letter or digit on
-/// either side) at least twice in `chars`: names the text gives to
-/// something (`設為M位元組`), not stray trail bytes, which land anywhere.
-fn capitals_standing_twice(chars: &[char]) -> u32 {
+/// either side) in `chars` at least twice, or beside the next or the
+/// previous letter of the alphabet standing alone too: names the text
+/// gives to things (`設為M位元組`, `服务器A和服务器B`), not stray trail
+/// bytes, which land anywhere.
+fn named_capitals(chars: &[char]) -> u32 {
     let (mut once, mut twice) = (0u32, 0u32);
     let word = |c: Option<&char>| c.is_some_and(char::is_ascii_alphanumeric);
     for (i, &c) in chars.iter().enumerate() {
@@ -414,7 +416,7 @@ fn capitals_standing_twice(chars: &[char]) -> u32 {
             once |= bit;
         }
     }
-    twice
+    twice | (once & ((once << 1) | (once >> 1)))
 }
 
 #[derive(Default)]
@@ -668,16 +670,16 @@ impl<'a> Scanner<'a> {
         let between = before.is_some_and(glued) && after.is_some_and(glued);
         let after_punct = before.is_some_and(|b| is_fullwidth_punct(b) && b != '、') && cjk_after;
         let lower = self.chars[i..i + len].iter().any(char::is_ascii_lowercase);
-        if between || after_punct {
+        let stray_capital = !lower && len == 1 && self.stray_capital(i);
+        if between || after_punct || stray_capital {
             let weight = if lower { 3 } else { 2 };
             // Two letters glued to CJK are often a name (`ジョブidを`,
             // `选项ab将`); one lower-case letter between CJK seldom is.
-            let upper_between_han = !lower && len == 1 && self.stray_capital(i);
             self.record(
                 i,
                 DamageKind::StrayAscii,
                 weight,
-                (lower && between && len == 1) || upper_between_han,
+                (lower && between && len == 1) || stray_capital,
             );
         } else if len == 1 && before.is_some_and(glued) {
             // The trail byte of a character whose lead byte was lost, in
@@ -718,10 +720,14 @@ impl<'a> Scanner<'a> {
     fn stray_capital(&mut self, i: usize) -> bool {
         let letter = self.chars[i];
         // Japanese glues no capital to kana either (`表示するBチェイン`).
-        let neighbour = if self.writing == Writing::Japanese {
-            is_cjk
-        } else {
-            is_han
+        let japanese = self.writing == Writing::Japanese;
+        let neighbour = |c: char| {
+            if japanese {
+                // The prolonged sound mark too (`ャQーム`).
+                is_cjk(c) || c == 'ー'
+            } else {
+                is_han(c)
+            }
         };
         if !self.between(i, 1, neighbour)
             || matches!(letter, 'C' | 'X' | 'T' | 'V')
@@ -736,7 +742,7 @@ impl<'a> Scanner<'a> {
         let chars = self.chars;
         let named = *self
             .named_capitals
-            .get_or_insert_with(|| capitals_standing_twice(chars));
+            .get_or_insert_with(|| named_capitals(chars));
         named & capital_bit(letter) == 0
     }
 
