@@ -20,7 +20,7 @@
 //!
 //! - [`Damage`]: the signal counts and score of a span; [`Damage::of`]
 //!   scores a whole text.
-//! - [`compare`] and [`diff_damage`]: two copies of the same text, diffed
+//! - [`compare()`] and [`diff_damage`]: two copies of the same text, diffed
 //!   by characters; only the stretches where they differ (with a little
 //!   context) are scored, so damage the copies share, and the many rare but
 //!   correct characters of a long text, do not drown the difference.
@@ -29,7 +29,7 @@
 //!
 //! # Which to use
 //!
-//! To pick between copies of one text use [`compare`]: scoring each whole
+//! To pick between copies of one text use [`compare()`]: scoring each whole
 //! copy with [`Damage::of`] works too, but dilutes a few damaged characters
 //! in the length of the text. Use [`Damage::of`] to rank unrelated texts or
 //! to set a threshold.

@@ -1,6 +1,7 @@
 //! Where Parquet rows meet the writer and restore, in builds with or
 //! without the `parquet` feature: without it no row is ever read, and a
-//! manifest's tables cannot be restored ([`NOT_BUILT_IN`]).
+//! manifest's tables cannot be restored
+//! ([`crate::input::parquet::NOT_BUILT_IN`]).
 
 use std::path::{Path, PathBuf};
 

@@ -271,7 +271,8 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Writes a Parquet row into its table (see [`super::parquet`]).
+    /// Writes a Parquet row into its table (see the `parquet` module,
+    /// built with the `parquet` feature).
     fn write_row(&mut self, planned: &Planned, input: &Path) -> Result<(), CleanError> {
         let document = &planned.document;
         let Some(record) = &document.record else {

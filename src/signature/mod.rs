@@ -4,7 +4,7 @@
 //! `doppel sign` writes one file per shard ([`SignatureWriter`], fed by
 //! [`Engine::sign`](crate::Engine::sign)); `doppel cluster` reads any number
 //! of them ([`SignatureFile`]) and finds the clusters a scan of the same
-//! inputs in the same order would find ([`cluster`]), byte for byte the same
+//! inputs in the same order would find ([`cluster()`]), byte for byte the same
 //! JSON report. Signing is the map, clustering the reduce.
 //!
 //! # The format

@@ -1,6 +1,6 @@
 //! The texts the clean page shows: each listed removal's text and its kept
 //! twin's, read again from the inputs after the run (the manifest keeps
-//! edit scripts, not texts), cut to [`TEXT_CHARS`](crate::report::TEXT_CHARS)
+//! edit scripts, not texts), cut to [`crate::report::TEXT_CHARS`]
 //! characters each.
 //!
 //! One more pass of the engine's document driver over the inputs; only the
