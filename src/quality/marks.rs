@@ -710,16 +710,16 @@ impl<'a> Scanner<'a> {
         len
     }
 
-    /// Whether the capital letter at `i`, between two Han characters, is a
-    /// Big5 or GBK trail byte read alone (`從丹A傳送`, `一次X問`): not a
-    /// letter technical prose glues to Han (`C程式`, `X視窗`, `T命令`,
-    /// `システムV`), not a letter named as one (`Nという文字`),
-    /// not a unit after a numeral (`幾百M就`), not a class or a type
-    /// (`A類網路`, `B型`), not a name the segment uses
-    /// elsewhere (`mss M把…設為M位元組`).
+    /// Whether the capital letter at `i` is a Big5, GBK or Shift_JIS trail
+    /// byte read alone: between two Han characters (`從丹A傳送`, `一次X問`;
+    /// between two CJK characters or `ー` in Japanese, `表示するBチェイン`),
+    /// and not a letter technical prose glues to Han (`C程式`, `X視窗`,
+    /// `T命令`, `システムV`), not a letter named as one (`Nという文字`), not
+    /// a unit after a numeral (`幾百M就`), a vitamin (`维生素E`), a class or
+    /// a type (`A類網路`, `B型`), nor a name the segment gives (see
+    /// [`named_capitals`]).
     fn stray_capital(&mut self, i: usize) -> bool {
         let letter = self.chars[i];
-        // Japanese glues no capital to kana either (`表示するBチェイン`).
         let japanese = self.writing == Writing::Japanese;
         let neighbour = |c: char| {
             if japanese {
@@ -945,7 +945,7 @@ mod tests {
         /// over one the scanner would mark.
         #[test]
         fn quality_marks_a_segment_passed_over_holds_no_mark(
-            text in "[abZV?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한셉ㅐㅋ【】㈌㈜×ｱα─ㄅＡｂ素とい\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
+            text in "[abZVQ?@\\[\\]{|}~^`(（)）。，、我們國家的鶎粦魑魅号號ア한셉ㅐㅋ【】㈌㈜×ｱα─ㄅＡｂ素といャー\u{FFFD}\u{E2F2}hào 1\n]{0,8}"
         ) {
             let chars: Vec<char> = text.chars().collect();
             let (counts, marked) = read(&text, Classes::get());
