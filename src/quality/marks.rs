@@ -229,8 +229,9 @@ fn is_compatibility_jamo(c: char) -> bool {
 }
 
 /// Greek, Cyrillic, box drawing, enclosed and Roman numerals, bopomofo,
-/// math operators: what a misaligned double-byte pair lands on beside the
-/// letters, and what CJK prose uses one at a time at most.
+/// math operators, full-width letters: what a misaligned double-byte pair
+/// lands on beside the letters, and what CJK prose uses one at a time at
+/// most.
 fn is_symbol_row(c: char) -> bool {
     matches!(c,
         '\u{0370}'..='\u{03FF}'
@@ -239,9 +240,8 @@ fn is_symbol_row(c: char) -> bool {
         | '\u{2200}'..='\u{22FF}'
         | '\u{2460}'..='\u{24FF}'
         | '\u{2500}'..='\u{257F}'
-        | '\u{3100}'..='\u{312F}'
-        | '\u{FF21}'..='\u{FF3A}'
-        | '\u{FF41}'..='\u{FF5A}')
+        | '\u{3100}'..='\u{312F}')
+        || is_fullwidth_letter(c)
 }
 
 /// Counts the letters of `segment` and the characters other than Han,
